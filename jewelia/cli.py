@@ -1,0 +1,334 @@
+"""The `jewelia` command: dev, serve, worker, scheduler, migrate, tenants …"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+DEMO_EMAIL = "demo@jewelia.dev"
+DEMO_PASSWORD = "Sparkle-Gems-2026"  # noqa: S105 - the published demo login
+DEMO_BUSINESS = "Aurora Fine Jewelry"
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("JEWELIA_DATA_DIR", ".jewelia")).resolve()
+
+
+def _services() -> tuple[Any, Any]:
+    from jewelia.platform.embedded import ensure_services
+
+    return ensure_services(_data_dir())
+
+
+def _run_db(fn: Callable[[], Awaitable[Any]]) -> Any:
+    """Run an async function with the database pool open."""
+    from jewelia.platform.db import start_db, stop_db
+    from jewelia.platform.settings import get_settings
+
+    async def main() -> Any:
+        await start_db(get_settings().database_url, min_size=1, max_size=10)
+        try:
+            return await fn()
+        finally:
+            await stop_db()
+
+    return asyncio.run(main())
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from jewelia.platform.settings import get_settings
+    from jewelia.tenants.migrate import migrate_all
+
+    _services()
+    start = time.perf_counter()
+    report = _run_db(lambda: migrate_all(get_settings().migrate_concurrency))
+    took = time.perf_counter() - start
+    if report.noop:
+        print(
+            f"Nothing to migrate (public v{report.public_version},"
+            f" tenant v{report.tenant_version}) in {took:.2f}s"
+        )
+    else:
+        print(
+            f"Migrated public to v{report.public_version}, {report.tenants_migrated} tenant(s) "
+            f"to v{report.tenant_version} in {took:.2f}s;"
+            f" dropped {report.spares_dropped} stale spare(s)"
+        )
+    for schema, error in report.failures.items():
+        print(f"FAILED {schema}: {error}", file=sys.stderr)
+    return 1 if report.failures else 0
+
+
+async def _create_tenant(
+    name: str, email: str, password: str, full_name: str, plan: str
+) -> dict[str, Any]:
+    from jewelia.platform.accounts import service as accounts
+    from jewelia.platform.apikeys.service import PERMISSIONS, create_key
+
+    user, tenant = await accounts.signup(name, full_name, email, password, plan=plan)
+    key = await create_key(tenant.id, "CLI admin key", list(PERMISSIONS), created_by=user.id)
+    return {"tenant_id": str(tenant.id), "slug": tenant.slug, "api_key": key.secret}
+
+
+def cmd_tenants(args: argparse.Namespace) -> int:
+    from jewelia.platform.errors import AppError
+    from jewelia.tenants import registry
+
+    _services()
+    if args.action == "create":
+        try:
+            out = _run_db(
+                lambda: _create_tenant(
+                    args.name,
+                    args.email,
+                    args.password,
+                    args.full_name or args.email.split("@")[0],
+                    args.plan,
+                )
+            )
+        except AppError as exc:
+            detail = exc.details if exc.details else exc.message
+            print(
+                json.dumps({"error": exc.message, "details": detail})
+                if args.json
+                else f"Error: {detail}",
+                file=sys.stderr,
+            )
+            return 2
+        if args.json:
+            print(json.dumps(out))
+        else:
+            print(f"Created {args.name} ({out['slug']}), tenant {out['tenant_id']}")
+            print(f"Admin API key (shown once): {out['api_key']}")
+        return 0
+    if args.action == "list":
+        tenants = _run_db(registry.list_tenants)
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "tenant_id": str(t.id),
+                            "slug": t.slug,
+                            "name": t.name,
+                            "plan": t.plan,
+                            "status": t.status,
+                            "schema_version": t.schema_version,
+                        }
+                        for t in tenants
+                    ]
+                )
+            )
+        else:
+            print(f"{'slug':<32} {'plan':<13} {'status':<10} {'ver':>3}  name")
+            for t in tenants:
+                print(f"{t.slug:<32} {t.plan:<13} {t.status:<10} {t.schema_version:>3}  {t.name}")
+        return 0
+
+    async def change() -> None:
+        tenant = await registry.get_tenant_by_slug(args.slug)
+        if args.action == "suspend":
+            await registry.set_status(tenant.id, "suspended")
+        elif args.action == "activate":
+            await registry.set_status(tenant.id, "active")
+        elif args.action == "delete":
+            await registry.delete_tenant(tenant.id)
+
+    try:
+        _run_db(change)
+    except AppError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"{args.slug}: {args.action} done")
+    return 0
+
+
+async def _seed_demo() -> tuple[str, str]:
+    """The demo business, its owner and a fresh admin API key."""
+    from jewelia.platform.accounts import service as accounts
+    from jewelia.platform.apikeys.service import PERMISSIONS, create_key
+    from jewelia.platform.db import fetch
+    from jewelia.tenants.crm.service import seed_demo
+    from jewelia.tenants.registry import get_tenant, replenish_spare_pool
+
+    rows = await fetch(
+        "SELECT m.tenant_id FROM public.membership m JOIN public.app_user u ON u.id = m.user_id"
+        " WHERE u.email = $1 AND m.role = 'owner' LIMIT 1",
+        DEMO_EMAIL,
+    )
+    if rows:
+        tenant = await get_tenant(rows[0]["tenant_id"])
+    else:
+        _, tenant = await accounts.signup(
+            DEMO_BUSINESS, "Avery Demo", DEMO_EMAIL, DEMO_PASSWORD, plan="professional"
+        )
+    await seed_demo(tenant.ref)
+    key = await create_key(
+        tenant.id,
+        f"Demo key {time.strftime('%Y-%m-%d %H:%M')}",
+        list(PERMISSIONS),
+    )
+    from jewelia.platform.settings import get_settings
+
+    await replenish_spare_pool(get_settings().spare_pool_size)
+    return tenant.slug, key.secret
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """Embedded services, migrations, demo data, then web + worker + scheduler."""
+    from jewelia.platform.settings import get_settings
+
+    pg, rds = _services()
+    settings = get_settings()
+    if cmd_migrate(args) != 0:
+        return 1
+    _slug, api_key = _run_db(_seed_demo)
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
+    exe = [sys.executable, "-m", "jewelia.cli"]
+    procs = [
+        subprocess.Popen([*exe, "serve"], env=env),  # noqa: S603
+        subprocess.Popen([*exe, "worker", "--processes", "1"], env=env),  # noqa: S603
+        subprocess.Popen([*exe, "scheduler"], env=env),  # noqa: S603
+    ]
+    url = settings.base_url
+    banner = f"""
+  Jewelia is running at {url}
+
+  Log in:   {url}/login
+            email     {DEMO_EMAIL}
+            password  {DEMO_PASSWORD}
+  API key:  {api_key}
+            curl -H "Authorization: Bearer {api_key}" {url}/api/v1/customers
+  Dev mail: {url}/dev/mail
+  Data:     {settings.data_dir}   (Ctrl-C stops everything)
+"""
+    print(banner, flush=True)
+    stopping = False
+
+    def stop(*_: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(p.poll() is None for p in procs):
+            time.sleep(0.3)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if rds:
+            rds.stop()
+        if pg:
+            pg.stop()
+    print("Stopped.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from jewelia.platform.settings import get_settings
+
+    from jewelia.platform.logs import setup_logging
+
+    _services()
+    setup_logging()
+    settings = get_settings()
+    uvicorn.run(
+        "jewelia.platform.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _services()
+    cmd = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "jewelia.workers.actors",
+        "--processes",
+        str(args.processes),
+        "--threads",
+        str(args.threads),
+    ]
+    return subprocess.call(cmd, env=os.environ.copy())  # noqa: S603
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    from jewelia.platform.logs import setup_logging
+    from jewelia.workers.scheduler import run_scheduler
+
+    _services()
+    setup_logging()
+    run_scheduler()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jewelia", description="Jewelia operator commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("dev", help="run everything locally with embedded services").set_defaults(
+        fn=cmd_dev
+    )
+    serve = sub.add_parser("serve", help="run the web server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(fn=cmd_serve)
+    worker = sub.add_parser("worker", help="run Dramatiq workers")
+    worker.add_argument("--processes", type=int, default=2)
+    worker.add_argument("--threads", type=int, default=4)
+    worker.set_defaults(fn=cmd_worker)
+    sub.add_parser("scheduler", help="run the periodic scheduler").set_defaults(fn=cmd_scheduler)
+    sub.add_parser("migrate", help="migrate public, the template and every tenant").set_defaults(
+        fn=cmd_migrate
+    )
+    tenants = sub.add_parser("tenants", help="manage businesses")
+    tsub = tenants.add_subparsers(dest="action", required=True)
+    create = tsub.add_parser("create", help="create a business and its owner")
+    create.add_argument("--name", required=True)
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--full-name")
+    create.add_argument("--plan", default="free", choices=["free", "professional", "enterprise"])
+    create.add_argument("--json", action="store_true")
+    lst = tsub.add_parser("list", help="list businesses")
+    lst.add_argument("--json", action="store_true")
+    for action in ("suspend", "activate", "delete"):
+        p = tsub.add_parser(action, help=f"{action} a business")
+        p.add_argument("slug")
+    tenants.set_defaults(fn=cmd_tenants)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.fn(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Cross-tenant core: tables in the public schema."""

@@ -1,0 +1,1 @@
+"""Users, memberships, sessions, two-factor, roles."""

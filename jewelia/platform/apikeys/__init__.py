@@ -1,0 +1,1 @@
+"""API keys: shown once, stored as SHA-256 hashes."""

@@ -1,0 +1,109 @@
+"""create_app(): the Litestar application with its plugins, routers and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+
+from jewelia.platform.db import start_db, stop_db
+from jewelia.platform.errors import EXCEPTION_HANDLERS
+from jewelia.platform.health import health, ready
+from jewelia.platform.logs import setup_logging
+from jewelia.platform.middleware import body_limit_middleware, request_context_middleware
+from jewelia.platform.redis_client import close_redis, get_redis
+from jewelia.platform.settings import get_settings
+from jewelia.web import auth, devmail, security, team, workspace
+from jewelia.web.context import LoginRequired
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+
+def _login_redirect(request: Any, exc: LoginRequired) -> Any:
+    from urllib.parse import quote
+
+    from litestar.response import Redirect
+
+    return Redirect(path=f"/login?next={quote(request.url.path)}")
+
+
+def _template_engine(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.globals["product"] = "Jewelia"
+    env.filters["money"] = lambda v: f"${v:,.2f}"
+    env.filters["dt"] = lambda v: v.strftime("%b %d, %Y %H:%M") if v else ""
+
+
+def create_app() -> Litestar:
+    """Build the web application from the current settings."""
+    settings = get_settings()
+    https = settings.base_url.startswith("https://")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await start_db(settings.database_url)
+        try:
+            yield
+        finally:
+            await stop_db()
+            await close_redis()
+
+    template_config = TemplateConfig(
+        directory=WEB_DIR / "templates",
+        engine=JinjaTemplateEngine,
+        engine_callback=_template_engine,
+    )
+    session_config = ServerSideSessionConfig(
+        store="sessions",
+        key="jewelia_session",
+        max_age=settings.session_max_age,
+        secure=https,
+        httponly=True,
+        samesite="lax",
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_secure=https,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+        exclude=["/api/", "/billing/stripe/webhook", "/health", "/ready"],
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            ready,
+            auth.router,
+            workspace.router,
+            team.router,
+            security.router,
+            devmail.router,
+            create_static_files_router(
+                path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
+            ),
+        ],
+        lifespan=[lifespan],
+        on_startup=[lambda: setup_logging()],
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        template_config=template_config,
+        middleware=[
+            request_context_middleware,
+            body_limit_middleware(settings.max_body_bytes),
+            session_config.middleware,
+        ],
+        stores={"sessions": RedisStore(redis=get_redis(), namespace="sessions")},
+        csrf_config=csrf_config,
+        exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: _login_redirect},
+        openapi_config=None,
+        debug=False,
+    )

@@ -1,0 +1,115 @@
+"""The Piccolo engine and tenant binding.
+
+A tenant scope is one transaction whose search_path is the tenant schema alone, so a tenant
+table read outside a scope fails ("relation does not exist") instead of reading anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from piccolo.engine.postgres import PostgresEngine
+
+SCHEMA_NAME = re.compile(r"^(t_[0-9a-z]{12}|tenant_template)$")
+
+
+class JeweliaEngine(PostgresEngine):
+    """Piccolo's engine without its connect-at-import checks; we configure it at startup."""
+
+    async def check_version(self) -> None:
+        return None
+
+    async def prep_database(self) -> None:
+        return None
+
+
+DB = JeweliaEngine(config={"dsn": "postgresql://localhost/jewelia"}, extensions=())
+
+
+@dataclass(frozen=True)
+class TenantRef:
+    """What a tenant scope needs: the tenant's id and its schema."""
+
+    id: UUID
+    schema_name: str
+
+
+current_tenant: ContextVar[TenantRef | None] = ContextVar("current_tenant", default=None)
+
+
+def configure_engine(database_url: str) -> None:
+    """Point the engine at a database; outside a tenant scope only `public` is visible."""
+    DB.config.clear()
+    DB.config.update(
+        {
+            "dsn": database_url,
+            "server_settings": {"search_path": "public", "application_name": "jewelia"},
+        }
+    )
+
+
+async def start_db(database_url: str, min_size: int = 2, max_size: int = 20) -> None:
+    """Configure the engine and open its connection pool."""
+    configure_engine(database_url)
+    if DB.pool is None:
+        await DB.start_connection_pool(min_size=min_size, max_size=max_size)
+
+
+async def stop_db() -> None:
+    """Close the connection pool if it is open."""
+    if DB.pool is not None:
+        await DB.close_connection_pool()
+
+
+def check_schema_name(schema_name: str) -> str:
+    """Refuse any schema name that is not one of ours."""
+    if not SCHEMA_NAME.fullmatch(schema_name):
+        raise ValueError(f"invalid tenant schema name: {schema_name!r}")
+    return schema_name
+
+
+@asynccontextmanager
+async def tenant_scope(tenant: TenantRef) -> AsyncIterator[None]:
+    """Run the enclosed queries in one transaction bound to the tenant's schema."""
+    schema = check_schema_name(tenant.schema_name)
+    bound = current_tenant.get()
+    if bound is not None and DB.current_transaction.get() is not None:
+        if bound.schema_name != schema:
+            raise RuntimeError("nested tenant scope for a different tenant")
+        yield
+        return
+    token = current_tenant.set(tenant)
+    try:
+        async with DB.transaction():
+            await fetch("SELECT set_config('search_path', $1, true)", schema)
+            yield
+    finally:
+        current_tenant.reset(token)
+
+
+async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Run SQL with bound parameters on the current transaction (or the pool)."""
+    txn = DB.current_transaction.get()
+    if txn is not None:
+        rows = await txn.connection.fetch(sql, *args)
+    else:
+        assert DB.pool is not None, "database pool not started"
+        async with DB.pool.acquire() as conn:
+            rows = await conn.fetch(sql, *args)
+    return [dict(r) for r in rows]
+
+
+async def execute(sql: str, *args: Any) -> str:
+    """Execute SQL with bound parameters on the current transaction (or the pool)."""
+    txn = DB.current_transaction.get()
+    if txn is not None:
+        return str(await txn.connection.execute(sql, *args))
+    assert DB.pool is not None, "database pool not started"
+    async with DB.pool.acquire() as conn:
+        return str(await conn.execute(sql, *args))

@@ -1,0 +1,38 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from litestar import Response, get
+
+from jewelia.platform.db import fetch
+from jewelia.platform.redis_client import get_redis
+
+
+@get("/health", name="health", include_in_schema=False)
+async def health() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+async def _check(coro: Any) -> str:
+    try:
+        await asyncio.wait_for(coro, timeout=2)
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+@get("/ready", name="ready", include_in_schema=False)
+async def ready() -> Response[dict[str, Any]]:
+    """Database and Redis both answer."""
+    checks = {
+        "database": await _check(fetch("SELECT 1")),
+        "redis": await _check(get_redis().ping()),
+    }
+    ok = all(v == "ok" for v in checks.values())
+    return Response(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503
+    )

@@ -1,0 +1,117 @@
+"""Queue emails in the outbox (same transaction as the change) and deliver them."""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from urllib.parse import unquote, urlparse
+
+from jewelia.platform.db import execute, fetch
+from jewelia.platform.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Email:
+    """One outbox row."""
+
+    id: uuid.UUID
+    to_address: str
+    subject: str
+    body_text: str
+    status: str
+    created_at: datetime
+
+
+async def queue_email(to: str, subject: str, body: str) -> uuid.UUID:
+    """Write an email to the outbox; a worker delivers it after commit."""
+    email_id = uuid.uuid4()
+    await execute(
+        "INSERT INTO public.email_outbox (id, to_address, subject, body_text)"
+        " VALUES ($1, $2, $3, $4)",
+        email_id,
+        to,
+        subject[:200],
+        body,
+    )
+    return email_id
+
+
+async def recent_emails(limit: int = 50, to: str | None = None) -> list[Email]:
+    """Newest emails first, for the dev mail viewer."""
+    rows = await fetch(
+        "SELECT id, to_address, subject, body_text, status, created_at FROM public.email_outbox"
+        " WHERE ($1::text IS NULL OR lower(to_address) = lower($1))"
+        " ORDER BY created_at DESC LIMIT $2",
+        to,
+        limit,
+    )
+    return [Email(**r) for r in rows]
+
+
+async def get_email(email_id: uuid.UUID) -> Email | None:
+    """One email by id."""
+    rows = await fetch(
+        "SELECT id, to_address, subject, body_text, status, created_at"
+        " FROM public.email_outbox WHERE id = $1",
+        email_id,
+    )
+    return Email(**rows[0]) if rows else None
+
+
+def _send_smtp(url: str, sender: str, to: str, subject: str, body: str) -> None:
+    parsed = urlparse(url)
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, to, subject
+    msg.set_content(body)
+    smtp_cls = smtplib.SMTP_SSL if parsed.scheme == "smtps" else smtplib.SMTP
+    with smtp_cls(parsed.hostname or "localhost", parsed.port or 25, timeout=15) as smtp:
+        if parsed.scheme == "smtp+starttls":
+            smtp.starttls()
+        if parsed.username:
+            smtp.login(unquote(parsed.username), unquote(parsed.password or ""))
+        smtp.send_message(msg)
+
+
+async def deliver_pending(limit: int = 50) -> int:
+    """Send pending emails by SMTP, or mark them captured for /dev/mail; return the count."""
+    import asyncio
+
+    settings = get_settings()
+    rows = await fetch(
+        "SELECT id, to_address, subject, body_text FROM public.email_outbox"
+        " WHERE status = 'pending' AND attempts < 10 ORDER BY created_at LIMIT $1",
+        limit,
+    )
+    for row in rows:
+        if not settings.smtp_url:
+            await execute(
+                "UPDATE public.email_outbox SET status = 'captured', sent_at = now() WHERE id = $1",
+                row["id"],
+            )
+            continue
+        try:
+            await asyncio.to_thread(
+                _send_smtp,
+                settings.smtp_url,
+                settings.mail_from,
+                row["to_address"],
+                row["subject"],
+                row["body_text"],
+            )
+        except (OSError, smtplib.SMTPException) as exc:
+            await execute(
+                "UPDATE public.email_outbox SET attempts = attempts + 1, last_error = $2"
+                " WHERE id = $1",
+                row["id"],
+                str(exc)[:500],
+            )
+        else:
+            await execute(
+                "UPDATE public.email_outbox SET status = 'sent', sent_at = now(),"
+                " attempts = attempts + 1 WHERE id = $1",
+                row["id"],
+            )
+    return len(rows)

@@ -1,0 +1,1 @@
+"""Customers, inventory and orders."""

@@ -1,0 +1,100 @@
+"""What every page needs: the signed-in user, the current business, flash messages."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from jewelia.platform.accounts import service as accounts
+from jewelia.platform.accounts.service import MembershipInfo, UserInfo
+from jewelia.platform.errors import AppError, PermissionDenied
+from jewelia.platform.logs import tenant_id_var
+
+NAV = [
+    ("Dashboard", "/app"),
+    ("Team", "/app/team"),
+    ("Audit log", "/app/audit"),
+    ("Security", "/account/security"),
+]
+
+
+class LoginRequired(AppError):
+    """No signed-in user; pages answer with a redirect to /login."""
+
+    status_code = 401
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The signed-in user, their businesses and the one they are working in."""
+
+    user: UserInfo
+    current: MembershipInfo
+    memberships: list[MembershipInfo]
+
+    @property
+    def tenant(self) -> Any:
+        return self.current.tenant
+
+
+def client_ip(request: Request[Any, Any, Any]) -> str:
+    """The peer address (a proxy in front should be configured to set it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def sign_in(request: Request[Any, Any, Any], user: UserInfo, tenant_id: uuid.UUID | None) -> None:
+    """Start a fresh session for the user."""
+    request.clear_session()
+    request.set_session({"uid": str(user.id), "tid": str(tenant_id) if tenant_id else ""})
+
+
+async def page_context(request: Request[Any, Any, Any]) -> PageContext:
+    """Load the signed-in user and current business, or raise LoginRequired."""
+    session = request.session or {}
+    uid = session.get("uid")
+    if not uid:
+        raise LoginRequired("Please log in")
+    try:
+        user = await accounts.get_user(uuid.UUID(uid))
+    except (AppError, ValueError) as exc:
+        request.clear_session()
+        raise LoginRequired("Please log in") from exc
+    mine = await accounts.memberships(user.id)
+    if not mine:
+        raise PermissionDenied("You are not a member of any business")
+    current = next((m for m in mine if str(m.tenant.id) == session.get("tid")), mine[0])
+    if str(current.tenant.id) != session.get("tid"):
+        request.set_session({**session, "tid": str(current.tenant.id)})
+    if not current.tenant.is_active:
+        raise PermissionDenied(
+            f"{current.tenant.name} is suspended. Contact support to restore access."
+        )
+    tenant_id_var.set(str(current.tenant.id))
+    return PageContext(user=user, current=current, memberships=mine)
+
+
+def render(
+    template: str,
+    ctx: PageContext | None = None,
+    status_code: int = 200,
+    **values: Any,
+) -> Template:
+    """A page with the shared layout values filled in."""
+    return Template(
+        template_name=template,
+        context={"ctx": ctx, "nav": NAV, **values},
+        status_code=status_code,
+    )
+
+
+def redirect_with(
+    request: Request[Any, Any, Any], to: str, message: str, category: str = "ok"
+) -> Redirect:
+    """Flash a message and redirect (Post/Redirect/Get)."""
+    flash(request, message, category=category)
+    return Redirect(path=to)

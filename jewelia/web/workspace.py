@@ -1,0 +1,83 @@
+"""The dashboard, the audit log, and switching or adding businesses."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Router, get, post
+from litestar.response import Redirect, Template
+
+from jewelia.platform.accounts import service as accounts
+from jewelia.platform.db import tenant_scope
+from jewelia.platform.errors import PermissionDenied, ValidationFailed
+from jewelia.tenants.audit import service as audit
+from jewelia.tenants.crm import service as crm
+from jewelia.web.context import page_context, redirect_with, render
+
+Req = Request[Any, Any, Any]
+AUDIT_PAGE = 25
+
+
+@get("/app", name="dashboard")
+async def dashboard(request: Req) -> Template:
+    ctx = await page_context(request)
+    stats = await crm.overview(ctx.tenant.ref)
+    async with tenant_scope(ctx.tenant.ref):
+        activity, _ = await audit.recent(limit=8)
+    peak = max(stats.orders_by_status.values(), default=0) or 1
+    return render("app/dashboard.html", ctx, stats=stats, activity=activity, peak=peak)
+
+
+@get("/app/audit", name="audit_log")
+async def audit_log(request: Req, page: int = 1) -> Template:
+    ctx = await page_context(request)
+    page = max(1, page)
+    async with tenant_scope(ctx.tenant.ref):
+        entries, total = await audit.recent(limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
+    pages = max(1, -(-total // AUDIT_PAGE))
+    return render("app/audit.html", ctx, entries=entries, page=page, pages=pages, total=total)
+
+
+@post("/app/switch", name="switch_business")
+async def switch(request: Req) -> Redirect:
+    ctx = await page_context(request)
+    form = dict(await request.form())
+    try:
+        target = uuid.UUID(str(form.get("tenant_id", "")))
+    except ValueError as exc:
+        raise PermissionDenied("Unknown business") from exc
+    member = await accounts.membership(ctx.user.id, target)
+    request.set_session({**(request.session or {}), "tid": str(member.tenant.id)})
+    return redirect_with(request, "/app", f"Switched to {member.tenant.name}.")
+
+
+@get("/app/businesses/new", name="new_business")
+async def new_business_form(request: Req) -> Template:
+    ctx = await page_context(request)
+    return render("app/new_business.html", ctx, errors={}, values={})
+
+
+@post("/app/businesses/new")
+async def new_business(request: Req) -> Template | Redirect:
+    ctx = await page_context(request)
+    form = dict(await request.form())
+    name = str(form.get("business_name", ""))
+    try:
+        tenant = await accounts.create_business_for(ctx.user, name)
+    except ValidationFailed as exc:
+        return render(
+            "app/new_business.html",
+            ctx,
+            errors=exc.by_field(),
+            values={"business_name": name},
+            status_code=422,
+        )
+    request.set_session({**(request.session or {}), "tid": str(tenant.id)})
+    return redirect_with(request, "/app", f"{tenant.name} is ready.")
+
+
+router = Router(
+    path="/",
+    route_handlers=[dashboard, audit_log, switch, new_business_form, new_business],
+)

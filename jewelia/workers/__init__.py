@@ -1,0 +1,1 @@
+"""Dramatiq broker and actors; actors are thin and call services."""

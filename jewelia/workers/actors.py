@@ -1,0 +1,43 @@
+"""Dramatiq actors. Each re-loads what it needs by id and calls a service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import dramatiq
+
+from jewelia.workers.broker import broker  # noqa: F401 - registers the broker first
+
+log = logging.getLogger("jewelia.worker")
+_db_ready = asyncio.Lock()
+
+
+async def _ensure_db() -> None:
+    from jewelia.platform.db import DB, start_db
+    from jewelia.platform.settings import get_settings
+
+    async with _db_ready:
+        if DB.pool is None:
+            await start_db(get_settings().database_url, min_size=1, max_size=5)
+
+
+@dramatiq.actor(queue_name="default", max_retries=5)
+async def deliver_emails() -> None:
+    """Send (or capture) pending outbox emails."""
+    from jewelia.platform.mail.service import deliver_pending
+
+    await _ensure_db()
+    await deliver_pending()
+
+
+@dramatiq.actor(queue_name="default", max_retries=3)
+async def replenish_spare_pool() -> None:
+    """Keep the pool of ready tenant schemas full."""
+    from jewelia.platform.settings import get_settings
+    from jewelia.tenants.registry import replenish_spare_pool as replenish
+
+    await _ensure_db()
+    made = await replenish(get_settings().spare_pool_size)
+    if made:
+        log.info("spare schemas created", extra={"fields": {"count": made}})

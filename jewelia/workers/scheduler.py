@@ -1,0 +1,30 @@
+"""The scheduler process: enqueues periodic actors on a fixed beat."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+log = logging.getLogger("jewelia.scheduler")
+
+BEAT_SECONDS = 5.0
+
+
+def run_scheduler(stop: threading.Event | None = None) -> None:
+    """Enqueue periodic work until stopped (SIGTERM/SIGINT)."""
+    from jewelia.workers import actors
+
+    stop = stop or threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    ticks = 0
+    while not stop.is_set():
+        try:
+            actors.deliver_emails.send()
+            if ticks % 12 == 0:
+                actors.replenish_spare_pool.send()
+        except Exception:
+            log.exception("scheduler could not enqueue")
+        ticks += 1
+        stop.wait(BEAT_SECONDS)
