@@ -243,9 +243,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from jewelia.platform.settings import get_settings
-
     from jewelia.platform.logs import setup_logging
+    from jewelia.platform.settings import get_settings
 
     _services()
     setup_logging()

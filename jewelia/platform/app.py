@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
-from jewelia.platform.db import start_db, stop_db
+from jewelia.platform.db import DB, start_db, stop_db
 from jewelia.platform.errors import EXCEPTION_HANDLERS
 from jewelia.platform.health import health, ready
 from jewelia.platform.logs import setup_logging
@@ -52,12 +52,14 @@ def create_app() -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owns_pool = DB.pool is None
         await start_db(settings.database_url)
         try:
             yield
         finally:
-            await stop_db()
-            await close_redis()
+            if owns_pool:
+                await stop_db()
+                await close_redis()
 
     template_config = TemplateConfig(
         directory=WEB_DIR / "templates",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +19,12 @@ from types import ModuleType
 from jewelia.platform.db import DB, execute, fetch
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def migrations_dir() -> Path:
+    """Where migration files live (JEWELIA_MIGRATIONS_DIR overrides, for benchmarks)."""
+    return Path(os.environ.get("JEWELIA_MIGRATIONS_DIR") or MIGRATIONS_DIR)
+
 
 MIGRATION_TABLE_DDL = """
 CREATE TABLE IF NOT EXISTS migration (
@@ -50,11 +57,15 @@ def sql_steps(sql: str) -> Callable[[], Awaitable[None]]:
     return run
 
 
-@cache
 def load_migrations(app: str) -> tuple[Migration, ...]:
     """The app's migrations (`public` or `tenant`), in order."""
+    return _load(app, migrations_dir())
+
+
+@cache
+def _load(app: str, directory: Path) -> tuple[Migration, ...]:
     found = []
-    for path in sorted((MIGRATIONS_DIR / app).glob(f"{app}_[0-9][0-9][0-9][0-9]_*.py")):
+    for path in sorted((directory / app).glob(f"{app}_[0-9][0-9][0-9][0-9]_*.py")):
         spec = importlib.util.spec_from_file_location(f"jewelia_migrations.{path.stem}", path)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)

@@ -23,10 +23,10 @@ from jewelia.platform.mail.service import queue_email
 from jewelia.platform.security import (
     decrypt_secret,
     encrypt_secret,
-    hash_password,
+    hash_password_async,
     new_token,
     sha256_hex,
-    verify_password,
+    verify_password_async,
 )
 from jewelia.platform.settings import get_settings
 from jewelia.platform.validation import Checker
@@ -123,7 +123,7 @@ def validate_signup(
     return business_name, full_name, email, password
 
 
-async def _create_user(full_name: str, email: str, password: str) -> UserInfo:
+async def _create_user(full_name: str, email: str, password_hash: str) -> UserInfo:
     if await _user_by_email(email):
         raise ValidationFailed(
             [FieldError("email", "An account with this email already exists", "DUPLICATE_EMAIL")]
@@ -134,7 +134,7 @@ async def _create_user(full_name: str, email: str, password: str) -> UserInfo:
         uuid.uuid4(),
         email,
         full_name,
-        hash_password(password),
+        password_hash,
     )
     return _user(rows[0])
 
@@ -160,8 +160,9 @@ async def signup(
     business_name, full_name, email, password = validate_signup(
         business_name, full_name, email, password
     )
+    password_hash = await hash_password_async(password)
     async with DB.transaction():
-        user = await _create_user(full_name, email, password)
+        user = await _create_user(full_name, email, password_hash)
         tenant = await provision_tenant(business_name, plan=plan)
         async with tenant_scope(tenant.ref):
             await record(
@@ -195,7 +196,8 @@ async def authenticate(email: str, password: str, ip: str) -> UserInfo:
     email = (email or "").strip().lower()[:254]
     await throttle.check("login", ip, email)
     row = await _user_by_email(email) if email else None
-    if not verify_password(row["password_hash"] if row else None, password or ""):  # type: ignore[arg-type]
+    stored = str(row["password_hash"]) if row else None
+    if not await verify_password_async(stored, password or ""):
         await throttle.fail("login", ip, email)
         raise AuthenticationFailed("Invalid email or password")
     await throttle.clear("login", ip, email)
@@ -270,7 +272,7 @@ async def enable_totp(user_id: uuid.UUID, secret: str, code: str) -> list[str]:
 async def disable_totp(user_id: uuid.UUID, password: str) -> None:
     """Turn off two-factor after re-checking the password."""
     rows = await fetch("SELECT password_hash FROM public.app_user WHERE id = $1", user_id)
-    if not rows or not verify_password(rows[0]["password_hash"], password or ""):
+    if not rows or not await verify_password_async(rows[0]["password_hash"], password or ""):
         raise ValidationFailed([FieldError("password", "Password is not correct")])
     async with DB.transaction():
         await execute(
@@ -342,12 +344,17 @@ async def reset_password(token: str, password: str) -> UserInfo:
     check = Checker()
     check.password("password", password, user.email)
     check.raise_if_any()
+    password_hash = await hash_password_async(password)
     async with DB.transaction():
-        await execute("UPDATE public.password_reset SET used_at = now() WHERE id = $1", reset["id"])
+        used = await fetch(
+            "UPDATE public.password_reset SET used_at = now() WHERE id = $1 AND used_at IS NULL"
+            " RETURNING id",
+            reset["id"],
+        )
+        if not used:
+            raise NotFound("This reset link is invalid or has expired")
         await execute(
-            "UPDATE public.app_user SET password_hash = $2 WHERE id = $1",
-            user.id,
-            hash_password(password),
+            "UPDATE public.app_user SET password_hash = $2 WHERE id = $1", user.id, password_hash
         )
     return user
 
@@ -517,8 +524,9 @@ async def register_and_accept(
     full_name = check.text("full_name", full_name, "Your name", 120)
     check.password("password", password, invite.email)
     check.raise_if_any()
+    password_hash = await hash_password_async(password)
     async with DB.transaction():
-        user = await _create_user(full_name, invite.email, password)
+        user = await _create_user(full_name, invite.email, password_hash)
         tenant = await accept_invite(token, user)
     return user, tenant
 
