@@ -10,7 +10,6 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
@@ -26,6 +25,7 @@ from jewelia.platform.redis_client import close_redis, get_redis
 from jewelia.platform.settings import get_settings
 from jewelia.web import auth, devmail, security, team, workspace
 from jewelia.web.context import LoginRequired
+from jewelia.web.sessions import RotatingSessionConfig
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
@@ -66,7 +66,7 @@ def create_app() -> Litestar:
         engine=JinjaTemplateEngine,
         engine_callback=_template_engine,
     )
-    session_config = ServerSideSessionConfig(
+    session_config = RotatingSessionConfig(
         store="sessions",
         key="jewelia_session",
         max_age=settings.session_max_age,

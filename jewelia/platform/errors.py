@@ -146,7 +146,7 @@ def _html_error(request: Request[Any, Any, Any], status: int, message: str) -> R
 
     return Template(  # type: ignore[return-value]
         template_name="error.html",
-        context={"status": status, "message": message},
+        context={"status": status, "message": message, "no_flash": True},
         status_code=status,
     )
 

@@ -118,22 +118,33 @@ async def template_ddl(version: int) -> str:
             " WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname",
             TEMPLATE_SCHEMA,
         )
-        fkeys = await fetch(
-            "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid) AS def"
+        keys = await fetch(
+            "SELECT c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid) AS def"
             " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
             " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = $1 AND con.contype = 'f' ORDER BY c.relname, con.conname",
+            " WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'x', 'f')"
+            " ORDER BY con.contype = 'f', c.relname, con.conname",
             TEMPLATE_SCHEMA,
         )
+        indexes = await fetch(
+            "SELECT i.indexdef FROM pg_indexes i WHERE i.schemaname = $1 AND NOT EXISTS ("
+            " SELECT 1 FROM pg_constraint con WHERE con.conindid ="
+            " (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)"
+            " ORDER BY i.indexname",
+            TEMPLATE_SCHEMA,
+        )
+    # Indexes and keys are re-created by name (LIKE would rename them), so later
+    # migrations can refer to them the same way in every schema.
     lines = ['CREATE SCHEMA "{schema}"', 'SET LOCAL search_path TO "{schema}"']
     lines += [
-        f'CREATE TABLE "{t["relname"]}" (LIKE {TEMPLATE_SCHEMA}."{t["relname"]}" INCLUDING ALL)'
+        f'CREATE TABLE "{t["relname"]}" (LIKE {TEMPLATE_SCHEMA}."{t["relname"]}"'
+        " INCLUDING ALL EXCLUDING INDEXES)"
         for t in tables
     ]
     lines += [
-        f'ALTER TABLE "{fk["relname"]}" ADD CONSTRAINT "{fk["conname"]}" {fk["def"]}'
-        for fk in fkeys
+        f'ALTER TABLE "{k["relname"]}" ADD CONSTRAINT "{k["conname"]}" {k["def"]}' for k in keys
     ]
+    lines += [i["indexdef"].replace(f" ON {TEMPLATE_SCHEMA}.", " ON ", 1) for i in indexes]
     lines.append(
         "INSERT INTO migration (name, app_name, ran_on)"
         f" SELECT name, app_name, ran_on FROM {TEMPLATE_SCHEMA}.migration ORDER BY id"
@@ -256,8 +267,8 @@ async def set_status(tenant_id: uuid.UUID, status: str) -> TenantInfo:
     if status not in ("active", "suspended"):
         raise ValueError(status)
     rows = await fetch(
-        "UPDATE public.tenant SET status = $2,"
-        " suspended_at = CASE WHEN $2 = 'suspended' THEN now() ELSE NULL END"
+        "UPDATE public.tenant SET status = $2::varchar,"
+        " suspended_at = CASE WHEN $2::varchar = 'suspended' THEN now() ELSE NULL END"
         " WHERE id = $1 AND status <> 'deleted' RETURNING *",
         tenant_id,
         status,

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.errors import AuthenticationFailed, NotFound, RateLimited, ValidationFailed
 from jewelia.web.context import client_ip, redirect_with, render, sign_in
+from jewelia.web.sessions import rotate_session
 
 Req = Request[Any, Any, Any]
 
@@ -74,8 +75,7 @@ async def login(request: Req) -> Template | Redirect:
             status_code=status,
         )
     if user.totp_enabled:
-        request.clear_session()
-        request.set_session({"pending_uid": str(user.id), "next": target})
+        rotate_session(request, {"pending_uid": str(user.id), "next": target})
         return Redirect(path="/login/2fa")
     mine = await accounts.memberships(user.id)
     sign_in(request, user, mine[0].tenant.id if mine else None)
@@ -112,7 +112,7 @@ async def second_factor(request: Req) -> Template | Redirect:
 
 @post("/logout", name="logout")
 async def logout(request: Req) -> Redirect:
-    request.clear_session()
+    rotate_session(request, {})
     return redirect_with(request, "/login", "You have been logged out.")
 
 
@@ -155,7 +155,7 @@ async def reset(request: Req, token: str) -> Template | Redirect:
         return render(
             "auth/reset.html", token=token, invalid=None, errors=exc.by_field(), status_code=422
         )
-    request.clear_session()
+    rotate_session(request, {})
     return redirect_with(request, "/login", "Your password has been changed. Log in with it now.")
 
 

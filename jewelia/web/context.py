@@ -14,6 +14,7 @@ from jewelia.platform.accounts import service as accounts
 from jewelia.platform.accounts.service import MembershipInfo, UserInfo
 from jewelia.platform.errors import AppError, PermissionDenied
 from jewelia.platform.logs import tenant_id_var
+from jewelia.web.sessions import rotate_session
 
 NAV = [
     ("Dashboard", "/app"),
@@ -49,8 +50,7 @@ def client_ip(request: Request[Any, Any, Any]) -> str:
 
 def sign_in(request: Request[Any, Any, Any], user: UserInfo, tenant_id: uuid.UUID | None) -> None:
     """Start a fresh session for the user."""
-    request.clear_session()
-    request.set_session({"uid": str(user.id), "tid": str(tenant_id) if tenant_id else ""})
+    rotate_session(request, {"uid": str(user.id), "tid": str(tenant_id) if tenant_id else ""})
 
 
 async def page_context(request: Request[Any, Any, Any]) -> PageContext:

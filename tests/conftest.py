@@ -1,0 +1,169 @@
+"""Shared fixtures: real PostgreSQL and Redis (embedded unless given), started once per session."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="jewelia-test-"))
+os.environ["JEWELIA_DATA_DIR"] = str(_DATA_DIR)
+os.environ["JEWELIA_SECRET_KEY"] = "test-secret-key-not-for-production-" + "x" * 16
+os.environ.setdefault("JEWELIA_SPARE_POOL_SIZE", "2")
+os.environ.pop("JEWELIA_SMTP_URL", None)
+
+
+def _prepare_database() -> Any:
+    """Embedded servers unless DATABASE_URL/REDIS_URL are set; a fresh test database either way."""
+    from jewelia.platform.embedded import ensure_services
+
+    given = os.environ.get("DATABASE_URL")
+    if given:
+        import asyncio
+
+        import asyncpg
+
+        async def recreate() -> None:
+            conn = await asyncpg.connect(given)
+            await conn.execute("DROP DATABASE IF EXISTS jewelia_test WITH (FORCE)")
+            await conn.execute("CREATE DATABASE jewelia_test")
+            await conn.close()
+
+        asyncio.run(recreate())
+        base = given.rsplit("/", 1)[0]
+        os.environ["DATABASE_URL"] = f"{base}/jewelia_test"
+    services = ensure_services(_DATA_DIR)
+    if os.environ.get("REDIS_URL", "").startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    return services
+
+
+_SERVICES = _prepare_database()
+logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    pg, rds = _SERVICES
+    if rds:
+        rds.stop()
+    if pg:
+        pg.stop()
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+async def db() -> AsyncIterator[None]:
+    """The engine pool, with every migration applied."""
+    from jewelia.platform.db import start_db, stop_db
+    from jewelia.platform.settings import get_settings
+    from jewelia.tenants.migrate import migrate_all
+
+    await start_db(get_settings().database_url)
+    report = await migrate_all()
+    assert not report.failures
+    yield
+    await stop_db()
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttles() -> None:
+    """Login throttles are per IP; tests all come from one address (sync: browser tests too)."""
+    import redis
+
+    from jewelia.platform.settings import get_settings
+
+    with redis.Redis.from_url(get_settings().redis_url) as client:
+        keys = list(client.scan_iter("throttle:*"))
+        if keys:
+            client.delete(*keys)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API holds the thread's event loop while open."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))
+
+
+def unique_email(tag: str = "user") -> str:
+    return f"{tag}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+STRONG_PASSWORD = "Correct-Horse-Battery-9"
+
+
+@pytest.fixture
+async def business(db: None) -> Any:
+    """A fresh business with its owner: (user, tenant)."""
+    from jewelia.platform.accounts import service as accounts
+
+    return await accounts.signup(
+        f"Gems {uuid.uuid4().hex[:6]}", "Olive Owner", unique_email("owner"), STRONG_PASSWORD
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(db: None) -> Any:
+    from jewelia.platform.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[Any]:
+    """An HTTP client on the app in this process (real database and Redis)."""
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver.local", follow_redirects=True
+    ) as c:
+        yield c
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(db: None) -> Iterator[str]:
+    """`jewelia serve` in its own process on a free port, against the test database."""
+    port = _free_port()
+    env = {**os.environ, "JEWELIA_PORT": str(port), "JEWELIA_BASE_URL": f"http://127.0.0.1:{port}"}
+    log = open(_DATA_DIR / "server.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jewelia.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    else:
+        proc.terminate()
+        raise RuntimeError((_DATA_DIR / "server.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=15)
+    log.close()
