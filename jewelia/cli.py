@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -194,10 +195,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
     _slug, api_key = _run_db(_seed_demo)
     env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
     exe = [sys.executable, "-m", "jewelia.cli"]
+    # Each child gets its own session: Ctrl-C reaches only us, and we stop them in order.
     procs = [
-        subprocess.Popen([*exe, "serve"], env=env),  # noqa: S603
-        subprocess.Popen([*exe, "worker", "--processes", "1"], env=env),  # noqa: S603
-        subprocess.Popen([*exe, "scheduler"], env=env),  # noqa: S603
+        subprocess.Popen([*exe, *cmd], env=env, start_new_session=True)  # noqa: S603
+        for cmd in (["serve"], ["worker", "--processes", "1"], ["scheduler"])
     ]
     url = settings.base_url
     banner = f"""
@@ -231,7 +232,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
             try:
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                p.kill()
+                pass
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)  # leftovers such as worker subprocesses
         if rds:
             rds.stop()
         if pg:
@@ -274,7 +277,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "--threads",
         str(args.threads),
     ]
-    return subprocess.call(cmd, env=os.environ.copy())  # noqa: S603
+    os.execve(sys.executable, cmd, os.environ.copy())  # noqa: S606 - signals reach dramatiq directly
+    return 0
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:

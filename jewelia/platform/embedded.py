@@ -69,6 +69,7 @@ class EmbeddedRedis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in the terminal must not kill it before the app
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
