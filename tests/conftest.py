@@ -167,3 +167,23 @@ def live_server(db: None) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=15)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def worker(db: None) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Dramatiq worker process (`jewelia worker`) on the test database and Redis."""
+    log = open(_DATA_DIR / "worker.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jewelia.cli", "worker", "--processes", "1", "--threads", "4"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
