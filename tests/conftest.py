@@ -187,3 +187,25 @@ def worker(db: None) -> Iterator[subprocess.Popen[bytes]]:
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture
+async def api(db: None, app: Any) -> AsyncIterator[Any]:
+    """An API client for a fresh business, authenticated with an admin key."""
+    from jewelia.platform.accounts import service as accounts
+    from jewelia.platform.apikeys.service import PERMISSIONS, create_key
+
+    user, tenant = await accounts.signup(
+        f"Api Gems {uuid.uuid4().hex[:6]}", "Ann Api", unique_email("api"), STRONG_PASSWORD
+    )
+    key = await create_key(tenant.id, "test key", list(PERMISSIONS))
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50001))
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver.local/api/v1",
+        headers={"Authorization": f"Bearer {key.secret}"},
+    ) as c:
+        c.tenant = tenant
+        c.user = user
+        c.key = key.secret
+        yield c

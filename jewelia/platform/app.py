@@ -7,22 +7,29 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.di import Provide
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
+from jewelia.platform.apikeys.api import ApiKeyController, AuthController
+from jewelia.platform.apikeys.guard import api_guard, provide_auth
 from jewelia.platform.db import DB, start_db, stop_db
 from jewelia.platform.errors import EXCEPTION_HANDLERS
 from jewelia.platform.health import health, ready
 from jewelia.platform.logs import setup_logging
 from jewelia.platform.middleware import body_limit_middleware, request_context_middleware
+from jewelia.platform.openapi import api_docs, openapi_config, openapi_json
 from jewelia.platform.redis_client import close_redis, get_redis
 from jewelia.platform.settings import get_settings
+from jewelia.tenants.crm.customers.api import CustomerController
+from jewelia.tenants.crm.inventory.api import InventoryController
+from jewelia.tenants.crm.orders.api import OrderController
 from jewelia.web import auth, devmail, security, team, workspace
 from jewelia.web.context import LoginRequired
 from jewelia.web.sessions import RotatingSessionConfig
@@ -43,6 +50,17 @@ def _template_engine(engine: JinjaTemplateEngine) -> None:
     env.globals["product"] = "Jewelia"
     env.filters["money"] = lambda v: f"${v:,.2f}"
     env.filters["dt"] = lambda v: v.strftime("%b %d, %Y %H:%M") if v else ""
+
+
+def api_routers() -> list[Router]:
+    """/api/v1: guarded resources (tenant resolved from the Bearer credential) and token routes."""
+    guarded = Router(
+        path="/api/v1",
+        route_handlers=[CustomerController, InventoryController, OrderController, ApiKeyController],
+        guards=[api_guard],
+        dependencies={"auth": Provide(provide_auth, sync_to_thread=False)},
+    )
+    return [guarded, Router(path="/api/v1", route_handlers=[AuthController])]
 
 
 def create_app() -> Litestar:
@@ -85,6 +103,9 @@ def create_app() -> Litestar:
         route_handlers=[
             health,
             ready,
+            *api_routers(),
+            openapi_json,
+            api_docs,
             auth.router,
             workspace.router,
             team.router,
@@ -106,6 +127,6 @@ def create_app() -> Litestar:
         stores={"sessions": RedisStore(redis=get_redis(), namespace="sessions")},
         csrf_config=csrf_config,
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: _login_redirect},
-        openapi_config=None,
+        openapi_config=openapi_config(),
         debug=False,
     )

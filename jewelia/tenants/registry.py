@@ -64,6 +64,7 @@ class TenantInfo:
     status: str
     schema_version: int
     created_at: datetime
+    currency: str = "USD"
 
     @property
     def ref(self) -> TenantRef:
@@ -76,7 +77,8 @@ class TenantInfo:
 
 def tenant_info(row: dict[str, object]) -> TenantInfo:
     """A TenantInfo from a public.tenant row (extra columns ignored)."""
-    return TenantInfo(**{k: row[k] for k in TenantInfo.__dataclass_fields__})  # type: ignore[arg-type]
+    fields = TenantInfo.__dataclass_fields__
+    return TenantInfo(**{k: row[k] for k in fields if k in row})  # type: ignore[arg-type]
 
 
 def new_schema_name() -> str:

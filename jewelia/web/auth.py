@@ -175,4 +175,5 @@ router = Router(
         reset_form,
         reset,
     ],
+    include_in_schema=False,
 )

@@ -33,4 +33,4 @@ async def message(email_id: uuid.UUID) -> Template:
     return render("dev/message.html", email=email)
 
 
-router = Router(path="/", route_handlers=[mailbox, message])
+router = Router(path="/", route_handlers=[mailbox, message], include_in_schema=False)

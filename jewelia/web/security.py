@@ -78,4 +78,6 @@ async def disable(request: Req) -> Template | Redirect:
     return redirect_with(request, "/account/security", "Two-factor authentication is off.")
 
 
-router = Router(path="/", route_handlers=[security, start, confirm, disable])
+router = Router(
+    path="/", route_handlers=[security, start, confirm, disable], include_in_schema=False
+)

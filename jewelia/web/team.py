@@ -134,4 +134,5 @@ async def accept(request: Req, token: str) -> Template | Redirect:
 router = Router(
     path="/",
     route_handlers=[team, invite, change_role, remove, revoke, invite_page, accept],
+    include_in_schema=False,
 )

@@ -80,4 +80,5 @@ async def new_business(request: Req) -> Template | Redirect:
 router = Router(
     path="/",
     route_handlers=[dashboard, audit_log, switch, new_business_form, new_business],
+    include_in_schema=False,
 )

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from jewelia.platform.db import DB, TenantRef, execute, fetch, tenant_scope
-from jewelia.platform.migrations import MIGRATIONS_DIR, latest_version
+from jewelia.platform.migrations import MIGRATIONS_DIR, latest_version, load_migrations
 from jewelia.tenants import registry
 from jewelia.tenants.migrate import migrate_all
 
@@ -52,7 +52,7 @@ async def test_built_schema_matches_the_migrated_template(db: None) -> None:
     assert any("FOREIGN KEY" in c["def"] for c in n_cons), n_cons
     async with tenant_scope(tenant.ref):
         rows = await fetch("SELECT name FROM migration")
-    assert [r["name"] for r in rows] == ["tenant_0001_initial"]
+    assert [r["name"] for r in rows] == [m.id for m in load_migrations("tenant")]
     assert tenant.schema_version == latest_version("tenant")
 
 
@@ -139,10 +139,10 @@ async def test_additive_migration_reaches_every_tenant(
     await registry.replenish_spare_pool(1)
     copy = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, copy)
-    (copy / "tenant" / "tenant_0002_test_extra.py").write_text(
+    (copy / "tenant" / "tenant_0999_test_extra.py").write_text(
         (copy / "tenant" / "tenant_0001_initial.py")
         .read_text()
-        .replace('ID = "tenant_0001_initial"', 'ID = "tenant_0002_test_extra"')
+        .replace('ID = "tenant_0001_initial"', 'ID = "tenant_0999_test_extra"')
         .split('SQL = """')[0]
         + 'SQL = """ALTER TABLE customer ADD COLUMN loyalty_tier text;'
         ' CREATE INDEX customer_loyalty_idx ON customer (loyalty_tier);"""\n\n\n'
@@ -155,12 +155,12 @@ async def test_additive_migration_reaches_every_tenant(
     try:
         report = await migrate_all(concurrency=2)
         assert not report.failures
-        assert report.tenant_version == 2
+        assert report.tenant_version == 999
         assert report.tenants_migrated >= 3
         assert report.spares_dropped >= 1
         for tenant in tenants:
             fresh = await registry.get_tenant(tenant.id)
-            assert fresh.schema_version == 2
+            assert fresh.schema_version == 999
             async with tenant_scope(fresh.ref):
                 await fetch("SELECT loyalty_tier FROM customer")
         newcomer = await _new_tenant("After migration")
@@ -171,7 +171,7 @@ async def test_additive_migration_reaches_every_tenant(
         monkeypatch.delenv("JEWELIA_MIGRATIONS_DIR")
         # Put every schema back to the shipped migrations for the rest of the session.
         await execute("ALTER TABLE tenant_template.customer DROP COLUMN IF EXISTS loyalty_tier")
-        await execute("DELETE FROM tenant_template.migration WHERE name = 'tenant_0002_test_extra'")
+        await execute("DELETE FROM tenant_template.migration WHERE name = 'tenant_0999_test_extra'")
         for row in await fetch(
             "SELECT id, schema_name FROM public.tenant WHERE status <> 'deleted'"
         ):
@@ -180,10 +180,13 @@ async def test_additive_migration_reaches_every_tenant(
             )
             await execute(
                 f'DELETE FROM "{row["schema_name"]}".migration WHERE name = $1',
-                "tenant_0002_test_extra",
+                "tenant_0999_test_extra",
             )
-        await execute("UPDATE public.tenant SET schema_version = 1 WHERE status <> 'deleted'")
-        await registry.drop_stale_spares(99)
+        await execute(
+            "UPDATE public.tenant SET schema_version = $1 WHERE status <> 'deleted'",
+            latest_version("tenant"),
+        )
+        await registry.drop_stale_spares(9999)
         registry._ddl_cache.clear()
 
 

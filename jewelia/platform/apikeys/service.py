@@ -1,29 +1,98 @@
-"""Create and check API keys. Only the SHA-256 hash and a short prefix are stored."""
+"""API keys: created with permissions and an optional expiry, shown once, stored as SHA-256.
+
+Rotation makes a new key with the same name and permissions and lets the old one keep working
+for a grace period (24 hours unless the caller picks 0-168 hours).
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from jewelia.platform.db import execute, fetch
+from jewelia.platform.db import DB, execute, fetch
+from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
 from jewelia.platform.security import sha256_hex
+from jewelia.platform.validation import Checker
 
 PERMISSIONS = ("read", "write", "delete", "admin")
 KEY_PREFIX = "jw_live_"
+DEFAULT_GRACE_HOURS = 24
+MAX_GRACE_HOURS = 168
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A key as listed: never the secret."""
+
+    id: uuid.UUID
+    name: str
+    prefix: str
+    permissions: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    rotated_from: uuid.UUID | None
+
+    @property
+    def status(self) -> str:
+        now = datetime.now(UTC)
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at and self.expires_at <= now:
+            return "expired"
+        return "active"
 
 
 @dataclass(frozen=True)
 class NewKey:
     """A key as returned once at creation: the secret is never shown again."""
 
-    id: uuid.UUID
-    name: str
-    prefix: str
+    key: ApiKey
     secret: str
-    permissions: list[str]
-    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class KeyGrant:
+    """What a valid key grants: its tenant and permissions."""
+
+    key_id: uuid.UUID
+    tenant_id: uuid.UUID
+    permissions: frozenset[str]
+    prefix: str
+
+
+_COLUMNS = (
+    "id, name, prefix, permissions, created_at, expires_at, revoked_at, last_used_at, rotated_from"
+)
+
+
+def _key(row: dict[str, object]) -> ApiKey:
+    perms = row["permissions"]
+    return ApiKey(**{**row, "permissions": json.loads(perms) if isinstance(perms, str) else perms})  # type: ignore[arg-type]
+
+
+def validate_key_input(
+    name: str, permissions: list[str], expires_at: datetime | None
+) -> tuple[str, list[str]]:
+    """Clean key input or raise ValidationFailed."""
+    check = Checker()
+    name = check.text("name", name, "Name", 100)
+    if not permissions:
+        check.add("permissions", "Choose at least one permission", "REQUIRED")
+    for perm in permissions:
+        if perm not in PERMISSIONS:
+            check.add("permissions", f"Unknown permission {perm!r}", "INVALID_CHOICE")
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            check.add("expires_at", "expires_at needs a time zone", "INVALID_DATETIME")
+        elif expires_at <= datetime.now(UTC):
+            check.add("expires_at", "expires_at must be in the future", "OUT_OF_RANGE")
+    check.raise_if_any()
+    return name, sorted(set(permissions))
 
 
 async def create_key(
@@ -32,39 +101,104 @@ async def create_key(
     permissions: list[str],
     created_by: uuid.UUID | None = None,
     expires_at: datetime | None = None,
+    rotated_from: uuid.UUID | None = None,
 ) -> NewKey:
-    """Create a key for a tenant (inside the caller's transaction when there is one)."""
+    """Create a key for a tenant; the secret is returned once."""
+    name, perms = validate_key_input(name, permissions, expires_at)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    prefix = secret[: len(KEY_PREFIX) + 6]
-    key_id = uuid.uuid4()
-    import json
-
-    await execute(
+    rows = await fetch(
         "INSERT INTO public.api_key (id, tenant_id, name, prefix, key_hash, permissions,"
-        " created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        key_id,
+        f" created_by, expires_at, rotated_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        f" RETURNING {_COLUMNS}",
+        uuid.uuid4(),
         tenant_id,
         name,
-        prefix,
+        secret[: len(KEY_PREFIX) + 6],
         sha256_hex(secret),
-        json.dumps(sorted(set(permissions))),
+        json.dumps(perms),
         created_by,
         expires_at,
+        rotated_from,
     )
-    return NewKey(key_id, name, prefix, secret, sorted(set(permissions)), expires_at)
+    return NewKey(key=_key(rows[0]), secret=secret)
 
 
-async def tenant_for_key(secret: str) -> tuple[uuid.UUID, list[str]] | None:
-    """The tenant and permissions of a valid key (not revoked, not expired), else None."""
-    import json
-
+async def list_keys(tenant_id: uuid.UUID) -> list[ApiKey]:
+    """Every key of a tenant, newest first (revoked ones included, marked)."""
     rows = await fetch(
-        "SELECT k.tenant_id, k.permissions FROM public.api_key k"
-        " JOIN public.tenant t ON t.id = k.tenant_id"
-        " WHERE k.key_hash = $1 AND k.revoked_at IS NULL"
-        " AND (k.expires_at IS NULL OR k.expires_at > now()) AND t.status = 'active'",
+        f"SELECT {_COLUMNS} FROM public.api_key WHERE tenant_id = $1 ORDER BY created_at DESC",
+        tenant_id,
+    )
+    return [_key(r) for r in rows]
+
+
+async def get_key(tenant_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
+    """One key of this tenant, or NotFound (also for another tenant's key)."""
+    rows = await fetch(
+        f"SELECT {_COLUMNS} FROM public.api_key WHERE tenant_id = $1 AND id = $2",
+        tenant_id,
+        key_id,
+    )
+    if not rows:
+        raise NotFound("API key not found")
+    return _key(rows[0])
+
+
+async def revoke_key(tenant_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
+    """Revoke a key at once."""
+    rows = await fetch(
+        "UPDATE public.api_key SET revoked_at = coalesce(revoked_at, now())"
+        f" WHERE tenant_id = $1 AND id = $2 RETURNING {_COLUMNS}",
+        tenant_id,
+        key_id,
+    )
+    if not rows:
+        raise NotFound("API key not found")
+    return _key(rows[0])
+
+
+async def rotate_key(
+    tenant_id: uuid.UUID,
+    key_id: uuid.UUID,
+    grace_hours: int = DEFAULT_GRACE_HOURS,
+    created_by: uuid.UUID | None = None,
+) -> NewKey:
+    """A new secret with the same name and permissions; the old one lives `grace_hours` more."""
+    if not 0 <= grace_hours <= MAX_GRACE_HOURS:
+        raise ValidationFailed(
+            [FieldError("grace_period_hours", f"Must be 0 to {MAX_GRACE_HOURS}", "OUT_OF_RANGE")]
+        )
+    async with DB.transaction():
+        old = await get_key(tenant_id, key_id)
+        if old.status != "active":
+            raise ValidationFailed([FieldError("id", f"This key is {old.status}", "INVALID_STATE")])
+        ends = datetime.now(UTC) + timedelta(hours=grace_hours)
+        if old.expires_at is None or old.expires_at > ends:
+            await execute("UPDATE public.api_key SET expires_at = $2 WHERE id = $1", key_id, ends)
+        new = await create_key(
+            tenant_id, old.name, old.permissions, created_by, old.expires_at, rotated_from=key_id
+        )
+    return new
+
+
+async def grant_for(secret: str) -> KeyGrant | None:
+    """What a presented key grants, or None when it is unknown, revoked or expired."""
+    rows = await fetch(
+        "SELECT id, tenant_id, permissions, prefix, last_used_at FROM public.api_key"
+        " WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())",
         sha256_hex(secret),
     )
     if not rows:
         return None
-    return rows[0]["tenant_id"], json.loads(rows[0]["permissions"])
+    row = rows[0]
+    last = row["last_used_at"]
+    if last is None or datetime.now(UTC) - last > timedelta(seconds=60):
+        # Written at most once a minute per key, so reads stay reads.
+        await execute("UPDATE public.api_key SET last_used_at = now() WHERE id = $1", row["id"])
+    perms = row["permissions"]
+    return KeyGrant(
+        key_id=row["id"],
+        tenant_id=row["tenant_id"],
+        permissions=frozenset(json.loads(perms) if isinstance(perms, str) else perms),
+        prefix=row["prefix"],
+    )

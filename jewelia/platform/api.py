@@ -1,0 +1,140 @@
+"""What every API controller shares: the success envelope, paging and list parameters."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import msgspec
+from litestar import Response
+from litestar.status_codes import HTTP_200_OK
+
+from jewelia.platform.errors import FieldError, ValidationFailed
+
+T = TypeVar("T")
+MAX_LIMIT = 100
+_encoder = msgspec.json.Encoder(decimal_format="number")
+
+
+class Pagination(msgspec.Struct):
+    """Page-based paging as in the contract, plus a cursor for walking long lists."""
+
+    page: int
+    limit: int
+    total: int
+    totalPages: int
+    next_cursor: str | None = None
+
+
+class Envelope(msgspec.Struct, Generic[T]):
+    """`{"success": true, "data": …}` for one object."""
+
+    success: bool
+    data: T
+
+
+class ListEnvelope(msgspec.Struct, Generic[T]):
+    """`{"success": true, "data": [...], "pagination": {...}}` for lists."""
+
+    success: bool
+    data: list[T]
+    pagination: Pagination
+
+
+class ErrorDetail(msgspec.Struct):
+    field: str
+    message: str
+    code: str
+
+
+class ErrorEnvelope(msgspec.Struct):
+    """The error body (documented in OpenAPI for every endpoint)."""
+
+    success: bool
+    error: str
+    code: str
+    timestamp: str
+    details: list[ErrorDetail] | str | None = None
+
+
+def ok(
+    data: Any, status_code: int = HTTP_200_OK, headers: dict[str, str] | None = None
+) -> Response[Any]:
+    """A success envelope; Decimal money is written as a JSON number, exactly."""
+    body = _encoder.encode({"success": True, "data": data})
+    return Response(
+        content=body, status_code=status_code, media_type="application/json", headers=headers
+    )
+
+
+def ok_list(
+    items: list[Any], page: Page, total: int, next_cursor: str | None = None
+) -> Response[Any]:
+    """A list envelope with pagination."""
+    body = _encoder.encode(
+        {
+            "success": True,
+            "data": items,
+            "pagination": {
+                "page": page.page,
+                "limit": page.limit,
+                "total": total,
+                "totalPages": math.ceil(total / page.limit) if total else 0,
+                "next_cursor": next_cursor,
+            },
+        }
+    )
+    return Response(content=body, media_type="application/json")
+
+
+@dataclass(frozen=True)
+class Page:
+    """Validated paging input: page/limit, or a cursor from a previous page."""
+
+    page: int
+    limit: int
+    cursor: tuple[datetime, UUID] | None = None
+
+    @property
+    def offset(self) -> int:
+        return 0 if self.cursor else (self.page - 1) * self.limit
+
+
+def parse_page(page: int | None, limit: int | None, cursor: str | None) -> Page:
+    """Check paging parameters (limit at most 100)."""
+    errors = []
+    page = 1 if page is None else page
+    limit = 20 if limit is None else limit
+    if page < 1:
+        errors.append(FieldError("page", "page must be 1 or more", "OUT_OF_RANGE"))
+    if not 1 <= limit <= MAX_LIMIT:
+        errors.append(
+            FieldError("limit", f"limit must be between 1 and {MAX_LIMIT}", "OUT_OF_RANGE")
+        )
+    decoded = None
+    if cursor:
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==="))
+            decoded = (datetime.fromisoformat(raw[0]), UUID(raw[1]))
+        except (ValueError, TypeError, IndexError, json.JSONDecodeError):
+            errors.append(FieldError("cursor", "cursor is not valid", "INVALID_CURSOR"))
+    if errors:
+        raise ValidationFailed(errors)
+    return Page(page=page, limit=limit, cursor=decoded)
+
+
+def make_cursor(created_at: datetime, row_id: UUID) -> str:
+    """An opaque cursor pointing after this row (newest-first order)."""
+    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def money(value: Decimal | None) -> Decimal | None:
+    """Money rounded to cents for output."""
+    return None if value is None else value.quantize(Decimal("0.01"))

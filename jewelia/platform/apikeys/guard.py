@@ -1,0 +1,87 @@
+"""The API auth guard: a Bearer API key or JWT resolves the tenant once, at the edge."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from jewelia.platform.accounts import service as accounts
+from jewelia.platform.apikeys.service import KEY_PREFIX, grant_for
+from jewelia.platform.apikeys.tokens import ROLE_PERMISSIONS, verify_access
+from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDenied
+from jewelia.platform.logs import tenant_id_var
+from jewelia.tenants.audit.service import Actor
+from jewelia.tenants.registry import TenantInfo, get_tenant
+
+AUTH_SCOPE_KEY = "jewelia.auth"
+METHOD_PERMISSION = {
+    "GET": "read",
+    "HEAD": "read",
+    "OPTIONS": "read",
+    "POST": "write",
+    "PUT": "write",
+    "PATCH": "write",
+    "DELETE": "delete",
+}
+
+
+@dataclass(frozen=True)
+class ApiAuth:
+    """Who is calling, for which tenant, with which permissions."""
+
+    tenant: TenantInfo
+    permissions: frozenset[str]
+    actor: Actor
+    key_id: uuid.UUID | None = None
+
+
+async def authenticate(authorization: str) -> ApiAuth:
+    """Resolve an Authorization header to an ApiAuth, or raise AuthenticationFailed."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise AuthenticationFailed("Missing credentials: send Authorization: Bearer <API key>")
+    if len(token) > 2048 or not token.isascii():
+        raise AuthenticationFailed("Invalid credentials")
+    if token.startswith(KEY_PREFIX):
+        grant = await grant_for(token)
+        if grant is None:
+            raise AuthenticationFailed("Invalid, expired or revoked API key")
+        tenant = await get_tenant(grant.tenant_id)
+        auth = ApiAuth(
+            tenant, grant.permissions, Actor("api_key", grant.key_id, grant.prefix), grant.key_id
+        )
+    else:
+        claims = verify_access(token)
+        try:
+            member = await accounts.membership(claims.user_id, claims.tenant_id)
+            user = await accounts.get_user(claims.user_id)
+        except AppError as exc:
+            raise AuthenticationFailed("Invalid token") from exc
+        # The current role counts, so a demotion applies before the token expires.
+        auth = ApiAuth(member.tenant, ROLE_PERMISSIONS[member.role], user.actor)
+    if not auth.tenant.is_active:
+        raise PermissionDenied(f"This business is {auth.tenant.status}")
+    return auth
+
+
+async def api_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Authenticate, check the permission the method (or the route) needs, remember the result."""
+    auth = await authenticate(connection.headers.get("authorization", ""))
+    method = connection.scope.get("method", "GET")
+    needed = handler.opt.get("permission") or METHOD_PERMISSION.get(str(method), "admin")
+    if needed not in auth.permissions:
+        raise PermissionDenied(f"This credential lacks the '{needed}' permission")
+    connection.scope[AUTH_SCOPE_KEY] = auth  # type: ignore[literal-required]
+    tenant_id_var.set(str(auth.tenant.id))
+
+
+def provide_auth(request: Any) -> ApiAuth:
+    """Dependency: the ApiAuth the guard stored for this request."""
+    return request.scope[AUTH_SCOPE_KEY]  # type: ignore[no-any-return]

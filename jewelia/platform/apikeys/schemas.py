@@ -1,0 +1,78 @@
+"""API key and token structs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from jewelia.platform.api import Pagination
+
+
+class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    permissions: list[str]
+    expires_at: datetime | None = None
+
+
+class ApiKeyRotate(msgspec.Struct, forbid_unknown_fields=True):
+    grace_period_hours: int = 24
+
+
+class ApiKeyOut(msgspec.Struct):
+    id: UUID
+    name: str
+    prefix: str
+    permissions: list[str]
+    status: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    rotated_from: UUID | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str
+
+
+class ApiKeyEnvelope(msgspec.Struct):
+    success: bool
+    data: ApiKeyOut
+
+
+class ApiKeyCreatedEnvelope(msgspec.Struct):
+    success: bool
+    data: ApiKeyCreated
+
+
+class ApiKeyList(msgspec.Struct):
+    success: bool
+    data: list[ApiKeyOut]
+    pagination: Pagination
+
+
+class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: str
+    password: str
+    tenant_id: UUID | None = None
+    totp_code: str | None = None
+
+
+class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
+    refresh_token: str
+
+
+class Tokens(msgspec.Struct):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    tenant_id: UUID
+    role: str
+
+
+class TokenEnvelope(msgspec.Struct):
+    success: bool
+    data: Tokens

@@ -1,0 +1,68 @@
+"""OpenAPI at /api/v1/openapi.json and interactive docs at /api/v1/docs (vendored Swagger UI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import MediaType, Request, Response, get
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import OpenAPIRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Jewelia API reference</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"></head>
+<body><div id="swagger"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script></body></html>"""
+
+
+class VendoredSwaggerPlugin(OpenAPIRenderPlugin):
+    """Serves the docs page with assets from our static folder (no CDN)."""
+
+    def __init__(self) -> None:
+        super().__init__(path="/docs")
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return DOCS_HTML.encode()
+
+
+def openapi_config() -> OpenAPIConfig:
+    """The API description: bearer auth (API key or JWT) on every operation."""
+    return OpenAPIConfig(
+        title="Jewelia API",
+        version="1.0.0",
+        description=(
+            "REST API for Jewelia. Authenticate with `Authorization: Bearer <API key or JWT>`. "
+            "Responses use `{success, data, pagination}`; errors use "
+            "`{success: false, error, details, code, timestamp}`."
+        ),
+        # Litestar's own routes (with a catch-all) live out of the way; ours are below.
+        path="/api/v1/_schema",
+        render_plugins=[VendoredSwaggerPlugin()],
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="API key (jw_live_…) or JWT access token",
+                )
+            }
+        ),
+        security=[{"bearer": []}],
+        use_handler_docstrings=True,
+    )
+
+
+@get("/api/v1/openapi.json", include_in_schema=False, media_type=MediaType.JSON)
+async def openapi_json(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """The OpenAPI 3.1 document."""
+    return Response(request.app.openapi_schema.to_schema(), media_type=MediaType.JSON)
+
+
+@get("/api/v1/docs", include_in_schema=False, media_type=MediaType.HTML)
+async def api_docs() -> Response[bytes]:
+    """Interactive API reference (Swagger UI from our static folder)."""
+    return Response(DOCS_HTML.encode(), media_type=MediaType.HTML)

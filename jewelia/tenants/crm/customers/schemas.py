@@ -1,0 +1,90 @@
+"""Customer request and response structs (the contract's field names)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+import msgspec
+
+from jewelia.platform.api import Pagination
+
+
+class RingSizeIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A ring size by system and label (US 6.5, UK N, EU 52) or by inner circumference."""
+
+    system: str | None = None
+    label: str | None = None
+    circumference_mm: Decimal | None = None
+
+
+class RingSize(msgspec.Struct):
+    circumference_mm: Decimal
+    system: str | None
+    label: str | None
+
+
+class CustomerCreate(msgspec.Struct, forbid_unknown_fields=True):
+    full_name: str
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    birthday: date | None = None
+    anniversary: date | None = None
+    ring_size: RingSizeIn | None = None
+    notes: str = ""
+    tags: list[str] = msgspec.field(default_factory=list)
+    marketing_consent: bool = False
+
+
+class CustomerUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Every field optional; only those sent change (PUT and PATCH alike)."""
+
+    full_name: str | msgspec.UnsetType = msgspec.UNSET
+    email: str | msgspec.UnsetType | None = msgspec.UNSET
+    phone: str | msgspec.UnsetType | None = msgspec.UNSET
+    company: str | msgspec.UnsetType | None = msgspec.UNSET
+    birthday: date | msgspec.UnsetType | None = msgspec.UNSET
+    anniversary: date | msgspec.UnsetType | None = msgspec.UNSET
+    ring_size: RingSizeIn | msgspec.UnsetType | None = msgspec.UNSET
+    notes: str | msgspec.UnsetType = msgspec.UNSET
+    tags: list[str] | msgspec.UnsetType = msgspec.UNSET
+    marketing_consent: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class Customer(msgspec.Struct):
+    id: UUID
+    full_name: str
+    email: str | None
+    phone: str | None
+    company: str | None
+    birthday: date | None
+    anniversary: date | None
+    ring_size: RingSize | None
+    notes: str
+    tags: list[str]
+    marketing_consent: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerEnvelope(msgspec.Struct):
+    success: bool
+    data: Customer
+
+
+class CustomerList(msgspec.Struct):
+    success: bool
+    data: list[Customer]
+    pagination: Pagination
+
+
+class Deleted(msgspec.Struct):
+    id: UUID
+    deleted: bool
+
+
+class DeletedEnvelope(msgspec.Struct):
+    success: bool
+    data: Deleted

@@ -1,0 +1,90 @@
+"""REST controller for /api/v1/orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Response, get, patch, post, put
+from litestar.params import Parameter
+
+from jewelia.platform.api import ok, ok_list, parse_page
+from jewelia.platform.apikeys.guard import ApiAuth
+from jewelia.platform.schemas import ERROR_RESPONSES, given
+from jewelia.tenants.crm.customers.api import LimitQ, PageQ
+from jewelia.tenants.crm.orders import service
+from jewelia.tenants.crm.orders.schemas import OrderCreate, OrderEnvelope, OrderList, OrderUpdate
+
+
+class OrderController(Controller):
+    path = "/orders"
+    tags = ["Orders"]
+    responses = ERROR_RESPONSES
+
+    @get(operation_id="listOrders", summary="List orders, newest first")
+    async def list_orders(
+        self,
+        auth: ApiAuth,
+        page: PageQ = None,
+        limit: LimitQ = None,
+        status: Annotated[str | None, Parameter(description=", ".join(service.STATUSES))] = None,
+        customer_id: UUID | None = None,
+        payment_status: Annotated[
+            str | None, Parameter(description=", ".join(service.PAYMENT_STATUSES))
+        ] = None,
+        created_from: Annotated[
+            datetime | None, Parameter(description="created at or after (ISO 8601)")
+        ] = None,
+        created_to: Annotated[
+            datetime | None, Parameter(description="created before (ISO 8601)")
+        ] = None,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+    ) -> Response[OrderList]:
+        paging = parse_page(page, limit, cursor)
+        rows, total, nxt = await service.list_orders(
+            auth.tenant.ref,
+            paging,
+            status=status,
+            customer_id=customer_id,
+            payment_status=payment_status,
+            created_from=created_from,
+            created_to=created_to,
+        )
+        return ok_list(rows, paging, total, nxt)
+
+    @post(operation_id="createOrder", summary="Create an order (reserves stock)", status_code=201)
+    async def create_order(self, auth: ApiAuth, data: OrderCreate) -> Response[OrderEnvelope]:
+        body = {
+            "customer_id": data.customer_id,
+            "notes": data.notes,
+            "items": [given(line) for line in data.items],
+        }
+        return ok(
+            await service.create_order(auth.tenant.ref, auth.actor, body, auth.tenant.currency),
+            status_code=201,
+        )
+
+    @get("/{order_id:uuid}", operation_id="getOrder", summary="Get an order")
+    async def get_order(self, auth: ApiAuth, order_id: UUID) -> Response[OrderEnvelope]:
+        return ok(await service.get_order(auth.tenant.ref, order_id))
+
+    @put(
+        "/{order_id:uuid}",
+        operation_id="replaceOrder",
+        summary="Update status, payment status or notes",
+    )
+    async def put_order(
+        self, auth: ApiAuth, order_id: UUID, data: OrderUpdate
+    ) -> Response[OrderEnvelope]:
+        return ok(await service.update_order(auth.tenant.ref, auth.actor, order_id, given(data)))
+
+    @patch(
+        "/{order_id:uuid}",
+        operation_id="updateOrder",
+        summary="Update status, payment status or notes",
+    )
+    async def patch_order(
+        self, auth: ApiAuth, order_id: UUID, data: OrderUpdate
+    ) -> Response[OrderEnvelope]:
+        return ok(await service.update_order(auth.tenant.ref, auth.actor, order_id, given(data)))

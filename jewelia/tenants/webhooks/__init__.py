@@ -1,0 +1,1 @@
+"""Event outbox (and, later, subscriptions and deliveries)."""

@@ -1,0 +1,33 @@
+"""Events are written to the tenant's outbox in the same transaction as the change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from jewelia.platform.db import DB, current_tenant, execute
+
+_encoder = msgspec.json.Encoder(decimal_format="number")
+
+
+async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
+    """Record an event (inside a tenant scope); a dispatcher delivers it after commit."""
+    if current_tenant.get() is None or DB.current_transaction.get() is None:
+        raise RuntimeError("events are emitted inside a tenant scope")
+    event_id = uuid.uuid4()
+    payload = {
+        "id": str(event_id),
+        "event": event_type,
+        "data": data,
+        "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    }
+    await execute(
+        "INSERT INTO event_outbox (id, event_type, payload) VALUES ($1, $2, $3::jsonb)",
+        event_id,
+        event_type,
+        _encoder.encode(payload).decode(),
+    )
+    return event_id
