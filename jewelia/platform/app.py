@@ -22,6 +22,7 @@ from jewelia.platform.apikeys.guard import api_guard, provide_auth
 from jewelia.platform.db import DB, start_db, stop_db
 from jewelia.platform.errors import EXCEPTION_HANDLERS
 from jewelia.platform.health import health, ready
+from jewelia.platform.idempotency import idempotency_middleware
 from jewelia.platform.logs import setup_logging
 from jewelia.platform.middleware import body_limit_middleware, request_context_middleware
 from jewelia.platform.openapi import api_docs, openapi_config, openapi_json
@@ -58,6 +59,7 @@ def api_routers() -> list[Router]:
         path="/api/v1",
         route_handlers=[CustomerController, InventoryController, OrderController, ApiKeyController],
         guards=[api_guard],
+        middleware=[idempotency_middleware],
         dependencies={"auth": Provide(provide_auth, sync_to_thread=False)},
     )
     return [guarded, Router(path="/api/v1", route_handlers=[AuthController])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -170,12 +171,14 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     if isinstance(exc, ValidationException):
         code, status, message = VALIDATION_ERROR, HTTP_400_BAD_REQUEST, "Validation error"
         details = [
-            FieldError(
-                str(item.get("key") or item.get("source") or "body"), str(item.get("message"))
-            )
+            _field_error(item)
             for item in (exc.extra if isinstance(exc.extra, list) else [])
             if isinstance(item, dict)
-        ] or exc.detail
+        ] or [FieldError("body", _plain(str(exc.detail)), "MALFORMED_JSON")]
+    elif status == HTTP_400_BAD_REQUEST:
+        # Litestar raises a plain 400 when the body cannot be decoded at all.
+        message = "Malformed JSON"
+        details = [FieldError("body", _plain(str(exc.detail)), "MALFORMED_JSON")]
     elif isinstance(exc, NotFoundException):
         message = "Resource not found"
     elif status < 500 and exc.detail and exc.detail != default:
@@ -186,6 +189,36 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     if _wants_html(request):
         return _html_error(request, status, message)
     return error_response(message, code, status, details, dict(exc.headers or {}))
+
+
+_NAMED = re.compile(r"(unknown|missing required) field `([^`]+)`")
+_CODES = (
+    ("unknown field", "UNKNOWN_FIELD"),
+    ("missing required field", "REQUIRED"),
+    ("Expected `", "INVALID_TYPE"),
+    ("UUID", "INVALID_UUID"),
+    ("date", "INVALID_DATE"),
+    ("decimal", "INVALID_NUMBER"),
+)
+
+
+def _plain(message: str) -> str:
+    return message.replace("JSON is malformed", "Malformed JSON")
+
+
+def _field_error(item: dict[str, Any]) -> FieldError:
+    """A framework validation message as {"field", "message", "code"}."""
+    text = str(item.get("message", "Invalid value"))
+    field = str(item.get("key") or item.get("source") or "body")
+    named = _NAMED.search(text)
+    if named:
+        field = named.group(2) if field in ("data", "body") else f"{field}.{named.group(2)}"
+    elif field == "data":
+        field = "body"
+    code = next((c for needle, c in _CODES if needle in text), "INVALID")
+    if re.search(r"[<>]=? ?-?\d", text):
+        code = "OUT_OF_RANGE"
+    return FieldError(field, text, code)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

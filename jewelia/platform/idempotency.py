@@ -1,0 +1,141 @@
+"""Idempotency-Key on POST: the first response is stored (per tenant) and replayed for 24 hours.
+
+The same key with a different request body is refused; a key whose first request is still
+running answers 409. Server errors (5xx) are not stored, so a retry runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from jewelia.platform.apikeys.guard import authenticate
+from jewelia.platform.db import fetch, tenant_scope
+from jewelia.platform.errors import AppError, envelope
+
+TTL = timedelta(hours=24)
+HEADER = b"idempotency-key"
+
+
+async def _send_json(send: Any, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + extra})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _error(send: Any, status: int, code: str, message: str) -> None:
+    await _send_json(send, status, json.dumps(envelope(message, code)).encode(), [])
+
+
+async def _read_body(receive: Any) -> bytes:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def idempotency_middleware(app: Any) -> Any:
+    """Wrap the API: POSTs with an Idempotency-Key header are stored and replayed."""
+
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers", []))
+        key_raw = headers.get(HEADER)
+        if scope["type"] != "http" or scope["method"] != "POST" or key_raw is None:
+            await app(scope, receive, send)
+            return
+        key = key_raw.decode("latin-1").strip()
+        if not 1 <= len(key) <= 255 or not key.isprintable():
+            await _error(
+                send, 400, "VALIDATION_ERROR", "Idempotency-Key must be 1-255 printable characters"
+            )
+            return
+        try:
+            auth = await authenticate(headers.get(b"authorization", b"").decode("latin-1"))
+        except AppError:
+            await app(scope, receive, send)  # the guard answers with the proper error
+            return
+        body = await _read_body(receive)
+        digest = hashlib.sha256(
+            b"\0".join([scope["path"].encode(), scope.get("query_string", b""), body])
+        ).hexdigest()
+        async with tenant_scope(auth.tenant.ref):
+            await fetch(
+                "DELETE FROM idempotency_key WHERE key = $1 AND created_at < $2",
+                key,
+                datetime.now(UTC) - TTL,
+            )
+            claimed = await fetch(
+                "INSERT INTO idempotency_key (key, request_hash, method, path) VALUES ($1, $2, 'POST', $3)"
+                " ON CONFLICT (key) DO NOTHING RETURNING key",
+                key,
+                digest,
+                scope["path"],
+            )
+            stored = (
+                None
+                if claimed
+                else (await fetch("SELECT * FROM idempotency_key WHERE key = $1", key))[0]
+            )
+        if stored is not None:
+            if stored["request_hash"] != digest:
+                await _error(
+                    send,
+                    422,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "This Idempotency-Key was used with a different request",
+                )
+            elif stored["status_code"] is None:
+                await _error(
+                    send,
+                    409,
+                    "IDEMPOTENCY_IN_PROGRESS",
+                    "A request with this Idempotency-Key is still being processed",
+                )
+            else:
+                await _send_json(
+                    send,
+                    stored["status_code"],
+                    bytes(stored["response_body"]),
+                    [(b"idempotent-replayed", b"true")],
+                )
+            return
+        await _run_and_store(app, scope, send, body, key, auth)
+
+    return middleware
+
+
+async def _run_and_store(app: Any, scope: Any, send: Any, body: bytes, key: str, auth: Any) -> None:
+    status, chunks, fed = 500, [], False
+
+    async def replay_receive() -> dict[str, Any]:
+        nonlocal fed
+        if fed:
+            return {"type": "http.disconnect"}
+        fed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def capture(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+        await send(message)
+
+    try:
+        await app(scope, replay_receive, capture)
+    finally:
+        async with tenant_scope(auth.tenant.ref):
+            if status >= 500:
+                await fetch("DELETE FROM idempotency_key WHERE key = $1", key)
+            else:
+                await fetch(
+                    "UPDATE idempotency_key SET status_code = $2, response_body = $3 WHERE key = $1",
+                    key,
+                    status,
+                    b"".join(chunks),
+                )
