@@ -6,7 +6,7 @@ import base64
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -138,3 +138,24 @@ def make_cursor(created_at: datetime, row_id: UUID) -> str:
 def money(value: Decimal | None) -> Decimal | None:
     """Money rounded to cents for output."""
     return None if value is None else value.quantize(Decimal("0.01"))
+
+
+def parse_datetime(field: str, value: str | None) -> datetime | None:
+    """An ISO 8601 date-time with a time zone (or a plain date, read as UTC midnight)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or (parsed.tzinfo is None and "T" in value):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    field,
+                    f"{field} must be an ISO 8601 date-time with a time zone",
+                    "INVALID_DATETIME",
+                )
+            ]
+        )
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

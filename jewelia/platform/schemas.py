@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 import msgspec
-from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.params import KwargDefinition
 
-from jewelia.platform.api import ErrorEnvelope, Pagination
+from jewelia.platform.api import Pagination
 
-__all__ = ["ERROR_RESPONSES", "Pagination", "given"]
+__all__ = ["Money", "MoneyPatch", "OptionalMoney", "Pagination", "given"]
+
+# Money is Decimal end to end and travels as an exact JSON number; say so in the schema.
+Money = Annotated[Decimal, KwargDefinition(schema_extra={"type": OpenAPIType.NUMBER})]
+MoneyPatch = Annotated[
+    Decimal | msgspec.UnsetType,
+    KwargDefinition(schema_extra={"one_of": [Schema(type=OpenAPIType.NUMBER)]}),
+]
+OptionalMoney = Annotated[
+    Decimal | None,
+    KwargDefinition(
+        schema_extra={"one_of": [Schema(type=OpenAPIType.NUMBER), Schema(type=OpenAPIType.NULL)]}
+    ),
+]
 
 
 def given(struct: msgspec.Struct) -> dict[str, Any]:
@@ -21,19 +36,3 @@ def given(struct: msgspec.Struct) -> dict[str, Any]:
             continue
         out[field] = msgspec.to_builtins(value) if isinstance(value, msgspec.Struct) else value
     return out
-
-
-def _error(description: str) -> ResponseSpec:
-    return ResponseSpec(data_container=ErrorEnvelope, description=description)
-
-
-ERROR_RESPONSES = {
-    400: _error("Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR"),
-    401: _error("Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR"),
-    403: _error("The credential lacks the permission: AUTHORIZATION_ERROR"),
-    404: _error("No such resource in this business: NOT_FOUND"),
-    413: _error("Request body too large: PAYLOAD_TOO_LARGE"),
-    422: _error("Field validation failed: VALIDATION_ERROR with field details"),
-    429: _error("Rate limit exceeded: RATE_LIMIT_EXCEEDED"),
-    500: _error("Unexpected server error: INTERNAL_ERROR"),
-}

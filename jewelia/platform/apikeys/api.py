@@ -23,7 +23,6 @@ from jewelia.platform.apikeys.schemas import (
     TokenRequest,
 )
 from jewelia.platform.errors import AppError, AuthenticationFailed
-from jewelia.platform.schemas import ERROR_RESPONSES
 
 
 def key_out(key: service.ApiKey) -> dict[str, Any]:
@@ -34,7 +33,6 @@ def key_out(key: service.ApiKey) -> dict[str, Any]:
 class ApiKeyController(Controller):
     path = "/api-keys"
     tags = ["API keys"]
-    responses = ERROR_RESPONSES
     opt = {"permission": "admin"}
 
     @get(operation_id="listApiKeys", summary="List API keys")
@@ -86,7 +84,6 @@ def _client_ip(request: Request[Any, Any, Any]) -> str:
 class AuthController(Controller):
     path = "/auth"
     tags = ["Authentication"]
-    responses = ERROR_RESPONSES
     security = [{}]
 
     @post(

@@ -10,7 +10,7 @@ from litestar.params import Parameter
 
 from jewelia.platform.api import ok, ok_list, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
-from jewelia.platform.schemas import ERROR_RESPONSES, given
+from jewelia.platform.schemas import given
 from jewelia.tenants.crm.customers import service
 from jewelia.tenants.crm.customers.schemas import (
     CustomerCreate,
@@ -27,7 +27,6 @@ LimitQ = Annotated[int | None, Parameter(ge=1, le=100, description="Page size, 1
 class CustomerController(Controller):
     path = "/customers"
     tags = ["Customers"]
-    responses = ERROR_RESPONSES
 
     @get(operation_id="listCustomers", summary="List customers")
     async def list_customers(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from uuid import UUID
 
 import msgspec
 
 from jewelia.platform.api import Pagination
+from jewelia.platform.schemas import Money, OptionalMoney
 
 
 class RingSizeIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -16,11 +16,11 @@ class RingSizeIn(msgspec.Struct, forbid_unknown_fields=True):
 
     system: str | None = None
     label: str | None = None
-    circumference_mm: Decimal | None = None
+    circumference_mm: OptionalMoney = None
 
 
 class RingSize(msgspec.Struct):
-    circumference_mm: Decimal
+    circumference_mm: Money
     system: str | None
     label: str | None
 

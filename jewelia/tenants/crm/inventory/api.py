@@ -11,7 +11,7 @@ from litestar.params import Parameter
 
 from jewelia.platform.api import ok, ok_list, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
-from jewelia.platform.schemas import ERROR_RESPONSES, given
+from jewelia.platform.schemas import given
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
 from jewelia.tenants.crm.customers.schemas import DeletedEnvelope
 from jewelia.tenants.crm.inventory import service
@@ -23,7 +23,6 @@ Text = Annotated[str | None, Parameter(max_length=200)]
 class InventoryController(Controller):
     path = "/inventory"
     tags = ["Inventory"]
-    responses = ERROR_RESPONSES
 
     @get(operation_id="listInventory", summary="List inventory items")
     async def list_items(

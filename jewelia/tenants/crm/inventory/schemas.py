@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from jewelia.platform.api import Pagination
+from jewelia.platform.schemas import Money, MoneyPatch
 
 
 class ItemCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -20,7 +20,7 @@ class ItemCreate(msgspec.Struct, forbid_unknown_fields=True):
     sku: str
     name: str
     category: str
-    price: Decimal
+    price: Money
     quantity: int = 0
     status: str = "in_stock"
     specifications: dict[str, Any] = msgspec.field(default_factory=dict)
@@ -30,7 +30,7 @@ class ItemUpdate(msgspec.Struct, forbid_unknown_fields=True):
     sku: str | msgspec.UnsetType = msgspec.UNSET
     name: str | msgspec.UnsetType = msgspec.UNSET
     category: str | msgspec.UnsetType = msgspec.UNSET
-    price: Decimal | msgspec.UnsetType = msgspec.UNSET
+    price: MoneyPatch = msgspec.UNSET
     quantity: int | msgspec.UnsetType = msgspec.UNSET
     status: str | msgspec.UnsetType = msgspec.UNSET
     specifications: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
@@ -41,7 +41,7 @@ class Item(msgspec.Struct):
     sku: str
     name: str
     category: str
-    price: Decimal
+    price: Money
     quantity: int
     status: str
     specifications: dict[str, Any]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post, put
 from litestar.params import Parameter
 
-from jewelia.platform.api import ok, ok_list, parse_page
+from jewelia.platform.api import ok, ok_list, parse_datetime, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
-from jewelia.platform.schemas import ERROR_RESPONSES, given
+from jewelia.platform.schemas import given
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
 from jewelia.tenants.crm.orders import service
 from jewelia.tenants.crm.orders.schemas import OrderCreate, OrderEnvelope, OrderList, OrderUpdate
@@ -20,7 +19,6 @@ from jewelia.tenants.crm.orders.schemas import OrderCreate, OrderEnvelope, Order
 class OrderController(Controller):
     path = "/orders"
     tags = ["Orders"]
-    responses = ERROR_RESPONSES
 
     @get(operation_id="listOrders", summary="List orders, newest first")
     async def list_orders(
@@ -34,10 +32,10 @@ class OrderController(Controller):
             str | None, Parameter(description=", ".join(service.PAYMENT_STATUSES))
         ] = None,
         created_from: Annotated[
-            datetime | None, Parameter(description="created at or after (ISO 8601)")
+            str | None, Parameter(description="created at or after (ISO 8601 date-time)")
         ] = None,
         created_to: Annotated[
-            datetime | None, Parameter(description="created before (ISO 8601)")
+            str | None, Parameter(description="created before (ISO 8601 date-time)")
         ] = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> Response[OrderList]:
@@ -48,8 +46,8 @@ class OrderController(Controller):
             status=status,
             customer_id=customer_id,
             payment_status=payment_status,
-            created_from=created_from,
-            created_to=created_to,
+            created_from=parse_datetime("created_from", created_from),
+            created_to=parse_datetime("created_to", created_to),
         )
         return ok_list(rows, paging, total, nxt)
 

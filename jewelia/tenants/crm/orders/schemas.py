@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 import msgspec
 
 from jewelia.platform.api import Pagination
+from jewelia.platform.schemas import Money, OptionalMoney
 
 
 class OrderLineIn(msgspec.Struct, forbid_unknown_fields=True):
     inventory_id: UUID
     quantity: int = 1
-    unit_price: Decimal | None = None
+    unit_price: OptionalMoney = None
 
 
 class OrderCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -37,7 +37,7 @@ class OrderUpdate(msgspec.Struct, forbid_unknown_fields=True):
 class OrderLine(msgspec.Struct):
     inventory_id: UUID
     quantity: int
-    unit_price: Decimal
+    unit_price: Money
     sku: str
     name: str
 
@@ -47,7 +47,7 @@ class Order(msgspec.Struct):
     customer_id: UUID
     status: str
     payment_status: str
-    total_amount: Decimal
+    total_amount: Money
     currency: str
     notes: str
     items: list[OrderLine]
