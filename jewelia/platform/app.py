@@ -31,6 +31,7 @@ from jewelia.platform.settings import get_settings
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
+from jewelia.web import apikeys as apikey_pages
 from jewelia.web import auth, devmail, security, team, workspace
 from jewelia.web.context import LoginRequired
 from jewelia.web.sessions import RotatingSessionConfig
@@ -113,6 +114,7 @@ def create_app() -> Litestar:
             team.router,
             security.router,
             devmail.router,
+            apikey_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),

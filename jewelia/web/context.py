@@ -20,6 +20,7 @@ NAV = [
     ("Dashboard", "/app"),
     ("Team", "/app/team"),
     ("Audit log", "/app/audit"),
+    ("API keys", "/settings/api-keys"),
     ("Security", "/account/security"),
 ]
 

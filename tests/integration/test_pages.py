@@ -284,3 +284,23 @@ async def test_dev_mail_and_password_reset_pages(client: Any) -> None:
     assert r.status_code == 404 and "invalid or has expired" in r.text
     r = await form_post(client, "/login", {"email": email, "password": "Freshly-Chosen-Passphrase"})
     assert r.status_code == 200 and "Pearl" in r.text
+
+
+async def test_api_keys_page_shows_a_key_once(client: Any) -> None:
+    await signup(client, business="Keyed Gems")
+    r = await form_post(client, "/settings/api-keys", {"name": "", "permissions": "read"})
+    assert r.status_code == 422 and "Name is required" in r.text
+    page = await client.get("/settings/api-keys")
+    token = CSRF.search(page.text).group(1)
+    r = await client.post(
+        "/settings/api-keys",
+        data={"name": "Shop sync", "permissions": ["read", "write"], "_csrf_token": token},
+    )
+    assert r.status_code == 201
+    secret = re.search(r'id="new-api-key" class="secret">(jw_live_[\w-]+)<', r.text).group(1)
+    stored = await fetch("SELECT key_hash FROM public.api_key WHERE prefix = $1", secret[:14])
+    assert stored and secret not in str(stored)
+    again = await client.get("/settings/api-keys")
+    assert secret not in again.text and secret[:14] in again.text
+    api = await client.get("/api/v1/customers", headers={"Authorization": f"Bearer {secret}"})
+    assert api.status_code == 200
