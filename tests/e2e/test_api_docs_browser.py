@@ -1,0 +1,28 @@
+"""The interactive API reference renders from vendored assets under the strict CSP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+
+
+def test_api_docs_render_offline(page: Any, live_server: str) -> None:
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(live_server) and not r.url.startswith("data:")
+            else None
+        ),
+    )
+    page.goto(f"{live_server}/api/v1/docs")
+    page.wait_for_selector("text=Jewelia API")
+    page.wait_for_selector("[data-path=\"/api/v1/customers\"]")
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=False)
+    assert outside == []
