@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -159,3 +160,12 @@ def parse_datetime(field: str, value: str | None) -> datetime | None:
             ]
         )
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def operation_ids(**by_method: str) -> Callable[..., str]:
+    """An OpenAPI operationId per HTTP method, for one handler serving several methods."""
+
+    def creator(handler: Any, method: Any, path: Any) -> str:
+        return by_method[str(method.value if hasattr(method, "value") else method)]
+
+    return creator

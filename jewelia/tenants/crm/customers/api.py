@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, HttpMethod, Response, delete, get, post, route
 from litestar.params import Parameter
 
-from jewelia.platform.api import ok, ok_list, parse_page
+from jewelia.platform.api import ok, ok_list, operation_ids, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.platform.schemas import given
 from jewelia.tenants.crm.customers import service
@@ -67,24 +67,13 @@ class CustomerController(Controller):
     async def get_customer(self, auth: ApiAuth, customer_id: UUID) -> Response[CustomerEnvelope]:
         return ok(await service.get_customer(auth.tenant.ref, customer_id))
 
-    @put(
+    @route(
         "/{customer_id:uuid}",
-        operation_id="replaceCustomer",
-        summary="Update a customer (fields sent)",
+        http_method=[HttpMethod.PUT, HttpMethod.PATCH],
+        operation_id=operation_ids(PUT="replaceCustomer", PATCH="updateCustomer"),
+        summary="Update a customer (fields sent; PUT and PATCH alike)",
     )
-    async def put_customer(
-        self, auth: ApiAuth, customer_id: UUID, data: CustomerUpdate
-    ) -> Response[CustomerEnvelope]:
-        return ok(
-            await service.update_customer(auth.tenant.ref, auth.actor, customer_id, given(data))
-        )
-
-    @patch(
-        "/{customer_id:uuid}",
-        operation_id="updateCustomer",
-        summary="Update a customer (fields sent)",
-    )
-    async def patch_customer(
+    async def update_customer(
         self, auth: ApiAuth, customer_id: UUID, data: CustomerUpdate
     ) -> Response[CustomerEnvelope]:
         return ok(

@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, HttpMethod, Response, delete, get, post, route
 from litestar.params import Parameter
 
-from jewelia.platform.api import ok, ok_list, parse_page
+from jewelia.platform.api import ok, ok_list, operation_ids, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.platform.schemas import given
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
@@ -67,22 +67,13 @@ class InventoryController(Controller):
     async def get_item(self, auth: ApiAuth, item_id: UUID) -> Response[ItemEnvelope]:
         return ok(await service.get_item(auth.tenant.ref, item_id))
 
-    @put(
+    @route(
         "/{item_id:uuid}",
-        operation_id="replaceInventoryItem",
-        summary="Update an item (fields sent)",
+        http_method=[HttpMethod.PUT, HttpMethod.PATCH],
+        operation_id=operation_ids(PUT="replaceInventoryItem", PATCH="updateInventoryItem"),
+        summary="Update an item (fields sent; PUT and PATCH alike)",
     )
-    async def put_item(
-        self, auth: ApiAuth, item_id: UUID, data: ItemUpdate
-    ) -> Response[ItemEnvelope]:
-        return ok(await service.update_item(auth.tenant.ref, auth.actor, item_id, given(data)))
-
-    @patch(
-        "/{item_id:uuid}",
-        operation_id="updateInventoryItem",
-        summary="Update an item (fields sent)",
-    )
-    async def patch_item(
+    async def update_item(
         self, auth: ApiAuth, item_id: UUID, data: ItemUpdate
     ) -> Response[ItemEnvelope]:
         return ok(await service.update_item(auth.tenant.ref, auth.actor, item_id, given(data)))

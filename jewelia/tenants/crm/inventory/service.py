@@ -7,14 +7,18 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import asyncpg
-
-from jewelia.platform.api import Page, make_cursor
+from jewelia.platform.api import Page
 from jewelia.platform.db import TenantRef, fetch, tenant_scope
-from jewelia.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from jewelia.platform.errors import Conflict, FieldError, ValidationFailed
 from jewelia.platform.validation import Checker
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.crm import rules
+from jewelia.tenants.crm.records import (
+    Filters,
+    RowKind,
+    get_row,
+    page_of,
+)
 from jewelia.tenants.crm.search import prefix_query, sort_clause
 from jewelia.tenants.webhooks.outbox import emit
 
@@ -102,10 +106,6 @@ def _duplicate_sku() -> ValidationFailed:
     )
 
 
-def _db(value: Any) -> Any:
-    return json.dumps(value, default=str) if isinstance(value, dict) else value
-
-
 async def list_items(
     tenant: TenantRef,
     page: Page,
@@ -118,131 +118,42 @@ async def list_items(
     sort: str | None = None,
 ) -> tuple[list[dict[str, Any]], int, str | None]:
     """One page of items matching the filters, the total, and a cursor."""
-    if status is not None and status not in rules.INVENTORY_STATUSES:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "status",
-                    f"status must be one of: {', '.join(rules.INVENTORY_STATUSES)}",
-                    "INVALID_CHOICE",
-                )
-            ]
-        )
+    check = Checker()
+    if status is not None:
+        check.choice("status", status, rules.INVENTORY_STATUSES, "status")
     for name, bound in (("min_price", min_price), ("max_price", max_price)):
         if bound is not None and (not bound.is_finite() or bound < 0):
-            raise ValidationFailed([FieldError(name, f"{name} must be 0 or more", "OUT_OF_RANGE")])
+            check.add(name, f"{name} must be 0 or more", "OUT_OF_RANGE")
+    check.raise_if_any()
     order, default_order = sort_clause(sort, SORTS, "-created_at")
-    where: list[str] = ["TRUE"]
-    args: list[Any] = []
-    for clause, value in (
-        ("category = ${}", category.lower() if category else None),
-        ("status = ${}", status),
-        ("search_vector @@ to_tsquery('simple', ${})", prefix_query(search)),
-        ("price >= ${}", min_price),
-        ("price <= ${}", max_price),
-    ):
-        if value is not None:
-            args.append(value)
-            where.append(clause.format(len(args)))
-    count_sql, count_args = " AND ".join(where), list(args)
-    if page.cursor:
-        if not default_order:
-            raise ValidationFailed(
-                [FieldError("cursor", "cursor paging uses the default sort", "INVALID")]
-            )
-        args += [page.cursor[0], page.cursor[1]]
-        where.append(f"(created_at, id) < (${len(args) - 1}, ${len(args)})")
-    args += [page.limit, page.offset]
+    filters = Filters()
+    filters.add("category = {}", category.lower() if category else None)
+    filters.add("status = {}", status)
+    filters.add("search_vector @@ to_tsquery('simple', {})", prefix_query(search))
+    filters.add("price >= {}", min_price)
+    filters.add("price <= {}", max_price)
     async with tenant_scope(tenant):
-        rows = await fetch(
-            f"SELECT {COLUMNS} FROM inventory_item WHERE {' AND '.join(where)}"
-            f" ORDER BY {order} LIMIT ${len(args) - 1} OFFSET ${len(args)}",
-            *args,
+        rows, total, cursor = await page_of(
+            "inventory_item", COLUMNS, filters, order, page, default_order
         )
-        total = (
-            await fetch(f"SELECT count(*) AS n FROM inventory_item WHERE {count_sql}", *count_args)
-        )[0]["n"]
-    cursor = (
-        make_cursor(rows[-1]["created_at"], rows[-1]["id"])
-        if rows and len(rows) == page.limit and default_order
-        else None
-    )
-    return [to_public(r) for r in rows], int(total), cursor
-
-
-async def _get(item_id: uuid.UUID, lock: bool = False) -> dict[str, Any]:
-    rows = await fetch(
-        f"SELECT {COLUMNS} FROM inventory_item WHERE id = $1{' FOR UPDATE' if lock else ''}",
-        item_id,
-    )
-    if not rows:
-        raise NotFound("Inventory item not found")
-    return rows[0]
+    return [to_public(r) for r in rows], total, cursor
 
 
 async def get_item(tenant: TenantRef, item_id: uuid.UUID) -> dict[str, Any]:
     """One item, or NotFound."""
-    async with tenant_scope(tenant):
-        return to_public(await _get(item_id))
+    return await ITEMS.get(tenant, item_id)
 
 
 async def create_item(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Create an item; audit and `inventory.created` in the same transaction."""
-    values = validate(data, partial=False)
-    values["id"] = uuid.uuid4()
-    cols = list(values)
-    try:
-        async with tenant_scope(tenant):
-            row = (
-                await fetch(
-                    f"INSERT INTO inventory_item ({', '.join(cols)}) VALUES"
-                    f" ({', '.join(f'${n}' for n in range(1, len(cols) + 1))}) RETURNING {COLUMNS}",
-                    *[_db(values[c]) for c in cols],
-                )
-            )[0]
-            public = to_public(row)
-            await record(actor, "inventory.created", "inventory_item", row["id"], None, public)
-            await emit("inventory.created", public)
-    except asyncpg.UniqueViolationError as exc:
-        raise _duplicate_sku() from exc
-    return public
+    return await ITEMS.create(tenant, actor, validate(data, partial=False))
 
 
 async def update_item(
     tenant: TenantRef, actor: Actor, item_id: uuid.UUID, data: dict[str, Any]
 ) -> dict[str, Any]:
     """Change the given fields; audit before/after; `inventory.updated` (and `low_stock`)."""
-    values = validate(data, partial=True)
-    try:
-        async with tenant_scope(tenant):
-            before = to_public(await _get(item_id, lock=True))
-            if values:
-                sets = ", ".join(f"{c} = ${n}" for n, c in enumerate(values, start=2))
-                row = (
-                    await fetch(
-                        f"UPDATE inventory_item SET {sets}, updated_at = now() WHERE id = $1 RETURNING {COLUMNS}",
-                        item_id,
-                        *[_db(v) for v in values.values()],
-                    )
-                )[0]
-            else:
-                row = await _get(item_id)
-            after = to_public(row)
-            changed = {k: after[k] for k in after if after[k] != before[k] and k != "updated_at"}
-            if changed:
-                await record(
-                    actor,
-                    "inventory.updated",
-                    "inventory_item",
-                    item_id,
-                    {k: before[k] for k in changed},
-                    changed,
-                )
-                await emit("inventory.updated", {**after, "changed": sorted(changed)})
-                await _maybe_low_stock(before, after)
-    except asyncpg.UniqueViolationError as exc:
-        raise _duplicate_sku() from exc
-    return after
+    return await ITEMS.update(tenant, actor, item_id, validate(data, partial=True))
 
 
 async def _maybe_low_stock(before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -253,10 +164,24 @@ async def _maybe_low_stock(before: dict[str, Any], after: dict[str, Any]) -> Non
         )
 
 
+ITEMS = RowKind(
+    table="inventory_item",
+    columns=COLUMNS,
+    label="Inventory item",
+    entity="inventory_item",
+    event="inventory",
+    to_public=to_public,
+    duplicate=_duplicate_sku,
+    after_update=_maybe_low_stock,
+)
+
+
 async def delete_item(tenant: TenantRef, actor: Actor, item_id: uuid.UUID) -> None:
     """Delete an item that no order refers to (else 409: mark it discontinued instead)."""
     async with tenant_scope(tenant):
-        before = to_public(await _get(item_id, lock=True))
+        before = to_public(
+            await get_row("inventory_item", COLUMNS, item_id, "Inventory item", lock=True)
+        )
         if await fetch("SELECT 1 FROM order_item WHERE inventory_id = $1 LIMIT 1", item_id):
             raise Conflict("This item appears on orders; set its status to discontinued instead")
         await fetch("DELETE FROM inventory_item WHERE id = $1", item_id)

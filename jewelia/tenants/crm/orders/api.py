@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Response, get, patch, post, put
+from litestar import Controller, HttpMethod, Response, get, post, route
 from litestar.params import Parameter
 
-from jewelia.platform.api import ok, ok_list, parse_datetime, parse_page
+from jewelia.platform.api import ok, ok_list, operation_ids, parse_datetime, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.platform.schemas import given
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
@@ -67,22 +67,13 @@ class OrderController(Controller):
     async def get_order(self, auth: ApiAuth, order_id: UUID) -> Response[OrderEnvelope]:
         return ok(await service.get_order(auth.tenant.ref, order_id))
 
-    @put(
+    @route(
         "/{order_id:uuid}",
-        operation_id="replaceOrder",
-        summary="Update status, payment status or notes",
+        http_method=[HttpMethod.PUT, HttpMethod.PATCH],
+        operation_id=operation_ids(PUT="replaceOrder", PATCH="updateOrder"),
+        summary="Update an order's status, payment status or notes (fields sent)",
     )
-    async def put_order(
-        self, auth: ApiAuth, order_id: UUID, data: OrderUpdate
-    ) -> Response[OrderEnvelope]:
-        return ok(await service.update_order(auth.tenant.ref, auth.actor, order_id, given(data)))
-
-    @patch(
-        "/{order_id:uuid}",
-        operation_id="updateOrder",
-        summary="Update status, payment status or notes",
-    )
-    async def patch_order(
+    async def update_order(
         self, auth: ApiAuth, order_id: UUID, data: OrderUpdate
     ) -> Response[OrderEnvelope]:
         return ok(await service.update_order(auth.tenant.ref, auth.actor, order_id, given(data)))

@@ -7,12 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from jewelia.platform.api import Page, make_cursor
+from jewelia.platform.api import Page
 from jewelia.platform.db import TenantRef, fetch, tenant_scope
-from jewelia.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from jewelia.platform.errors import Conflict, FieldError, ValidationFailed
 from jewelia.platform.validation import Checker
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.crm.inventory.service import _money, adjust_stock
+from jewelia.tenants.crm.records import Filters, get_row, page_of
 from jewelia.tenants.webhooks.outbox import emit
 
 STATUSES = ("pending", "confirmed", "in_production", "ready", "completed", "cancelled")
@@ -175,54 +176,23 @@ async def list_orders(
     if payment_status is not None:
         check.choice("payment_status", payment_status, PAYMENT_STATUSES, "payment_status")
     check.raise_if_any()
-    where: list[str] = ["TRUE"]
-    args: list[Any] = []
-    for clause, value in (
-        ("status = ${}", status),
-        ("customer_id = ${}", customer_id),
-        ("payment_status = ${}", payment_status),
-        ("created_at >= ${}", created_from),
-        ("created_at < ${}", created_to),
-    ):
-        if value is not None:
-            args.append(value)
-            where.append(clause.format(len(args)))
-    count_sql, count_args = " AND ".join(where), list(args)
-    if page.cursor:
-        args += [page.cursor[0], page.cursor[1]]
-        where.append(f"(created_at, id) < (${len(args) - 1}, ${len(args)})")
-    args += [page.limit, page.offset]
+    filters = Filters()
+    filters.add("status = {}", status)
+    filters.add("customer_id = {}", customer_id)
+    filters.add("payment_status = {}", payment_status)
+    filters.add("created_at >= {}", created_from)
+    filters.add("created_at < {}", created_to)
     async with tenant_scope(tenant):
-        rows = await fetch(
-            f"SELECT {COLUMNS} FROM sales_order WHERE {' AND '.join(where)}"
-            f" ORDER BY created_at DESC, id DESC LIMIT ${len(args) - 1} OFFSET ${len(args)}",
-            *args,
-        )
-        total = (
-            await fetch(f"SELECT count(*) AS n FROM sales_order WHERE {count_sql}", *count_args)
-        )[0]["n"]
+        order = "created_at DESC, id DESC"
+        rows, total, cursor = await page_of("sales_order", COLUMNS, filters, order, page, True)
         items = await _items([r["id"] for r in rows])
-    cursor = (
-        make_cursor(rows[-1]["created_at"], rows[-1]["id"])
-        if rows and len(rows) == page.limit
-        else None
-    )
-    return [_public(r, items[r["id"]]) for r in rows], int(total), cursor
-
-
-async def _get(order_id: uuid.UUID, lock: bool = False) -> dict[str, Any]:
-    rows = await fetch(
-        f"SELECT {COLUMNS} FROM sales_order WHERE id = $1{' FOR UPDATE' if lock else ''}", order_id
-    )
-    if not rows:
-        raise NotFound("Order not found")
-    return rows[0]
+    return [_public(r, items[r["id"]]) for r in rows], total, cursor
 
 
 async def get_order(tenant: TenantRef, order_id: uuid.UUID) -> dict[str, Any]:
     """One order with its items, or NotFound."""
     async with tenant_scope(tenant):
-        row = await _get(order_id)
+        row = await get_row("sales_order", COLUMNS, order_id, "Order")
         return _public(row, (await _items([order_id]))[order_id])
 
 
@@ -239,7 +209,7 @@ async def update_order(
         check.add("notes", "notes must be at most 5000 characters", "TOO_LONG")
     check.raise_if_any()
     async with tenant_scope(tenant):
-        before = await _get(order_id, lock=True)
+        before = await get_row("sales_order", COLUMNS, order_id, "Order", lock=True)
         new_status = data.get("status", before["status"])
         if new_status != before["status"] and new_status not in TRANSITIONS[before["status"]]:
             allowed = ", ".join(TRANSITIONS[before["status"]]) or "none"
