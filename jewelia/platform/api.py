@@ -20,6 +20,7 @@ from jewelia.platform.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
 MAX_LIMIT = 100
+MAX_PAGE = 100_000  # deeper than this, walk with the cursor
 _encoder = msgspec.json.Encoder(decimal_format="number")
 
 
@@ -112,8 +113,8 @@ def parse_page(page: int | None, limit: int | None, cursor: str | None) -> Page:
     errors = []
     page = 1 if page is None else page
     limit = 20 if limit is None else limit
-    if page < 1:
-        errors.append(FieldError("page", "page must be 1 or more", "OUT_OF_RANGE"))
+    if not 1 <= page <= MAX_PAGE:
+        errors.append(FieldError("page", f"page must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE"))
     if not 1 <= limit <= MAX_LIMIT:
         errors.append(
             FieldError("limit", f"limit must be between 1 and {MAX_LIMIT}", "OUT_OF_RANGE")

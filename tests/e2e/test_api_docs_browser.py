@@ -23,6 +23,6 @@ def test_api_docs_render_offline(page: Any, live_server: str) -> None:
     )
     page.goto(f"{live_server}/api/v1/docs")
     page.wait_for_selector("text=Jewelia API")
-    page.wait_for_selector("[data-path=\"/api/v1/customers\"]")
+    page.wait_for_selector('[data-path="/api/v1/customers"]')
     page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=False)
     assert outside == []

@@ -273,3 +273,13 @@ async def test_twenty_clients_race_for_the_last_ring(api: Any, app: Any) -> None
     final = (await api.get(f"/inventory/{item['id']}")).json()["data"]
     assert final["quantity"] == 0 and final["status"] == "sold"
     assert (await api.get("/orders", params={"limit": 100})).json()["pagination"]["total"] == 1
+
+
+async def test_absurd_page_numbers_are_refused(api: Any) -> None:
+    r = await api.get("/customers", params={"page": 21217172941961591378673664})
+    assert r.status_code == 400 and r.json()["code"] == "VALIDATION_ERROR"
+    r = await api.get("/inventory", params={"min_price": "1e1000000", "max_price": "NaN"})
+    assert r.status_code == 422 and {d["field"] for d in r.json()["details"]} == {
+        "min_price",
+        "max_price",
+    }

@@ -20,7 +20,7 @@ from jewelia.tenants.crm.customers.schemas import (
     DeletedEnvelope,
 )
 
-PageQ = Annotated[int | None, Parameter(ge=1, description="Page number, from 1")]
+PageQ = Annotated[int | None, Parameter(ge=1, le=100_000, description="Page number, from 1")]
 LimitQ = Annotated[int | None, Parameter(ge=1, le=100, description="Page size, 1-100 (default 20)")]
 
 

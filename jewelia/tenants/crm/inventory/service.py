@@ -122,8 +122,8 @@ async def list_items(
     if status is not None:
         check.choice("status", status, rules.INVENTORY_STATUSES, "status")
     for name, bound in (("min_price", min_price), ("max_price", max_price)):
-        if bound is not None and (not bound.is_finite() or bound < 0):
-            check.add(name, f"{name} must be 0 or more", "OUT_OF_RANGE")
+        if bound is not None and (not bound.is_finite() or not 0 <= bound <= MAX_PRICE):
+            check.add(name, f"{name} must be between 0 and {MAX_PRICE}", "OUT_OF_RANGE")
     check.raise_if_any()
     order, default_order = sort_clause(sort, SORTS, "-created_at")
     filters = Filters()
