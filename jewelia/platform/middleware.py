@@ -10,7 +10,7 @@ from typing import Any
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp
 
-from jewelia.platform.errors import PAYLOAD_TOO_LARGE, envelope
+from jewelia.platform.errors import PAYLOAD_TOO_LARGE, VALIDATION_ERROR, envelope
 from jewelia.platform.logs import request_id_var, tenant_id_var
 
 access_log = logging.getLogger("jewelia.access")
@@ -79,8 +79,14 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+NUL_PATTERNS = (b"\x00", b"\\u0000", b"%00")
+
+
 def body_limit_middleware(limit: int) -> Any:
-    """Refuse bodies over `limit` bytes with 413 before the handler reads them."""
+    """Refuse bodies over `limit` bytes (413) and NUL characters anywhere in the input (400).
+
+    PostgreSQL text cannot hold NUL, so it is refused here once rather than in every field rule.
+    """
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Any, receive: Any, send: Any) -> None:
@@ -89,41 +95,55 @@ def body_limit_middleware(limit: int) -> Any:
                 return
             declared = dict(scope["headers"]).get(b"content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
-                await _too_large(send)
+                await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
                 return
-            received = 0
-
-            async def limited_receive() -> Any:
-                nonlocal received
+            if _has_nul(scope.get("query_string", b"")) or "\x00" in scope["path"]:
+                await _refuse(send, 400, "NUL characters are not allowed", VALIDATION_ERROR)
+                return
+            # Bodies are small (bounded by `limit`), so read them whole, check, then replay.
+            chunks, received, more = [], 0, True
+            while more:
                 message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > limit:
-                        raise _BodyTooLarge
-                return message
+                if message["type"] != "http.request":
+                    return
+                chunks.append(message.get("body", b""))
+                received += len(chunks[-1])
+                more = message.get("more_body", False)
+                if received > limit:
+                    await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
+                    return
+            body = b"".join(chunks)
+            if _has_nul(body):
+                await _refuse(send, 400, "NUL characters are not allowed", VALIDATION_ERROR)
+                return
+            replayed = False
 
-            try:
-                await app(scope, limited_receive, send)
-            except _BodyTooLarge:
-                await _too_large(send)
+            async def replay() -> Any:
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            await app(scope, replay, send)
 
         return middleware
 
     return factory
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _has_nul(data: bytes) -> bool:
+    return any(p in data for p in NUL_PATTERNS)
 
 
-async def _too_large(send: Any) -> None:
+async def _refuse(send: Any, status: int, message: str, code: str) -> None:
     import json
 
-    body = json.dumps(envelope("Request body too large", PAYLOAD_TOO_LARGE)).encode()
+    body = json.dumps(envelope(message, code)).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),

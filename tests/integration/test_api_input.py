@@ -283,3 +283,16 @@ async def test_absurd_page_numbers_are_refused(api: Any) -> None:
         "min_price",
         "max_price",
     }
+
+
+async def test_nul_characters_are_refused_everywhere(api: Any) -> None:
+    r = await api.post(
+        "/customers",
+        content=b'{"full_name": "A\\u0000B"}',
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 400 and "NUL" in r.json()["error"]
+    r = await api.get("/customers", params={"search": "a\x00b"})
+    assert r.status_code == 400
+    r = await api.post("/auth/token", json={"email": "x\u0000@example.com", "password": "p"})
+    assert r.status_code == 400
