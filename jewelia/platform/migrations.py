@@ -6,9 +6,7 @@ the table up by name across all schemas, which would be wrong with one schema pe
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -92,8 +90,7 @@ async def apply_pending(app: str, schema: str) -> int:
     for migration in load_migrations(app):
         if migration.id not in done:
             manager = await migration.module.forwards()
-            with contextlib.redirect_stdout(io.StringIO()):
-                await manager.run()
+            await manager.run()
             await execute(
                 "INSERT INTO migration (name, app_name) VALUES ($1, $2)", migration.id, app
             )

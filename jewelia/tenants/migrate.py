@@ -7,6 +7,8 @@ their version in the registry, so a run with nothing to do is a single status qu
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import logging
 from dataclasses import dataclass, field
 
@@ -77,7 +79,14 @@ async def migrate_tenant(tenant: TenantRef, lock_timeout: str = "5s") -> int:
 
 
 async def migrate_all(concurrency: int = 4) -> MigrateReport:
-    """Migrate public, the template and every outdated tenant."""
+    """Migrate public, the template and every outdated tenant (Piccolo's progress prints muted)."""
+    # One redirect around the whole run: per-migration redirects would interleave across
+    # concurrent tenants and leave stdout pointing at a buffer.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return await _migrate_all(concurrency)
+
+
+async def _migrate_all(concurrency: int) -> MigrateReport:
     report = MigrateReport()
     if await _nothing_to_do():
         report.noop = True
