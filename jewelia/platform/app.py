@@ -18,7 +18,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from jewelia.platform.apikeys.api import ApiKeyController, AuthController
-from jewelia.platform.apikeys.guard import api_guard, provide_auth
+from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.db import DB, start_db, stop_db
 from jewelia.platform.errors import EXCEPTION_HANDLERS
 from jewelia.platform.health import health, ready
@@ -60,7 +60,7 @@ def api_routers() -> list[Router]:
         path="/api/v1",
         route_handlers=[CustomerController, InventoryController, OrderController, ApiKeyController],
         guards=[api_guard],
-        middleware=[idempotency_middleware],
+        middleware=[rate_limit_headers_middleware, idempotency_middleware],
         dependencies={"auth": Provide(provide_auth, sync_to_thread=False)},
     )
     return [guarded, Router(path="/api/v1", route_handlers=[AuthController])]
@@ -94,6 +94,8 @@ def create_app() -> Litestar:
         secure=https,
         httponly=True,
         samesite="lax",
+        # The API and probes are stateless: no session is read or written for them.
+        exclude=["/api/", "/health", "/ready", "/static/"],
     )
     csrf_config = CSRFConfig(
         secret=settings.secret_key,

@@ -96,9 +96,12 @@ class RateLimited(AppError):
     status_code = HTTP_429_TOO_MANY_REQUESTS
     code = RATE_LIMIT_EXCEEDED
 
-    def __init__(self, message: str, retry_after: int) -> None:
+    def __init__(
+        self, message: str, retry_after: int, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.headers = headers or {}
 
 
 def envelope(message: str, code: str, details: Any = None) -> dict[str, Any]:
@@ -154,12 +157,15 @@ def _html_error(request: Request[Any, Any, Any], status: int, message: str) -> R
 
 def app_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
     """Render our own errors in the envelope."""
-    headers = {}
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.retry_after)
     if _wants_html(request):
         return _html_error(request, exc.status_code, exc.message)
-    return error_response(exc.message, exc.code, exc.status_code, exc.details, headers)
+    if isinstance(exc, RateLimited):
+        body = {**envelope(exc.message, exc.code, exc.details), "retryAfter": exc.retry_after}
+        headers = {**exc.headers, "Retry-After": str(exc.retry_after)}
+        return Response(
+            content=body, status_code=exc.status_code, media_type=MediaType.JSON, headers=headers
+        )
+    return error_response(exc.message, exc.code, exc.status_code, exc.details)
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Response, get
 
+from jewelia.platform.billing import ratelimit
 from jewelia.platform.db import fetch
 from jewelia.platform.redis_client import get_redis
 
@@ -33,6 +34,11 @@ async def ready() -> Response[dict[str, Any]]:
         "redis": await _check(get_redis().ping()),
     }
     ok = all(v == "ok" for v in checks.values())
+    limiter = {
+        "fail_open_count": ratelimit.Stats.failures,
+        "last_error": ratelimit.Stats.last_error,
+    }
     return Response(
-        {"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503
+        {"status": "ok" if ok else "unavailable", "checks": checks, "rate_limiter": limiter},
+        status_code=200 if ok else 503,
     )

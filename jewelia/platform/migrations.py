@@ -69,6 +69,10 @@ def _load(app: str, directory: Path) -> tuple[Migration, ...]:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         found.append(Migration(id=module.ID, module=module))
+    numbers = [m.number for m in found]
+    if len(set(numbers)) != len(numbers):
+        # Versions are numbers; two files with one number would leave tenants behind.
+        raise RuntimeError(f"duplicate {app} migration numbers in {directory / app}: {numbers}")
     return tuple(found)
 
 

@@ -44,9 +44,14 @@ async def signup(request: Req) -> Template | Redirect:
             values["full_name"],
             values["email"],
             str(form.get("password", "")),
+            ip=client_ip(request),
         )
     except ValidationFailed as exc:
         return render("auth/signup.html", values=values, errors=exc.by_field(), status_code=422)
+    except RateLimited as exc:
+        return render(
+            "auth/signup.html", values=values, errors={"email": exc.message}, status_code=429
+        )
     sign_in(request, user, tenant.id)
     return redirect_with(
         request, "/app", f"Welcome to Jewelia, {user.full_name}! {tenant.name} is ready."

@@ -49,6 +49,8 @@ def api_schema(live_server: str) -> Any:
             f"fuzz-{uuid.uuid4().hex[:8]}@example.com",
             "--password",
             STRONG_PASSWORD,
+            "--plan",
+            "enterprise",  # the run sends about a thousand requests
             "--json",
         ],
         capture_output=True,

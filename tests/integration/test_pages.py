@@ -49,6 +49,7 @@ async def test_health_and_ready(client: Any) -> None:
     ready = await client.get("/ready")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert "fail_open_count" in ready.json()["rate_limiter"]
 
 
 async def test_security_headers(client: Any) -> None:
@@ -304,3 +305,24 @@ async def test_api_keys_page_shows_a_key_once(client: Any) -> None:
     assert secret not in again.text and secret[:14] in again.text
     api = await client.get("/api/v1/customers", headers={"Authorization": f"Bearer {secret}"})
     assert api.status_code == 200
+
+
+async def test_signup_is_throttled_per_ip(client: Any) -> None:
+    for n in range(20):
+        r = await form_post(
+            client,
+            "/signup",
+            {"business_name": "", "full_name": "", "email": f"t{n}@example.com", "password": ""},
+        )
+        assert r.status_code == 422
+    r = await form_post(
+        client,
+        "/signup",
+        {
+            "business_name": "Late",
+            "full_name": "L",
+            "email": "late@example.com",
+            "password": STRONG_PASSWORD,
+        },
+    )
+    assert r.status_code == 429 and "Too many attempts" in r.text

@@ -154,9 +154,17 @@ async def _add_membership(user: UserInfo, tenant: TenantInfo, role: str, by: Act
 
 
 async def signup(
-    business_name: str, full_name: str, email: str, password: str, plan: str = "free"
+    business_name: str,
+    full_name: str,
+    email: str,
+    password: str,
+    plan: str = "free",
+    ip: str | None = None,
 ) -> tuple[UserInfo, TenantInfo]:
-    """Create a business and its owner in one transaction."""
+    """Create a business and its owner in one transaction (attempts throttled per IP)."""
+    if ip is not None:
+        await throttle.check("signup", ip, email)
+        await throttle.fail("signup", ip, email)  # every attempt counts, not only failures
     business_name, full_name, email, password = validate_signup(
         business_name, full_name, email, password
     )

@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
 from litestar.handlers.base import BaseRouteHandler
 
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.apikeys.service import KEY_PREFIX, grant_for
 from jewelia.platform.apikeys.tokens import ROLE_PERMISSIONS, verify_access
-from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDenied
+from jewelia.platform.billing import ratelimit
+from jewelia.platform.billing.plans import plan_named
+from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDenied, RateLimited
 from jewelia.platform.logs import tenant_id_var
 from jewelia.tenants.audit.service import Actor
 from jewelia.tenants.registry import TenantInfo, get_tenant
 
 AUTH_SCOPE_KEY = "jewelia.auth"
+RATE_SCOPE_KEY = "jewelia.ratelimit"
 METHOD_PERMISSION = {
     "GET": "read",
     "HEAD": "read",
@@ -80,8 +84,32 @@ async def api_guard(
         raise PermissionDenied(f"This credential lacks the '{needed}' permission")
     connection.scope[AUTH_SCOPE_KEY] = auth  # type: ignore[literal-required]
     tenant_id_var.set(str(auth.tenant.id))
+    decision = await ratelimit.check(
+        [f"{auth.actor.type}:{auth.actor.id}:{auth.tenant.id}", f"tenant:{auth.tenant.id}"],
+        (await plan_named(auth.tenant.plan)).requests_per_hour,
+    )
+    connection.scope[RATE_SCOPE_KEY] = decision  # type: ignore[literal-required]
+    if not decision.allowed:
+        raise RateLimited("Rate limit exceeded", decision.retry_after, decision.headers())
 
 
 def provide_auth(request: Any) -> ApiAuth:
     """Dependency: the ApiAuth the guard stored for this request."""
     return request.scope[AUTH_SCOPE_KEY]  # type: ignore[no-any-return]
+
+
+def rate_limit_headers_middleware(app: Any) -> Any:
+    """Add X-RateLimit-* headers to every API response the limiter decided on."""
+
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        async def send_with_headers(message: Any) -> None:
+            decision = scope.get(RATE_SCOPE_KEY)
+            if message["type"] == "http.response.start" and decision is not None:
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in decision.headers().items():
+                    headers[name] = value
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return middleware

@@ -1,0 +1,1 @@
+"""Plans and tiers, rate limiting, and Stripe (the only package that imports stripe)."""

@@ -1,0 +1,99 @@
+"""Hourly request budgets per API key and per tenant, shared by every process through Redis.
+
+A sliding log (one sorted set per budget) in one Lua script: exact ("request 1,001 within the
+hour is refused"), atomic across processes, and `Remaining` counts down one per request. When
+Redis cannot be reached the API keeps serving (fail open); the failure is logged and counted.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from redis.exceptions import RedisError
+
+from jewelia.platform.redis_client import get_redis
+
+log = logging.getLogger("jewelia.ratelimit")
+WINDOW_SECONDS = 3600
+
+# KEYS: budgets to charge together. ARGV: now (ms), window (ms), limit, member.
+# Returns {allowed, used (highest), oldest_ms (of the fullest budget)}.
+SLIDING_LOG = """
+local now, window, limit, member = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local used, oldest = 0, now
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local n = redis.call('ZCARD', key)
+  if n >= used then
+    used = n
+    local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    if first[2] then oldest = tonumber(first[2]) end
+  end
+end
+if used >= limit then
+  return {0, used, oldest}
+end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, window)
+end
+if used == 0 then oldest = now end
+return {1, used + 1, oldest}
+"""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one check, with the values for the X-RateLimit-* headers."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int
+    retry_after: int
+    degraded: bool = False
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+        }
+
+
+class Stats:
+    """Process-wide counter of checks that failed open."""
+
+    failures = 0
+    last_error: str | None = None
+
+
+async def check(budgets: list[str], limit: int) -> Decision:
+    """Charge one request to every budget named, unless one of them is spent."""
+    now_ms = int(time.time() * 1000)
+    try:
+        allowed, used, oldest = await get_redis().eval(  # type: ignore[misc]
+            SLIDING_LOG,
+            len(budgets),
+            *[f"rl:{b}" for b in budgets],
+            now_ms,
+            WINDOW_SECONDS * 1000,
+            limit,
+            f"{now_ms}-{uuid.uuid4().hex[:8]}",
+        )
+    except (RedisError, OSError) as exc:
+        Stats.failures += 1
+        Stats.last_error = type(exc).__name__
+        log.error(
+            "rate limiter unavailable, failing open",
+            extra={"fields": {"error": type(exc).__name__}},
+        )
+        reset = int(time.time()) + WINDOW_SECONDS
+        return Decision(True, limit, limit, reset, 0, degraded=True)
+    reset_at = (int(oldest) + WINDOW_SECONDS * 1000) // 1000 + 1
+    remaining = max(0, limit - int(used))
+    retry_after = max(1, reset_at - now_ms // 1000) if not allowed else 0
+    return Decision(bool(allowed), limit, remaining, reset_at, retry_after)
