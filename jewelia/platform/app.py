@@ -32,7 +32,7 @@ from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
 from jewelia.web import apikeys as apikey_pages
-from jewelia.web import auth, devmail, security, team, workspace
+from jewelia.web import auth, customers, devmail, inventory, orders, security, team, workspace
 from jewelia.web.context import LoginRequired
 from jewelia.web.sessions import RotatingSessionConfig
 
@@ -113,6 +113,9 @@ def create_app() -> Litestar:
             api_docs,
             auth.router,
             workspace.router,
+            customers.router,
+            inventory.router,
+            orders.router,
             team.router,
             security.router,
             devmail.router,

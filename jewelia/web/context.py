@@ -18,6 +18,9 @@ from jewelia.web.sessions import rotate_session
 
 NAV = [
     ("Dashboard", "/app"),
+    ("Customers", "/app/customers"),
+    ("Inventory", "/app/inventory"),
+    ("Orders", "/app/orders"),
     ("Team", "/app/team"),
     ("Audit log", "/app/audit"),
     ("API keys", "/settings/api-keys"),

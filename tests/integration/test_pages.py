@@ -326,3 +326,43 @@ async def test_signup_is_throttled_per_ip(client: Any) -> None:
         },
     )
     assert r.status_code == 429 and "Too many attempts" in r.text
+
+
+async def test_crm_pages_stay_inside_the_business(client: Any, api: Any) -> None:
+    other = (await api.post("/customers", json={"full_name": "Elsewhere"})).json()["data"]
+    item = (
+        await api.post(
+            "/inventory", json={"sku": "ELSE-1", "name": "Else", "category": "c", "price": 1}
+        )
+    ).json()["data"]
+    await signup(client, business="Own Gems")
+    for path in (
+        f"/app/customers/{other['id']}",
+        f"/app/inventory/{item['id']}",
+        f"/app/customers/{other['id']}/edit",
+    ):
+        r = await client.get(path, headers={"accept": "text/html"})
+        assert r.status_code == 404, path
+    r = await client.get("/app/customers?q=Elsewhere")
+    assert "0 customers" in r.text and f"/app/customers/{other['id']}" not in r.text
+
+
+async def test_read_only_members_cannot_write_pages(client: Any) -> None:
+    from jewelia.platform.accounts import service as accounts
+
+    owner, tenant = await accounts.signup("Ro Gems", "Owner", unique_email("ro"), STRONG_PASSWORD)
+    token = await accounts.invite_member(
+        owner, await accounts.membership(owner.id, tenant.id), unique_email("reader"), "read-only"
+    )
+    reader, _ = await accounts.register_and_accept(token, "Reader", STRONG_PASSWORD)
+    r = await form_post(client, "/login", {"email": reader.email, "password": STRONG_PASSWORD})
+    assert r.status_code == 200
+    page = await client.get("/app/customers")
+    assert page.status_code == 200 and "New customer" not in page.text
+    r = await form_post(
+        client, "/app/customers", {"full_name": "Sneaky"}, action="/app/customers/new"
+    )
+    assert r.status_code == 403
+    assert (
+        await client.get("/app/customers/new", headers={"accept": "text/html"})
+    ).status_code == 403

@@ -67,16 +67,25 @@ async def record(
     )
 
 
-async def recent(limit: int = 50, offset: int = 0) -> tuple[list[AuditEntry], int]:
-    """Newest entries first, with the total count."""
+async def recent(
+    limit: int = 50, offset: int = 0, entity_id: object | None = None
+) -> tuple[list[AuditEntry], int]:
+    """Newest entries first (optionally for one entity), with the total count."""
     _require_scope()
+    key = None if entity_id is None else str(entity_id)
     rows = await fetch(
         "SELECT id, actor_type, actor_label, action, entity, entity_id, before, after,"
-        " created_at FROM audit_log ORDER BY created_at DESC LIMIT $1 OFFSET $2",
+        " created_at FROM audit_log WHERE ($3::text IS NULL OR entity_id = $3)"
+        " ORDER BY created_at DESC LIMIT $1 OFFSET $2",
         limit,
         offset,
+        key,
     )
-    total = (await fetch("SELECT count(*) AS n FROM audit_log"))[0]["n"]
+    total = (
+        await fetch(
+            "SELECT count(*) AS n FROM audit_log WHERE ($1::text IS NULL OR entity_id = $1)", key
+        )
+    )[0]["n"]
     entries = [
         AuditEntry(
             **{

@@ -1,0 +1,188 @@
+"""Customer pages: searchable list, detail with orders and history, create and edit forms."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Router, get, post
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.response import Redirect, Template
+
+from jewelia.platform.api import parse_page
+from jewelia.platform.db import tenant_scope
+from jewelia.platform.errors import Conflict, ValidationFailed
+from jewelia.tenants.audit import service as audit
+from jewelia.tenants.crm.customers import service
+from jewelia.tenants.crm.orders import service as orders
+from jewelia.tenants.crm.rules import RING_SYSTEMS
+from jewelia.web.context import page_context, redirect_with, render
+from jewelia.web.forms import form_dict, optional, require_writer
+
+Req = Request[Any, Any, Any]
+PAGE_SIZE = 25
+
+
+def customer_input(values: dict[str, str]) -> dict[str, Any]:
+    """Service input from the customer form."""
+    data: dict[str, Any] = {"full_name": values.get("full_name", "")}
+    data.update(optional(values, "email", "phone", "company", "birthday", "anniversary"))
+    data["notes"] = values.get("notes", "")
+    data["tags"] = [t.strip() for t in values.get("tags", "").split(",") if t.strip()]
+    data["marketing_consent"] = values.get("marketing_consent") == "on"
+    if values.get("ring_label"):
+        data["ring_size"] = {
+            "system": values.get("ring_system") or "US",
+            "label": values["ring_label"],
+        }
+    else:
+        data["ring_size"] = None
+    return data
+
+
+def form_values(customer: dict[str, Any]) -> dict[str, Any]:
+    """Form fields from a stored customer."""
+    ring = customer.get("ring_size") or {}
+    return {
+        **{k: customer.get(k) or "" for k in ("full_name", "email", "phone", "company", "notes")},
+        "birthday": customer["birthday"].isoformat() if customer.get("birthday") else "",
+        "anniversary": customer["anniversary"].isoformat() if customer.get("anniversary") else "",
+        "tags": ", ".join(customer.get("tags") or []),
+        "marketing_consent": customer.get("marketing_consent"),
+        "ring_system": ring.get("system") or "US",
+        "ring_label": ring.get("label") or "",
+    }
+
+
+@get("/app/customers", name="customers")
+async def customers(
+    request: HTMXRequest, q: str | None = None, page: int = 1, sort: str | None = None
+) -> Template:
+    ctx = await page_context(request)
+    paging = parse_page(max(1, min(page, 100_000)), PAGE_SIZE, None)
+    allowed = {"full_name", "-full_name", "created_at", "-created_at", "email", "-email"}
+    rows, total, _ = await service.list_customers(
+        ctx.tenant.ref, paging, q, sort if sort in allowed else None
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    values: dict[str, Any] = {
+        "rows": rows,
+        "total": total,
+        "page": paging.page,
+        "pages": pages,
+        "q": q or "",
+        "sort": sort or "",
+    }
+    if request.htmx:
+        return render("crm/_customer_rows.html", ctx, **values)
+    return render("crm/customers.html", ctx, **values)
+
+
+@get("/app/customers/new", name="customer_new")
+async def new_form(request: Req) -> Template:
+    ctx = await page_context(request)
+    require_writer(ctx)
+    return render(
+        "crm/customer_form.html",
+        ctx,
+        values={"ring_system": "US"},
+        errors={},
+        customer=None,
+        systems=RING_SYSTEMS,
+    )
+
+
+@post("/app/customers/new")
+async def create(request: Req) -> Template | Redirect:
+    ctx = await page_context(request)
+    require_writer(ctx)
+    values = await form_dict(request)
+    try:
+        customer = await service.create_customer(
+            ctx.tenant.ref, ctx.user.actor, customer_input(values)
+        )
+    except ValidationFailed as exc:
+        return render(
+            "crm/customer_form.html",
+            ctx,
+            values=values,
+            errors=exc.by_field(),
+            customer=None,
+            systems=RING_SYSTEMS,
+            status_code=422,
+        )
+    return redirect_with(
+        request, f"/app/customers/{customer['id']}", f"{customer['full_name']} added."
+    )
+
+
+@get("/app/customers/{customer_id:uuid}", name="customer")
+async def detail(request: Req, customer_id: uuid.UUID) -> Template:
+    ctx = await page_context(request)
+    customer = await service.get_customer(ctx.tenant.ref, customer_id)
+    their_orders, _, _ = await orders.list_orders(
+        ctx.tenant.ref, parse_page(1, 50, None), customer_id=customer_id
+    )
+    async with tenant_scope(ctx.tenant.ref):
+        history, _ = await audit.recent(limit=20, entity_id=customer_id)
+    return render("crm/customer.html", ctx, customer=customer, orders=their_orders, history=history)
+
+
+@get("/app/customers/{customer_id:uuid}/edit", name="customer_edit")
+async def edit_form(request: Req, customer_id: uuid.UUID) -> Template:
+    ctx = await page_context(request)
+    require_writer(ctx)
+    customer = await service.get_customer(ctx.tenant.ref, customer_id)
+    return render(
+        "crm/customer_form.html",
+        ctx,
+        values=form_values(customer),
+        errors={},
+        customer=customer,
+        systems=RING_SYSTEMS,
+    )
+
+
+@post("/app/customers/{customer_id:uuid}/edit")
+async def update(request: Req, customer_id: uuid.UUID) -> Template | Redirect:
+    ctx = await page_context(request)
+    require_writer(ctx)
+    values = await form_dict(request)
+    try:
+        customer = await service.update_customer(
+            ctx.tenant.ref, ctx.user.actor, customer_id, customer_input(values)
+        )
+    except ValidationFailed as exc:
+        current = await service.get_customer(ctx.tenant.ref, customer_id)
+        return render(
+            "crm/customer_form.html",
+            ctx,
+            values=values,
+            errors=exc.by_field(),
+            customer=current,
+            systems=RING_SYSTEMS,
+            status_code=422,
+        )
+    return redirect_with(
+        request, f"/app/customers/{customer_id}", f"{customer['full_name']} saved."
+    )
+
+
+@post("/app/customers/{customer_id:uuid}/delete")
+async def delete(request: HTMXRequest, customer_id: uuid.UUID) -> Redirect | ClientRedirect:
+    ctx = await page_context(request)
+    require_writer(ctx)
+    try:
+        await service.delete_customer(ctx.tenant.ref, ctx.user.actor, customer_id)
+        target, message, category = "/app/customers", "Customer deleted.", "ok"
+    except Conflict as exc:
+        target, message, category = f"/app/customers/{customer_id}", exc.message, "error"
+    response = redirect_with(request, target, message, category)
+    return ClientRedirect(redirect_to=target) if request.htmx else response
+
+
+router = Router(
+    path="/",
+    route_handlers=[customers, new_form, create, detail, edit_form, update, delete],
+    include_in_schema=False,
+)
