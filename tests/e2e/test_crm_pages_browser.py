@@ -90,3 +90,13 @@ def test_customer_item_order_cancel(page: Any, live_server: str) -> None:
     page.fill("input[name=q]", "zzzz-nobody")
     page.wait_for_selector("#customer-rows >> text=No customers match")
     shot(page, "customers-search")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in (
+        (order_url, "phone-order"),
+        (item_url, "phone-item"),
+        (f"{base}/app/inventory", "phone-inventory"),
+    ):
+        page.goto(path)
+        shot(page, name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a phone"
