@@ -33,6 +33,7 @@ from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
 from jewelia.web import apikeys as apikey_pages
 from jewelia.web import auth, customers, devmail, inventory, orders, security, team, workspace
+from jewelia.web import billing as billing_pages
 from jewelia.web.context import LoginRequired
 from jewelia.web.sessions import RotatingSessionConfig
 
@@ -120,6 +121,7 @@ def create_app() -> Litestar:
             security.router,
             devmail.router,
             apikey_pages.router,
+            billing_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),

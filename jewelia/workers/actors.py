@@ -41,3 +41,12 @@ async def replenish_spare_pool() -> None:
     made = await replenish(get_settings().spare_pool_size)
     if made:
         log.info("spare schemas created", extra={"fields": {"count": made}})
+
+
+@dramatiq.actor(queue_name="default", max_retries=3)
+async def enforce_payment_grace() -> None:
+    """Move businesses whose failed-payment grace period ran out back to Free."""
+    from jewelia.platform.billing.service import enforce_grace_periods
+
+    await _ensure_db()
+    await enforce_grace_periods()

@@ -24,6 +24,7 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
             actors.deliver_emails.send()
             if ticks % 12 == 0:
                 actors.replenish_spare_pool.send()
+                actors.enforce_payment_grace.send()
         except Exception:
             log.exception("scheduler could not enqueue")
         ticks += 1

@@ -87,6 +87,7 @@ async def api_guard(
     decision = await ratelimit.check(
         [f"{auth.actor.type}:{auth.actor.id}:{auth.tenant.id}", f"tenant:{auth.tenant.id}"],
         (await plan_named(auth.tenant.plan)).requests_per_hour,
+        auth.tenant.id,
     )
     connection.scope[RATE_SCOPE_KEY] = decision  # type: ignore[literal-required]
     if not decision.allowed:

@@ -19,10 +19,11 @@ from jewelia.platform.redis_client import get_redis
 log = logging.getLogger("jewelia.ratelimit")
 WINDOW_SECONDS = 3600
 
-# KEYS: budgets to charge together. ARGV: now (ms), window (ms), limit, member.
-# Returns {allowed, used (highest), oldest_ms (of the fullest budget)}.
+# KEYS: budgets to charge together, then the usage hash. ARGV: now (ms), window (ms), limit,
+# member, usage field (the day). Returns {allowed, used (highest), oldest_ms (fullest budget)}.
 SLIDING_LOG = """
 local now, window, limit, member = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local usage = table.remove(KEYS)
 local used, oldest = 0, now
 for i, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
@@ -40,6 +41,8 @@ for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, member)
   redis.call('PEXPIRE', key, window)
 end
+redis.call('HINCRBY', usage, ARGV[5], 1)
+redis.call('EXPIRE', usage, 3024000)
 if used == 0 then oldest = now end
 return {1, used + 1, oldest}
 """
@@ -71,18 +74,25 @@ class Stats:
     last_error: str | None = None
 
 
-async def check(budgets: list[str], limit: int) -> Decision:
+def usage_key(tenant_id: object, when: float | None = None) -> str:
+    """The Redis hash counting a tenant's accepted requests per day of one month."""
+    return f"usage:{tenant_id}:{time.strftime('%Y%m', time.gmtime(when))}"
+
+
+async def check(budgets: list[str], limit: int, tenant_id: object) -> Decision:
     """Charge one request to every budget named, unless one of them is spent."""
     now_ms = int(time.time() * 1000)
     try:
         allowed, used, oldest = await get_redis().eval(  # type: ignore[misc]
             SLIDING_LOG,
-            len(budgets),
+            len(budgets) + 1,
             *[f"rl:{b}" for b in budgets],
+            usage_key(tenant_id),
             now_ms,
             WINDOW_SECONDS * 1000,
             limit,
             f"{now_ms}-{uuid.uuid4().hex[:8]}",
+            time.strftime("%d", time.gmtime()),
         )
     except (RedisError, OSError) as exc:
         Stats.failures += 1
@@ -97,3 +107,17 @@ async def check(budgets: list[str], limit: int) -> Decision:
     remaining = max(0, limit - int(used))
     retry_after = max(1, reset_at - now_ms // 1000) if not allowed else 0
     return Decision(bool(allowed), limit, remaining, reset_at, retry_after)
+
+
+async def usage(tenant_id: object) -> tuple[int, dict[int, int]]:
+    """(requests in the last hour, {day of month: requests}) for a tenant."""
+    client = get_redis()
+    try:
+        await client.zremrangebyscore(
+            f"rl:tenant:{tenant_id}", "-inf", int(time.time() * 1000) - WINDOW_SECONDS * 1000
+        )
+        hour = int(await client.zcard(f"rl:tenant:{tenant_id}"))
+        days = await client.hgetall(usage_key(tenant_id))  # type: ignore[misc]
+    except (RedisError, OSError):
+        return 0, {}
+    return hour, {int(k): int(v) for k, v in days.items()}
