@@ -74,6 +74,17 @@ async def upgrade(request: Req) -> Redirect:
     return Redirect(path=url)
 
 
+@post("/settings/billing/portal")
+async def portal(request: Req) -> Redirect:
+    ctx = await page_context(request)
+    _require_owner(ctx)
+    try:
+        url = await billing.portal_url(ctx.tenant, f"{get_settings().base_url}/settings/billing")
+    except AppError as exc:
+        return redirect_with(request, "/settings/billing", exc.message, "error")
+    return Redirect(path=url)
+
+
 @get("/billing/test-checkout", name="test_checkout")
 async def test_checkout(request: Req, plan: str = "professional") -> Template:
     ctx = await page_context(request)
@@ -118,6 +129,14 @@ async def stripe_webhook(request: Req) -> Response[dict[str, Any]]:
 
 router = Router(
     path="/",
-    route_handlers=[pricing, billing_page, upgrade, test_checkout, test_action, stripe_webhook],
+    route_handlers=[
+        pricing,
+        billing_page,
+        upgrade,
+        portal,
+        test_checkout,
+        test_action,
+        stripe_webhook,
+    ],
     include_in_schema=False,
 )

@@ -105,3 +105,43 @@ async def test_payment_failure_grace_then_free(client: Any, api: Any) -> None:
     )
     assert await enforce_grace_periods() >= 1
     assert (await get_tenant(api.tenant.id)).plan == "free"
+
+
+async def test_checkout_and_portal_through_the_stripe_client(api: Any, monkeypatch: Any) -> None:
+    """With keys set, the real stripe client creates the Checkout Session on a Stripe-like server."""
+    from jewelia.platform.billing.service import checkout_url, portal_url
+    from tests.fake_stripe import FakeStripe
+
+    with FakeStripe() as fake:
+        monkeypatch.setenv("STRIPE_API_KEY", "sk_test_jewelia")
+        monkeypatch.setenv("STRIPE_API_BASE", fake.url)
+        monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_test_configured")
+        monkeypatch.setenv("STRIPE_PRICE_PROFESSIONAL", "price_pro_123")
+        url = await checkout_url(api.tenant, "professional", "https://app.example")
+        assert url.startswith("https://checkout.stripe.test/pay/cs_test_")
+        _method, path, params, auth = fake.requests[-1]
+        assert path == "/v1/checkout/sessions" and auth == "Bearer sk_test_jewelia"
+        assert params["mode"] == "subscription" and params["client_reference_id"] == str(
+            api.tenant.id
+        )
+        assert params["line_items"]["0"]["price"] == "price_pro_123"
+        assert params["metadata"]["plan"] == "professional"
+        session = fake.sessions[url.rsplit("/", 1)[1]]
+        done = gateway.encode(
+            {
+                "id": f"evt_{uuid.uuid4().hex}",
+                "object": "event",
+                "type": "checkout.session.completed",
+                "data": {
+                    "object": {**session, "customer": "cus_real_1", "subscription": "sub_real_1"}
+                },
+            }
+        )
+        from jewelia.platform.billing.service import handle_webhook
+
+        assert await handle_webhook(done, gateway.sign(done)) == "processed"
+        assert (await get_tenant(api.tenant.id)).plan == "professional"
+        portal = await portal_url(
+            await get_tenant(api.tenant.id), "https://app.example/settings/billing"
+        )
+        assert portal == "https://billing.stripe.test/session/cus_real_1"

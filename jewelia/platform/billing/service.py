@@ -41,6 +41,17 @@ async def checkout_url(tenant: TenantInfo, plan: str, base_url: str) -> str:
     )
 
 
+async def portal_url(tenant: TenantInfo, return_url: str) -> str:
+    """Stripe's customer portal for managing or cancelling the subscription."""
+    rows = await fetch("SELECT stripe_customer_id FROM public.tenant WHERE id = $1", tenant.id)
+    customer = rows[0]["stripe_customer_id"] if rows else None
+    if gateway.test_mode() or not customer:
+        raise ValidationFailed(
+            [FieldError("plan", "There is no Stripe subscription to manage", "INVALID")]
+        )
+    return gateway.create_portal_session(customer, return_url)
+
+
 async def handle_webhook(payload: bytes, signature: str | None) -> str:
     """Verify, store once by id, apply; returns processed, duplicate, ignored or failed."""
     event = gateway.verify_event(payload, signature)
