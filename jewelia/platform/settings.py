@@ -49,6 +49,7 @@ class Settings:
     login_lock_seconds: int = 900
     session_max_age: int = 14 * 24 * 3600
     max_body_bytes: int = 1_048_576
+    rate_limits: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -75,6 +76,7 @@ def load_settings() -> Settings:
         mail_from=os.environ.get("JEWELIA_MAIL_FROM", "Jewelia <no-reply@jewelia.local>"),
         spare_pool_size=int(os.environ.get("JEWELIA_SPARE_POOL_SIZE", "3")),
         migrate_concurrency=int(os.environ.get("JEWELIA_MIGRATE_CONCURRENCY", "4")),
+        rate_limits=_bool("JEWELIA_RATE_LIMITS", True),
     )
 
 
