@@ -50,6 +50,10 @@ class Settings:
     session_max_age: int = 14 * 24 * 3600
     max_body_bytes: int = 1_048_576
     rate_limits: bool = True
+    stripe_api_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""
+    stripe_prices: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -77,6 +81,13 @@ def load_settings() -> Settings:
         spare_pool_size=int(os.environ.get("JEWELIA_SPARE_POOL_SIZE", "3")),
         migrate_concurrency=int(os.environ.get("JEWELIA_MIGRATE_CONCURRENCY", "4")),
         rate_limits=_bool("JEWELIA_RATE_LIMITS", True),
+        stripe_api_key=os.environ.get("STRIPE_API_KEY", ""),
+        stripe_webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        stripe_api_base=os.environ.get("STRIPE_API_BASE", ""),
+        stripe_prices={
+            plan: os.environ.get(f"STRIPE_PRICE_{plan.upper()}", f"price_{plan}")
+            for plan in ("professional", "enterprise")
+        },
     )
 
 

@@ -73,9 +73,11 @@ async def customers(
         "q": q or "",
         "sort": sort or "",
     }
-    if request.htmx:
-        return render("crm/_customer_rows.html", ctx, **values)
-    return render("crm/customers.html", ctx, **values)
+    # A history restore after a cache miss wants the whole page, not the swapped rows.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    response = render("crm/_customer_rows.html" if partial else "crm/customers.html", ctx, **values)
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 @get("/app/customers/new", name="customer_new")

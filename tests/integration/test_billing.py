@@ -110,13 +110,17 @@ async def test_payment_failure_grace_then_free(client: Any, api: Any) -> None:
 async def test_checkout_and_portal_through_the_stripe_client(api: Any, monkeypatch: Any) -> None:
     """With keys set, the real stripe client creates the Checkout Session on a Stripe-like server."""
     from jewelia.platform.billing.service import checkout_url, portal_url
+    from jewelia.platform.settings import reset_settings
     from tests.fake_stripe import FakeStripe
+
+    monkeypatch.setattr("jewelia.platform.settings._settings", None)  # fresh settings after the test too
 
     with FakeStripe() as fake:
         monkeypatch.setenv("STRIPE_API_KEY", "sk_test_jewelia")
         monkeypatch.setenv("STRIPE_API_BASE", fake.url)
         monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_test_configured")
         monkeypatch.setenv("STRIPE_PRICE_PROFESSIONAL", "price_pro_123")
+        reset_settings()
         url = await checkout_url(api.tenant, "professional", "https://app.example")
         assert url.startswith("https://checkout.stripe.test/pay/cs_test_")
         _method, path, params, auth = fake.requests[-1]

@@ -27,3 +27,12 @@ def test_schema_names_are_never_built_from_user_text() -> None:
         for n, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(r'f".*(DROP|CREATE) SCHEMA', line):
                 assert "check_schema_name" in line or "TEMPLATE_SCHEMA" in line, f"{path}:{n}"
+
+
+def test_only_billing_talks_to_stripe() -> None:
+    importers = {
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*.py")
+        if re.search(r"^\s*(import stripe|from stripe)", path.read_text(), re.M)
+    }
+    assert importers == {"platform/billing/stripe_gateway.py"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import time
 from typing import Any
 
@@ -22,7 +21,7 @@ TOLERANCE_SECONDS = 300
 
 
 def api_key() -> str:
-    return os.environ.get("STRIPE_API_KEY", "")
+    return get_settings().stripe_api_key
 
 
 def test_mode() -> bool:
@@ -32,7 +31,7 @@ def test_mode() -> bool:
 
 def webhook_secret() -> str:
     """STRIPE_WEBHOOK_SECRET, or a local one derived from the secret key in test mode."""
-    configured = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    configured = get_settings().stripe_webhook_secret
     if configured:
         return configured
     digest = hashlib.sha256(("stripe-test-mode:" + get_settings().secret_key).encode()).hexdigest()
@@ -41,7 +40,7 @@ def webhook_secret() -> str:
 
 def price_id(plan: str) -> str:
     """The Stripe price for a plan (STRIPE_PRICE_PROFESSIONAL, STRIPE_PRICE_ENTERPRISE)."""
-    return os.environ.get(f"STRIPE_PRICE_{plan.upper()}", f"price_{plan}")
+    return get_settings().stripe_prices.get(plan, f"price_{plan}")
 
 
 def plan_for_price(price: str) -> str | None:
@@ -53,7 +52,7 @@ def plan_for_price(price: str) -> str | None:
 
 
 def _client() -> stripe.StripeClient:
-    base = os.environ.get("STRIPE_API_BASE")
+    base = get_settings().stripe_api_base
     kwargs: dict[str, Any] = {"base_addresses": {"api": base}} if base else {}
     return stripe.StripeClient(api_key(), **kwargs)
 
