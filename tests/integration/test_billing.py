@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from jewelia.platform.billing import stripe_gateway as gateway
+from jewelia.platform.billing.service import checkout_url, handle_webhook, portal_url
 from jewelia.platform.db import execute, fetch
+from jewelia.platform.errors import AuthenticationFailed
+from jewelia.platform.settings import reset_settings
 from jewelia.tenants.registry import get_tenant
+from tests.fake_stripe import FakeStripe
 
 
 def event(kind: str, obj: dict[str, Any]) -> bytes:
@@ -107,45 +115,64 @@ async def test_payment_failure_grace_then_free(client: Any, api: Any) -> None:
     assert (await get_tenant(api.tenant.id)).plan == "free"
 
 
-async def test_checkout_and_portal_through_the_stripe_client(api: Any, monkeypatch: Any) -> None:
-    """With keys set, the real stripe client creates the Checkout Session on a Stripe-like server."""
-    from jewelia.platform.billing.service import checkout_url, portal_url
-    from jewelia.platform.settings import reset_settings
-    from tests.fake_stripe import FakeStripe
-
-    monkeypatch.setattr("jewelia.platform.settings._settings", None)  # fresh settings after the test too
-
+@pytest.fixture
+def stripe_configured() -> Iterator[FakeStripe]:
+    """A Stripe-like server of ours, and settings pointing the real stripe client at it."""
+    names = (
+        "STRIPE_API_KEY",
+        "STRIPE_API_BASE",
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_PRICE_PROFESSIONAL",
+    )
+    saved = {name: os.environ.get(name) for name in names}
     with FakeStripe() as fake:
-        monkeypatch.setenv("STRIPE_API_KEY", "sk_test_jewelia")
-        monkeypatch.setenv("STRIPE_API_BASE", fake.url)
-        monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_test_configured")
-        monkeypatch.setenv("STRIPE_PRICE_PROFESSIONAL", "price_pro_123")
-        reset_settings()
-        url = await checkout_url(api.tenant, "professional", "https://app.example")
-        assert url.startswith("https://checkout.stripe.test/pay/cs_test_")
-        _method, path, params, auth = fake.requests[-1]
-        assert path == "/v1/checkout/sessions" and auth == "Bearer sk_test_jewelia"
-        assert params["mode"] == "subscription" and params["client_reference_id"] == str(
-            api.tenant.id
-        )
-        assert params["line_items"]["0"]["price"] == "price_pro_123"
-        assert params["metadata"]["plan"] == "professional"
-        session = fake.sessions[url.rsplit("/", 1)[1]]
-        done = gateway.encode(
+        os.environ.update(
             {
-                "id": f"evt_{uuid.uuid4().hex}",
-                "object": "event",
-                "type": "checkout.session.completed",
-                "data": {
-                    "object": {**session, "customer": "cus_real_1", "subscription": "sub_real_1"}
-                },
+                "STRIPE_API_KEY": "sk_test_jewelia",
+                "STRIPE_API_BASE": fake.url,
+                "STRIPE_WEBHOOK_SECRET": "whsec_test_configured",
+                "STRIPE_PRICE_PROFESSIONAL": "price_pro_123",
             }
         )
-        from jewelia.platform.billing.service import handle_webhook
+        reset_settings()
+        try:
+            yield fake
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            reset_settings()
 
-        assert await handle_webhook(done, gateway.sign(done)) == "processed"
-        assert (await get_tenant(api.tenant.id)).plan == "professional"
-        portal = await portal_url(
-            await get_tenant(api.tenant.id), "https://app.example/settings/billing"
-        )
-        assert portal == "https://billing.stripe.test/session/cus_real_1"
+
+async def test_checkout_and_portal_through_the_stripe_client(
+    api: Any, stripe_configured: FakeStripe
+) -> None:
+    """With keys set, the real stripe client creates the Checkout Session on a Stripe-like server."""
+    fake = stripe_configured
+    url = await checkout_url(api.tenant, "professional", "https://app.example")
+    assert url.startswith("https://checkout.stripe.test/pay/cs_test_")
+    _method, path, params, auth = fake.requests[-1]
+    assert path == "/v1/checkout/sessions" and auth == "Bearer sk_test_jewelia"
+    assert params["mode"] == "subscription" and params["client_reference_id"] == str(api.tenant.id)
+    assert params["line_items"]["0"]["price"] == "price_pro_123"
+    assert params["metadata"]["plan"] == "professional"
+    session = fake.sessions[url.rsplit("/", 1)[1]]
+    done = gateway.encode(
+        {
+            "id": f"evt_{uuid.uuid4().hex}",
+            "object": "event",
+            "type": "checkout.session.completed",
+            "data": {"object": {**session, "customer": "cus_real_1", "subscription": "sub_real_1"}},
+        }
+    )
+    assert await handle_webhook(done, gateway.sign(done)) == "processed"
+    assert (await get_tenant(api.tenant.id)).plan == "professional"
+    portal = await portal_url(
+        await get_tenant(api.tenant.id), "https://app.example/settings/billing"
+    )
+    assert portal == "https://billing.stripe.test/session/cus_real_1"
+    with pytest.raises(AuthenticationFailed):  # signed with the local test-mode secret: refused
+        reset_settings()
+        gateway.verify_event(done, "t=1,v1=00")
