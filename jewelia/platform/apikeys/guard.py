@@ -19,7 +19,7 @@ from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDe
 from jewelia.platform.logs import tenant_id_var
 from jewelia.platform.settings import get_settings
 from jewelia.tenants.audit.service import Actor
-from jewelia.tenants.registry import TenantInfo, get_tenant
+from jewelia.tenants.registry import TenantInfo
 
 AUTH_SCOPE_KEY = "jewelia.auth"
 RATE_SCOPE_KEY = "jewelia.ratelimit"
@@ -56,7 +56,7 @@ async def authenticate(authorization: str) -> ApiAuth:
         grant = await grant_for(token)
         if grant is None:
             raise AuthenticationFailed("Invalid, expired or revoked API key")
-        tenant = await get_tenant(grant.tenant_id)
+        tenant = grant.tenant
         auth = ApiAuth(
             tenant, grant.permissions, Actor("api_key", grant.key_id, grant.prefix), grant.key_id
         )
