@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from litestar import Request, Router, get, post
-from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from jewelia.platform.api import parse_page
@@ -38,6 +38,14 @@ def customer_input(values: dict[str, str]) -> dict[str, Any]:
     else:
         data["ring_size"] = None
     return data
+
+
+def history_line(entry: audit.AuditEntry) -> str:
+    """An audit entry in words: what happened and, for changes, which fields."""
+    verb = entry.action.rsplit(".", 1)[-1]
+    if verb == "updated" and isinstance(entry.after, dict) and entry.after:
+        return "Changed " + ", ".join(k.replace("_", " ") for k in sorted(entry.after))
+    return {"created": "Added", "updated": "Changed", "deleted": "Deleted"}.get(verb, entry.action)
 
 
 def form_values(customer: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +135,8 @@ async def detail(request: Req, customer_id: uuid.UUID) -> Template:
     )
     async with tenant_scope(ctx.tenant.ref):
         history, _ = await audit.recent(limit=20, entity_id=customer_id)
-    return render("crm/customer.html", ctx, customer=customer, orders=their_orders, history=history)
+    lines = [(history_line(e), e) for e in history]
+    return render("crm/customer.html", ctx, customer=customer, orders=their_orders, history=lines)
 
 
 @get("/app/customers/{customer_id:uuid}/edit", name="customer_edit")
@@ -171,16 +180,14 @@ async def update(request: Req, customer_id: uuid.UUID) -> Template | Redirect:
 
 
 @post("/app/customers/{customer_id:uuid}/delete")
-async def delete(request: HTMXRequest, customer_id: uuid.UUID) -> Redirect | ClientRedirect:
+async def delete(request: Req, customer_id: uuid.UUID) -> Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
     try:
         await service.delete_customer(ctx.tenant.ref, ctx.user.actor, customer_id)
-        target, message, category = "/app/customers", "Customer deleted.", "ok"
     except Conflict as exc:
-        target, message, category = f"/app/customers/{customer_id}", exc.message, "error"
-    response = redirect_with(request, target, message, category)
-    return ClientRedirect(redirect_to=target) if request.htmx else response
+        return redirect_with(request, f"/app/customers/{customer_id}", exc.message, "error")
+    return redirect_with(request, "/app/customers", "Customer deleted.")
 
 
 router = Router(

@@ -126,7 +126,8 @@ async def inventory(
             min_price=low if not isinstance(low, str) else None,
             max_price=high if not isinstance(high, str) else None,
         )
-        error = None
+        unread = isinstance(low, str) or isinstance(high, str)
+        error = "Prices must be numbers, e.g. 500 or 1250.50" if unread else None
     except ValidationFailed as exc:
         rows, total, error = [], 0, "; ".join(exc.by_field().values())
     return render(

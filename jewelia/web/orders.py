@@ -13,6 +13,7 @@ from jewelia.platform.errors import AppError, ValidationFailed
 from jewelia.tenants.crm.customers import service as customers
 from jewelia.tenants.crm.inventory import service as inventory
 from jewelia.tenants.crm.orders import service
+from jewelia.tenants.crm.orders.service import InsufficientStock
 from jewelia.web.context import page_context, redirect_with, render
 from jewelia.web.forms import form_dict, number, require_writer, whole
 
@@ -46,6 +47,18 @@ async def _picker(ctx: Any) -> list[dict[str, Any]]:
         ctx.tenant.ref, parse_page(1, 100, None), status="in_stock", sort="name"
     )
     return rows
+
+
+def stock_message(exc: InsufficientStock, items: list[dict[str, Any]]) -> str:
+    """The shortage in the jeweler's words (SKU and name, not an id)."""
+    names = {str(i["id"]): f"{i['sku']} · {i['name']}" for i in items}
+    parts = [
+        f"Not enough stock for {names[d['inventory_id']]}:"
+        f" {d['requested']} requested, {d['available']} left"
+        for d in exc.details or []
+        if isinstance(d, dict) and d.get("inventory_id") in names
+    ]
+    return "; ".join(parts) or exc.message
 
 
 @get("/app/orders", name="orders")
@@ -102,14 +115,16 @@ async def create(request: Req, customer_id: uuid.UUID) -> Template | Redirect:
         )
     except AppError as exc:
         errors = exc.by_field() if isinstance(exc, ValidationFailed) else {}
+        items = await _picker(ctx)
+        message = stock_message(exc, items) if isinstance(exc, InsufficientStock) else exc.message
         return render(
             "crm/order_form.html",
             ctx,
             customer=customer,
-            items=await _picker(ctx),
+            items=items,
             values=values,
             errors=errors,
-            error=exc.message if not errors else None,
+            error=message if not errors else None,
             lines=range(PICKER_LINES),
             status_code=exc.status_code,
         )

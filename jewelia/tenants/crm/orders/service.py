@@ -66,6 +66,8 @@ def validate_new(data: dict[str, Any]) -> tuple[uuid.UUID, list[dict[str, Any]],
         check.add("items", f"At most {MAX_ITEMS} items per order", "TOO_LONG")
     clean = []
     for n, line in enumerate(lines[:MAX_ITEMS]):
+        if not isinstance(line.get("inventory_id"), uuid.UUID):
+            check.add(f"items[{n}].inventory_id", "inventory_id must be a UUID", "INVALID_UUID")
         qty = line.get("quantity", 1)
         if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= 10_000:
             check.add(
