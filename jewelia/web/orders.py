@@ -67,12 +67,7 @@ async def orders(request: Req, status: str | None = None, page: int = 1) -> Temp
     paging = parse_page(max(1, min(page, 100_000)), 25, None)
     chosen = status if status in service.STATUSES else None
     rows, total, _ = await service.list_orders(ctx.tenant.ref, paging, status=chosen)
-    names = {}
-    for row in rows:
-        if row["customer_id"] not in names:
-            names[row["customer_id"]] = (
-                await customers.get_customer(ctx.tenant.ref, row["customer_id"])
-            )["full_name"]
+    names = await customers.names_by_id(ctx.tenant.ref, [row["customer_id"] for row in rows])
     return render(
         "crm/orders.html",
         ctx,

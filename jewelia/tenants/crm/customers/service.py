@@ -144,6 +144,17 @@ async def get_customer(tenant: TenantRef, customer_id: uuid.UUID) -> dict[str, A
     return await CUSTOMERS.get(tenant, customer_id)
 
 
+async def names_by_id(tenant: TenantRef, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Full names of several customers in one query (for lists of orders)."""
+    if not ids:
+        return {}
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            "SELECT id, full_name FROM customer WHERE id = ANY($1::uuid[])", list(set(ids))
+        )
+    return {r["id"]: r["full_name"] for r in rows}
+
+
 async def create_customer(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Create a customer; audit and `customer.created` in the same transaction."""
     return await CUSTOMERS.create(tenant, actor, validate(data, partial=False))
