@@ -54,11 +54,18 @@ def configure_engine(database_url: str) -> None:
     )
 
 
+async def _release(connection: Any) -> None:
+    """Pool reset: nothing to undo (scopes use transaction-local settings), so skip asyncpg's
+    RESET ALL / UNLISTEN round trip unless a transaction was left open."""
+    if connection.is_in_transaction():
+        await connection.reset()
+
+
 async def start_db(database_url: str, min_size: int = 2, max_size: int = 20) -> None:
     """Configure the engine and open its connection pool."""
     configure_engine(database_url)
     if DB.pool is None:
-        await DB.start_connection_pool(min_size=min_size, max_size=max_size)
+        await DB.start_connection_pool(min_size=min_size, max_size=max_size, reset=_release)
 
 
 async def stop_db() -> None:

@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from redis.exceptions import RedisError
 
@@ -74,6 +75,18 @@ class Stats:
     last_error: str | None = None
 
 
+_registered: tuple[object, Any] | None = None
+
+
+def _script() -> Any:
+    """The Lua script registered on the current client (sent by SHA, loaded once)."""
+    global _registered
+    client = get_redis()
+    if _registered is None or _registered[0] is not client:
+        _registered = (client, client.register_script(SLIDING_LOG))
+    return _registered[1]
+
+
 def usage_key(tenant_id: object, when: float | None = None) -> str:
     """The Redis hash counting a tenant's accepted requests per day of one month."""
     return f"usage:{tenant_id}:{time.strftime('%Y%m', time.gmtime(when))}"
@@ -83,16 +96,15 @@ async def check(budgets: list[str], limit: int, tenant_id: object) -> Decision:
     """Charge one request to every budget named, unless one of them is spent."""
     now_ms = int(time.time() * 1000)
     try:
-        allowed, used, oldest = await get_redis().eval(  # type: ignore[misc]
-            SLIDING_LOG,
-            len(budgets) + 1,
-            *[f"rl:{b}" for b in budgets],
-            usage_key(tenant_id),
-            now_ms,
-            WINDOW_SECONDS * 1000,
-            limit,
-            f"{now_ms}-{uuid.uuid4().hex[:8]}",
-            time.strftime("%d", time.gmtime()),
+        allowed, used, oldest = await _script()(
+            keys=[*[f"rl:{b}" for b in budgets], usage_key(tenant_id)],
+            args=[
+                now_ms,
+                WINDOW_SECONDS * 1000,
+                limit,
+                f"{now_ms}-{uuid.uuid4().hex[:8]}",
+                time.strftime("%d", time.gmtime()),
+            ],
         )
     except (RedisError, OSError) as exc:
         Stats.failures += 1
