@@ -42,9 +42,12 @@ def idempotency_middleware(app: Any) -> Any:
     """Wrap the API: POSTs with an Idempotency-Key header are stored and replayed."""
 
     async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await app(scope, receive, send)
+            return
         headers = dict(scope.get("headers", []))
         key_raw = headers.get(HEADER)
-        if scope["type"] != "http" or scope["method"] != "POST" or key_raw is None:
+        if key_raw is None:
             await app(scope, receive, send)
             return
         key = key_raw.decode("latin-1").strip()

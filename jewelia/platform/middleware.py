@@ -93,12 +93,16 @@ def body_limit_middleware(limit: int) -> Any:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            declared = dict(scope["headers"]).get(b"content-length")
+            headers = dict(scope["headers"])
+            declared = headers.get(b"content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
                 return
             if _has_nul(scope.get("query_string", b"")) or "\x00" in scope["path"]:
                 await _refuse(send, 400, "NUL characters are not allowed", VALIDATION_ERROR)
+                return
+            if declared is None and b"transfer-encoding" not in headers:
+                await app(scope, receive, send)  # no body to check (GET and friends)
                 return
             # Bodies are small (bounded by `limit`), so read them whole, check, then replay.
             chunks, received, more = [], 0, True
