@@ -25,9 +25,15 @@ def _data_dir() -> Path:
 
 
 def _services() -> tuple[Any, Any]:
+    """Embedded PostgreSQL/Redis when no URLs are set; whatever this process starts, it stops."""
+    import atexit
+
     from jewelia.platform.embedded import ensure_services
 
-    return ensure_services(_data_dir())
+    pg, rds = ensure_services(_data_dir())
+    if rds is not None:
+        atexit.register(rds.stop)  # one-shot commands must not leave a redis-server behind
+    return pg, rds
 
 
 def _run_db(fn: Callable[[], Awaitable[Any]]) -> Any:

@@ -8,8 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -18,7 +17,6 @@ from litestar.status_codes import HTTP_200_OK
 
 from jewelia.platform.errors import FieldError, ValidationFailed
 
-T = TypeVar("T")
 MAX_LIMIT = 100
 MAX_PAGE = 100_000  # deeper than this, walk with the cursor
 _encoder = msgspec.json.Encoder(decimal_format="number")
@@ -32,37 +30,6 @@ class Pagination(msgspec.Struct):
     total: int
     totalPages: int
     next_cursor: str | None = None
-
-
-class Envelope(msgspec.Struct, Generic[T]):
-    """`{"success": true, "data": …}` for one object."""
-
-    success: bool
-    data: T
-
-
-class ListEnvelope(msgspec.Struct, Generic[T]):
-    """`{"success": true, "data": [...], "pagination": {...}}` for lists."""
-
-    success: bool
-    data: list[T]
-    pagination: Pagination
-
-
-class ErrorDetail(msgspec.Struct):
-    field: str
-    message: str
-    code: str
-
-
-class ErrorEnvelope(msgspec.Struct):
-    """The error body (documented in OpenAPI for every endpoint)."""
-
-    success: bool
-    error: str
-    code: str
-    timestamp: str
-    details: list[ErrorDetail] | str | None = None
 
 
 def ok(
@@ -135,11 +102,6 @@ def make_cursor(created_at: datetime, row_id: UUID) -> str:
     """An opaque cursor pointing after this row (newest-first order)."""
     raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def money(value: Decimal | None) -> Decimal | None:
-    """Money rounded to cents for output."""
-    return None if value is None else value.quantize(Decimal("0.01"))
 
 
 def parse_datetime(field: str, value: str | None) -> datetime | None:

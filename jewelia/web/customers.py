@@ -16,7 +16,7 @@ from jewelia.tenants.audit import service as audit
 from jewelia.tenants.crm.customers import service
 from jewelia.tenants.crm.orders import service as orders
 from jewelia.tenants.crm.rules import RING_SYSTEMS
-from jewelia.web.context import page_context, redirect_with, render
+from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import form_dict, optional, require_writer
 
 Req = Request[Any, Any, Any]
@@ -88,18 +88,29 @@ async def customers(
     return response
 
 
+def _form(
+    ctx: PageContext,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    customer: dict[str, Any] | None,
+) -> Template:
+    """The customer form (new or edit); with errors it answers 422."""
+    return render(
+        "crm/customer_form.html",
+        ctx,
+        values=values,
+        errors=errors,
+        customer=customer,
+        systems=RING_SYSTEMS,
+        status_code=422 if errors else 200,
+    )
+
+
 @get("/app/customers/new", name="customer_new")
 async def new_form(request: Req) -> Template:
     ctx = await page_context(request)
     require_writer(ctx)
-    return render(
-        "crm/customer_form.html",
-        ctx,
-        values={"ring_system": "US"},
-        errors={},
-        customer=None,
-        systems=RING_SYSTEMS,
-    )
+    return _form(ctx, {"ring_system": "US"}, {}, None)
 
 
 @post("/app/customers/new")
@@ -112,15 +123,7 @@ async def create(request: Req) -> Template | Redirect:
             ctx.tenant.ref, ctx.user.actor, customer_input(values)
         )
     except ValidationFailed as exc:
-        return render(
-            "crm/customer_form.html",
-            ctx,
-            values=values,
-            errors=exc.by_field(),
-            customer=None,
-            systems=RING_SYSTEMS,
-            status_code=422,
-        )
+        return _form(ctx, values, exc.by_field(), None)
     return redirect_with(
         request, f"/app/customers/{customer['id']}", f"{customer['full_name']} added."
     )
@@ -144,14 +147,7 @@ async def edit_form(request: Req, customer_id: uuid.UUID) -> Template:
     ctx = await page_context(request)
     require_writer(ctx)
     customer = await service.get_customer(ctx.tenant.ref, customer_id)
-    return render(
-        "crm/customer_form.html",
-        ctx,
-        values=form_values(customer),
-        errors={},
-        customer=customer,
-        systems=RING_SYSTEMS,
-    )
+    return _form(ctx, form_values(customer), {}, customer)
 
 
 @post("/app/customers/{customer_id:uuid}/edit")
@@ -165,15 +161,7 @@ async def update(request: Req, customer_id: uuid.UUID) -> Template | Redirect:
         )
     except ValidationFailed as exc:
         current = await service.get_customer(ctx.tenant.ref, customer_id)
-        return render(
-            "crm/customer_form.html",
-            ctx,
-            values=values,
-            errors=exc.by_field(),
-            customer=current,
-            systems=RING_SYSTEMS,
-            status_code=422,
-        )
+        return _form(ctx, values, exc.by_field(), current)
     return redirect_with(
         request, f"/app/customers/{customer_id}", f"{customer['full_name']} saved."
     )

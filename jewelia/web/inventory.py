@@ -12,7 +12,7 @@ from jewelia.platform.api import parse_page
 from jewelia.platform.errors import ValidationFailed
 from jewelia.tenants.crm import rules
 from jewelia.tenants.crm.inventory import service
-from jewelia.web.context import page_context, redirect_with, render
+from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import form_dict, number, require_writer, whole
 
 Req = Request[Any, Any, Any]
@@ -157,6 +157,22 @@ async def new_form(request: Req) -> Template:
     )
 
 
+def _form_with_errors(
+    ctx: PageContext, values: dict[str, str], exc: ValidationFailed, item: dict[str, Any] | None
+) -> Template:
+    """The item form again, with the service's field errors next to the fields (422)."""
+    errors = spec_errors(exc.by_field())
+    return render(
+        "crm/item_form.html",
+        ctx,
+        values=values,
+        errors=errors,
+        item=item,
+        status_code=422,
+        **CHOICES,
+    )
+
+
 @post("/app/inventory/new")
 async def create(request: Req) -> Template | Redirect:
     ctx = await page_context(request)
@@ -165,15 +181,7 @@ async def create(request: Req) -> Template | Redirect:
     try:
         item = await service.create_item(ctx.tenant.ref, ctx.user.actor, item_input(values))
     except ValidationFailed as exc:
-        return render(
-            "crm/item_form.html",
-            ctx,
-            values=values,
-            errors=spec_errors(exc.by_field()),
-            item=None,
-            status_code=422,
-            **CHOICES,
-        )
+        return _form_with_errors(ctx, values, exc, None)
     return redirect_with(request, f"/app/inventory/{item['id']}", f"{item['name']} added.")
 
 
@@ -205,15 +213,7 @@ async def update(request: Req, item_id: uuid.UUID) -> Template | Redirect:
             ctx.tenant.ref, ctx.user.actor, item_id, item_input(values, current)
         )
     except ValidationFailed as exc:
-        return render(
-            "crm/item_form.html",
-            ctx,
-            values=values,
-            errors=spec_errors(exc.by_field()),
-            item=current,
-            status_code=422,
-            **CHOICES,
-        )
+        return _form_with_errors(ctx, values, exc, current)
     return redirect_with(request, f"/app/inventory/{item_id}", f"{item['name']} saved.")
 
 
