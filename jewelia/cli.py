@@ -278,6 +278,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "-m",
         "dramatiq",
         "jewelia.workers.actors",
+        "jewelia.workers.inbound_actors",
         "--processes",
         str(args.processes),
         "--threads",

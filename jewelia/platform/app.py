@@ -31,9 +31,11 @@ from jewelia.platform.settings import get_settings
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
+from jewelia.tenants.webhooks.inbound_api import InboundReceiveController, InboundSourceController
 from jewelia.web import apikeys as apikey_pages
 from jewelia.web import auth, customers, devmail, inventory, orders, security, team, workspace
 from jewelia.web import billing as billing_pages
+from jewelia.web import inbound_webhooks as inbound_webhook_pages
 from jewelia.web.context import LoginRequired
 from jewelia.web.sessions import RotatingSessionConfig
 
@@ -59,12 +61,20 @@ def api_routers() -> list[Router]:
     """/api/v1: guarded resources (tenant resolved from the Bearer credential) and token routes."""
     guarded = Router(
         path="/api/v1",
-        route_handlers=[CustomerController, InventoryController, OrderController, ApiKeyController],
+        route_handlers=[
+            CustomerController,
+            InventoryController,
+            OrderController,
+            ApiKeyController,
+            InboundSourceController,
+        ],
         guards=[api_guard],
         middleware=[rate_limit_headers_middleware, idempotency_middleware],
         dependencies={"auth": Provide(provide_auth, sync_to_thread=False)},
     )
-    return [guarded, Router(path="/api/v1", route_handlers=[AuthController])]
+    # No API key here: token routes, and incoming webhooks (the sender signs the body).
+    unguarded = Router(path="/api/v1", route_handlers=[AuthController, InboundReceiveController])
+    return [guarded, unguarded]
 
 
 def create_app() -> Litestar:
@@ -122,6 +132,7 @@ def create_app() -> Litestar:
             devmail.router,
             apikey_pages.router,
             billing_pages.router,
+            inbound_webhook_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),

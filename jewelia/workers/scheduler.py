@@ -13,7 +13,7 @@ BEAT_SECONDS = 5.0
 
 def run_scheduler(stop: threading.Event | None = None) -> None:
     """Enqueue periodic work until stopped (SIGTERM/SIGINT)."""
-    from jewelia.workers import actors
+    from jewelia.workers import actors, inbound_actors
 
     stop = stop or threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -25,6 +25,7 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
             if ticks % 12 == 0:
                 actors.replenish_spare_pool.send()
                 actors.enforce_payment_grace.send()
+                inbound_actors.sweep_inbound_events.send()
         except Exception:
             log.exception("scheduler could not enqueue")
         ticks += 1
