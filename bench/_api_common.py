@@ -536,12 +536,19 @@ def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def lua_script(path: Path, entries: Sequence[tuple[str, str, str]]) -> Path:
-    """Write a wrk script cycling over (request path, header name, header value) entries."""
+def lua_script(path: Path, entries: Sequence[tuple[str, str, str]], think_ms: int = 0) -> Path:
+    """Write a wrk script cycling over (request path, header name, header value) entries.
+
+    With `think_ms`, each connection waits that long after a response before its next request
+    (wrk's `delay()` hook): clients that pause, instead of a closed loop at saturation.
+    """
     body = ",\n  ".join(
         "{" + ", ".join(_lua_string(part) for part in entry) + "}" for entry in entries
     )
-    path.write_text(LUA_TEMPLATE.replace("{ENTRIES}", "{\n  " + body + "\n}"))
+    script = LUA_TEMPLATE.replace("{ENTRIES}", "{\n  " + body + "\n}")
+    if think_ms > 0:
+        script += f"\nfunction delay()\n  return {int(think_ms)}\nend\n"
+    path.write_text(script)
     return path
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from jewelia.platform.apikeys.guard import authenticate
 from jewelia.platform.db import fetch, tenant_scope
 from jewelia.platform.errors import AppError, envelope
+from jewelia.platform.middleware import header_value
 
 TTL = timedelta(hours=24)
 HEADER = b"idempotency-key"
@@ -45,8 +46,7 @@ def idempotency_middleware(app: Any) -> Any:
         if scope["type"] != "http" or scope["method"] != "POST":
             await app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        key_raw = headers.get(HEADER)
+        key_raw = header_value(scope, HEADER)
         if key_raw is None:
             await app(scope, receive, send)
             return
@@ -57,7 +57,9 @@ def idempotency_middleware(app: Any) -> Any:
             )
             return
         try:
-            auth = await authenticate(headers.get(b"authorization", b"").decode("latin-1"))
+            auth = await authenticate(
+                (header_value(scope, b"authorization") or b"").decode("latin-1")
+            )
         except AppError:
             await app(scope, receive, send)  # the guard answers with the proper error
             return

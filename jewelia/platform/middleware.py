@@ -7,7 +7,6 @@ import time
 import uuid
 from typing import Any
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp
 
 from jewelia.platform.errors import PAYLOAD_TOO_LARGE, VALIDATION_ERROR, envelope
@@ -23,6 +22,24 @@ CSP = (
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+CSP_HEADER = b"content-security-policy"
+
+
+def header_value(scope: Any, name: bytes) -> bytes | None:
+    """The first value of a request header (names are lower-case in ASGI), or None."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value  # type: ignore[no-any-return]
+    return None
+
+
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
     """Give each request an id, add security headers, and log it once done."""
 
@@ -30,30 +47,27 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        incoming = (header_value(scope, b"x-request-id") or b"").decode("latin-1")
         rid = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
         rid_token = request_id_var.set(rid)
         tid_token = tenant_id_var.set(None)
         start = time.perf_counter()
         status = 0
-        https = scope.get("scheme") == "https"
         path = scope["path"]
+        # Appended as raw pairs: this runs on every response, so no header-object scans.
+        extra = [(b"x-request-id", rid.encode("latin-1")), *SECURITY_HEADERS]
+        if scope.get("scheme") == "https":
+            extra.append(HSTS)
 
         async def send_wrapper(message: Any) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableScopeHeaders.from_message(message)
-                headers["X-Request-ID"] = rid
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                if "content-security-policy" not in headers:
+                headers = list(message.get("headers") or ())
+                if not any(k.lower() == CSP_HEADER for k, _ in headers):
                     docs = path.startswith("/api/v1/docs")
-                    headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
-                if https:
-                    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+                    headers.append((CSP_HEADER, (DOCS_CSP if docs else CSP).encode()))
+                message["headers"] = headers + extra
             await send(message)
 
         try:
@@ -93,15 +107,14 @@ def body_limit_middleware(limit: int) -> Any:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            headers = dict(scope["headers"])
-            declared = headers.get(b"content-length")
+            declared = header_value(scope, b"content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
                 return
             if _has_nul(scope.get("query_string", b"")) or "\x00" in scope["path"]:
                 await _refuse(send, 400, "NUL characters are not allowed", VALIDATION_ERROR)
                 return
-            if declared is None and b"transfer-encoding" not in headers:
+            if declared is None and header_value(scope, b"transfer-encoding") is None:
                 await app(scope, receive, send)  # no body to check (GET and friends)
                 return
             # Bodies are small (bounded by `limit`), so read them whole, check, then replay.

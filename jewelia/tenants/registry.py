@@ -20,6 +20,7 @@ from piccolo.columns import UUID, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.db import DB, TenantRef, check_schema_name, execute, fetch
 from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
 from jewelia.platform.migrations import apply_pending, latest_version
@@ -277,6 +278,7 @@ async def set_status(tenant_id: uuid.UUID, status: str) -> TenantInfo:
     )
     if not rows:
         raise NotFound("Tenant not found")
+    GRANTS.clear()  # other processes hear of it from the database trigger
     return tenant_info(rows[0])
 
 
@@ -291,3 +293,4 @@ async def delete_tenant(tenant_id: uuid.UUID) -> None:
         )
         await execute("DELETE FROM public.membership WHERE tenant_id = $1", tenant_id)
         await execute("DELETE FROM public.api_key WHERE tenant_id = $1", tenant_id)
+    GRANTS.clear()

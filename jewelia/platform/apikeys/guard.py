@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
 from litestar.handlers.base import BaseRouteHandler
 
 from jewelia.platform.accounts import service as accounts
@@ -109,9 +108,12 @@ def rate_limit_headers_middleware(app: Any) -> Any:
         async def send_with_headers(message: Any) -> None:
             decision = scope.get(RATE_SCOPE_KEY)
             if message["type"] == "http.response.start" and decision is not None:
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in decision.headers().items():
-                    headers[name] = value
+                headers = list(message.get("headers") or ())
+                if not any(k.lower() == b"x-ratelimit-limit" for k, _ in headers):  # 429s have them
+                    headers += [
+                        (k.lower().encode(), v.encode()) for k, v in decision.headers().items()
+                    ]
+                message["headers"] = headers
             await send(message)
 
         await app(scope, receive, send_with_headers)

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.db import DB, execute, fetch
 from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
 from jewelia.platform.security import sha256_hex
@@ -64,6 +65,7 @@ class KeyGrant:
     tenant: TenantInfo
     permissions: frozenset[str]
     prefix: str
+    expires_at: datetime | None = None
 
 
 _COLUMNS = (
@@ -155,6 +157,7 @@ async def revoke_key(tenant_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
     )
     if not rows:
         raise NotFound("API key not found")
+    GRANTS.clear()  # other processes hear of it from the database trigger
     return _key(rows[0])
 
 
@@ -179,30 +182,52 @@ async def rotate_key(
         new = await create_key(
             tenant_id, old.name, old.permissions, created_by, old.expires_at, rotated_from=key_id
         )
+    GRANTS.clear()
     return new
 
 
 async def grant_for(secret: str) -> KeyGrant | None:
     """What a presented key grants, or None when it is unknown, revoked or expired."""
+    key_hash = sha256_hex(secret)
+    now = datetime.now(UTC)
+    grant = GRANTS.get(key_hash)
+    if grant is not None and (grant.expires_at is None or grant.expires_at > now):
+        await _touch(grant.key_id, now)
+        return grant  # type: ignore[no-any-return]
+    generation = GRANTS.generation
     # One round trip: the key and its tenant's row together.
     rows = await fetch(
-        "SELECT k.id AS key_id, k.permissions, k.prefix, k.last_used_at, t.*"
+        "SELECT k.id AS key_id, k.permissions, k.prefix, k.last_used_at,"
+        " k.expires_at AS key_expires_at, t.*"
         " FROM public.api_key k JOIN public.tenant t ON t.id = k.tenant_id"
         " WHERE k.key_hash = $1 AND k.revoked_at IS NULL"
         " AND (k.expires_at IS NULL OR k.expires_at > now())",
-        sha256_hex(secret),
+        key_hash,
     )
     if not rows:
         return None
     row = rows[0]
-    last = row["last_used_at"]
-    if last is None or datetime.now(UTC) - last > timedelta(seconds=60):
-        # Written at most once a minute per key, so reads stay reads.
-        await execute("UPDATE public.api_key SET last_used_at = now() WHERE id = $1", row["key_id"])
+    if row["last_used_at"] is not None:
+        _last_touched.setdefault(row["key_id"], row["last_used_at"])
+    await _touch(row["key_id"], now)
     perms = row["permissions"]
-    return KeyGrant(
+    grant = KeyGrant(
         key_id=row["key_id"],
         tenant=tenant_info(row),
         permissions=frozenset(json.loads(perms) if isinstance(perms, str) else perms),
         prefix=row["prefix"],
+        expires_at=row["key_expires_at"],
     )
+    GRANTS.put(key_hash, grant, generation)
+    return grant
+
+
+_last_touched: dict[uuid.UUID, datetime] = {}
+
+
+async def _touch(key_id: uuid.UUID, now: datetime) -> None:
+    """Record last use at most once a minute per key (per process), so reads stay reads."""
+    last = _last_touched.get(key_id)
+    if last is None or now - last > timedelta(seconds=60):
+        _last_touched[key_id] = now
+        await execute("UPDATE public.api_key SET last_used_at = now() WHERE id = $1", key_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.billing import stripe_gateway as gateway
 from jewelia.platform.billing.plans import all_plans
 from jewelia.platform.db import DB, execute, fetch, tenant_scope
@@ -97,6 +98,7 @@ async def _set_plan(tenant: TenantInfo, plan: str, **fields: Any) -> None:
         plan,
         *fields.values(),
     )
+    GRANTS.clear()
     if plan != tenant.plan:
         async with tenant_scope(tenant.ref):
             await record(
