@@ -279,6 +279,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "dramatiq",
         "jewelia.workers.actors",
         "jewelia.workers.inbound_actors",
+        "jewelia.workers.webhook_actors",
         "--processes",
         str(args.processes),
         "--threads",
@@ -311,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(fn=cmd_serve)
     worker = sub.add_parser("worker", help="run Dramatiq workers")
     worker.add_argument("--processes", type=int, default=2)
-    worker.add_argument("--threads", type=int, default=4)
+    worker.add_argument("--threads", type=int, default=8)
     worker.set_defaults(fn=cmd_worker)
     sub.add_parser("scheduler", help="run the periodic scheduler").set_defaults(fn=cmd_scheduler)
     sub.add_parser("migrate", help="migrate public, the template and every tenant").set_defaults(

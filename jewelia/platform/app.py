@@ -18,6 +18,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from jewelia.platform.apikeys.api import ApiKeyController, AuthController
+from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.db import DB, start_db, stop_db
 from jewelia.platform.errors import EXCEPTION_HANDLERS
@@ -31,11 +32,14 @@ from jewelia.platform.settings import get_settings
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
+from jewelia.tenants.webhooks.api import WebhookController
 from jewelia.tenants.webhooks.inbound_api import InboundReceiveController, InboundSourceController
+from jewelia.tenants.webhooks.tools_api import WebhookToolsController
 from jewelia.web import apikeys as apikey_pages
 from jewelia.web import auth, customers, devmail, inventory, orders, security, team, workspace
 from jewelia.web import billing as billing_pages
 from jewelia.web import inbound_webhooks as inbound_webhook_pages
+from jewelia.web import webhook_tools as webhook_tool_pages
 from jewelia.web.context import LoginRequired
 from jewelia.web.sessions import RotatingSessionConfig
 
@@ -66,6 +70,8 @@ def api_routers() -> list[Router]:
             InventoryController,
             OrderController,
             ApiKeyController,
+            WebhookToolsController,
+            WebhookController,
             InboundSourceController,
         ],
         guards=[api_guard],
@@ -86,9 +92,11 @@ def create_app() -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owns_pool = DB.pool is None
         await start_db(settings.database_url)
+        await GRANTS.start(settings.database_url)
         try:
             yield
         finally:
+            await GRANTS.stop()
             if owns_pool:
                 await stop_db()
                 await close_redis()
@@ -133,6 +141,7 @@ def create_app() -> Litestar:
             apikey_pages.router,
             billing_pages.router,
             inbound_webhook_pages.router,
+            webhook_tool_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),

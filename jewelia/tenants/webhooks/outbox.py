@@ -1,4 +1,8 @@
-"""Events are written to the tenant's outbox in the same transaction as the change."""
+"""Events are written to the tenant's outbox in the same transaction as the change.
+
+A row in `public.outbox_signal` (same transaction) tells the dispatcher which tenant has
+work, so it never scans every schema; its insert trigger NOTIFYs the dispatcher at commit.
+"""
 
 from __future__ import annotations
 
@@ -30,4 +34,12 @@ async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
         event_type,
         _encoder.encode(payload).decode(),
     )
+    await execute("INSERT INTO public.outbox_signal (tenant_id) VALUES ($1)", current_tenant_id())
     return event_id
+
+
+def current_tenant_id() -> uuid.UUID:
+    """The id of the tenant whose scope is open."""
+    tenant = current_tenant.get()
+    assert tenant is not None
+    return tenant.id

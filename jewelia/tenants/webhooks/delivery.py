@@ -1,0 +1,466 @@
+"""Webhook delivery: committed outbox events become deliveries, deliveries are POSTed signed,
+every attempt is stored, failures are retried on a schedule.
+
+Durability comes from the database, not the queue: a delivery row exists before any message
+is sent, carries a lease while a worker holds it, and a sweeper re-queues whatever is due
+with no live lease (a lost message, a killed worker). Delivery is therefore at least once; a
+repeat carries the same `webhook-id`, so receivers can drop it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.platform.errors import AppError, ValidationFailed
+from jewelia.platform.mail.service import queue_email
+from jewelia.platform.outbound import guarded_client
+from jewelia.platform.redis_client import get_redis
+from jewelia.platform.settings import get_settings
+from jewelia.tenants.registry import get_tenant
+from jewelia.tenants.webhooks import catalog, signing
+from jewelia.tenants.webhooks.service import mark_due, signing_secrets
+
+log = logging.getLogger("jewelia.webhooks")
+
+# Delay before each retry, in units of the endpoint's base delay (5 s by default):
+# immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+SCHEDULE = (0, 1, 60, 360, 1440, 3600, 7200, 7200)
+MAX_RETRY_AFTER = 36_000
+TIMEOUT_SECONDS = 15.0
+RESPONSE_LIMIT = 20 * 1024
+DISABLE_AFTER = timedelta(days=5)
+BATCH_SIZE = 50
+OUTBOX_BATCH = 2_000
+USER_AGENT = "Jewelia-Webhooks/1.0"
+
+
+def lease_seconds() -> float:
+    """How long a queued delivery belongs to its message before the sweeper takes it back."""
+    return float(os.environ.get("JEWELIA_WEBHOOK_LEASE_SECONDS", "45"))
+
+
+def live_channel(tenant_id: uuid.UUID) -> str:
+    """The Redis channel the dashboard listens on for a tenant's deliveries."""
+    return f"jewelia:webhooks:{tenant_id}"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One worker message: deliveries of one tenant, sent together, perhaps after a delay."""
+
+    tenant_id: uuid.UUID
+    delivery_ids: tuple[uuid.UUID, ...]
+    delay_ms: int = 0
+
+
+def _jobs(tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> list[Job]:
+    by_endpoint: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for r in rows:
+        by_endpoint.setdefault(r["endpoint_id"], []).append(r["id"])
+    return [
+        Job(tenant_id, tuple(ids[i : i + BATCH_SIZE]))
+        for ids in by_endpoint.values()
+        for i in range(0, len(ids), BATCH_SIZE)
+    ]
+
+
+# --- dispatcher: outbox -> deliveries ------------------------------------------------------
+
+
+async def dispatch_signalled(max_tenants: int = 200) -> list[Job]:
+    """Turn the outbox events of every signalled tenant into deliveries; the jobs to send."""
+    rows = await fetch(
+        "SELECT tenant_id, max(id) AS upto FROM public.outbox_signal GROUP BY tenant_id LIMIT $1",
+        max_tenants,
+    )
+    jobs: list[Job] = []
+    for r in rows:
+        try:
+            tenant = await get_tenant(r["tenant_id"])
+        except AppError:
+            tenant = None
+        if tenant is None or tenant.status == "deleted":
+            await execute("DELETE FROM public.outbox_signal WHERE tenant_id = $1", r["tenant_id"])
+            continue
+        jobs += await dispatch_tenant(tenant.ref, r["upto"])
+    return jobs
+
+
+async def dispatch_tenant(tenant: TenantRef, upto: int) -> list[Job]:
+    """One transaction: take the tenant's undispatched events, make a delivery per matching
+    enabled endpoint, mark the events dispatched."""
+    lease = timedelta(seconds=lease_seconds())
+    async with tenant_scope(tenant):
+        await execute(
+            "DELETE FROM public.outbox_signal WHERE tenant_id = $1 AND id <= $2", tenant.id, upto
+        )
+        events = await fetch(
+            "SELECT id, event_type, payload::text AS payload FROM event_outbox"
+            " WHERE dispatched_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+            OUTBOX_BATCH,
+        )
+        if not events:
+            return []
+        if len(events) == OUTBOX_BATCH:  # more left: come back for them
+            await execute("INSERT INTO public.outbox_signal (tenant_id) VALUES ($1)", tenant.id)
+        endpoints = await fetch("SELECT id, events FROM webhook_endpoint WHERE enabled")
+        made = [
+            (uuid.uuid4(), ep["id"], ev)
+            for ev in events
+            for ep in endpoints
+            if catalog.matches(list(ep["events"]), ev["event_type"])
+        ]
+        rows: list[dict[str, Any]] = []
+        if made:
+            rows = await fetch(
+                "INSERT INTO webhook_delivery (id, endpoint_id, event_id, event_type, payload,"
+                " next_attempt_at, leased_until)"
+                " SELECT u.d, u.e, u.ev, u.t, u.p::jsonb, now(), now() + $6::interval"
+                " FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])"
+                " AS u(d, e, ev, t, p)"
+                " ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id, endpoint_id",
+                [m[0] for m in made],
+                [m[1] for m in made],
+                [m[2]["id"] for m in made],
+                [m[2]["event_type"] for m in made],
+                [m[2]["payload"] for m in made],
+                lease,
+            )
+            await mark_due(tenant.id, datetime.now(UTC) + lease)
+        await execute(
+            "UPDATE event_outbox SET dispatched_at = now() WHERE id = ANY($1::uuid[])",
+            [e["id"] for e in events],
+        )
+    return _jobs(tenant.id, rows)
+
+
+async def sweep_due(max_tenants: int = 200) -> list[Job]:
+    """Deliveries that are due and held by no live lease (lost or killed on the way)."""
+    rows = await fetch(
+        "SELECT tenant_id FROM public.webhook_due WHERE due_at <= now() ORDER BY due_at LIMIT $1",
+        max_tenants,
+    )
+    jobs: list[Job] = []
+    for r in rows:
+        try:
+            tenant = await get_tenant(r["tenant_id"])
+        except AppError:
+            continue
+        if tenant.status != "deleted":
+            jobs += await sweep_tenant(tenant.ref)
+    return jobs
+
+
+async def sweep_tenant(tenant: TenantRef) -> list[Job]:
+    """Lease the tenant's due deliveries and note when to look again."""
+    async with tenant_scope(tenant):
+        # Lock the marker first, so a delivery scheduled meanwhile is seen or waits for us.
+        await fetch("SELECT 1 FROM public.webhook_due WHERE tenant_id = $1 FOR UPDATE", tenant.id)
+        due = await fetch(
+            "SELECT id, endpoint_id FROM webhook_delivery WHERE status IN ('pending', 'retrying')"
+            " AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until <= now())"
+            " ORDER BY next_attempt_at LIMIT 1000 FOR UPDATE SKIP LOCKED"
+        )
+        if due:
+            await execute(
+                "UPDATE webhook_delivery SET leased_until = now() + $2::interval"
+                " WHERE id = ANY($1::uuid[])",
+                [d["id"] for d in due],
+                timedelta(seconds=lease_seconds()),
+            )
+        nxt = await fetch(
+            "SELECT min(greatest(next_attempt_at, coalesce(leased_until, next_attempt_at))) AS at"
+            " FROM webhook_delivery WHERE status IN ('pending', 'retrying')"
+        )
+        if nxt[0]["at"] is None:
+            await execute("DELETE FROM public.webhook_due WHERE tenant_id = $1", tenant.id)
+        else:
+            await execute(
+                "UPDATE public.webhook_due SET due_at = $2 WHERE tenant_id = $1",
+                tenant.id,
+                nxt[0]["at"],
+            )
+    return _jobs(tenant.id, due)
+
+
+# --- sender --------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What one attempt did."""
+
+    row: dict[str, Any]
+    headers: dict[str, str]
+    status_code: int | None = None
+    response_headers: dict[str, str] | None = None
+    response_body: str | None = None
+    duration_ms: float = 0.0
+    error: str | None = None
+    retryable: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+_client: httpx.AsyncClient | None = None
+
+
+def http_client() -> httpx.AsyncClient:
+    """One SSRF-guarded client per worker process (keeps connections to receivers open)."""
+    global _client
+    if _client is None or _client.is_closed:
+        _client = guarded_client(
+            timeout=TIMEOUT_SECONDS,
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
+        )
+    return _client
+
+
+def message_id(event_id: uuid.UUID) -> str:
+    """The `webhook-id` of an event: the same on every attempt and every endpoint."""
+    return f"msg_{event_id.hex}"
+
+
+async def attempt(row: dict[str, Any], now: datetime) -> Outcome:
+    """POST one delivery's body, signed, to its endpoint; never raises."""
+    body = row["body"].encode()
+    headers = signing.signed_headers(
+        signing_secrets(row, now), message_id(row["event_id"]), int(time.time()), body
+    )
+    headers["User-Agent"] = USER_AGENT
+    out = Outcome(row, headers)
+    start = time.perf_counter()
+    try:
+        async with http_client().stream("POST", row["url"], content=body, headers=headers) as resp:
+            chunks, size = [], 0
+            async for chunk in resp.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= RESPONSE_LIMIT:
+                    break
+            out.status_code = resp.status_code
+            out.response_headers = dict(resp.headers)
+            out.response_body = b"".join(chunks)[:RESPONSE_LIMIT].decode("utf-8", "replace")
+    except ValidationFailed as exc:  # the SSRF guard refused the address
+        out.error, out.retryable = exc.message, False
+    except httpx.TimeoutException:
+        out.error = f"Timed out after {TIMEOUT_SECONDS:.0f} s"
+    except httpx.HTTPError as exc:
+        out.error = f"{type(exc).__name__}: {exc}"[:1000]
+    out.duration_ms = round((time.perf_counter() - start) * 1000, 2)
+    if out.status_code is not None and not out.ok:
+        out.error = f"HTTP {out.status_code}"
+    return out
+
+
+def retry_after_seconds(out: Outcome, now: datetime) -> float | None:
+    """The receiver's Retry-After (seconds or an HTTP date) on 429/503, bounded."""
+    if out.status_code not in (429, 503) or not out.response_headers:
+        return None
+    value = out.response_headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(value) - now).total_seconds()
+        except (TypeError, ValueError):
+            return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def next_delay(out: Outcome, attempts_made: int, now: datetime) -> float | None:
+    """Seconds until the next attempt, or None when the delivery has failed for good."""
+    row = out.row
+    if not out.retryable or out.status_code == 410 or attempts_made >= row["max_attempts"]:
+        return None
+    hinted = retry_after_seconds(out, now)
+    if hinted is not None:
+        return hinted
+    step = SCHEDULE[min(attempts_made, len(SCHEDULE) - 1)] * row["retry_base_seconds"]
+    return step * random.uniform(1.0, 1.1)  # jitter spreads retries of one outage
+
+
+async def deliver(tenant_id: uuid.UUID, delivery_ids: list[uuid.UUID]) -> list[Job]:
+    """Attempt the given deliveries (those still due), record the outcomes; retry jobs."""
+    tenant = await get_tenant(tenant_id)
+    if tenant.status == "deleted":
+        return []
+    now = datetime.now(UTC)
+    async with tenant_scope(tenant.ref):
+        rows = await fetch(
+            "SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.payload::text AS body,"
+            " d.attempt_count, e.url, e.enabled, e.secret_encrypted, e.previous_secret_encrypted,"
+            " e.previous_secret_expires_at, e.max_attempts, e.retry_base_seconds"
+            " FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id"
+            " WHERE d.id = ANY($1::uuid[]) AND d.status IN ('pending', 'retrying')"
+            " AND d.next_attempt_at <= now() + interval '1 second'",
+            delivery_ids,
+        )
+    if not rows:
+        return []
+    sendable = [r for r in rows if r["enabled"]]
+    outcomes = list(await asyncio.gather(*(attempt(r, now) for r in sendable)))
+    for r in rows:
+        if not r["enabled"]:
+            outcomes.append(Outcome(r, {}, error="Endpoint disabled", retryable=False))
+    return await record_outcomes(tenant.ref, outcomes)
+
+
+async def record_outcomes(tenant: TenantRef, outcomes: list[Outcome]) -> list[Job]:
+    """Store attempts, move deliveries on, track endpoint health; one transaction."""
+    now = datetime.now(UTC)
+    ids: list[uuid.UUID] = []
+    statuses: list[str] = []
+    next_at: list[datetime | None] = []
+    codes: list[int | None] = []
+    errors: list[str | None] = []
+    durations: list[float | None] = []
+    retries: list[Job] = []
+    for out in outcomes:
+        made = out.row["attempt_count"] + 1 if out.headers else out.row["attempt_count"]
+        delay = None if out.ok else next_delay(out, made, now)
+        ids.append(out.row["id"])
+        codes.append(out.status_code)
+        errors.append(out.error)
+        durations.append(out.duration_ms if out.headers else None)
+        if out.ok:
+            statuses.append("succeeded")
+            next_at.append(None)
+        elif delay is None:
+            statuses.append("failed")
+            next_at.append(None)
+        else:
+            statuses.append("retrying")
+            next_at.append(now + timedelta(seconds=delay))
+            retries.append(Job(tenant.id, (out.row["id"],), int(delay * 1000)))
+    sent = [o for o in outcomes if o.headers]
+    async with tenant_scope(tenant):
+        if sent:
+            await execute(
+                "INSERT INTO webhook_attempt (delivery_id, attempt_number, request_headers,"
+                " request_body, status_code, response_headers, response_body, duration_ms, error)"
+                " SELECT * FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::text[], $5::int[],"
+                " $6::jsonb[], $7::text[], $8::float8[], $9::text[])",
+                [o.row["id"] for o in sent],
+                [o.row["attempt_count"] + 1 for o in sent],
+                [json.dumps(o.headers) for o in sent],
+                [o.row["body"] for o in sent],
+                [o.status_code for o in sent],
+                [json.dumps(o.response_headers) if o.response_headers else None for o in sent],
+                [o.response_body for o in sent],
+                [o.duration_ms for o in sent],
+                [o.error for o in sent],
+            )
+        lease = timedelta(seconds=lease_seconds())
+        await execute(
+            "UPDATE webhook_delivery d SET status = u.status,"
+            " attempt_count = d.attempt_count + (u.ms IS NOT NULL)::int,"
+            " next_attempt_at = u.next_at, leased_until = u.next_at + $7::interval,"
+            " last_status_code = u.code, last_error = u.err,"
+            " last_duration_ms = coalesce(u.ms, d.last_duration_ms),"
+            " completed_at = CASE WHEN u.status IN ('succeeded', 'failed') THEN now() END"
+            " FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[],"
+            " $6::float8[]) AS u(id, status, next_at, code, err, ms) WHERE d.id = u.id",
+            ids,
+            statuses,
+            next_at,
+            codes,
+            errors,
+            durations,
+            lease,
+        )
+        if retries:
+            await mark_due(tenant.id, min(n for n in next_at if n is not None) + lease)
+        await _track_endpoints(tenant, sent, now)
+    await _publish(tenant.id, outcomes, statuses)
+    return retries
+
+
+async def _track_endpoints(tenant: TenantRef, sent: list[Outcome], now: datetime) -> None:
+    """Clear or start each endpoint's failure streak; disable on 410 or after 5 days failing."""
+    by_endpoint: dict[uuid.UUID, list[Outcome]] = {}
+    for o in sent:
+        by_endpoint.setdefault(o.row["endpoint_id"], []).append(o)
+    for endpoint_id, outs in by_endpoint.items():
+        if any(o.ok for o in outs):
+            await execute(
+                "UPDATE webhook_endpoint SET failing_since = NULL"
+                " WHERE id = $1 AND failing_since IS NOT NULL",
+                endpoint_id,
+            )
+            continue
+        gone = any(o.status_code == 410 for o in outs)
+        rows = await fetch(
+            "UPDATE webhook_endpoint SET failing_since = coalesce(failing_since, $2)"
+            " WHERE id = $1 RETURNING url, failing_since, enabled",
+            endpoint_id,
+            now,
+        )
+        if not rows or not rows[0]["enabled"]:
+            continue
+        if gone or rows[0]["failing_since"] <= now - DISABLE_AFTER:
+            reason = (
+                "The endpoint answered 410 Gone" if gone else "Every delivery failed for 5 days"
+            )
+            await execute(
+                "UPDATE webhook_endpoint SET enabled = false, disabled_reason = $2,"
+                " updated_at = now() WHERE id = $1",
+                endpoint_id,
+                reason,
+            )
+            await _tell_owners(tenant, rows[0]["url"], reason)
+
+
+async def _tell_owners(tenant: TenantRef, url: str, reason: str) -> None:
+    owners = await fetch(
+        "SELECT u.email FROM public.membership m JOIN public.app_user u ON u.id = m.user_id"
+        " WHERE m.tenant_id = $1 AND m.role = 'owner'",
+        tenant.id,
+    )
+    base = get_settings().base_url.rstrip("/")
+    for owner in owners:
+        await queue_email(
+            owner["email"],
+            "A webhook endpoint was disabled",
+            f"We stopped sending events to {url}.\n\nReason: {reason}.\n\n"
+            f"Fix the endpoint, then enable it again and recover the failed deliveries at "
+            f"{base}/developers/webhooks.",
+        )
+
+
+async def _publish(tenant_id: uuid.UUID, outcomes: list[Outcome], statuses: list[str]) -> None:
+    """Announce the outcomes to live dashboards (best effort: the database has them)."""
+    items = [
+        {
+            "delivery_id": str(o.row["id"]),
+            "endpoint_id": str(o.row["endpoint_id"]),
+            "event_type": o.row["event_type"],
+            "status": status,
+            "status_code": o.status_code,
+            "duration_ms": o.duration_ms,
+            "attempt": o.row["attempt_count"] + (1 if o.headers else 0),
+            "error": o.error,
+        }
+        for o, status in zip(outcomes, statuses, strict=True)
+    ]
+    try:
+        await get_redis().publish(live_channel(tenant_id), json.dumps(items))
+    except Exception:
+        log.warning("could not publish webhook outcomes", exc_info=True)

@@ -1,0 +1,119 @@
+"""Webhook delivery in the worker: the actor that sends deliveries, and the dispatcher that
+runs beside the actors in every worker process (on the AsyncIO middleware's event loop).
+
+The dispatcher LISTENs for committed events (NOTIFY from the outbox signal trigger), turns
+them into deliveries and enqueues them; once a second it also sweeps for deliveries that are
+due with no live lease. Several worker processes may run it at once: rows are claimed with
+SKIP LOCKED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from concurrent.futures import Future
+from typing import Any
+
+import asyncpg
+import dramatiq
+from dramatiq.asyncio import get_event_loop_thread
+
+from jewelia.workers.actors import _ensure_db
+from jewelia.workers.broker import broker
+
+log = logging.getLogger("jewelia.webhooks")
+SWEEP_SECONDS = 1.0
+
+
+@dramatiq.actor(queue_name="webhooks", max_retries=0, time_limit=120_000)
+async def deliver_webhooks(tenant_id: str, delivery_ids: list[str]) -> None:
+    """Attempt these deliveries; failures are scheduled again by the service, not by Dramatiq."""
+    from jewelia.tenants.webhooks import delivery
+
+    await _ensure_db()
+    retries = await delivery.deliver(uuid.UUID(tenant_id), [uuid.UUID(i) for i in delivery_ids])
+    if retries:
+        await asyncio.to_thread(send_jobs, retries)
+
+
+def send_jobs(jobs: list[Any]) -> None:
+    """Enqueue delivery jobs (blocking Redis calls: run off the event loop)."""
+    for job in jobs:
+        deliver_webhooks.send_with_options(
+            args=(str(job.tenant_id), [str(i) for i in job.delivery_ids]),
+            delay=job.delay_ms or None,
+        )
+
+
+async def run_dispatcher(stop: asyncio.Event) -> None:
+    """Dispatch committed events and sweep due deliveries until `stop` is set."""
+    from jewelia.platform.settings import get_settings
+    from jewelia.tenants.webhooks import delivery
+
+    await _ensure_db()
+    wake = asyncio.Event()
+    connection: Any = None
+    last_sweep = 0.0
+    while not stop.is_set():
+        try:
+            if connection is None or connection.is_closed():
+                connection = await asyncpg.connect(get_settings().database_url)
+                await connection.add_listener("jewelia_outbox", lambda *_: wake.set())
+                wake.set()  # catch up on anything committed while not listening
+            try:
+                await asyncio.wait_for(wake.wait(), timeout=SWEEP_SECONDS)
+            except TimeoutError:
+                pass
+            wake.clear()
+            jobs = await delivery.dispatch_signalled()
+            if jobs or time.monotonic() - last_sweep >= SWEEP_SECONDS:
+                last_sweep = time.monotonic()
+                jobs += await delivery.sweep_due()
+            if jobs:
+                await asyncio.to_thread(send_jobs, jobs)
+                wake.set()  # there may be more
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("webhook dispatcher error; retrying in 1 s")
+            if connection is not None and not connection.is_closed():
+                await connection.close()
+            connection = None
+            await asyncio.sleep(1)
+    if connection is not None and not connection.is_closed():
+        await connection.close()
+
+
+class WebhookDispatcher(dramatiq.Middleware):
+    """Runs `run_dispatcher` on the worker's event loop from boot to shutdown."""
+
+    def __init__(self) -> None:
+        self._future: Future[None] | None = None
+        self._stop: asyncio.Event | None = None
+
+    def after_worker_boot(self, broker: Any, worker: Any) -> None:
+        thread = get_event_loop_thread()
+        if thread is None:
+            log.error("AsyncIO middleware missing: webhook dispatcher not started")
+            return
+
+        async def start() -> None:
+            self._stop = asyncio.Event()
+            await run_dispatcher(self._stop)
+
+        self._future = asyncio.run_coroutine_threadsafe(start(), thread.loop)
+
+    def before_worker_shutdown(self, broker: Any, worker: Any) -> None:
+        thread = get_event_loop_thread()
+        if self._stop is not None and thread is not None:
+            thread.loop.call_soon_threadsafe(self._stop.set)
+        if self._future is not None:
+            try:
+                self._future.result(timeout=5)
+            except Exception:
+                self._future.cancel()
+
+
+broker.add_middleware(WebhookDispatcher())
