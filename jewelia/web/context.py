@@ -24,6 +24,7 @@ NAV = [
     ("Team", "/app/team"),
     ("Audit log", "/app/audit"),
     ("API keys", "/settings/api-keys"),
+    ("Webhooks", "/developers/webhooks"),
     ("Billing", "/settings/billing"),
     ("Security", "/account/security"),
 ]
