@@ -56,6 +56,8 @@ class Receiver:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if len(body) < length:  # the sender died mid-request: nothing was delivered
+                    return
                 headers = dict(self.headers.items())
                 receiver.received.append(Received(self.command, self.path, headers, body))
                 receiver.hits[self.path] += 1

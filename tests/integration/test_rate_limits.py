@@ -132,7 +132,9 @@ def test_redis_down_fails_open(db: None) -> None:
                 time.sleep(0.2)
             auth = {"Authorization": f"Bearer {key}"}
             assert (
-                httpx.get(f"{url}/api/v1/customers", headers=auth, timeout=10).headers["x-ratelimit-remaining"]
+                httpx.get(f"{url}/api/v1/customers", headers=auth, timeout=10).headers[
+                    "x-ratelimit-remaining"
+                ]
                 == "999"
             )
             redis_server.stop()

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.webhook_receiver import Receiver, seed_signature_ok
 from jewelia.tenants.webhooks import signing
+from tests.webhook_receiver import Receiver, seed_signature_ok
 
 
 async def _wait(predicate: Any, seconds: float = 30.0) -> Any:
@@ -26,8 +26,13 @@ async def _wait(predicate: Any, seconds: float = 30.0) -> Any:
 async def _item(api: Any, sku: str, qty: int = 3) -> dict[str, Any]:
     r = await api.post(
         "/inventory",
-        json={"sku": sku, "name": "Solitaire ring", "category": "rings", "price": 2500,
-              "quantity": qty},
+        json={
+            "sku": sku,
+            "name": "Solitaire ring",
+            "category": "rings",
+            "price": 2500,
+            "quantity": qty,
+        },
     )
     assert r.status_code == 201, r.text
     return r.json()["data"]
@@ -56,8 +61,10 @@ async def test_order_created_reaches_receiver_signed(api: Any, worker: Any) -> N
         customer, item = await _customer(api), await _item(api, "WH-1")
         r = await api.post(
             "/orders",
-            json={"customer_id": customer["id"],
-                  "items": [{"inventory_id": item["id"], "quantity": 1, "unit_price": 2500}]},
+            json={
+                "customer_id": customer["id"],
+                "items": [{"inventory_id": item["id"], "quantity": 1, "unit_price": 2500}],
+            },
         )
         assert r.status_code == 201, r.text
         order = r.json()["data"]
@@ -94,8 +101,11 @@ async def test_fails_twice_then_succeeds_on_third_attempt(api: Any, worker: Any)
     with Receiver() as receiver:
         r = await api.post(
             "/webhooks",
-            json={"url": receiver.url("/flaky/2"), "events": ["customer.*"],
-                  "retry_base_seconds": 0.05},
+            json={
+                "url": receiver.url("/flaky/2"),
+                "events": ["customer.*"],
+                "retry_base_seconds": 0.05,
+            },
         )
         hook = r.json()["data"]
         assert hook["secret"].startswith("whsec_")
@@ -127,9 +137,7 @@ async def _count(receiver: Receiver, n: int) -> bool:
 async def test_410_disables_and_recover_resends(api: Any, worker: Any) -> None:
     with Receiver() as receiver:
         hook = (
-            await api.post(
-                "/webhooks", json={"url": receiver.url("/status/410"), "events": ["*"]}
-            )
+            await api.post("/webhooks", json={"url": receiver.url("/status/410"), "events": ["*"]})
         ).json()["data"]
         await _customer(api)
 
@@ -204,13 +212,18 @@ async def test_rotation_signs_with_both_secrets(api: Any, worker: Any) -> None:
         ({"url": "https://example.com/x", "events": []}, "events", "REQUIRED"),
         ({"url": "https://example.com/x", "events": ["*"], "secret": "short"}, "secret", None),
         ({"url": "http://169.254.169.254/latest", "events": ["*"]}, "url", "BLOCKED_DESTINATION"),
-        ({"url": "https://example.com/x", "events": ["*"], "max_attempts": 99}, "max_attempts",
-         "OUT_OF_RANGE"),
+        (
+            {"url": "https://example.com/x", "events": ["*"], "max_attempts": 99},
+            "max_attempts",
+            "OUT_OF_RANGE",
+        ),
         ({"url": "https://example.com/x", "events": ["*"], "colour": "red"}, None, None),
         ({"url": 5, "events": ["*"]}, None, None),
     ],
 )
-async def test_bad_input(api: Any, body: dict[str, Any], field: str | None, code: str | None) -> None:
+async def test_bad_input(
+    api: Any, body: dict[str, Any], field: str | None, code: str | None
+) -> None:
     r = await api.post("/webhooks", json=body)
     assert r.status_code in (400, 422), r.text
     err = r.json()
@@ -262,7 +275,8 @@ async def test_read_only_key_cannot_manage(api: Any, app: Any) -> None:
     key = await create_key(api.tenant.id, "ro", ["read", "write"])
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
-        transport=transport, base_url="http://t/api/v1",
+        transport=transport,
+        base_url="http://t/api/v1",
         headers={"Authorization": f"Bearer {key.secret}"},
     ) as c:
         r = await c.post("/webhooks", json={"url": "https://example.com/a", "events": ["*"]})
