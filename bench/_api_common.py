@@ -539,15 +539,22 @@ def _lua_string(text: str) -> str:
 def lua_script(path: Path, entries: Sequence[tuple[str, str, str]], think_ms: int = 0) -> Path:
     """Write a wrk script cycling over (request path, header name, header value) entries.
 
-    With `think_ms`, each connection waits that long after a response before its next request
-    (wrk's `delay()` hook): clients that pause, instead of a closed loop at saturation.
+    With `think_ms`, each connection pauses after a response before its next request (wrk's
+    `delay()` hook), for a time drawn from an exponential distribution with that mean: clients
+    that act independently. (A fixed pause keeps all connections in step, so they arrive as
+    one burst per period and the last of a burst waits for all the others.)
     """
     body = ",\n  ".join(
         "{" + ", ".join(_lua_string(part) for part in entry) + "}" for entry in entries
     )
     script = LUA_TEMPLATE.replace("{ENTRIES}", "{\n  " + body + "\n}")
     if think_ms > 0:
-        script += f"\nfunction delay()\n  return {int(think_ms)}\nend\n"
+        script += (
+            "\nlocal seeded = false\nfunction delay()\n"
+            "  if not seeded then math.randomseed(os.time() + (thread_no or 0) * 7919);"
+            " seeded = true end\n"
+            f"  return math.floor(-math.log(1 - math.random()) * {int(think_ms)})\nend\n"
+        )
     path.write_text(script)
     return path
 

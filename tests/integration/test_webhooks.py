@@ -82,6 +82,16 @@ async def test_order_created_reaches_receiver_signed(api: Any, worker: Any) -> N
         assert got.headers["webhook-id"] == f"msg_{body['id'].replace('-', '')}"
         # customer.created was not subscribed to
         assert all(x.json()["event"] != "customer.created" for x in receiver.received)
+        # the seed's receiver reads data["customer_id"] on customer.updated
+        r = await api.patch(f"/customers/{customer['id']}", json={"company": "Acme"})
+        assert r.status_code == 200, r.text
+
+        async def updated() -> Any:
+            return [x for x in receiver.received if x.json()["event"] == "customer.updated"]
+
+        got = (await _wait(updated))[0]
+        assert seed_signature_ok("your-webhook-secret", got.headers, got.body)
+        assert got.json()["data"]["customer_id"] == customer["id"]
 
         async def succeeded() -> Any:
             r = await api.get(f"/webhooks/{hook['id']}/deliveries")

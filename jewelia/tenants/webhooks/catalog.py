@@ -13,6 +13,7 @@ from typing import Any
 from jewelia.platform.errors import FieldError, ValidationFailed
 from jewelia.tenants.crm.orders.service import PAYMENT_STATUSES, STATUSES
 from jewelia.tenants.crm.rules import INVENTORY_STATUSES
+from jewelia.tenants.webhooks.outbox import ID_ALIASES
 
 Schema = dict[str, Any]
 
@@ -295,6 +296,19 @@ EVENTS: tuple[EventType, ...] = (
         {"message": "Test webhook"},
     ),
 )
+def _with_id_alias(event: EventType) -> EventType:
+    """Customer and inventory events also carry their id as `customer_id` / `inventory_id`
+    (the contract's receiver reads `customer_id`; orders already carry `order_id`)."""
+    alias = ID_ALIASES.get(event.category)
+    if alias is None:
+        return event
+    props = {**event.schema["properties"], alias: UUID}
+    schema = {**event.schema, "properties": props, "required": [*event.schema["required"], alias]}
+    example = {**event.example_data, alias: event.example_data["id"]}
+    return EventType(event.name, event.description, schema, example)
+
+
+EVENTS = tuple(_with_id_alias(e) for e in EVENTS)
 CATALOG: dict[str, EventType] = {e.name: e for e in EVENTS}
 EVENT_TYPES: tuple[str, ...] = tuple(CATALOG)
 CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(e.category for e in EVENTS))

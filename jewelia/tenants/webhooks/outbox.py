@@ -15,6 +15,9 @@ import msgspec
 from jewelia.platform.db import DB, current_tenant, execute
 
 _encoder = msgspec.json.Encoder(decimal_format="number")
+# Customer and inventory events also carry their id under these names (the contract's
+# receiver reads `customer_id`; order events already carry `order_id`).
+ID_ALIASES = {"customer": "customer_id", "inventory": "inventory_id"}
 
 
 async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
@@ -22,6 +25,9 @@ async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
     if current_tenant.get() is None or DB.current_transaction.get() is None:
         raise RuntimeError("events are emitted inside a tenant scope")
     event_id = uuid.uuid4()
+    alias = ID_ALIASES.get(event_type.split(".", 1)[0])
+    if alias and "id" in data and alias not in data:
+        data = {**data, alias: data["id"]}
     payload = {
         "id": str(event_id),
         "event": event_type,
