@@ -40,6 +40,7 @@ from jewelia.web import auth, customers, devmail, inventory, orders, security, t
 from jewelia.web import billing as billing_pages
 from jewelia.web import inbound_webhooks as inbound_webhook_pages
 from jewelia.web import webhook_tools as webhook_tool_pages
+from jewelia.web import webhooks as webhook_pages
 from jewelia.web.context import LoginRequired
 from jewelia.web.sessions import RotatingSessionConfig
 
@@ -142,6 +143,7 @@ def create_app() -> Litestar:
             billing_pages.router,
             inbound_webhook_pages.router,
             webhook_tool_pages.router,
+            webhook_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),

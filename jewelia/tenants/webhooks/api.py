@@ -26,6 +26,7 @@ from jewelia.tenants.webhooks.schemas import (
     WebhookSecretEnvelope,
     WebhookUpdate,
 )
+from jewelia.tenants.webhooks.test_event import send_test_event
 
 PageQ = Annotated[int | None, Parameter(ge=1, le=100_000, description="Page number, from 1")]
 LimitQ = Annotated[int | None, Parameter(ge=1, le=100, description="Page size, 1-100 (default 20)")]
@@ -166,6 +167,15 @@ class WebhookController(Controller):
     ) -> Response[RecoverEnvelope]:
         queued = await service.recover_failed(auth.tenant.ref, auth.actor, webhook_id, data.since)
         return ok({"queued": queued}, status_code=202)
+
+    @post(
+        "/{webhook_id:uuid}/test",
+        operation_id="sendWebhookTestEvent",
+        summary="Send a webhook.test event to this endpoint now (a delivery like any other)",
+        status_code=202,
+    )
+    async def send_test(self, auth: ApiAuth, webhook_id: UUID) -> Response[DeliveryEnvelope]:
+        return ok(await send_test_event(auth.tenant.ref, auth.actor, webhook_id), status_code=202)
 
     @get(
         "/deliveries/{delivery_id:uuid}",
