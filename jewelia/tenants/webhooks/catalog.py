@@ -296,6 +296,8 @@ EVENTS: tuple[EventType, ...] = (
         {"message": "Test webhook"},
     ),
 )
+
+
 def _with_id_alias(event: EventType) -> EventType:
     """Customer and inventory events also carry their id as `customer_id` / `inventory_id`
     (the contract's receiver reads `customer_id`; orders already carry `order_id`)."""
