@@ -104,7 +104,7 @@ async def test_order_created_reaches_receiver_signed(api: Any, worker: Any) -> N
         assert detail["attempts"][0]["response_body"] == '{"received": true}'
         assert "X-Webhook-Signature" in detail["attempts"][0]["request_headers"]
         stats = (await api.get(f"/webhooks/{hook['id']}")).json()["data"]["stats"]
-        assert stats["succeeded"] == 1 and stats["success_rate"] == 100.0
+        assert stats["succeeded"] == 2 and stats["success_rate"] == 100.0
 
 
 async def test_fails_twice_then_succeeds_on_third_attempt(api: Any, worker: Any) -> None:
