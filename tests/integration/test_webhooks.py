@@ -292,3 +292,56 @@ async def test_read_only_key_cannot_manage(api: Any, app: Any) -> None:
         r = await c.post("/webhooks", json={"url": "https://example.com/a", "events": ["*"]})
         assert r.status_code == 403 and r.json()["code"] == "AUTHORIZATION_ERROR"
         assert (await c.get("/webhooks")).status_code == 200
+
+
+async def test_delivery_refuses_metadata_address_at_send_time(api: Any, worker: Any) -> None:
+    """An address that passed creation but points at cloud metadata when sent is refused then
+    (the guard resolves and checks at every request), not retried, and recorded."""
+    from jewelia.platform.db import execute, tenant_scope
+
+    hook = (
+        await api.post("/webhooks", json={"url": "https://example.com/x", "events": ["*"]})
+    ).json()["data"]
+    async with tenant_scope(api.tenant.ref):
+        await execute(
+            "UPDATE webhook_endpoint SET url = 'http://169.254.169.254/latest/meta-data'"
+            " WHERE id = $1",
+            __import__("uuid").UUID(hook["id"]),
+        )
+    await _customer(api)
+
+    async def failed() -> Any:
+        rows = (await api.get(f"/webhooks/{hook['id']}/deliveries")).json()["data"]
+        return rows if rows and rows[0]["status"] == "failed" else None
+
+    rows = await _wait(failed)
+    assert rows[0]["attempt_count"] == 1 and "not allowed" in rows[0]["last_error"]
+    detail = (await api.get(f"/webhooks/deliveries/{rows[0]['id']}")).json()["data"]
+    assert detail["attempts"][0]["status_code"] is None
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body", "field"),
+    [
+        ("PATCH", "", {"events": ["order.shipped"]}, "events"),
+        ("PATCH", "", {"url": "gopher://x"}, "url"),
+        ("PATCH", "", {"secret": "a-new-secret-that-is-long"}, "secret"),
+        ("PATCH", "", {"retry_base_seconds": -1}, "retry_base_seconds"),
+        ("POST", "/rotate-secret", {"secret": "short"}, "secret"),
+        ("POST", "/recover", {"since": "yesterday"}, None),
+        ("POST", "/recover", {}, None),
+    ],
+)
+async def test_bad_input_on_changes(
+    api: Any, method: str, suffix: str, body: dict[str, Any], field: str | None
+) -> None:
+    hook = (
+        await api.post("/webhooks", json={"url": "https://example.com/x", "events": ["*"]})
+    ).json()["data"]
+    r = await api.request(method, f"/webhooks/{hook['id']}{suffix}", json=body)
+    assert r.status_code in (400, 422), r.text
+    assert r.json()["code"] == "VALIDATION_ERROR"
+    if field:
+        assert any(d["field"] == field for d in r.json()["details"]), r.json()
+    after = (await api.get(f"/webhooks/{hook['id']}")).json()["data"]
+    assert after["url"] == "https://example.com/x" and after["events"] == ["*"]
