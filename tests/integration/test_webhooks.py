@@ -345,3 +345,34 @@ async def test_bad_input_on_changes(
         assert any(d["field"] == field for d in r.json()["details"]), r.json()
     after = (await api.get(f"/webhooks/{hook['id']}")).json()["data"]
     assert after["url"] == "https://example.com/x" and after["events"] == ["*"]
+
+
+async def test_five_days_of_failures_disable_the_endpoint(api: Any, worker: Any) -> None:
+    from jewelia.platform.db import execute, tenant_scope
+    from jewelia.platform.mail.service import recent_emails
+
+    with Receiver() as receiver:
+        hook = (
+            await api.post(
+                "/webhooks",
+                json={"url": receiver.url("/status/500"), "events": ["*"], "max_attempts": 1},
+            )
+        ).json()["data"]
+        async with tenant_scope(api.tenant.ref):  # it has been failing for six days
+            await execute(
+                "UPDATE webhook_endpoint SET failing_since = now() - interval '6 days'"
+                " WHERE id = $1",
+                __import__("uuid").UUID(hook["id"]),
+            )
+        await _customer(api)
+
+        async def disabled() -> Any:
+            data = (await api.get(f"/webhooks/{hook['id']}")).json()["data"]
+            return data if not data["enabled"] else None
+
+        data = await _wait(disabled)
+        assert data["disabled_reason"] == "Every delivery failed for 5 days"
+        mails = await recent_emails(to=api.user.email)
+        assert any(
+            "disabled" in m.subject and receiver.url("/status/500") in m.body_text for m in mails
+        )
