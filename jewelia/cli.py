@@ -280,6 +280,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "jewelia.workers.actors",
         "jewelia.workers.inbound_actors",
         "jewelia.workers.webhook_actors",
+        "jewelia.workers.transfer_actors",
         "--processes",
         str(args.processes),
         "--threads",

@@ -96,11 +96,15 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
 NUL_PATTERNS = (b"\x00", b"\\u0000", b"%00")
 
 
-def body_limit_middleware(limit: int) -> Any:
+def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) -> Any:
     """Refuse bodies over `limit` bytes (413) and NUL characters anywhere in the input (400).
 
     PostgreSQL text cannot hold NUL, so it is refused here once rather than in every field rule.
+    `streamed` names POST routes that read their own body as a stream (file uploads, which may be
+    binary): they are passed through unbuffered, up to their own ceiling; the handler applies
+    the exact (per-plan) limit and refuses NUL in the fields it keeps.
     """
+    streamed = streamed or {}
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Any, receive: Any, send: Any) -> None:
@@ -108,6 +112,13 @@ def body_limit_middleware(limit: int) -> Any:
                 await app(scope, receive, send)
                 return
             declared = header_value(scope, b"content-length")
+            ceiling = streamed.get(scope["path"]) if scope["method"] == "POST" else None
+            if ceiling is not None:
+                if declared is not None and declared.isdigit() and int(declared) > ceiling:
+                    await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
+                    return
+                await app(scope, _counting(receive, ceiling), send)
+                return
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
                 return
@@ -147,6 +158,22 @@ def body_limit_middleware(limit: int) -> Any:
         return middleware
 
     return factory
+
+
+def _counting(receive: Any, ceiling: int) -> Any:
+    """A receive that ends the request (as a disconnect) once more than `ceiling` bytes came."""
+    received = 0
+
+    async def wrapped() -> Any:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > ceiling:
+                return {"type": "http.disconnect"}
+        return message
+
+    return wrapped
 
 
 def _has_nul(data: bytes) -> bool:

@@ -48,7 +48,7 @@ MONEY: Schema = {"type": "number", "minimum": 0, "description": "Exact amount, t
 COUNT: Schema = {"type": "integer", "minimum": 0}
 CHANGED: Schema = {**_arr(TEXT), "description": "Names of the fields that changed"}
 JOB_TYPE = _enum(("customers", "inventory", "orders"))
-JOB_FORMAT = _enum(("csv", "json", "excel"))
+JOB_FORMAT = _enum(("csv", "json", "xml", "excel"))
 
 CUSTOMER = {
     "id": UUID,
@@ -253,7 +253,18 @@ EVENTS: tuple[EventType, ...] = (
                 "format": JOB_FORMAT,
                 "status": _enum(("completed",)),
                 "result": _obj(
-                    {"imported": COUNT, "updated": COUNT, "skipped": COUNT, "errors": COUNT}
+                    {
+                        "imported": {**COUNT, "description": "created + updated"},
+                        "created": COUNT,
+                        "updated": COUNT,
+                        "unchanged": COUNT,
+                        "skipped": COUNT,
+                        "errors": {**COUNT, "description": "rows refused"},
+                        "downloadUrl": {
+                            **_null(TEXT),
+                            "description": "Signed link to the error report (null without errors)",
+                        },
+                    }
                 ),
                 "completed_at": TIME,
             }
@@ -263,7 +274,15 @@ EVENTS: tuple[EventType, ...] = (
             "type": "customers",
             "format": "csv",
             "status": "completed",
-            "result": {"imported": 150, "updated": 0, "skipped": 0, "errors": 2},
+            "result": {
+                "imported": 150,
+                "created": 140,
+                "updated": 10,
+                "unchanged": 0,
+                "skipped": 0,
+                "errors": 2,
+                "downloadUrl": "https://example.com/api/v1/import-export/download/errors-token",
+            },
             "completed_at": _AT,
         },
     ),

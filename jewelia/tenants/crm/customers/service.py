@@ -155,6 +155,51 @@ async def names_by_id(tenant: TenantRef, ids: list[uuid.UUID]) -> dict[uuid.UUID
     return {r["id"]: r["full_name"] for r in rows}
 
 
+async def rows_by_email(tenant: TenantRef, emails: list[str]) -> dict[str, dict[str, Any]]:
+    """Customers by (lower-case) email, as stored columns: the importer's upsert lookup."""
+    if not emails:
+        return {}
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            f"SELECT {COLUMNS} FROM customer WHERE lower(email) = ANY($1::text[])",
+            [e.lower() for e in emails],
+        )
+    return {r["email"].lower(): _decoded(r) for r in rows}
+
+
+async def row_without_email(
+    tenant: TenantRef, full_name: str, phone: str | None
+) -> dict[str, Any] | None:
+    """The one customer with no email, this name and this phone (None if none or several)."""
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            f"SELECT {COLUMNS} FROM customer WHERE email IS NULL AND full_name = $1"
+            " AND phone IS NOT DISTINCT FROM $2 LIMIT 2",
+            full_name,
+            phone,
+        )
+    return _decoded(rows[0]) if len(rows) == 1 else None
+
+
+async def emails_by_id(tenant: TenantRef, ids: list[uuid.UUID]) -> dict[uuid.UUID, str | None]:
+    """Emails of several customers in one query (order exports name customers by email)."""
+    if not ids:
+        return {}
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            "SELECT id, email FROM customer WHERE id = ANY($1::uuid[])", list(set(ids))
+        )
+    return {r["id"]: r["email"] for r in rows}
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(row.get("tags"), str):
+        import json
+
+        row = {**row, "tags": json.loads(row["tags"])}
+    return row
+
+
 async def create_customer(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Create a customer; audit and `customer.created` in the same transaction."""
     return await CUSTOMERS.create(tenant, actor, validate(data, partial=False))

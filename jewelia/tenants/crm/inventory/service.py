@@ -144,6 +144,17 @@ async def get_item(tenant: TenantRef, item_id: uuid.UUID) -> dict[str, Any]:
     return await ITEMS.get(tenant, item_id)
 
 
+async def rows_by_sku(tenant: TenantRef, skus: list[str]) -> dict[str, dict[str, Any]]:
+    """Items by SKU, as stored columns: the importer's upsert lookup."""
+    if not skus:
+        return {}
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            f"SELECT {COLUMNS} FROM inventory_item WHERE sku = ANY($1::text[])", list(set(skus))
+        )
+    return {r["sku"]: to_public(r) for r in rows}
+
+
 async def create_item(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Create an item; audit and `inventory.created` in the same transaction."""
     return await ITEMS.create(tenant, actor, validate(data, partial=False))

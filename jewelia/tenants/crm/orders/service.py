@@ -191,6 +191,32 @@ async def list_orders(
     return [_public(r, items[r["id"]]) for r in rows], total, cursor
 
 
+async def rows_by_id(tenant: TenantRef, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """Orders (without items) by id: the importer's lookup of orders it made before."""
+    if not ids:
+        return {}
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            f"SELECT {COLUMNS} FROM sales_order WHERE id = ANY($1::uuid[])", list(set(ids))
+        )
+    return {r["id"]: r for r in rows}
+
+
+def status_path(current: str, target: str) -> list[str] | None:
+    """The shortest run of allowed moves from one status to another ([] when equal)."""
+    paths: dict[str, list[str]] = {current: []}
+    queue = [current]
+    while queue:
+        status = queue.pop(0)
+        if status == target:
+            return paths[status]
+        for nxt in TRANSITIONS.get(status, ()):
+            if nxt not in paths:
+                paths[nxt] = [*paths[status], nxt]
+                queue.append(nxt)
+    return None
+
+
 async def get_order(tenant: TenantRef, order_id: uuid.UUID) -> dict[str, Any]:
     """One order with its items, or NotFound."""
     async with tenant_scope(tenant):

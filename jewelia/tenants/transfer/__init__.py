@@ -1,0 +1,1 @@
+"""Import and export jobs: CSV, JSON, XML and Excel files in and out of the CRM."""
