@@ -115,7 +115,8 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
             ceiling = streamed.get(scope["path"]) if scope["method"] == "POST" else None
             if ceiling is not None:
                 if declared is not None and declared.isdigit() and int(declared) > ceiling:
-                    await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
+                    message = f"Request body too large (at most {ceiling >> 20} MB here)"
+                    await _refuse(send, 413, message, PAYLOAD_TOO_LARGE)
                     return
                 await app(scope, _counting(receive, ceiling), send)
                 return

@@ -27,7 +27,7 @@ from litestar.response import File
 
 from jewelia.platform.api import ok, ok_list, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
-from jewelia.platform.errors import FieldError, PermissionDenied, ValidationFailed
+from jewelia.platform.errors import AppError, FieldError, PermissionDenied, ValidationFailed
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
 from jewelia.tenants.transfer import files, service
 from jewelia.tenants.transfer.importer import Options
@@ -41,6 +41,7 @@ from jewelia.tenants.transfer.schemas import (
     MappingRule,
     PreviewEnvelope,
     RowErrorList,
+    RunAgain,
 )
 
 SMALL_BODY = 1 << 20  # export and cancel bodies
@@ -103,7 +104,8 @@ class ImportExportOperation(Operation):
         )
 
 
-def _msgspec_errors(exc: msgspec.ValidationError | msgspec.DecodeError) -> ValidationFailed:
+def _msgspec_errors(exc: msgspec.ValidationError | msgspec.DecodeError) -> AppError:
+    """Wrong shapes and types are 400 VALIDATION_ERROR, as for every other API body."""
     text = str(exc)
     path = text.rsplit(" - at `$", 1)
     field = path[1].rstrip("`").lstrip(".") if len(path) == 2 else "body"
@@ -114,24 +116,29 @@ def _msgspec_errors(exc: msgspec.ValidationError | msgspec.DecodeError) -> Valid
         code = "REQUIRED"
     elif "Expected `" in text or "Invalid enum value" in text:
         code = "INVALID_TYPE" if "Expected `" in text else "INVALID_CHOICE"
-    return ValidationFailed([FieldError(field or "body", text, code)], "Validation error")
+    return AppError("Validation error", [FieldError(field or "body", text, code)])
 
 
-async def _limited(request: Request[Any, Any, Any], limit: int) -> AsyncIterator[bytes]:
+async def _limited(
+    request: Request[Any, Any, Any], limit: int, plan_limit: int | None = None
+) -> AsyncIterator[bytes]:
     """The body's chunks, refused (413) once more than `limit` bytes arrived."""
+    message = files.size_message(plan_limit) if plan_limit else "Request body too large"
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise files.TooLarge(files.size_message(limit))
+        raise files.TooLarge(message)
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
         if received > limit:
-            raise files.TooLarge(files.size_message(limit))
+            raise files.TooLarge(message)
         yield chunk
 
 
-async def _read_all(request: Request[Any, Any, Any], limit: int) -> bytes:
-    return b"".join([c async for c in _limited(request, limit)])
+async def _read_all(
+    request: Request[Any, Any, Any], limit: int, plan_limit: int | None = None
+) -> bytes:
+    return b"".join([c async for c in _limited(request, limit, plan_limit)])
 
 
 def _options(given: ImportOptions | None) -> Options:
@@ -148,7 +155,7 @@ def _mapping(given: dict[str, str | MappingRule] | None) -> dict[str, Any] | Non
 async def _json_import(
     auth: ApiAuth, request: Request[Any, Any, Any], limit: int
 ) -> dict[str, Any]:
-    body = await _read_all(request, limit * 4 // 3 + JSON_OVERHEAD)
+    body = await _read_all(request, limit * 4 // 3 + JSON_OVERHEAD, limit)
     try:
         req = msgspec.json.decode(body, type=ImportRequest)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
@@ -192,7 +199,7 @@ async def _multipart_import(
     out = None
     try:
         with multipart.PushMultipartParser(boundary, max_segment_count=20) as parser:
-            async for chunk in _limited(request, limit + JSON_OVERHEAD * 4):
+            async for chunk in _limited(request, limit + JSON_OVERHEAD * 4, limit):
                 for event in parser.parse(chunk):
                     if isinstance(event, multipart.MultipartSegment):
                         current = event.name
@@ -392,6 +399,20 @@ class ImportExportController(Controller):
     )
     async def cancel(self, auth: ApiAuth, job_id: uuid.UUID) -> Response[JobEnvelope]:
         return ok(await service.cancel_job(auth.tenant, auth.actor, job_id))
+
+    @post(
+        "/{job_id:uuid}/run",
+        operation_id="rerunImport",
+        summary="Run an import's file again (after a dry run, or with another mapping)",
+        status_code=202,
+    )
+    async def run_again(
+        self, auth: ApiAuth, job_id: uuid.UUID, data: RunAgain
+    ) -> Response[JobStartedEnvelope]:
+        started = await service.start_import_from(
+            auth.tenant, auth.actor, job_id, _options(data.options), _mapping(data.mapping)
+        )
+        return ok(started, status_code=202)
 
     @get("/{job_id:uuid}/errors", operation_id="listImportErrors", summary="Rows an import refused")
     async def errors(

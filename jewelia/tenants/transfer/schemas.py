@@ -45,6 +45,14 @@ class ImportRequest(msgspec.Struct, forbid_unknown_fields=True):
     fileName: str | None = None
 
 
+class RunAgain(msgspec.Struct, forbid_unknown_fields=True):
+    """Run an earlier import's file again, e.g. for real after a dry run, or with a new mapping
+    (the earlier job's mapping when none is given)."""
+
+    options: ImportOptions | None = None
+    mapping: dict[str, str | MappingRule] | None = None
+
+
 class ExportOptions(msgspec.Struct, forbid_unknown_fields=True):
     """includeMetadata: id and timestamps on every record, and the export's own details (JSON
     envelope, XML attributes, an Excel sheet). compress: a zip archive of the file."""
