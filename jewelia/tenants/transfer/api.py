@@ -15,6 +15,7 @@ import json
 import os
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -72,6 +73,7 @@ def _import_schema() -> dict[str, Any]:
     return schema
 
 
+@dataclass
 class ImportExportOperation(Operation):
     """Documents the body this handler reads itself: JSON import/export, or a multipart upload."""
 
@@ -436,6 +438,14 @@ class ImportExportController(Controller):
         return ok(await service.preview_job(auth.tenant.ref, job_id, rows or 10))
 
 
+@dataclass
+class PublicOperation(Operation):
+    """An operation that needs no credential (the signed link is the credential)."""
+
+    def __post_init__(self) -> None:
+        self.security = []
+
+
 class DownloadController(Controller):
     """Signed, expiring links: no API key (a browser can follow them); the token binds the tenant."""
 
@@ -446,8 +456,8 @@ class DownloadController(Controller):
         "/{token:str}",
         operation_id="downloadImportExportFile",
         summary="Download an export or an error report by its signed link",
-        security=[],
         media_type="application/octet-stream",
+        operation_class=PublicOperation,
     )
     async def download(self, token: Annotated[str, Parameter(max_length=1000)]) -> File:
         path, name, media = await service.resolve_download(token)
