@@ -200,6 +200,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
         return 1
     _slug, api_key = _run_db(_seed_demo)
     env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
+    # Local development: webhooks may go to receivers on this machine (never to link-local or
+    # cloud metadata addresses). Production leaves this unset.
+    env.setdefault("JEWELIA_WEBHOOK_ALLOW_PRIVATE", "1")
     exe = [sys.executable, "-m", "jewelia.cli"]
     # Each child gets its own session: Ctrl-C reaches only us, and we stop them in order.
     procs = [
