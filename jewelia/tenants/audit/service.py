@@ -67,6 +67,33 @@ async def record(
     )
 
 
+async def record_many(actor: Actor, entries: list[tuple[str, str, object, Any, Any]]) -> None:
+    """Add several entries (action, entity, entity_id, before, after) at once: bulk imports."""
+    _require_scope()
+    if not entries:
+        return
+    txn = DB.current_transaction.get()
+    assert txn is not None
+    await txn.connection.executemany(
+        "INSERT INTO audit_log (id, actor_type, actor_id, actor_label, action, entity,"
+        " entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [
+            (
+                uuid.uuid4(),
+                actor.type,
+                actor.id,
+                actor.label[:254],
+                action,
+                entity,
+                str(entity_id),
+                None if before is None else json.dumps(before, default=str),
+                None if after is None else json.dumps(after, default=str),
+            )
+            for action, entity, entity_id, before, after in entries
+        ],
+    )
+
+
 async def recent(
     limit: int = 50, offset: int = 0, entity_id: object | None = None
 ) -> tuple[list[AuditEntry], int]:

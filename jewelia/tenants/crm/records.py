@@ -14,10 +14,10 @@ from typing import Any
 import asyncpg
 
 from jewelia.platform.api import Page, make_cursor
-from jewelia.platform.db import TenantRef, fetch, tenant_scope
+from jewelia.platform.db import DB, TenantRef, fetch, tenant_scope
 from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
-from jewelia.tenants.audit.service import Actor, record
-from jewelia.tenants.webhooks.outbox import emit
+from jewelia.tenants.audit.service import Actor, record, record_many
+from jewelia.tenants.webhooks.outbox import emit, emit_many
 
 
 @dataclass
@@ -146,6 +146,40 @@ class RowKind:
             async with tenant_scope(tenant):
                 public = self.to_public(await insert_row(self.table, self.columns, values))
                 await record_create(actor, f"{self.event}.created", self.entity, public)
+        except asyncpg.UniqueViolationError as exc:
+            raise self.duplicate() from exc
+        return public
+
+    async def create_many(
+        self, tenant: TenantRef, actor: Actor, rows: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Insert many validated rows in one round of pipelined statements (bulk imports), with
+        the same audit entries and `<event>.created` events as `create`; all or nothing."""
+        if not rows:
+            return []
+        ids = [uuid.uuid4() for _ in rows]
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for row_id, values in zip(ids, rows, strict=True):
+            names = tuple(sorted(values))
+            groups.setdefault(names, []).append((row_id, *[db_value(values[n]) for n in names]))
+        try:
+            async with tenant_scope(tenant):
+                txn = DB.current_transaction.get()
+                assert txn is not None
+                for names, args in groups.items():  # rows with the same fields, one statement
+                    marks = ", ".join(f"${n}" for n in range(1, len(names) + 2))
+                    await txn.connection.executemany(
+                        f"INSERT INTO {self.table} (id, {', '.join(names)}) VALUES ({marks})",
+                        args,
+                    )
+                found = await fetch(
+                    f"SELECT {self.columns} FROM {self.table} WHERE id = ANY($1::uuid[])", ids
+                )
+                by_id = {r["id"]: self.to_public(r) for r in found}
+                public = [by_id[i] for i in ids]
+                event = f"{self.event}.created"
+                await record_many(actor, [(event, self.entity, p["id"], None, p) for p in public])
+                await emit_many(event, public)
         except asyncpg.UniqueViolationError as exc:
             raise self.duplicate() from exc
         return public

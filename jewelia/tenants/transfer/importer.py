@@ -73,6 +73,7 @@ class Context:
     existing: dict[str, Any] = field(default_factory=dict)
     customer_ids: dict[str, uuid.UUID] = field(default_factory=dict)
     item_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+    bulk: list[Prepared] | None = None  # new rows gathered for one bulk insert
 
 
 class Poisoned(Exception):
@@ -277,7 +278,9 @@ async def _customer(ctx: Context, p: Prepared) -> str:
         )
     if row is None:
         customers.validate(p.data, partial=False)
-        if not ctx.options.dry_run:
+        if ctx.bulk is not None:
+            ctx.bulk.append(p)
+        elif not ctx.options.dry_run:
             created = await customers.create_customer(ctx.tenant, ctx.actor, p.data)
             if p.key:
                 ctx.existing[p.key.lower()] = created
@@ -296,7 +299,9 @@ async def _item(ctx: Context, p: Prepared) -> str:
     row = ctx.existing.get(p.key) if p.key else None
     if row is None:
         inventory.validate(p.data, partial=False)
-        if not ctx.options.dry_run:
+        if ctx.bulk is not None:
+            ctx.bulk.append(p)
+        elif not ctx.options.dry_run:
             await inventory.create_item(ctx.tenant, ctx.actor, p.data)
         return "created"
     if not ctx.options.update_existing:
@@ -406,11 +411,14 @@ async def apply_batch(
     """Apply prepared rows in the open transaction; returns the counts.
 
     Orders (several statements each) and careful mode run each row in a savepoint, so a failing
-    row leaves nothing behind; otherwise a database error poisons the batch (Poisoned) and the
-    caller runs it again carefully.
+    row leaves nothing behind; otherwise new customers and items are inserted together at the
+    end (one pipelined statement per batch), and a database error poisons the batch (Poisoned):
+    the caller runs it again carefully, row by row.
     """
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0}
     savepoints = careful or data_type == "orders"
+    if not savepoints and not ctx.options.dry_run:
+        ctx.bulk = []
     for p in batch:
         if p.errors:
             counts["errors"] += 1
@@ -436,6 +444,12 @@ async def apply_batch(
             counts["errors"] += 1
             continue
         counts[outcome] += 1
+    if ctx.bulk:
+        create = customers.create_customers if data_type == "customers" else inventory.create_items
+        try:
+            await create(ctx.tenant, ctx.actor, [p.data for p in ctx.bulk])
+        except (AppError, asyncpg.PostgresError) as exc:
+            raise Poisoned from exc
     return counts
 
 

@@ -20,10 +20,7 @@ _encoder = msgspec.json.Encoder(decimal_format="number")
 ID_ALIASES = {"customer": "customer_id", "inventory": "inventory_id"}
 
 
-async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
-    """Record an event (inside a tenant scope); a dispatcher delivers it after commit."""
-    if current_tenant.get() is None or DB.current_transaction.get() is None:
-        raise RuntimeError("events are emitted inside a tenant scope")
+def _payload(event_type: str, data: dict[str, Any]) -> tuple[uuid.UUID, str]:
     event_id = uuid.uuid4()
     alias = ID_ALIASES.get(event_type.split(".", 1)[0])
     if alias and "id" in data and alias not in data:
@@ -34,14 +31,42 @@ async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
         "data": data,
         "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
     }
+    return event_id, _encoder.encode(payload).decode()
+
+
+def _require_scope() -> None:
+    if current_tenant.get() is None or DB.current_transaction.get() is None:
+        raise RuntimeError("events are emitted inside a tenant scope")
+
+
+async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
+    """Record an event (inside a tenant scope); a dispatcher delivers it after commit."""
+    _require_scope()
+    event_id, payload = _payload(event_type, data)
     await execute(
         "INSERT INTO event_outbox (id, event_type, payload) VALUES ($1, $2, $3::jsonb)",
         event_id,
         event_type,
-        _encoder.encode(payload).decode(),
+        payload,
     )
     await execute("INSERT INTO public.outbox_signal (tenant_id) VALUES ($1)", current_tenant_id())
     return event_id
+
+
+async def emit_many(event_type: str, items: list[dict[str, Any]]) -> list[uuid.UUID]:
+    """Record many events of one type at once (bulk imports): pipelined inserts, one signal."""
+    _require_scope()
+    if not items:
+        return []
+    made = [_payload(event_type, data) for data in items]
+    txn = DB.current_transaction.get()
+    assert txn is not None
+    await txn.connection.executemany(
+        "INSERT INTO event_outbox (id, event_type, payload) VALUES ($1, $2, $3::jsonb)",
+        [(event_id, event_type, payload) for event_id, payload in made],
+    )
+    await execute("INSERT INTO public.outbox_signal (tenant_id) VALUES ($1)", current_tenant_id())
+    return [event_id for event_id, _ in made]
 
 
 def current_tenant_id() -> uuid.UUID:

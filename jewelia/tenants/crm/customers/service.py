@@ -205,6 +205,13 @@ async def create_customer(tenant: TenantRef, actor: Actor, data: dict[str, Any])
     return await CUSTOMERS.create(tenant, actor, validate(data, partial=False))
 
 
+async def create_customers(
+    tenant: TenantRef, actor: Actor, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Create many customers at once (imports): same rules, audit and events; all or nothing."""
+    return await CUSTOMERS.create_many(tenant, actor, [validate(d, partial=False) for d in items])
+
+
 async def update_customer(
     tenant: TenantRef, actor: Actor, customer_id: uuid.UUID, data: dict[str, Any]
 ) -> dict[str, Any]:

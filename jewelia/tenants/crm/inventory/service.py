@@ -160,6 +160,13 @@ async def create_item(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> 
     return await ITEMS.create(tenant, actor, validate(data, partial=False))
 
 
+async def create_items(
+    tenant: TenantRef, actor: Actor, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Create many items at once (imports): same rules, audit and events; all or nothing."""
+    return await ITEMS.create_many(tenant, actor, [validate(d, partial=False) for d in items])
+
+
 async def update_item(
     tenant: TenantRef, actor: Actor, item_id: uuid.UUID, data: dict[str, Any]
 ) -> dict[str, Any]:
