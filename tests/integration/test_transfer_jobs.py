@@ -474,3 +474,51 @@ async def test_files_are_removed_after_retention(api: Any, app: Any, worker: Any
     assert after["result"]["downloadUrl"] is None
     r = await download(app, job["result"]["downloadUrl"])
     assert r.status_code == 404
+
+
+async def test_a_bulk_insert_conflict_reruns_the_batch_row_by_row(
+    api: Any, app: Any, monkeypatch: Any
+) -> None:
+    """An email taken between the batch's lookup and its insert (here: the lookup is made to
+    miss it) fails the bulk insert; the batch runs again row by row and only that row fails."""
+    from jewelia.tenants.crm.customers import service as customers
+    from jewelia.tenants.transfer import runner, service
+
+    assert (
+        await api.post("/customers", json={"full_name": "Taken", "email": "t@example.com"})
+    ).status_code == 201
+
+    async def nothing(*args: Any) -> None:
+        return None
+
+    async def blind(tenant: Any, emails: list[str]) -> dict[str, Any]:
+        return {}
+
+    monkeypatch.setattr(service, "_enqueue", nothing)
+    monkeypatch.setattr(customers, "rows_by_email", blind)
+    data = b"name,email\nA,a@example.com\nT,t@example.com\nB,b@example.com\n"
+
+    async def save(target: Any, limit: int) -> int:
+        return files.save_bytes(data, target, limit)
+
+    started = await service.start_import(
+        api.tenant, _system(), data_type="customers", fmt="csv", save=save
+    )
+    await runner.run_job(api.tenant.id, started["jobId"])
+    job = await service.get_job(api.tenant.ref, started["jobId"])
+    assert (job["result"]["created"], job["result"]["errors"]) == (2, 1), job
+    errors, _ = await service.row_errors(api.tenant.ref, started["jobId"], _page())
+    assert errors[0]["row"] == 3 and errors[0]["errors"][0]["code"] == "DUPLICATE_EMAIL"
+    assert await _count(api.tenant, "SELECT count(*) AS n FROM customer") == 3
+
+
+def _system() -> Any:
+    from jewelia.tenants.audit.service import Actor
+
+    return Actor.system("test")
+
+
+def _page() -> Any:
+    from jewelia.platform.api import Page
+
+    return Page(page=1, limit=20)

@@ -276,8 +276,7 @@ async def _customer(ctx: Context, p: Prepared) -> str:
         row = await customers.row_without_email(
             ctx.tenant, p.values["full_name"], p.values.get("phone")
         )
-    if row is None:
-        customers.validate(p.data, partial=False)
+    if row is None:  # prepare() checked the whole record (full_name, the one required field)
         if ctx.bulk is not None:
             ctx.bulk.append(p)
         elif not ctx.options.dry_run:

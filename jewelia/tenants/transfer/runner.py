@@ -353,22 +353,36 @@ async def run_import(tenant: TenantInfo, job: dict[str, Any], token: uuid.UUID) 
         k: int((job["counts"] or {}).get(k, 0))
         for k in ("created", "updated", "unchanged", "skipped", "errors")
     }
-    batch: list[importer.Prepared] = []
+    source = records(path, job["format"], info)
     position = 0
-    for rec in records(path, job["format"], info):
-        position += 1
-        p = importer.prepare(data_type, rec, rules, options, comma)
-        seen.check(data_type, p, options)
-        if position <= done:
-            continue  # committed before an interruption; only its keys are remembered
-        batch.append(p)
-        if len(batch) >= importer.BATCH_ROWS:
-            if not await _commit_batch(tenant, job, token, batch, counts, position):
+
+    def next_batch() -> tuple[list[importer.Prepared], int]:
+        """Parse and check the next batch (in a thread, while the previous one commits)."""
+        nonlocal position
+        batch: list[importer.Prepared] = []
+        for rec in source:
+            position += 1
+            p = importer.prepare(data_type, rec, rules, options, comma)
+            seen.check(data_type, p, options)
+            if position <= done:
+                continue  # committed before an interruption; only its keys are remembered
+            batch.append(p)
+            if len(batch) >= importer.BATCH_ROWS:
+                break
+        return batch, position
+
+    upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
+    try:
+        while True:
+            batch, at = await upcoming
+            if not batch:
+                break
+            upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
+            if not await _commit_batch(tenant, job, token, batch, counts, at):
                 return
-            batch = []
-            await asyncio.sleep(0)
-    if batch and not await _commit_batch(tenant, job, token, batch, counts, position):
-        return
+    finally:
+        if not upcoming.done():
+            await asyncio.wait([upcoming])  # a thread cannot be interrupted; let it finish
     error_file = await _error_report(tenant, job) if counts["errors"] else None
     verb = "Checked" if options.dry_run else "Imported"
     message = (
