@@ -68,29 +68,26 @@ async def record(
 
 
 async def record_many(actor: Actor, entries: list[tuple[str, str, object, Any, Any]]) -> None:
-    """Add several entries (action, entity, entity_id, before, after) at once: bulk imports."""
+    """Add several entries (action, entity, entity_id, before, after) in one statement."""
     _require_scope()
     if not entries:
         return
-    txn = DB.current_transaction.get()
-    assert txn is not None
-    await txn.connection.executemany(
+    columns: list[list[Any]] = [[] for _ in range(5)]
+    for action, entity, entity_id, before, after in entries:
+        columns[0].append(action)
+        columns[1].append(entity)
+        columns[2].append(str(entity_id))
+        columns[3].append(None if before is None else json.dumps(before, default=str))
+        columns[4].append(None if after is None else json.dumps(after, default=str))
+    await execute(
         "INSERT INTO audit_log (id, actor_type, actor_id, actor_label, action, entity,"
-        " entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        [
-            (
-                uuid.uuid4(),
-                actor.type,
-                actor.id,
-                actor.label[:254],
-                action,
-                entity,
-                str(entity_id),
-                None if before is None else json.dumps(before, default=str),
-                None if after is None else json.dumps(after, default=str),
-            )
-            for action, entity, entity_id, before, after in entries
-        ],
+        " entity_id, before, after) SELECT gen_random_uuid(), $1, $2, $3, a, e, i, b::jsonb,"
+        " f::jsonb FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[])"
+        " AS t(a, e, i, b, f)",
+        actor.type,
+        actor.id,
+        actor.label[:254],
+        *columns,
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 
 from jewelia.platform.api import Page, make_cursor
-from jewelia.platform.db import DB, TenantRef, fetch, tenant_scope
+from jewelia.platform.db import TenantRef, fetch, tenant_scope
 from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
 from jewelia.tenants.audit.service import Actor, record, record_many
 from jewelia.tenants.webhooks.outbox import emit, emit_many
@@ -153,28 +153,25 @@ class RowKind:
     async def create_many(
         self, tenant: TenantRef, actor: Actor, rows: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Insert many validated rows in one round of pipelined statements (bulk imports), with
-        the same audit entries and `<event>.created` events as `create`; all or nothing."""
+        """Insert many validated rows in one statement (bulk imports), with the same audit
+        entries and `<event>.created` events as `create`; all or nothing."""
         if not rows:
             return []
         ids = [uuid.uuid4() for _ in rows]
-        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row_id, values in zip(ids, rows, strict=True):
-            names = tuple(sorted(values))
-            groups.setdefault(names, []).append((row_id, *[db_value(values[n]) for n in names]))
+            groups.setdefault(tuple(sorted(values)), []).append({"id": str(row_id), **values})
         try:
             async with tenant_scope(tenant):
-                txn = DB.current_transaction.get()
-                assert txn is not None
-                for names, args in groups.items():  # rows with the same fields, one statement
-                    marks = ", ".join(f"${n}" for n in range(1, len(names) + 2))
-                    await txn.connection.executemany(
-                        f"INSERT INTO {self.table} (id, {', '.join(names)}) VALUES ({marks})",
-                        args,
+                found = []
+                for names, group in groups.items():  # rows with the same fields: one statement
+                    cols = ", ".join(("id", *names))
+                    found += await fetch(
+                        f"INSERT INTO {self.table} ({cols}) SELECT {cols}"
+                        f" FROM jsonb_populate_recordset(NULL::{self.table}, $1::jsonb)"
+                        f" RETURNING {self.columns}",
+                        json.dumps(group, default=str),
                     )
-                found = await fetch(
-                    f"SELECT {self.columns} FROM {self.table} WHERE id = ANY($1::uuid[])", ids
-                )
                 by_id = {r["id"]: self.to_public(r) for r in found}
                 public = [by_id[i] for i in ids]
                 event = f"{self.event}.created"

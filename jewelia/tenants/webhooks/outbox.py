@@ -54,16 +54,17 @@ async def emit(event_type: str, data: dict[str, Any]) -> uuid.UUID:
 
 
 async def emit_many(event_type: str, items: list[dict[str, Any]]) -> list[uuid.UUID]:
-    """Record many events of one type at once (bulk imports): pipelined inserts, one signal."""
+    """Record many events of one type in one statement (bulk imports), and one signal."""
     _require_scope()
     if not items:
         return []
     made = [_payload(event_type, data) for data in items]
-    txn = DB.current_transaction.get()
-    assert txn is not None
-    await txn.connection.executemany(
-        "INSERT INTO event_outbox (id, event_type, payload) VALUES ($1, $2, $3::jsonb)",
-        [(event_id, event_type, payload) for event_id, payload in made],
+    await execute(
+        "INSERT INTO event_outbox (id, event_type, payload)"
+        " SELECT i, $1, p::jsonb FROM unnest($2::uuid[], $3::text[]) AS t(i, p)",
+        event_type,
+        [event_id for event_id, _ in made],
+        [payload for _, payload in made],
     )
     await execute("INSERT INTO public.outbox_signal (tenant_id) VALUES ($1)", current_tenant_id())
     return [event_id for event_id, _ in made]
