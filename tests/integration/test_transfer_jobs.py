@@ -522,3 +522,36 @@ def _page() -> Any:
     from jewelia.platform.api import Page
 
     return Page(page=1, limit=20)
+
+
+async def test_a_job_cancelled_while_its_worker_is_gone_is_closed_by_the_sweeper(
+    api: Any, monkeypatch: Any
+) -> None:
+    from jewelia.tenants.transfer import runner, service
+
+    async def nothing(*args: Any) -> None:
+        return None
+
+    monkeypatch.setattr(service, "_enqueue", nothing)
+
+    async def save(target: Any, limit: int) -> int:
+        return files.save_bytes(b"name\nAnn\n", target, limit)
+
+    started = await service.start_import(
+        api.tenant, _system(), data_type="customers", fmt="csv", save=save
+    )
+    job_id = started["jobId"]
+    assert await runner.claim(api.tenant.ref, job_id, uuid.uuid4())  # then the worker dies
+    r = await api.post(f"/import-export/{job_id}/cancel")
+    assert r.json()["data"]["status"] == "processing"  # asked; the holder would stop it
+    async with tenant_scope(api.tenant.ref):
+        await fetch(
+            "UPDATE transfer_job SET leased_until = now() - interval '1 second' WHERE id = $1",
+            job_id,
+        )
+        await fetch(
+            "UPDATE public.transfer_due SET due_at = now() WHERE tenant_id = $1", api.tenant.id
+        )
+    assert (api.tenant.id, job_id) not in await runner.sweep()
+    job = await service.get_job(api.tenant.ref, job_id)
+    assert job["status"] == "cancelled" and job["message"].startswith("Cancelled after 0 rows")

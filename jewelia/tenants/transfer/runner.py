@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -595,8 +596,11 @@ async def sweep(max_tenants: int = 200) -> list[tuple[uuid.UUID, uuid.UUID]]:
             tenant = await get_tenant(r["tenant_id"])
         except AppError:
             continue
-        if tenant.status != "deleted":
-            jobs += await sweep_tenant(tenant)
+        if tenant.status == "deleted":  # its schema is gone: so are its files
+            await asyncio.to_thread(shutil.rmtree, files.root() / str(tenant.id), True)
+            await execute("DELETE FROM public.transfer_due WHERE tenant_id = $1", tenant.id)
+            continue
+        jobs += await sweep_tenant(tenant)
     return jobs
 
 
@@ -604,6 +608,15 @@ async def sweep_tenant(tenant: TenantInfo) -> list[tuple[uuid.UUID, uuid.UUID]]:
     lease = timedelta(seconds=lease_seconds())
     async with tenant_scope(tenant.ref):
         await fetch("SELECT 1 FROM public.transfer_due WHERE tenant_id = $1 FOR UPDATE", tenant.id)
+        # Cancelled while its worker was gone: nobody will reach the next batch to stop it.
+        await execute(
+            "UPDATE transfer_job SET status = 'cancelled', finished_at = now(),"
+            " message = 'Cancelled after ' || processed_rows || ' rows; the rows before that are kept',"
+            " files_expire_at = now() + $1::interval, lease_token = NULL, leased_until = NULL"
+            " WHERE status = 'processing' AND cancel_requested"
+            " AND (leased_until IS NULL OR leased_until < now())",
+            timedelta(seconds=files.retention_seconds()),
+        )
         stale = await fetch(
             "UPDATE transfer_job SET enqueued_at = now() WHERE id IN ("
             " SELECT id FROM transfer_job WHERE status IN ('queued', 'processing')"

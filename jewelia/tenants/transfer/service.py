@@ -575,8 +575,8 @@ async def resolve_download(token: str) -> tuple[Path, str, str]:
     """(path, file name, media type) for a signed link, or AuthenticationFailed / NotFound."""
     grant = files.verify(token)
     tenant = await get_tenant(grant.tenant_id)
-    if tenant.status == "deleted":
-        raise NotFound("File not found")
+    if not tenant.is_active:
+        raise NotFound("This file is no longer available")
     job = await _job_row(tenant.ref, grant.job_id)
     name = job["result_file"] if grant.file == "result" else job["error_file"]
     if not name or job["files_removed_at"] is not None:
