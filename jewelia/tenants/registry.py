@@ -251,6 +251,14 @@ async def get_tenant(tenant_id: uuid.UUID) -> TenantInfo:
     return tenant_info(rows[0])
 
 
+async def live_tenant(tenant_id: uuid.UUID) -> TenantInfo | None:
+    """A tenant by id for background work, or None when it is unknown or deleted."""
+    rows = await fetch(
+        "SELECT * FROM public.tenant WHERE id = $1 AND status <> 'deleted'", tenant_id
+    )
+    return tenant_info(rows[0]) if rows else None
+
+
 async def get_tenant_by_slug(slug: str) -> TenantInfo:
     """One tenant by slug (any status)."""
     rows = await fetch("SELECT * FROM public.tenant WHERE slug = $1", slug)

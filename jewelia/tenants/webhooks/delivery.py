@@ -24,12 +24,12 @@ from typing import Any
 import httpx
 
 from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
-from jewelia.platform.errors import AppError, ValidationFailed
+from jewelia.platform.errors import ValidationFailed
 from jewelia.platform.mail.service import queue_email
 from jewelia.platform.outbound import guarded_client
 from jewelia.platform.redis_client import get_redis
 from jewelia.platform.settings import get_settings
-from jewelia.tenants.registry import get_tenant
+from jewelia.tenants.registry import live_tenant
 from jewelia.tenants.webhooks import catalog, signing
 from jewelia.tenants.webhooks.service import mark_due, signing_secrets
 
@@ -88,11 +88,8 @@ async def dispatch_signalled(max_tenants: int = 200) -> list[Job]:
     )
     jobs: list[Job] = []
     for r in rows:
-        try:
-            tenant = await get_tenant(r["tenant_id"])
-        except AppError:
-            tenant = None
-        if tenant is None or tenant.status == "deleted":
+        tenant = await live_tenant(r["tenant_id"])
+        if tenant is None:
             await execute("DELETE FROM public.outbox_signal WHERE tenant_id = $1", r["tenant_id"])
             continue
         jobs += await dispatch_tenant(tenant.ref, r["upto"])
@@ -155,11 +152,8 @@ async def sweep_due(max_tenants: int = 200) -> list[Job]:
     )
     jobs: list[Job] = []
     for r in rows:
-        try:
-            tenant = await get_tenant(r["tenant_id"])
-        except AppError:
-            continue
-        if tenant.status != "deleted":
+        tenant = await live_tenant(r["tenant_id"])
+        if tenant is not None:
             jobs += await sweep_tenant(tenant.ref)
     return jobs
 
@@ -299,8 +293,8 @@ def next_delay(out: Outcome, attempts_made: int, now: datetime) -> float | None:
 
 async def deliver(tenant_id: uuid.UUID, delivery_ids: list[uuid.UUID]) -> list[Job]:
     """Attempt the given deliveries (those still due), record the outcomes; retry jobs."""
-    tenant = await get_tenant(tenant_id)
-    if tenant.status == "deleted":
+    tenant = await live_tenant(tenant_id)
+    if tenant is None:
         return []
     now = datetime.now(UTC)
     async with tenant_scope(tenant.ref):
