@@ -555,3 +555,86 @@ async def test_a_job_cancelled_while_its_worker_is_gone_is_closed_by_the_sweeper
     assert (api.tenant.id, job_id) not in await runner.sweep()
     job = await service.get_job(api.tenant.ref, job_id)
     assert job["status"] == "cancelled" and job["message"].startswith("Cancelled after 0 rows")
+
+
+async def test_orders_import_reserves_stock_row_by_row(api: Any, app: Any, worker: Any) -> None:
+    for sku, qty in (("ONE", 1), ("FIVE", 5)):
+        body = {"sku": sku, "name": sku, "category": "rings", "price": 100, "quantity": qty}
+        assert (await api.post("/inventory", json=body)).status_code == 201
+    assert (
+        await api.post("/customers", json={"full_name": "Ann", "email": "ann@example.com"})
+    ).status_code == 201
+    data = (
+        "id,customer_email,status,payment_status,items\n"
+        "o-1,ann@example.com,confirmed,paid,ONE x1\n"
+        "o-2,ann@example.com,pending,pending,ONE x1\n"  # no stock left
+        "o-3,ann@example.com,pending,pending,FIVE x2; ONE x1\n"  # FIVE must come back
+        "o-4,nobody@example.com,pending,pending,FIVE x1\n"
+        "o-5,ann@example.com,pending,pending,NOPE x1\n"
+        "o-6,ann@example.com,completed,paid,FIVE x1 @ 80.00\n"
+    ).encode()
+    job = await run_import(api, app, "orders", "csv", data)
+    assert (job["result"]["created"], job["result"]["errors"]) == (2, 4), job
+    errors = (await api.get(f"/import-export/{job['id']}/errors")).json()["data"]
+    codes = {e["row"]: e["errors"][0]["code"] for e in errors}
+    assert codes == {
+        3: "INSUFFICIENT_STOCK",
+        4: "INSUFFICIENT_STOCK",
+        5: "NOT_FOUND",
+        6: "NOT_FOUND",
+    }
+    stock = {i["sku"]: i["quantity"] for i in (await api.get("/inventory")).json()["data"]}
+    assert stock == {"ONE": 0, "FIVE": 4}
+    orders = (await api.get("/orders")).json()["data"]
+    assert sorted((o["status"], o["payment_status"], str(o["total_amount"])) for o in orders) == [
+        ("completed", "paid", "80.0"),
+        ("confirmed", "paid", "100.0"),
+    ]
+    # The same file with o-1 moved on: one update, no new orders.
+    again = await run_import(
+        api,
+        app,
+        "orders",
+        "csv",
+        data.replace(b"o-1,ann@example.com,confirmed", b"o-1,ann@example.com,ready"),
+    )
+    assert (
+        again["result"]["created"],
+        again["result"]["updated"],
+        again["result"]["unchanged"],
+    ) == (0, 1, 1)
+    assert len((await api.get("/orders")).json()["data"]) == 2
+
+
+async def test_the_sweeper_resends_a_job_whose_message_was_lost(api: Any, monkeypatch: Any) -> None:
+    from jewelia.tenants.transfer import runner, service
+
+    async def nothing(*args: Any) -> None:
+        return None
+
+    monkeypatch.setattr(service, "_enqueue", nothing)  # as if Redis was down
+
+    async def save(target: Any, limit: int) -> int:
+        return files.save_bytes(b"name\nAnn\n", target, limit)
+
+    started = await service.start_import(
+        api.tenant, _system(), data_type="customers", fmt="csv", save=save
+    )
+    job_id = started["jobId"]
+    assert (api.tenant.id, job_id) not in await runner.sweep()  # not due yet
+    async with tenant_scope(api.tenant.ref):
+        await fetch(
+            "UPDATE transfer_job SET enqueued_at = now() - interval '1 hour' WHERE id = $1", job_id
+        )
+        await fetch(
+            "UPDATE public.transfer_due SET due_at = now() WHERE tenant_id = $1", api.tenant.id
+        )
+    await runner.sweep()  # ours, or the shared worker's sweeper may get there first
+    async with tenant_scope(api.tenant.ref):
+        rows = await fetch(
+            "SELECT now() - enqueued_at < interval '1 minute' AS resent FROM transfer_job"
+            " WHERE id = $1",
+            job_id,
+        )
+    assert rows[0]["resent"]
+    assert (api.tenant.id, job_id) not in await runner.sweep()  # sent once per lease period
