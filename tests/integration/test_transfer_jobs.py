@@ -565,14 +565,14 @@ async def test_orders_import_reserves_stock_row_by_row(api: Any, app: Any, worke
         await api.post("/customers", json={"full_name": "Ann", "email": "ann@example.com"})
     ).status_code == 201
     data = (
-        "id,customer_email,status,payment_status,items\n"
-        "o-1,ann@example.com,confirmed,paid,ONE x1\n"
-        "o-2,ann@example.com,pending,pending,ONE x1\n"  # no stock left
-        "o-3,ann@example.com,pending,pending,FIVE x2; ONE x1\n"  # FIVE must come back
-        "o-4,nobody@example.com,pending,pending,FIVE x1\n"
-        "o-5,ann@example.com,pending,pending,NOPE x1\n"
-        "o-6,ann@example.com,completed,paid,FIVE x1 @ 80.00\n"
-    ).encode()
+        b"id,customer_email,status,payment_status,items\n"
+        b"o-1,ann@example.com,confirmed,paid,ONE x1\n"
+        b"o-2,ann@example.com,pending,pending,ONE x1\n"  # no stock left
+        b"o-3,ann@example.com,pending,pending,FIVE x2; ONE x1\n"  # FIVE must come back
+        b"o-4,nobody@example.com,pending,pending,FIVE x1\n"
+        b"o-5,ann@example.com,pending,pending,NOPE x1\n"
+        b"o-6,ann@example.com,completed,paid,FIVE x1 @ 80.00\n"
+    )
     job = await run_import(api, app, "orders", "csv", data)
     assert (job["result"]["created"], job["result"]["errors"]) == (2, 4), job
     errors = (await api.get(f"/import-export/{job['id']}/errors")).json()["data"]
