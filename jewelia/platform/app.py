@@ -41,6 +41,7 @@ from jewelia.web import apikeys as apikey_pages
 from jewelia.web import auth, customers, devmail, inventory, orders, security, team, workspace
 from jewelia.web import billing as billing_pages
 from jewelia.web import inbound_webhooks as inbound_webhook_pages
+from jewelia.web import transfer as transfer_pages
 from jewelia.web import webhook_tools as webhook_tool_pages
 from jewelia.web import webhooks as webhook_pages
 from jewelia.web.context import LoginRequired
@@ -156,6 +157,7 @@ def create_app() -> Litestar:
             inbound_webhook_pages.router,
             webhook_tool_pages.router,
             webhook_pages.router,
+            transfer_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),
@@ -166,7 +168,13 @@ def create_app() -> Litestar:
         template_config=template_config,
         middleware=[
             request_context_middleware,
-            body_limit_middleware(settings.max_body_bytes, {IMPORT_PATH: MAX_IMPORT_BODY}),
+            body_limit_middleware(
+                settings.max_body_bytes,
+                {
+                    IMPORT_PATH: MAX_IMPORT_BODY,
+                    transfer_pages.UPLOAD_PATH: transfer_pages.UPLOAD_BODY,
+                },
+            ),
             session_config.middleware,
         ],
         stores={"sessions": RedisStore(redis=get_redis(), namespace="sessions")},

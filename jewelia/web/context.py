@@ -21,6 +21,7 @@ NAV = [
     ("Customers", "/app/customers"),
     ("Inventory", "/app/inventory"),
     ("Orders", "/app/orders"),
+    ("Data", "/app/data"),
     ("Team", "/app/team"),
     ("Audit log", "/app/audit"),
     ("API keys", "/settings/api-keys"),
