@@ -13,14 +13,12 @@ import asyncio
 import logging
 import os
 import uuid
-from concurrent.futures import Future
-from typing import Any
 
 import dramatiq
-from dramatiq.asyncio import get_event_loop_thread
 
 from jewelia.workers.actors import _ensure_db
 from jewelia.workers.broker import broker
+from jewelia.workers.loop_task import LoopTask
 
 log = logging.getLogger("jewelia.transfer")
 
@@ -57,34 +55,4 @@ async def run_sweeper(stop: asyncio.Event) -> None:
             pass
 
 
-class TransferSweeper(dramatiq.Middleware):
-    """Runs `run_sweeper` on the worker's event loop from boot to shutdown."""
-
-    def __init__(self) -> None:
-        self._future: Future[None] | None = None
-        self._stop: asyncio.Event | None = None
-
-    def after_worker_boot(self, broker: Any, worker: Any) -> None:
-        thread = get_event_loop_thread()
-        if thread is None:
-            log.error("AsyncIO middleware missing: transfer sweeper not started")
-            return
-
-        async def start() -> None:
-            self._stop = asyncio.Event()
-            await run_sweeper(self._stop)
-
-        self._future = asyncio.run_coroutine_threadsafe(start(), thread.loop)
-
-    def before_worker_shutdown(self, broker: Any, worker: Any) -> None:
-        thread = get_event_loop_thread()
-        if self._stop is not None and thread is not None:
-            thread.loop.call_soon_threadsafe(self._stop.set)
-        if self._future is not None:
-            try:
-                self._future.result(timeout=5)
-            except Exception:
-                self._future.cancel()
-
-
-broker.add_middleware(TransferSweeper())
+broker.add_middleware(LoopTask("transfer sweeper", run_sweeper))

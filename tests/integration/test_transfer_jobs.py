@@ -288,6 +288,23 @@ async def test_oversize_uploads_are_refused_without_reading_them(api: Any) -> No
     assert r.status_code == 413
 
 
+async def test_paid_plans_upload_past_ten_megabytes(api: Any) -> None:
+    """Enterprise may send 200 MB: a 12 MB multipart CSV is taken (Litestar's 10 MB default
+    body limit does not apply to this route)."""
+    from jewelia.platform.db import execute
+
+    await execute("UPDATE public.tenant SET plan = 'enterprise' WHERE id = $1", api.tenant.id)
+    rows = b"".join(b"Name %d,name%d@example.com\n" % (n, n) for n in range(400_000))
+    data = b"Full Name,Email\n" + rows
+    assert len(data) > 12 << 20
+    r = await api.post(
+        "/import-export?action=import",
+        data={"type": "customers", "format": "csv", "options": '{"dryRun": true}'},
+        files={"file": ("big.csv", data, "text/csv")},
+    )
+    assert r.status_code == 202, r.text[:500]
+
+
 async def test_malicious_xml_fails_the_job_clearly(api: Any, app: Any, worker: Any) -> None:
     from tests.unit.test_transfer_formats import XML_BOMB, XXE
 

@@ -315,6 +315,9 @@ class ImportExportController(Controller):
         status_code=202,
         opt={"permission": "read"},
         operation_class=ImportExportOperation,
+        # Uploads are capped by plan (and at 300 MB) by the body-limit middleware, which
+        # streams this route; Litestar's own 10 MB default would refuse paid plans' files.
+        request_max_body_size=None,
     )
     async def start(
         self,
