@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-from tests.conftest import ROOT
+from tests.isolated import Isolated, kill, stop, wait_until
 
 ROWS = 6_000
 
@@ -60,31 +55,6 @@ SETUP = textwrap.dedent(
 )
 
 
-def _jewelia(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "jewelia.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return out.stdout
-
-
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "jewelia.cli", "worker", "--processes", "1", "--threads", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: SIGKILL reaches every process
-        )
-
-
 def _job(url: str, schema: str, job_id: str) -> dict[str, Any]:
     async def read() -> dict[str, Any]:
         conn = await asyncpg.connect(url)
@@ -101,87 +71,38 @@ def _job(url: str, schema: str, job_id: str) -> dict[str, Any]:
     return asyncio.run(read())
 
 
-def _wait(condition: Any, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_sigkill_mid_import_resumes_without_duplicates(db: None, tmp_path: Path) -> None:
-    base = os.environ["DATABASE_URL"]
-    fault_url = base.replace("/jewelia_test", "/jewelia_transfer_fault", 1)
-
-    async def recreate() -> None:
-        conn = await asyncpg.connect(base)
-        await conn.execute("DROP DATABASE IF EXISTS jewelia_transfer_fault WITH (FORCE)")
-        await conn.execute("CREATE DATABASE jewelia_transfer_fault")
-        await conn.close()
-
-    asyncio.run(recreate())
-    redis_url = os.environ["REDIS_URL"]
-    redis_url += ("&" if "?" in redis_url else "?") + "db=8"
-    env = {
-        **os.environ,
-        "DATABASE_URL": fault_url,
-        "REDIS_URL": redis_url,
-        "JEWELIA_DATA_DIR": str(tmp_path / "data"),
-        "JEWELIA_TRANSFER_LEASE_SECONDS": "2",
-        "JEWELIA_TRANSFER_SWEEP_SECONDS": "0.5",
-    }
-    _jewelia(env, "migrate")
-    tenant = json.loads(
-        _jewelia(
-            env,
-            "tenants",
-            "create",
-            "--name",
-            "Fault Imports",
-            "--email",
-            "fi@example.com",
-            "--password",
-            "Correct-Horse-Battery-9",
-            "--plan",
-            "enterprise",
-            "--json",
-        )
+    site = Isolated(
+        "jewelia_transfer_fault",
+        8,
+        {
+            "JEWELIA_DATA_DIR": str(tmp_path / "data"),
+            "JEWELIA_TRANSFER_LEASE_SECONDS": "2",
+            "JEWELIA_TRANSFER_SWEEP_SECONDS": "0.5",
+        },
     )
-    made = subprocess.run(
-        [sys.executable, "-c", SETUP, tenant["slug"], str(ROWS)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-        capture_output=True,
-        text=True,
-    )
-    started = json.loads(made.stdout.strip().splitlines()[-1])
+    fault_url = site.database_url
+    tenant = site.create_tenant("Fault Imports", "fi@example.com", plan="enterprise")
+    made = site.python("-c", SETUP, tenant["slug"], str(ROWS))
+    started = json.loads(made.strip().splitlines()[-1])
     job_id, schema = started["job"], started["schema"]
     log = tmp_path / "worker.log"
 
-    first = _start_worker(env, log)
+    first = site.start_worker(log, threads=2)
     try:
-        _wait(lambda: _job(fault_url, schema, job_id)["processed_rows"] >= 1000, 90, "batches")
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
+        wait_until(lambda: _job(fault_url, schema, job_id)["processed_rows"] >= 1000, 90, "batches")
     finally:
-        if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
+        kill(first)
     at_kill = _job(fault_url, schema, job_id)
     assert at_kill["status"] == "processing" and at_kill["processed_rows"] < ROWS, at_kill
 
-    second = _start_worker(env, log)
+    second = site.start_worker(log, threads=2)
     try:
-        _wait(lambda: _job(fault_url, schema, job_id)["status"] != "processing", 120, "the end")
+        wait_until(
+            lambda: _job(fault_url, schema, job_id)["status"] != "processing", 120, "the end"
+        )
     finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            second.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(second.pid, signal.SIGKILL)
-            raise
+        stop(second)
     job = _job(fault_url, schema, job_id)
     counts = json.loads(job["counts"])
     bad = len(range(0, ROWS, 60))

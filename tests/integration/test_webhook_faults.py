@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 
-from tests.conftest import ROOT
+from tests.isolated import Isolated, kill, stop, wait_until
 from tests.webhook_receiver import Receiver
 
 EVENTS = 1_000
@@ -52,114 +46,30 @@ SETUP = textwrap.dedent(
 )
 
 
-def _env(database_url: str, redis_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "JEWELIA_WEBHOOK_LEASE_SECONDS": "3",
-    }
-
-
-def _jewelia(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "jewelia.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return out.stdout
-
-
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "jewelia.cli", "worker", "--processes", "1", "--threads", "4"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: SIGKILL reaches every process
-        )
-
-
-def _wait(condition: Any, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_sigkill_mid_delivery_loses_nothing(db: None, tmp_path: Path) -> None:
-    base = os.environ["DATABASE_URL"]
-    fault_url = base.replace("/jewelia_test", "/jewelia_fault", 1)
-
-    async def recreate() -> None:
-        conn = await asyncpg.connect(base)
-        await conn.execute("DROP DATABASE IF EXISTS jewelia_fault WITH (FORCE)")
-        await conn.execute("CREATE DATABASE jewelia_fault")
-        await conn.close()
-
-    asyncio.run(recreate())
-    redis_url = os.environ["REDIS_URL"]
-    redis_url += ("&" if "?" in redis_url else "?") + "db=7"
-    env = _env(fault_url, redis_url)
-    _jewelia(env, "migrate")
-    tenant = json.loads(
-        _jewelia(
-            env,
-            "tenants",
-            "create",
-            "--name",
-            "Fault Gems",
-            "--email",
-            "fault@example.com",
-            "--password",
-            "Correct-Horse-Battery-9",
-            "--json",
-        )
-    )
+    site = Isolated("jewelia_fault", 7, {"JEWELIA_WEBHOOK_LEASE_SECONDS": "3"})
+    fault_url = site.database_url
+    tenant = site.create_tenant("Fault Gems", "fault@example.com")
     log = tmp_path / "worker.log"
     with Receiver() as receiver:
-        made = subprocess.run(
-            [sys.executable, "-c", SETUP, tenant["slug"], receiver.url("/hook"), str(EVENTS)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=120,
-            capture_output=True,
-            text=True,
-        )
-        schema = json.loads(made.stdout.strip().splitlines()[-1])["schema"]
+        made = site.python("-c", SETUP, tenant["slug"], receiver.url("/hook"), str(EVENTS))
+        schema = json.loads(made.strip().splitlines()[-1])["schema"]
 
         def ids() -> Counter[str]:
             return Counter(r.headers["webhook-id"] for r in list(receiver.received))
 
-        first = _start_worker(env, log)
+        first = site.start_worker(log)
         try:
-            _wait(lambda: len(ids()) >= 150, 90, "deliveries to start")
-            os.killpg(first.pid, signal.SIGKILL)
-            first.wait(timeout=10)
-            killed_at = len(ids())
-            assert killed_at < EVENTS, "everything arrived before the kill; nothing was tested"
+            wait_until(lambda: len(ids()) >= 150, 90, "deliveries to start")
         finally:
-            if first.poll() is None:
-                os.killpg(first.pid, signal.SIGKILL)
-        second = _start_worker(env, log)
+            kill(first)
+        killed_at = len(ids())
+        assert killed_at < EVENTS, "everything arrived before the kill; nothing was tested"
+        second = site.start_worker(log)
         try:
-            _wait(lambda: len(ids()) >= EVENTS, 120, f"all {EVENTS} events")
+            wait_until(lambda: len(ids()) >= EVENTS, 120, f"all {EVENTS} events")
         finally:
-            second.send_signal(signal.SIGTERM)  # the main process stops its workers gracefully
-            try:
-                second.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(second.pid, signal.SIGKILL)
-                raise
+            stop(second)
 
         seen = ids()
         assert len(seen) == EVENTS
