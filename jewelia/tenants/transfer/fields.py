@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jewelia.platform.errors import FieldError
+from jewelia.tenants.crm.customers import service as customers_service
 
 TYPES = ("customers", "inventory", "orders")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -200,18 +201,7 @@ FIELD_BY_NAME = {t: {f.name: f for f in fields} for t, fields in IMPORT_FIELDS.i
 
 # Export: the top-level names of a record (JSON/XML nest; CSV/Excel flatten, see flat_columns).
 EXPORT_FIELDS = {
-    "customers": (
-        "full_name",
-        "email",
-        "phone",
-        "company",
-        "birthday",
-        "anniversary",
-        "ring_size",
-        "notes",
-        "tags",
-        "marketing_consent",
-    ),
+    "customers": customers_service.FIELDS,
     "inventory": ("sku", "name", "category", "price", "quantity", "status", "specifications"),
     "orders": (
         "id",
@@ -649,17 +639,7 @@ def _ring(ring: Any) -> Any:
 
 
 _PLAIN = {
-    "customers": (
-        "full_name",
-        "email",
-        "phone",
-        "company",
-        "birthday",
-        "anniversary",
-        "notes",
-        "tags",
-        "marketing_consent",
-    ),
+    "customers": tuple(f for f in customers_service.FIELDS if f != "ring_size"),
     "inventory": ("sku", "name", "category", "price", "quantity", "status"),
     "orders": (
         "reference",

@@ -27,18 +27,7 @@ from jewelia.tenants.crm.customers import service as customers
 from jewelia.tenants.crm.orders import service as orders
 from jewelia.tenants.registry import TenantInfo
 
-CUSTOMER_FIELDS = (
-    "full_name",
-    "email",
-    "phone",
-    "company",
-    "birthday",
-    "anniversary",
-    "ring_size",
-    "notes",
-    "tags",
-    "marketing_consent",
-)
+CUSTOMER_FIELDS = customers.FIELDS
 _TEXT_FIELDS = ("full_name", "email", "phone", "company", "birthday", "anniversary", "notes")
 
 

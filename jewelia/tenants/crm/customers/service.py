@@ -28,25 +28,25 @@ COLUMNS = (
 SORTS = {"created_at": "created_at", "full_name": "lower(full_name)", "email": "lower(email)"}
 
 
+# The fields a client writes (the API's create body, imports, incoming webhooks).
+FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "company",
+    "birthday",
+    "anniversary",
+    "ring_size",
+    "notes",
+    "tags",
+    "marketing_consent",
+)
+_PLAIN_COLUMNS = ("id", *(f for f in FIELDS if f != "ring_size"), "created_at", "updated_at")
+
+
 def to_public(row: dict[str, Any]) -> dict[str, Any]:
     """A customer row in the API's shape."""
-    out = {
-        k: row[k]
-        for k in (
-            "id",
-            "full_name",
-            "email",
-            "phone",
-            "company",
-            "birthday",
-            "anniversary",
-            "notes",
-            "tags",
-            "marketing_consent",
-            "created_at",
-            "updated_at",
-        )
-    }
+    out = {k: row[k] for k in _PLAIN_COLUMNS}
     out["ring_size"] = (
         {
             "circumference_mm": row["ring_size_mm"],
