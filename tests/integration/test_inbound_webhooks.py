@@ -161,6 +161,35 @@ async def test_body_field_signature(api: Any, client: httpx.AsyncClient) -> None
     assert row["result"] == {"customer_id": customer["id"], "action": "updated"}
 
 
+async def test_standard_webhooks_signature(api: Any, client: httpx.AsyncClient) -> None:
+    """Signed the way our own deliveries are (webhook-id/-timestamp/-signature, v1)."""
+    import time
+
+    from jewelia.tenants.webhooks import signing
+
+    source = await make_source(api)
+    payload = {"event": "customer.created", "data": {"full_name": "Std Hooks"}, "id": "evt-std-1"}
+    body = json.dumps(payload).encode()
+    stamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "webhook-id": "evt-std-1",
+        "webhook-timestamp": str(stamp),
+        "webhook-signature": signing.standard_signature(source["secret"], "evt-std-1", stamp, body),
+    }
+    assert (await post(client, source["id"], body, headers)).status_code == 202
+    assert (await post(client, source["id"], body, headers)).json()["data"]["duplicate"] is True
+    stale = {**headers, "webhook-timestamp": str(stamp - 3600)}
+    stale["webhook-signature"] = signing.standard_signature(
+        source["secret"], "evt-std-1", stamp - 3600, body
+    )
+    r = await post(client, source["id"], body, stale)
+    assert r.status_code == 401 and r.json()["code"] == "AUTHENTICATION_ERROR"
+    forged = {**headers, "webhook-signature": "v1," + "A" * 44}
+    r = await post(client, source["id"], body.replace(b"Std", b"Evil"), forged)
+    assert r.status_code == 401
+
+
 async def test_refusals_write_nothing(api: Any, client: httpx.AsyncClient) -> None:
     source = await make_source(api)
     secret = source["secret"]

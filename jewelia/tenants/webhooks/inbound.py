@@ -353,7 +353,7 @@ async def receive(
     async with tenant_scope(tenant):
         keys = await _secrets(integration_id)
         # With the header method the signature is checked before the body is even read.
-        if verify.SIGNATURE_HEADER not in headers and body is None:
+        if not verify.signed_by_header(headers) and body is None:
             raise _malformed(malformed)
         if not verify.verify(keys, raw_body, headers, (body or {}).get("signature")):
             raise AuthenticationFailed("Invalid or missing webhook signature")

@@ -11,9 +11,14 @@ as the key, written `sha256=<lower-case hex>`:
    quotes and sends the result. We undo that: the value must occur exactly once in the body
    as `"sha256=<hex>"`; it is replaced by `""` and the HMAC of the resulting bytes must match.
 
-When both are present the header wins. Either way every byte of the body is covered, so the
-body's `id` and `timestamp` are authenticated; the `webhook-id` and `webhook-timestamp`
-headers are not (see `event_key` for why that is still safe).
+3. Standard Webhooks (what our own deliveries carry): `webhook-id`, `webhook-timestamp` and
+   `webhook-signature: v1,<base64>` over `id.timestamp.body`, keyed with the base64 part of
+   the `whsec_` secret (see `signing.verify_standard`); id and timestamp are then signed too.
+
+When more than one is present the `X-Webhook-Signature` header wins, then Standard Webhooks.
+Every way covers every byte of the body, so the body's `id` and `timestamp` are authenticated;
+with methods 1 and 2 the `webhook-id` and `webhook-timestamp` headers are not (see
+`event_key` for why that is still safe).
 """
 
 from __future__ import annotations
@@ -27,8 +32,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from jewelia.tenants.webhooks import signing
+
 TOLERANCE_SECONDS = 300
 SIGNATURE_HEADER = "x-webhook-signature"
+STANDARD_HEADER = "webhook-signature"
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
 _UNIX = re.compile(r"\d{1,12}(\.\d{1,9})?")
 
@@ -57,6 +65,11 @@ def _matches(secrets: Iterable[str], message: bytes, given: str) -> bool:
     return ok
 
 
+def signed_by_header(headers: Mapping[str, str]) -> bool:
+    """Whether the request carries its signature in a header (checked before the body is read)."""
+    return SIGNATURE_HEADER in headers or STANDARD_HEADER in headers
+
+
 def verify(
     secrets: list[str], raw_body: bytes, headers: Mapping[str, str], body_signature: Any
 ) -> bool:
@@ -65,6 +78,8 @@ def verify(
     if header is not None:
         given = header.strip().lower()
         return bool(_SIGNATURE.fullmatch(given)) and _matches(secrets, raw_body, given)
+    if STANDARD_HEADER in headers:
+        return any(signing.verify_standard(s, headers, raw_body).valid for s in secrets)
     if not isinstance(body_signature, str) or not _SIGNATURE.fullmatch(body_signature):
         return False
     quoted = b'"' + body_signature.encode() + b'"'
