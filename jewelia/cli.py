@@ -148,6 +148,16 @@ def cmd_tenants(args: argparse.Namespace) -> int:
         elif args.action == "activate":
             await registry.set_status(tenant.id, "active")
         elif args.action == "delete":
+            if not args.no_export:
+                from datetime import UTC, datetime
+
+                from jewelia.platform.settings import get_settings
+                from jewelia.tenants.transfer.archive import export_everything
+
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                folder = get_settings().data_dir / "deleted" / f"{tenant.slug}-{stamp}"
+                for path in await export_everything(tenant, folder):
+                    print(f"exported {path}")
             await registry.delete_tenant(tenant.id)
 
     try:
@@ -336,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("suspend", "activate", "delete"):
         p = tsub.add_parser(action, help=f"{action} a business")
         p.add_argument("slug")
+        if action == "delete":
+            p.add_argument(
+                "--no-export",
+                action="store_true",
+                help="skip exporting customers, inventory and orders to the data folder first",
+            )
     tenants.set_defaults(fn=cmd_tenants)
     return parser
 

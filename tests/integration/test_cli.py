@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
@@ -64,3 +65,40 @@ def test_tenants_create_json_list_suspend(db: None, live_server: str) -> None:
     migrate = jewelia("migrate")
     assert migrate.returncode == 0 and "Nothing to migrate" in migrate.stdout
     assert httpx.get(f"{live_server}/ready").status_code == 200
+
+
+def test_tenants_delete_exports_first(db: None, live_server: str) -> None:
+    out = jewelia(
+        "tenants",
+        "create",
+        "--name",
+        "Closing Gems",
+        "--email",
+        unique_email("close"),
+        "--password",
+        STRONG_PASSWORD,
+        "--json",
+    )
+    data = json.loads(out.stdout)
+    headers = {"Authorization": f"Bearer {data['api_key']}"}
+    r = httpx.post(
+        f"{live_server}/api/v1/customers",
+        json={"full_name": "Last Customer", "email": "last@example.com"},
+        headers=headers,
+    )
+    assert r.status_code == 201, r.text
+    deleted = jewelia("tenants", "delete", data["slug"])
+    assert deleted.returncode == 0, deleted.stderr
+    paths = [
+        line.split(" ", 1)[1]
+        for line in deleted.stdout.splitlines()
+        if line.startswith("exported ")
+    ]
+    assert [p.rsplit("/", 1)[1] for p in paths] == [
+        "customers.json",
+        "inventory.json",
+        "orders.json",
+    ]
+    customers = json.loads(Path(paths[0]).read_text())
+    assert "Last Customer" in json.dumps(customers)
+    assert httpx.get(f"{live_server}/api/v1/customers", headers=headers).status_code == 401
