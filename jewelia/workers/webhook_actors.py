@@ -49,7 +49,7 @@ def send_jobs(jobs: list[Any]) -> None:
 async def run_dispatcher(stop: asyncio.Event) -> None:
     """Dispatch committed events and sweep due deliveries until `stop` is set."""
     from jewelia.platform.settings import get_settings
-    from jewelia.tenants.webhooks import delivery
+    from jewelia.tenants.webhooks import dispatch
 
     await _ensure_db()
     wake = asyncio.Event()
@@ -66,10 +66,10 @@ async def run_dispatcher(stop: asyncio.Event) -> None:
             except TimeoutError:
                 pass
             wake.clear()
-            jobs = await delivery.dispatch_signalled()
+            jobs = await dispatch.dispatch_signalled()
             if jobs or time.monotonic() - last_sweep >= SWEEP_SECONDS:
                 last_sweep = time.monotonic()
-                jobs += await delivery.sweep_due()
+                jobs += await dispatch.sweep_due()
             if jobs:
                 await asyncio.to_thread(send_jobs, jobs)
                 wake.set()  # there may be more
