@@ -13,13 +13,17 @@ import pytest
 
 from jewelia.tenants.transfer import readers
 from jewelia.tenants.transfer.fields import (
-    Rule,
-    mapped_fields,
-    parse_number,
     suggest_mapping,
-    to_input,
 )
 from jewelia.tenants.transfer.readers import SourceError, SourceInfo, records
+from jewelia.tenants.transfer.rows import (
+    Rule,
+    mapped_fields,
+    to_input,
+)
+from jewelia.tenants.transfer.transforms import (
+    parse_number,
+)
 from jewelia.tenants.transfer.writers import open_writer
 
 

@@ -26,12 +26,14 @@ from jewelia.tenants.crm.inventory import service as inventory
 from jewelia.tenants.crm.orders import service as orders
 from jewelia.tenants.transfer.fields import (
     IMPORT_FIELDS,
+)
+from jewelia.tenants.transfer.readers import Record
+from jewelia.tenants.transfer.rows import (
     RowProblem,
     Rule,
     mapped_fields,
     to_input,
 )
-from jewelia.tenants.transfer.readers import Record
 
 BATCH_ROWS = 500
 REQUIRED = {

@@ -28,10 +28,12 @@ from jewelia.tenants.crm.inventory import service as inventory
 from jewelia.tenants.crm.orders import service as orders
 from jewelia.tenants.registry import TenantInfo, get_tenant
 from jewelia.tenants.transfer import files, importer
-from jewelia.tenants.transfer.fields import (
+from jewelia.tenants.transfer.exports import (
     export_columns,
     flat_record,
     nested_record,
+)
+from jewelia.tenants.transfer.fields import (
     suggest_mapping,
 )
 from jewelia.tenants.transfer.readers import SourceError, SourceInfo, headers_of, records

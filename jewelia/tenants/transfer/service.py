@@ -32,12 +32,16 @@ from jewelia.tenants.transfer.fields import (
     IGNORED,
     METADATA_FIELDS,
     TYPES,
-    Rule,
-    check_transform,
     suggest_mapping,
 )
 from jewelia.tenants.transfer.importer import Options
 from jewelia.tenants.transfer.readers import FORMATS, SourceError, SourceInfo, headers_of, records
+from jewelia.tenants.transfer.rows import (
+    Rule,
+)
+from jewelia.tenants.transfer.transforms import (
+    check_transform,
+)
 from jewelia.tenants.transfer.writers import EXTENSIONS, MEDIA_TYPES
 
 log = logging.getLogger("jewelia.transfer")
