@@ -280,6 +280,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        timeout_graceful_shutdown=10,  # open SSE streams must not hold a restart for long
     )
     return 0
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import anyio
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 SCHEMA_NAME = re.compile(r"^(t_[0-9a-z]{12}|tenant_template)$")
@@ -127,6 +128,29 @@ class ScopedTransaction(PostgresTransaction):
     async def rollback(self) -> None:
         await self.connection.execute("ROLLBACK")
         self._rolled_back = True
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        """Commit or roll back, then always give the connection back to the pool.
+
+        Shielded: a request cancelled here (a closed SSE stream, a client gone) would otherwise
+        be cancelled again at each await below and never reach the release, leaking the
+        connection for good.
+        """
+        with anyio.CancelScope(shield=True):
+            try:
+                with anyio.move_on_after(30) as waited:
+                    if exception is not None:
+                        if not self._rolled_back:
+                            await self.rollback()
+                    elif not self._committed and not self._rolled_back:
+                        await self.commit()
+                if waited.cancelled_caught and exception is None:
+                    raise TimeoutError("COMMIT did not finish in 30 s")
+            finally:
+                assert self.engine.pool is not None
+                await self.engine.pool.release(self.connection)
+                self.engine.current_transaction.reset(self.context)
+        return exception is None
 
 
 async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:

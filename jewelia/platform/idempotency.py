@@ -18,6 +18,7 @@ from jewelia.platform.middleware import header_value
 
 TTL = timedelta(hours=24)
 HEADER = b"idempotency-key"
+MAX_STORED_BODY = 1 << 20
 
 
 async def _send_json(send: Any, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
@@ -54,6 +55,16 @@ def idempotency_middleware(app: Any) -> Any:
         if not 1 <= len(key) <= 255 or not key.isprintable():
             await _error(
                 send, 400, "VALIDATION_ERROR", "Idempotency-Key must be 1-255 printable characters"
+            )
+            return
+        declared = header_value(scope, b"content-length") or b""
+        if not declared.isdigit() or int(declared) > MAX_STORED_BODY:
+            # Replays keep the request in memory to compare it: not for uploads.
+            await _error(
+                send,
+                400,
+                "VALIDATION_ERROR",
+                "Idempotency-Key needs a Content-Length of at most 1 MiB (not for file uploads)",
             )
             return
         try:

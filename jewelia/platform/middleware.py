@@ -54,6 +54,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         start = time.perf_counter()
         status = 0
         path = scope["path"]
+        logged_path = _redacted(path)
         # Appended as raw pairs: this runs on every response, so no header-object scans.
         extra = [(b"x-request-id", rid.encode("latin-1")), *SECURITY_HEADERS]
         if scope.get("scheme") == "https":
@@ -76,12 +77,12 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             access_log.info(
                 "%s %s %s",
                 scope["method"],
-                path,
+                logged_path,
                 status,
                 extra={
                     "fields": {
                         "method": scope["method"],
-                        "path": path,
+                        "path": logged_path,
                         "status": status,
                         "duration_ms": round((time.perf_counter() - start) * 1000, 2),
                     }
@@ -91,6 +92,17 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             tenant_id_var.reset(tid_token)
 
     return middleware
+
+
+SECRET_PATH_PREFIXES = ("/api/v1/import-export/download/",)
+
+
+def _redacted(path: str) -> str:
+    """The path as logged: signed-link tokens (bearer credentials) are cut out."""
+    for prefix in SECRET_PATH_PREFIXES:
+        if path.startswith(prefix):
+            return prefix + "***"
+    return path
 
 
 NUL_PATTERNS = (b"\x00", b"\\u0000", b"%00")

@@ -48,6 +48,7 @@ from jewelia.tenants.transfer.schemas import (
 SMALL_BODY = 1 << 20  # export and cancel bodies
 FIELD_BYTES = 64 << 10  # one text field of a multipart import
 JSON_OVERHEAD = 64 << 10
+JSON_DATA_LIMIT = 10 << 20
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +158,16 @@ def _mapping(given: dict[str, str | MappingRule] | None) -> dict[str, Any] | Non
 async def _json_import(
     auth: ApiAuth, request: Request[Any, Any, Any], limit: int
 ) -> dict[str, Any]:
-    body = await _read_all(request, limit * 4 // 3 + JSON_OVERHEAD, limit)
+    # A JSON body is held in memory and base64-decoded: bounded well below the plan's upload
+    # limit; bigger files go as multipart, which streams to disk.
+    cap = min(limit, JSON_DATA_LIMIT)
+    try:
+        body = await _read_all(request, cap * 4 // 3 + JSON_OVERHEAD, cap)
+    except files.TooLarge as exc:
+        raise files.TooLarge(
+            f"{exc.message}; as base64 in JSON at most {JSON_DATA_LIMIT >> 20} MB:"
+            " send bigger files as multipart/form-data (a `file` part)"
+        ) from exc
     try:
         req = msgspec.json.decode(body, type=ImportRequest)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:

@@ -112,14 +112,23 @@ def _first_lines(path: Path, encoding: str, count: int = 20) -> list[str]:
     return lines
 
 
+MAX_COLUMNS = 1_000
+MAX_XML_ELEMENTS = 10_000  # per record
+
+
 def _dedupe(headers: list[str]) -> list[str]:
+    """Header names made unique (`name`, `name_2`, …); at most MAX_COLUMNS of them."""
+    if len(headers) > MAX_COLUMNS:
+        raise SourceError(f"The file has {len(headers):,} columns; at most {MAX_COLUMNS:,}")
     out: list[str] = []
+    seen: set[str] = set()
     for n, header in enumerate(headers):
         name = str(header if header is not None else "").strip() or f"column_{n + 1}"
         base, k = name, 2
-        while name in out:
+        while name in seen:
             name, k = f"{base}_{k}", k + 1
         out.append(name)
+        seen.add(name)
     return out
 
 
@@ -202,6 +211,8 @@ class _JsonStream:
                 if not self._more():
                     raise SourceError(f"Invalid JSON: {exc.msg}") from exc
                 continue
+            except ValueError as exc:  # e.g. an integer past Python's 4,300-digit limit
+                raise SourceError(f"Invalid JSON: {exc}") from exc
             if end >= len(self.buf) and not self.eof and self._more():
                 continue  # the value may go on in the next chunk (numbers)
             self.pos = end
@@ -295,7 +306,7 @@ def read_xml(path: Path, info: SourceInfo) -> Iterator[Record]:
     from defusedxml.ElementTree import iterparse
 
     info.encoding = "xml"
-    depth, row, root = 0, 0, None
+    depth, row, root, elements = 0, 0, None, 0
     try:
         for event, element in iterparse(
             str(path), events=("start", "end"), forbid_dtd=True, forbid_entities=True
@@ -304,6 +315,14 @@ def read_xml(path: Path, info: SourceInfo) -> Iterator[Record]:
                 depth += 1
                 if depth == 1:
                     root = element
+                elif depth == 2:
+                    elements = 0
+                else:
+                    elements += 1  # a record's size is bounded, like a JSON record's
+                    if elements > MAX_XML_ELEMENTS:
+                        raise SourceError(
+                            f"Record {row + 1} has more than {MAX_XML_ELEMENTS:,} elements"
+                        )
                 continue
             depth -= 1
             if depth == 1:

@@ -60,7 +60,8 @@ def _spec_number(value: Any, comma: bool) -> Any:
         return value
     number = _decimal_value(value, comma)
     text = str(value)
-    return float(number) if ("." in text or "," in text or number % 1) else int(number)
+    whole = number.is_finite() and number == number.to_integral_value()
+    return int(number) if whole and "." not in text and "," not in text else float(number)
 
 
 def _bool(value: Any) -> bool:
@@ -147,7 +148,7 @@ def _coerce(field: Field, value: Any, comma: bool) -> Any:
         if _empty(value):
             return None
         number = _decimal_value(value, comma)
-        if number % 1:
+        if not number.is_finite() or number != number.to_integral_value() or abs(number) > 10**12:
             raise ValueError(value)
         return int(number)
     if kind == "number":
@@ -210,7 +211,7 @@ def mapped_fields(
             for spec in rule.transforms:
                 value = apply_transform(value, spec)
             out[rule.field] = _coerce(fields[rule.field], value, comma)
-        except (ValueError, TypeError, json.JSONDecodeError):
+        except (ValueError, TypeError, ArithmeticError, json.JSONDecodeError):
             message, code = KIND_MESSAGES.get(fields[rule.field].kind, ("is not valid", "INVALID"))
             shown = str(value)[:60]
             errors.append(FieldError(rule.field, f"{rule.field} {message} (got {shown!r})", code))

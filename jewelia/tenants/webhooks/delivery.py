@@ -95,7 +95,11 @@ async def attempt(row: dict[str, Any], now: datetime) -> Outcome:
     out = Outcome(row, headers)
     start = time.perf_counter()
     try:
-        async with http_client().stream("POST", row["url"], content=body, headers=headers) as resp:
+        # httpx's timeout is per read: a receiver trickling bytes needs an overall deadline.
+        async with (
+            asyncio.timeout(TIMEOUT_SECONDS),
+            http_client().stream("POST", row["url"], content=body, headers=headers) as resp,
+        ):
             chunks, size = [], 0
             async for chunk in resp.aiter_bytes():
                 chunks.append(chunk)
@@ -107,7 +111,7 @@ async def attempt(row: dict[str, Any], now: datetime) -> Outcome:
             out.response_body = b"".join(chunks)[:RESPONSE_LIMIT].decode("utf-8", "replace")
     except ValidationFailed as exc:  # the SSRF guard refused the address
         out.error, out.retryable = exc.message, False
-    except httpx.TimeoutException:
+    except (httpx.TimeoutException, TimeoutError):
         out.error = f"Timed out after {TIMEOUT_SECONDS:.0f} s"
     except httpx.HTTPError as exc:
         out.error = f"{type(exc).__name__}: {exc}"[:1000]
@@ -226,7 +230,9 @@ async def record_outcomes(tenant: TenantRef, outcomes: list[Outcome]) -> list[Jo
             " last_duration_ms = coalesce(u.ms, d.last_duration_ms),"
             " completed_at = CASE WHEN u.status IN ('succeeded', 'failed') THEN now() END"
             " FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[],"
-            " $6::float8[]) AS u(id, status, next_at, code, err, ms) WHERE d.id = u.id",
+            " $6::float8[]) AS u(id, status, next_at, code, err, ms) WHERE d.id = u.id"
+            # A late copy (the sweeper re-sent it meanwhile) never undoes a finished delivery.
+            " AND d.status IN ('pending', 'retrying')",
             ids,
             statuses,
             next_at,

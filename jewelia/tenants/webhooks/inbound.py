@@ -291,7 +291,7 @@ def _parse(raw_body: bytes) -> tuple[dict[str, Any] | None, str | None]:
     try:
         text = raw_body.decode("utf-8")
         body = json.loads(text, parse_float=lambda s: s)  # numbers are not needed here
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:  # also integers past 4,300 digits
         return None, f"Malformed JSON: {exc}"
     if not isinstance(body, dict):
         return None, "The body must be a JSON object"
