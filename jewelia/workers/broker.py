@@ -11,17 +11,22 @@ from dramatiq.middleware.asyncio import AsyncIO
 
 from jewelia.platform.settings import get_settings
 
+# Queues whose messages someone is waiting for (webhook deliveries); the others (email,
+# imports, sweeps) keep Dramatiq's idle back-off and cost nothing while idle.
+PROMPT_QUEUES = frozenset({"webhooks"})
+
 
 class PromptRedisBroker(RedisBroker):
-    """Dramatiq's Redis broker with idle polling capped at JEWELIA_WORKER_POLL_MS (50 ms).
+    """Dramatiq's Redis broker; idle polling of PROMPT_QUEUES capped at JEWELIA_WORKER_POLL_MS.
 
     An idle consumer backs off up to the worker timeout (1 s) between fetches, which would put
     up to a second between a webhook being committed and being sent.
     """
 
     def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Any:
-        poll = int(os.environ.get("JEWELIA_WORKER_POLL_MS", "50"))
-        return super().consume(queue_name, prefetch, min(timeout, poll))
+        if queue_name.split(".", 1)[0] in PROMPT_QUEUES:
+            timeout = min(timeout, int(os.environ.get("JEWELIA_WORKER_POLL_MS", "50")))
+        return super().consume(queue_name, prefetch, timeout)
 
 
 def make_broker() -> RedisBroker:
