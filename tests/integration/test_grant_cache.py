@@ -66,3 +66,29 @@ async def test_stale_read_is_not_stored() -> None:
         assert GRANTS.get("h") is None
     finally:
         await GRANTS.stop()
+
+
+async def test_lost_change_feed_is_reconnected(api: Any) -> None:
+    from jewelia.platform.db import fetch
+
+    GRANTS.ping_seconds = 0.2
+    await GRANTS.start(get_settings().database_url)
+    try:
+        assert (await api.get("/customers")).status_code == 200
+        assert GRANTS.get(sha256_hex(api.key)) is not None
+        # The server drops the listening connection (a restart, a failover, an admin).
+        pid = GRANTS._connection.get_server_pid()
+        await fetch("SELECT pg_terminate_backend($1)", pid)
+        assert await _until(lambda: GRANTS.get(sha256_hex(api.key)) is None)
+        assert await _until(lambda: GRANTS.active)  # the watchdog made a new one
+        assert (await api.get("/customers")).status_code == 200
+        assert GRANTS.get(sha256_hex(api.key)) is not None
+        # and it still hears changes
+        await execute(
+            "UPDATE public.api_key SET revoked_at = now() WHERE key_hash = $1", sha256_hex(api.key)
+        )
+        assert await _until(lambda: GRANTS.get(sha256_hex(api.key)) is None)
+        assert (await api.get("/customers")).status_code == 401
+    finally:
+        GRANTS.ping_seconds = 5.0
+        await GRANTS.stop()
