@@ -386,7 +386,10 @@ async def run_import(tenant: TenantInfo, job: dict[str, Any], token: uuid.UUID) 
     finally:
         if not upcoming.done():
             await asyncio.wait([upcoming])  # a thread cannot be interrupted; let it finish
-    error_file = await _error_report(tenant, job) if counts["errors"] else None
+    error_file = None
+    if counts["errors"]:
+        await heartbeat(tenant.ref, job["id"], token)  # a whole lease for writing the report
+        error_file = await _error_report(tenant, job)
     verb = "Checked" if options.dry_run else "Imported"
     message = (
         f"{verb} {position} rows: {counts['created']} new, {counts['updated']} updated,"
@@ -561,6 +564,7 @@ async def run_export(tenant: TenantInfo, job: dict[str, Any], token: uuid.UUID) 
     writer.close()
     name = f"result.{EXTENSIONS[fmt]}"
     if job["options"].get("compress"):
+        await heartbeat(tenant.ref, job["id"], token)  # a whole lease for zipping
         await asyncio.to_thread(
             zip_file, partial, directory / "result.zip", f"{data_type}.{EXTENSIONS[fmt]}"
         )
