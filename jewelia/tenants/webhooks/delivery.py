@@ -29,7 +29,7 @@ from jewelia.platform.settings import get_settings
 from jewelia.tenants.registry import live_tenant
 from jewelia.tenants.webhooks import signing
 from jewelia.tenants.webhooks.dispatch import Job, lease_seconds
-from jewelia.tenants.webhooks.service import mark_due, signing_secrets
+from jewelia.tenants.webhooks.service import mark_due
 
 log = logging.getLogger("jewelia.webhooks")
 
@@ -89,7 +89,7 @@ async def attempt(row: dict[str, Any], now: datetime) -> Outcome:
     """POST one delivery's body, signed, to its endpoint; never raises."""
     body = row["body"].encode()
     headers = signing.signed_headers(
-        signing_secrets(row, now), message_id(row["event_id"]), int(time.time()), body
+        signing.signing_secrets(row, now), message_id(row["event_id"]), int(time.time()), body
     )
     headers["User-Agent"] = USER_AGENT
     out = Outcome(row, headers)

@@ -38,12 +38,13 @@ from jewelia.platform.errors import (
     RateLimited,
     ValidationFailed,
 )
-from jewelia.platform.security import decrypt_secret, encrypt_secret
+from jewelia.platform.security import encrypt_secret
 from jewelia.platform.settings import get_settings
 from jewelia.platform.validation import Checker
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.registry import get_tenant
 from jewelia.tenants.webhooks import inbound_verify as verify
+from jewelia.tenants.webhooks import signing
 from jewelia.tenants.webhooks.inbound_handlers import HANDLERS, HandlerContext, describe
 
 log = logging.getLogger("jewelia.inbound")
@@ -328,12 +329,7 @@ async def _secrets(source_id: uuid.UUID) -> list[str]:
     )
     if not rows or not rows[0]["enabled"]:
         raise NotFound("Integration not found")
-    row = rows[0]
-    keys = [decrypt_secret(row["secret_encrypted"])]
-    expires = row["previous_secret_expires_at"]
-    if row["previous_secret_encrypted"] and expires and expires > datetime.now(UTC):
-        keys.append(decrypt_secret(row["previous_secret_encrypted"]))
-    return keys
+    return signing.signing_secrets(rows[0], datetime.now(UTC))
 
 
 async def receive(

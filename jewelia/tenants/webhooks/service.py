@@ -17,7 +17,7 @@ from jewelia.platform.api import Page
 from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
 from jewelia.platform.outbound import check_address, check_url_shape
-from jewelia.platform.security import decrypt_secret, encrypt_secret
+from jewelia.platform.security import encrypt_secret
 from jewelia.platform.validation import Checker
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.crm.records import Filters, page_of
@@ -206,15 +206,6 @@ async def rotate_secret(
             raise NotFound("Webhook endpoint not found")
         await record(actor, "webhook.secret_rotated", "webhook_endpoint", endpoint_id)
     return endpoint_public(rows[0]), new
-
-
-def signing_secrets(row: dict[str, Any], now: datetime) -> list[str]:
-    """The secrets a delivery is signed with: current first, then a rotated one still valid."""
-    secrets = [decrypt_secret(row["secret_encrypted"])]
-    expires = row.get("previous_secret_expires_at")
-    if row.get("previous_secret_encrypted") and expires and expires > now:
-        secrets.append(decrypt_secret(row["previous_secret_encrypted"]))
-    return secrets
 
 
 # --- deliveries -------------------------------------------------------------------------

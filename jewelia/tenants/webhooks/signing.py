@@ -30,8 +30,11 @@ import secrets as random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from jewelia.platform.errors import FieldError, ValidationFailed
+from jewelia.platform.security import decrypt_secret
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 SECRET_BYTES = 24
@@ -171,3 +174,13 @@ def verify_standard(
         if version == "v1" and hmac.compare_digest(value.encode(), expected):
             return Verdict(True, "webhook-signature matches")
     return Verdict(False, "No v1 signature in webhook-signature matches this secret and body")
+
+
+def signing_secrets(row: dict[str, Any], now: datetime) -> list[str]:
+    """The secrets that sign now, from a row's encrypted columns: current first, then a
+    rotated one until its overlap ends (webhook endpoints and inbound sources alike)."""
+    secrets = [decrypt_secret(row["secret_encrypted"])]
+    expires = row.get("previous_secret_expires_at")
+    if row.get("previous_secret_encrypted") and expires and expires > now:
+        secrets.append(decrypt_secret(row["previous_secret_encrypted"]))
+    return secrets
