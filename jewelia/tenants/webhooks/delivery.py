@@ -23,7 +23,7 @@ import httpx
 from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.platform.errors import ValidationFailed
 from jewelia.platform.mail.service import queue_email
-from jewelia.platform.outbound import guarded_client
+from jewelia.platform.outbound import check_url, guarded_client
 from jewelia.platform.redis_client import get_redis
 from jewelia.platform.settings import get_settings
 from jewelia.tenants.registry import live_tenant
@@ -86,19 +86,21 @@ def message_id(event_id: uuid.UUID) -> str:
 
 
 async def attempt(row: dict[str, Any], now: datetime) -> Outcome:
-    """POST one delivery's body, signed, to its endpoint; never raises."""
-    body = row["body"].encode()
-    headers = signing.signed_headers(
-        signing.signing_secrets(row, now), message_id(row["event_id"]), int(time.time()), body
-    )
-    headers["User-Agent"] = USER_AGENT
-    out = Outcome(row, headers)
+    """POST one delivery's body, signed, to its endpoint; never raises (any failure is the
+    attempt's recorded error, so one odd delivery cannot stall its batch)."""
+    out = Outcome(row, {"User-Agent": USER_AGENT})
     start = time.perf_counter()
     try:
+        check_url(row["url"])  # the check made when the URL was saved, before httpx parses it
+        body = row["body"].encode()
+        out.headers = signing.signed_headers(
+            signing.signing_secrets(row, now), message_id(row["event_id"]), int(time.time()), body
+        )
+        out.headers["User-Agent"] = USER_AGENT
         # httpx's timeout is per read: a receiver trickling bytes needs an overall deadline.
         async with (
             asyncio.timeout(TIMEOUT_SECONDS),
-            http_client().stream("POST", row["url"], content=body, headers=headers) as resp,
+            http_client().stream("POST", row["url"], content=body, headers=out.headers) as resp,
         ):
             chunks, size = [], 0
             async for chunk in resp.aiter_bytes():
@@ -107,18 +109,27 @@ async def attempt(row: dict[str, Any], now: datetime) -> Outcome:
                 if size >= RESPONSE_LIMIT:
                     break
             out.status_code = resp.status_code
-            out.response_headers = dict(resp.headers)
-            out.response_body = b"".join(chunks)[:RESPONSE_LIMIT].decode("utf-8", "replace")
+            out.response_headers = {k: storable(v) for k, v in resp.headers.items()}
+            text = b"".join(chunks)[:RESPONSE_LIMIT].decode("utf-8", "replace")
+            out.response_body = storable(text)
     except ValidationFailed as exc:  # the SSRF guard refused the address
         out.error, out.retryable = exc.message, False
     except (httpx.TimeoutException, TimeoutError):
         out.error = f"Timed out after {TIMEOUT_SECONDS:.0f} s"
     except httpx.HTTPError as exc:
-        out.error = f"{type(exc).__name__}: {exc}"[:1000]
+        out.error = storable(f"{type(exc).__name__}: {exc}"[:1000])
+    except Exception as exc:
+        log.warning("webhook delivery %s: unexpected error", row["id"], exc_info=True)
+        out.error = storable(f"Unexpected error: {type(exc).__name__}: {exc}"[:1000])
     out.duration_ms = round((time.perf_counter() - start) * 1000, 2)
     if out.status_code is not None and not out.ok:
         out.error = f"HTTP {out.status_code}"
     return out
+
+
+def storable(text: str) -> str:
+    """Text PostgreSQL can store (text and jsonb refuse NUL characters)."""
+    return text.replace("\x00", "\ufffd")
 
 
 def retry_after_seconds(out: Outcome, now: datetime) -> float | None:
