@@ -7,7 +7,6 @@ signing beside the new one for 24 hours so receivers can switch without dropping
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,7 +15,7 @@ from typing import Any
 from jewelia.platform.api import Page
 from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
-from jewelia.platform.outbound import check_address, check_url_shape
+from jewelia.platform.outbound import check_url
 from jewelia.platform.security import encrypt_secret
 from jewelia.platform.validation import Checker
 from jewelia.tenants.audit.service import Actor, record
@@ -53,9 +52,7 @@ def validate_endpoint(data: dict[str, Any], partial: bool) -> dict[str, Any]:
         url = check.text("url", data.get("url") or "", "URL", 2000)
         if url:
             try:
-                _, host, _ = check_url_shape(url)
-                if literal := _ip_literal(host):
-                    check_address(literal)  # host names are checked when each request is sent
+                check_url(url)  # the same check as before each request (host names: then too)
             except ValidationFailed as exc:
                 check.errors += exc.errors
         out["url"] = url
@@ -84,13 +81,6 @@ def validate_endpoint(data: dict[str, Any], partial: bool) -> dict[str, Any]:
     if check.errors:
         raise ValidationFailed(check.errors)
     return out
-
-
-def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
 
 
 async def _endpoint_row(endpoint_id: uuid.UUID, lock: bool = False) -> dict[str, Any]:
