@@ -83,7 +83,10 @@ def field_errors(exc: ValidationFailed) -> dict[str, str]:
 def _template_state(category: str | None, name: str | None) -> dict[str, Any]:
     categories = testing.CATEGORIES
     category = category if category in categories else categories[0]
-    listed = testing.list_templates(category)
+    listed = [  # the page shows each template's event and lists its variables beside it
+        {**t, "event": t["template"]["payload"]["event"], "variables": t["template"]["variables"]}
+        for t in testing.list_templates(category)
+    ]
     chosen = next((t for t in listed if t["name"] == name), listed[0])
     return {"categories": categories, "category": category, "templates": listed, "chosen": chosen}
 

@@ -35,7 +35,8 @@ async def test_templates_have_the_contract_shape(api: Any) -> None:
         "type": "string",
         "description": "Order ID",
         "required": True,
-    }.items() <= first["variables"][0].items()
+    }.items() <= first["template"]["variables"][0].items()
+    assert set(first) == {"name", "description", "category", "template"}
     assert {t["category"] for t in body["data"]} == {"order_events"}
     everything = (await api.get("/webhooks/test")).json()["data"]
     assert len(everything) == len(catalog.EVENT_TYPES)

@@ -108,7 +108,8 @@ def test_templates_render_from_their_examples_into_valid_events(
     template: templates.Template,
 ) -> None:
     public = template.public()
-    assert set(public) >= {"name", "description", "category", "template", "variables"}
+    assert set(public) == {"name", "description", "category", "template"}
+    assert set(public["template"]) == {"method", "headers", "payload", "variables"}
     assert public["template"]["headers"] == {"Content-Type": "application/json"}
     examples = {v.name: v.example for v in template.variables}
     rendered = templates.render(template.name, examples)

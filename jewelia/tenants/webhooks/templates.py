@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from jewelia.platform import json_depth
 from jewelia.platform.errors import FieldError, ValidationFailed
 from jewelia.tenants.webhooks.catalog import CATALOG, Schema
 
@@ -74,14 +75,18 @@ class Template:
         }
 
     def public(self) -> dict[str, Any]:
-        """The contract's template shape: name, description, category, template, variables."""
+        """The contract's template shape: name, description, category and the template
+        (method, headers, payload and the variables its placeholders take)."""
         return {
             "name": self.name,
             "description": self.description,
             "category": self.category,
-            "event": self.event,
-            "template": {"method": "POST", "headers": HEADERS, "payload": self.payload()},
-            "variables": [v.public() for v in (*self.variables, *AUTO)],
+            "template": {
+                "method": "POST",
+                "headers": HEADERS,
+                "payload": self.payload(),
+                "variables": [v.public() for v in (*self.variables, *AUTO)],
+            },
         }
 
 
@@ -343,7 +348,7 @@ def coerce(name: str, raw: dict[str, str]) -> dict[str, Any]:
             elif kind == "boolean" and text.lower() in ("true", "false"):
                 value = text.lower() == "true"
             elif kind in ("array", "object"):
-                value = json.loads(text)
+                value = json_depth.loads(text)
         except ValueError:
             value = text  # reported as the wrong type by render
         out[key] = value

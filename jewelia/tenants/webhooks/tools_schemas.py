@@ -21,26 +21,31 @@ class FieldIssue(msgspec.Struct):
 
 
 class TemplateVariable(msgspec.Struct):
+    """A `{{name}}` placeholder of the template's payload."""
+
     name: str
     type: str
     description: str
     required: bool
-    example: Any
+    example: Annotated[Any, Meta(description="A value that renders a valid event")]
 
 
 class TemplateRequest(msgspec.Struct):
+    """The request to send: method, headers, payload with placeholders, and their variables."""
+
     method: str
     headers: dict[str, str]
     payload: dict[str, Any]
+    variables: list[TemplateVariable]
 
 
 class WebhookTemplate(msgspec.Struct):
+    """A webhook template as the contract shows it (the event is `template.payload.event`)."""
+
     name: str
     description: str
     category: str
-    event: str
     template: TemplateRequest
-    variables: list[TemplateVariable]
 
 
 class TemplateListEnvelope(msgspec.Struct):
