@@ -81,7 +81,8 @@ async def _create_tenant(
     from jewelia.platform.accounts import service as accounts
     from jewelia.platform.apikeys.service import PERMISSIONS, create_key
 
-    user, tenant = await accounts.signup(name, full_name, email, password, plan=plan)
+    # An operator vouches for the address: no confirmation link.
+    user, tenant = await accounts.signup(name, full_name, email, password, plan=plan, verified=True)
     key = await create_key(tenant.id, "CLI admin key", list(PERMISSIONS), created_by=user.id)
     return {"tenant_id": str(tenant.id), "slug": tenant.slug, "api_key": key.secret}
 
@@ -186,7 +187,12 @@ async def _seed_demo() -> tuple[str, str]:
         tenant = await get_tenant(rows[0]["tenant_id"])
     else:
         _, tenant = await accounts.signup(
-            DEMO_BUSINESS, "Avery Demo", DEMO_EMAIL, DEMO_PASSWORD, plan="professional"
+            DEMO_BUSINESS,
+            "Avery Demo",
+            DEMO_EMAIL,
+            DEMO_PASSWORD,
+            plan="professional",
+            verified=True,
         )
     await seed_demo(tenant.ref)
     key = await create_key(

@@ -107,6 +107,25 @@ def unique_email(tag: str = "user") -> str:
 STRONG_PASSWORD = "Correct-Horse-Battery-9"
 
 
+async def prove_email(email: str) -> Any:
+    """Open the newest confirmation link mailed to `email`, as its owner would (sign-up leaves
+    an address unproven, and an unproven account cannot accept invitations); the user."""
+    import re
+
+    from jewelia.platform.accounts import service as accounts
+    from jewelia.platform.db import fetch
+
+    rows = await fetch(
+        "SELECT body_text FROM public.email_outbox WHERE lower(to_address) = lower($1)"
+        " AND body_text LIKE '%/verify/%' ORDER BY created_at DESC LIMIT 1",
+        email,
+    )
+    assert rows, f"no confirmation link was mailed to {email}"
+    token = re.search(r"/verify/([\w-]+)", rows[0]["body_text"])
+    assert token
+    return await accounts.verify_email(token.group(1))
+
+
 @pytest.fixture
 async def business(db: None) -> Any:
     """A fresh business with its owner: (user, tenant)."""

@@ -37,6 +37,7 @@ from jewelia.tenants.transfer.api import DownloadController, ImportExportControl
 from jewelia.tenants.webhooks.api import WebhookController
 from jewelia.tenants.webhooks.inbound_api import InboundReceiveController, InboundSourceController
 from jewelia.tenants.webhooks.tools_api import WebhookToolsController
+from jewelia.web import account as account_pages
 from jewelia.web import apikeys as apikey_pages
 from jewelia.web import auth, customers, devmail, inventory, orders, security, team, workspace
 from jewelia.web import billing as billing_pages
@@ -145,6 +146,7 @@ def create_app() -> Litestar:
             openapi_json,
             api_docs,
             auth.router,
+            account_pages.router,
             workspace.router,
             customers.router,
             inventory.router,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
 from jewelia.platform.accounts import service as accounts
-from jewelia.platform.errors import AuthenticationFailed, NotFound, RateLimited, ValidationFailed
+from jewelia.platform.errors import (
+    AppError,
+    AuthenticationFailed,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+)
 from jewelia.web.context import client_ip, redirect_with, render, sign_in
 from jewelia.web.sessions import rotate_session
 
@@ -39,7 +44,9 @@ async def signup(request: Req) -> Template | Redirect:
     form = dict(await request.form())
     values = {k: str(form.get(k, "")) for k in ("business_name", "full_name", "email")}
     try:
-        user, tenant = await accounts.signup(
+        # The same answer whether or not the address already has an account (no enumeration),
+        # so nobody is signed in here: the new owner logs in, or proves the address first.
+        await accounts.request_signup(
             values["business_name"],
             values["full_name"],
             values["email"],
@@ -52,9 +59,11 @@ async def signup(request: Req) -> Template | Redirect:
         return render(
             "auth/signup.html", values=values, errors={"email": exc.message}, status_code=429
         )
-    sign_in(request, user, tenant.id)
     return redirect_with(
-        request, "/app", f"Welcome to Jewelia, {user.full_name}! {tenant.name} is ready."
+        request,
+        "/login",
+        f"Welcome to Jewelia! We sent a link to {values['email'].strip()} to confirm the"
+        " address. Log in to start using your business.",
     )
 
 
@@ -80,7 +89,9 @@ async def login(request: Req) -> Template | Redirect:
             status_code=status,
         )
     if user.totp_enabled:
-        rotate_session(request, {"pending_uid": str(user.id), "next": target})
+        rotate_session(
+            request, {"pending_uid": str(user.id), "next": target, "ep": user.session_epoch}
+        )
         return Redirect(path="/login/2fa")
     mine = await accounts.memberships(user.id)
     sign_in(request, user, mine[0].tenant.id if mine else None)
@@ -100,15 +111,17 @@ async def second_factor(request: Req) -> Template | Redirect:
     pending = session.get("pending_uid")
     if not pending:
         return Redirect(path="/login")
+    try:  # a reset or "sign out everywhere" since the password step ends this log-in too
+        user = await accounts.session_user(pending, session.get("ep", 0))
+    except AppError:
+        rotate_session(request, {})
+        return Redirect(path="/login")
     form = dict(await request.form())
     try:
-        await accounts.verify_second_factor(
-            uuid.UUID(pending), str(form.get("code", "")), client_ip(request)
-        )
+        await accounts.verify_second_factor(user.id, str(form.get("code", "")), client_ip(request))
     except (AuthenticationFailed, RateLimited) as exc:
         status = 429 if isinstance(exc, RateLimited) else 401
         return render("auth/two_factor.html", error=exc.message, status_code=status)
-    user = await accounts.get_user(uuid.UUID(pending))
     mine = await accounts.memberships(user.id)
     target = _safe_next(session.get("next"))
     sign_in(request, user, mine[0].tenant.id if mine else None)

@@ -56,8 +56,23 @@ def client_ip(request: Request[Any, Any, Any]) -> str:
 
 
 def sign_in(request: Request[Any, Any, Any], user: UserInfo, tenant_id: uuid.UUID | None) -> None:
-    """Start a fresh session for the user."""
-    rotate_session(request, {"uid": str(user.id), "tid": str(tenant_id) if tenant_id else ""})
+    """Start a fresh session for the user (under their current session epoch)."""
+    rotate_session(
+        request,
+        {"uid": str(user.id), "tid": str(tenant_id) if tenant_id else "", "ep": user.session_epoch},
+    )
+
+
+async def signed_in_user(request: Request[Any, Any, Any]) -> UserInfo | None:
+    """The user this browser session holds, or None (no session, or one revoked since)."""
+    session = request.session or {}
+    if not session.get("uid"):
+        return None
+    try:
+        return await accounts.session_user(session["uid"], session.get("ep", 0))
+    except AppError:
+        request.clear_session()
+        return None
 
 
 async def page_context(request: Request[Any, Any, Any]) -> PageContext:
@@ -67,8 +82,8 @@ async def page_context(request: Request[Any, Any, Any]) -> PageContext:
     if not uid:
         raise LoginRequired("Please log in")
     try:
-        user = await accounts.get_user(uuid.UUID(uid))
-    except (AppError, ValueError) as exc:
+        user = await accounts.session_user(uid, session.get("ep", 0))
+    except AppError as exc:
         request.clear_session()
         raise LoginRequired("Please log in") from exc
     mine = await accounts.memberships(user.id)

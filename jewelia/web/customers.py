@@ -32,7 +32,8 @@ def customer_input(values: dict[str, str]) -> dict[str, Any]:
     data["marketing_consent"] = values.get("marketing_consent") == "on"
     if values.get("ring_label"):
         data["ring_size"] = {
-            "system": values.get("ring_system") or "US",
+            # the list's system unless the size names its own ("UK N", as the hint shows)
+            "default_system": values.get("ring_system") or "US",
             "label": values["ring_label"],
         }
     else:

@@ -11,7 +11,14 @@ from litestar.response import Redirect, Template
 
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.errors import AppError, NotFound, ValidationFailed
-from jewelia.web.context import PageContext, page_context, redirect_with, render, sign_in
+from jewelia.web.context import (
+    PageContext,
+    page_context,
+    redirect_with,
+    render,
+    sign_in,
+    signed_in_user,
+)
 
 Req = Request[Any, Any, Any]
 
@@ -94,8 +101,7 @@ async def invite_page(request: Req, token: str) -> Template:
         info = await accounts.get_invite(token)
     except NotFound as exc:
         return render("auth/invite.html", invalid=exc.message, status_code=404)
-    uid = (request.session or {}).get("uid")
-    user = await accounts.get_user(uuid.UUID(uid)) if uid else None
+    user = await signed_in_user(request)
     return render(
         "auth/invite.html", invalid=None, invite=info, token=token, user=user, errors={}, values={}
     )
@@ -104,10 +110,13 @@ async def invite_page(request: Req, token: str) -> Template:
 @post("/invite/{token:str}")
 async def accept(request: Req, token: str) -> Template | Redirect:
     form = dict(await request.form())
-    uid = (request.session or {}).get("uid")
+    had_session = bool((request.session or {}).get("uid"))
+    signed_in = await signed_in_user(request)
+    if had_session and signed_in is None:  # that session was revoked: log in again first
+        return Redirect(path=f"/login?next=/invite/{token}")
     try:
-        if uid:
-            user = await accounts.get_user(uuid.UUID(uid))
+        if signed_in is not None:
+            user = signed_in
             tenant = await accounts.accept_invite(token, user)
         else:
             user, tenant = await accounts.register_and_accept(
@@ -124,6 +133,18 @@ async def accept(request: Req, token: str) -> Template | Redirect:
             errors=exc.by_field(),
             values={"full_name": form.get("full_name", "")},
             status_code=422,
+        )
+    except accounts.EmailNotVerified as exc:
+        info = await accounts.get_invite(token)
+        return render(
+            "auth/invite.html",
+            invalid=None,
+            invite=info,
+            token=token,
+            user=signed_in,
+            errors={},
+            values={},
+            status_code=exc.status_code,
         )
     except AppError as exc:
         return render("auth/invite.html", invalid=exc.message, status_code=exc.status_code)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pyotp
+from asyncpg.exceptions import UniqueViolationError
 
-from jewelia.platform.accounts import throttle
+from jewelia.platform.accounts import throttle, verification
+from jewelia.platform.accounts.revocation import epoch_is_current, revoke_all
 from jewelia.platform.db import DB, execute, fetch, tenant_scope
 from jewelia.platform.errors import (
     AuthenticationFailed,
@@ -40,12 +44,21 @@ RESET_TTL = timedelta(hours=1)
 RECOVERY_CODE_COUNT = 10
 
 
+class EmailNotVerified(PermissionDenied):
+    """The account's address is not proven, so it may not join another business."""
+
+    def __init__(self) -> None:
+        super().__init__("Confirm your email address first: open the link we emailed you")
+
+
 @dataclass(frozen=True)
 class UserInfo:
     id: uuid.UUID
     email: str
     full_name: str
     totp_enabled: bool
+    email_verified: bool = False
+    session_epoch: int = 0
 
     @property
     def actor(self) -> Actor:
@@ -91,6 +104,8 @@ def _user(row: dict[str, object]) -> UserInfo:
         email=str(row["email"]),
         full_name=str(row["full_name"]),
         totp_enabled=bool(row["totp_enabled"]),
+        email_verified=row.get("email_verified_at") is not None,
+        session_epoch=int(row.get("session_epoch") or 0),  # type: ignore[call-overload]
     )
 
 
@@ -123,23 +138,37 @@ def validate_signup(
     return business_name, full_name, email, password
 
 
-async def _create_user(full_name: str, email: str, password_hash: str) -> UserInfo:
+async def _create_user(
+    full_name: str, email: str, password_hash: str, verified: bool = False
+) -> UserInfo:
     if await _user_by_email(email):
         raise ValidationFailed(
             [FieldError("email", "An account with this email already exists", "DUPLICATE_EMAIL")]
         )
     rows = await fetch(
-        "INSERT INTO public.app_user (id, email, full_name, password_hash)"
-        " VALUES ($1, $2, $3, $4) RETURNING *",
+        "INSERT INTO public.app_user (id, email, full_name, password_hash, email_verified_at)"
+        " VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END) RETURNING *",
         uuid.uuid4(),
         email,
         full_name,
         password_hash,
+        verified,
     )
     return _user(rows[0])
 
 
-async def _add_membership(user: UserInfo, tenant: TenantInfo, role: str, by: Actor) -> None:
+async def _add_membership(
+    user: UserInfo, tenant: TenantInfo, role: str, by: Actor, *, founder: bool = False
+) -> None:
+    """Grant a role in a business. Only a proven address joins a business it did not create
+    (checked on the stored row, so a stale UserInfo cannot slip past)."""
+    if not founder:
+        proven = await fetch(
+            "SELECT 1 FROM public.app_user WHERE id = $1 AND email_verified_at IS NOT NULL",
+            user.id,
+        )
+        if not proven:
+            raise EmailNotVerified
     await execute(
         "INSERT INTO public.membership (id, user_id, tenant_id, role) VALUES ($1, $2, $3, $4)",
         uuid.uuid4(),
@@ -160,8 +189,13 @@ async def signup(
     password: str,
     plan: str = "free",
     ip: str | None = None,
+    verified: bool = False,
 ) -> tuple[UserInfo, TenantInfo]:
-    """Create a business and its owner in one transaction (attempts throttled per IP)."""
+    """Create a business and its owner in one transaction (attempts throttled per IP).
+
+    The owner's address is unproven unless `verified` (operators, the demo): a confirmation
+    link is mailed. An address that has an account already is refused with DUPLICATE_EMAIL;
+    pages use `request_signup`, which does not tell."""
     if ip is not None:
         await throttle.check("signup", ip, email)
         await throttle.fail("signup", ip, email)  # every attempt counts, not only failures
@@ -169,8 +203,21 @@ async def signup(
         business_name, full_name, email, password
     )
     password_hash = await hash_password_async(password)
+    return await _create_owner(business_name, full_name, email, password_hash, plan, verified)
+
+
+async def _create_owner(
+    business_name: str,
+    full_name: str,
+    email: str,
+    password_hash: str,
+    plan: str,
+    verified: bool,
+) -> tuple[UserInfo, TenantInfo]:
     async with DB.transaction():
-        user = await _create_user(full_name, email, password_hash)
+        user = await _create_user(full_name, email, password_hash, verified)
+        if not verified:
+            await verification.queue_verification(user.id, user.email, user.full_name)
         tenant = await provision_tenant(business_name, plan=plan)
         async with tenant_scope(tenant.ref):
             await record(
@@ -181,8 +228,49 @@ async def signup(
                 None,
                 {"name": tenant.name, "plan": tenant.plan},
             )
-        await _add_membership(user, tenant, "owner", user.actor)
+        await _add_membership(user, tenant, "owner", user.actor, founder=True)
     return user, tenant
+
+
+async def request_signup(
+    business_name: str, full_name: str, email: str, password: str, ip: str
+) -> None:
+    """Sign-up that does not reveal whether an address has an account: a new address gets its
+    business and a confirmation link; a known one gets an email telling its owner, and the
+    caller the same (silent) answer after the same kind of work (a password hash, one email)."""
+    await throttle.check("signup", ip, email)
+    await throttle.fail("signup", ip, email)  # every attempt counts, not only failures
+    business_name, full_name, email, password = validate_signup(
+        business_name, full_name, email, password
+    )
+    password_hash = await hash_password_async(password)
+    existing = await _user_by_email(email)
+    if existing is None:
+        try:
+            await _create_owner(business_name, full_name, email, password_hash, "free", False)
+            return
+        except ValidationFailed as exc:  # taken between the look-up and the insert
+            if exc.errors[0].get("code") != "DUPLICATE_EMAIL":
+                raise
+        except UniqueViolationError:
+            pass
+        existing = await _user_by_email(email)
+    if existing is not None:
+        await _tell_owner_of_signup(existing)
+
+
+async def _tell_owner_of_signup(row: dict[str, object]) -> None:
+    base = get_settings().base_url
+    await queue_email(
+        str(row["email"]),
+        "Someone tried to sign up to Jewelia with your address",
+        f"Hello {row['full_name']},\n\nSomeone (perhaps you) just tried to create a Jewelia"
+        " account with this email address. You already have one, so nothing was created."
+        f"\n\nLog in: {base}/login\nForgot your password? {base}/password/forgot\n\n"
+        "If it was not you, your account is unchanged and you can ignore this email. If you"
+        " never created a Jewelia account, someone else did with your address: choose a"
+        " password with the link above to take it over (that signs everyone else out).\n",
+    )
 
 
 async def create_business_for(user: UserInfo, business_name: str) -> TenantInfo:
@@ -192,7 +280,7 @@ async def create_business_for(user: UserInfo, business_name: str) -> TenantInfo:
     check.raise_if_any()
     async with DB.transaction():
         tenant = await provision_tenant(business_name)
-        await _add_membership(user, tenant, "owner", user.actor)
+        await _add_membership(user, tenant, "owner", user.actor, founder=True)
     return tenant
 
 
@@ -200,22 +288,65 @@ async def create_business_for(user: UserInfo, business_name: str) -> TenantInfo:
 
 
 async def authenticate(email: str, password: str, ip: str) -> UserInfo:
-    """Check email and password, with throttling per IP and account."""
+    """Check email and password; failures back off per (account, address), so strangers
+    cannot lock the owner out, and the owner is emailed an unlock link when they pile up."""
     email = (email or "").strip().lower()[:254]
-    await throttle.check("login", ip, email)
+    await throttle.check_login(ip, email)
     row = await _user_by_email(email) if email else None
     stored = str(row["password_hash"]) if row else None
     if not await verify_password_async(stored, password or ""):
-        await throttle.fail("login", ip, email)
+        if await throttle.login_failed(ip, email) and row is not None:
+            await _send_unlock_link(row)
         raise AuthenticationFailed("Invalid email or password")
-    await throttle.clear("login", ip, email)
+    await throttle.login_succeeded(ip, email)
     assert row is not None
     await execute("UPDATE public.app_user SET last_login_at = now() WHERE id = $1", row["id"])
     return _user(row)
 
 
+async def _send_unlock_link(row: dict[str, object]) -> None:
+    token = new_token()
+    await throttle.new_unlock_token(str(row["email"]), sha256_hex(token))
+    base = get_settings().base_url
+    await queue_email(
+        str(row["email"]),
+        "Failed log-ins to your Jewelia account",
+        f"Hello {row['full_name']},\n\nThere have been many failed attempts to log in to your"
+        " Jewelia account. Your password was not accepted and your account is not locked:"
+        " you can still log in from your own device.\n\nIf you are being slowed down by"
+        f" the failed attempts (yours or someone else's), this link lifts the waiting time"
+        f" for every address within one hour:\n\n{base}/login/unlock/{token}\n\n"
+        f"If these attempts were not yours, consider a stronger password and two-factor"
+        f" authentication ({base}/account/security).\n",
+    )
+
+
+async def check_unlock_token(token: str) -> None:
+    """Raise NotFound unless the unlock link can be used (the link is not spent)."""
+    if not await throttle.unlock_open(sha256_hex(token or "")):
+        raise NotFound("This unlock link is invalid, used or expired")
+
+
+async def unlock_login(token: str) -> None:
+    """Spend an emailed unlock link: failed log-ins stop slowing down the account."""
+    if not await throttle.unlock(sha256_hex(token or "")):
+        raise NotFound("This unlock link is invalid, used or expired")
+
+
+def _accepted_step(secret: str, code: str) -> int | None:
+    """The time step (now, or one either side) whose code this is, compared in constant time."""
+    totp = pyotp.TOTP(secret)
+    now = int(time.time()) // totp.interval
+    found = None
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            found = step
+    return found
+
+
 async def verify_second_factor(user_id: uuid.UUID, code: str, ip: str) -> None:
-    """Accept a current TOTP code or an unused recovery code; raise otherwise."""
+    """Accept a TOTP code not used before (the last accepted time step is remembered, so each
+    code works once) or an unused recovery code; raise otherwise."""
     code = (code or "").strip().replace(" ", "").replace("-", "")
     key = str(user_id)
     await throttle.check("2fa", ip, key)
@@ -223,8 +354,15 @@ async def verify_second_factor(user_id: uuid.UUID, code: str, ip: str) -> None:
         "SELECT totp_secret, totp_enabled FROM public.app_user WHERE id = $1", user_id
     )
     if rows and rows[0]["totp_enabled"] and rows[0]["totp_secret"]:
-        totp = pyotp.TOTP(decrypt_secret(rows[0]["totp_secret"]))
-        if code.isdigit() and len(code) == 6 and totp.verify(code, valid_window=1):
+        step = None
+        if code.isdigit() and len(code) == 6:
+            step = _accepted_step(decrypt_secret(rows[0]["totp_secret"]), code)
+        if step is not None and await fetch(
+            "UPDATE public.app_user SET totp_last_step = $2 WHERE id = $1"
+            " AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id",
+            user_id,
+            step,
+        ):
             await throttle.clear("2fa", ip, key)
             return
         used = await fetch(
@@ -254,7 +392,8 @@ def totp_uri(secret: str, email: str) -> str:
 async def enable_totp(user_id: uuid.UUID, secret: str, code: str) -> list[str]:
     """Turn on two-factor once the user proves the app works; return recovery codes."""
     code = (code or "").strip().replace(" ", "")
-    if not pyotp.TOTP(secret).verify(code, valid_window=1):
+    step = _accepted_step(secret, code) if code.isdigit() and len(code) == 6 else None
+    if step is None:
         raise ValidationFailed([FieldError("code", "That code is not valid; try the next one")])
     codes = [
         f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}"
@@ -262,9 +401,11 @@ async def enable_totp(user_id: uuid.UUID, secret: str, code: str) -> list[str]:
     ]
     async with DB.transaction():
         await execute(
-            "UPDATE public.app_user SET totp_secret = $2, totp_enabled = true WHERE id = $1",
+            "UPDATE public.app_user SET totp_secret = $2, totp_enabled = true,"
+            " totp_last_step = $3 WHERE id = $1",
             user_id,
             encrypt_secret(secret),
+            step,  # the code that turned it on is spent too
         )
         await execute("DELETE FROM public.recovery_code WHERE user_id = $1", user_id)
         for c in codes:
@@ -284,7 +425,8 @@ async def disable_totp(user_id: uuid.UUID, password: str) -> None:
         raise ValidationFailed([FieldError("password", "Password is not correct")])
     async with DB.transaction():
         await execute(
-            "UPDATE public.app_user SET totp_secret = NULL, totp_enabled = false WHERE id = $1",
+            "UPDATE public.app_user SET totp_secret = NULL, totp_enabled = false,"
+            " totp_last_step = NULL WHERE id = $1",
             user_id,
         )
         await execute("DELETE FROM public.recovery_code WHERE user_id = $1", user_id)
@@ -303,7 +445,8 @@ async def recovery_codes_left(user_id: uuid.UUID) -> int:
 
 
 async def request_password_reset(email: str, ip: str) -> None:
-    """Email a reset link when the account exists; answer the same either way."""
+    """Email a reset link when the account exists (older open links stop working); answer the
+    same either way."""
     email = (email or "").strip().lower()[:254]
     await throttle.check("reset", ip, email)
     await throttle.fail("reset", ip, email)  # every request counts, so links cannot be sprayed
@@ -312,6 +455,11 @@ async def request_password_reset(email: str, ip: str) -> None:
         return
     token = new_token()
     async with DB.transaction():
+        await execute(
+            "UPDATE public.password_reset SET revoked_at = now() WHERE user_id = $1"
+            " AND used_at IS NULL AND revoked_at IS NULL",
+            row["id"],
+        )
         await execute(
             "INSERT INTO public.password_reset (id, user_id, token_hash, expires_at)"
             " VALUES ($1, $2, $3, $4)",
@@ -332,7 +480,7 @@ async def request_password_reset(email: str, ip: str) -> None:
 async def _valid_reset(token: str) -> dict[str, object]:
     rows = await fetch(
         "SELECT * FROM public.password_reset WHERE token_hash = $1 AND used_at IS NULL"
-        " AND expires_at > now()",
+        " AND revoked_at IS NULL AND expires_at > now()",
         sha256_hex(token or ""),
     )
     if not rows:
@@ -346,7 +494,8 @@ async def check_reset_token(token: str) -> None:
 
 
 async def reset_password(token: str, password: str) -> UserInfo:
-    """Set a new password with a single-use token."""
+    """Set a new password with a single-use token. The link proves the address, and every
+    session and token of the account ends (whoever held them before no longer gets in)."""
     reset = await _valid_reset(token)
     user = await get_user(reset["user_id"])  # type: ignore[arg-type]
     check = Checker()
@@ -356,7 +505,7 @@ async def reset_password(token: str, password: str) -> UserInfo:
     async with DB.transaction():
         used = await fetch(
             "UPDATE public.password_reset SET used_at = now() WHERE id = $1 AND used_at IS NULL"
-            " RETURNING id",
+            " AND revoked_at IS NULL RETURNING id",
             reset["id"],
         )
         if not used:
@@ -364,6 +513,79 @@ async def reset_password(token: str, password: str) -> UserInfo:
         await execute(
             "UPDATE public.app_user SET password_hash = $2 WHERE id = $1", user.id, password_hash
         )
+        await _close_reset_links(user.id)
+        await verification.mark_proven(user.id)
+    return await get_user(user.id)
+
+
+async def _close_reset_links(user_id: uuid.UUID) -> None:
+    await execute(
+        "UPDATE public.password_reset SET revoked_at = now() WHERE user_id = $1"
+        " AND used_at IS NULL AND revoked_at IS NULL",
+        user_id,
+    )
+
+
+# --- email proof, password change, sessions ---------------------------------------------
+
+
+async def verify_email(token: str) -> UserInfo:
+    """Spend a confirmation link: the address is proven and every session and token of the
+    account ends (the caller may sign the browser that opened the link in again)."""
+    return await get_user(await verification.consume(token))
+
+
+async def check_verification_token(token: str) -> None:
+    """Raise NotFound when a confirmation link cannot be used."""
+    await verification.check_token(token)
+
+
+async def resend_verification(user: UserInfo, ip: str) -> None:
+    """Mail a new confirmation link to an unproven address (throttled per address and user)."""
+    if user.email_verified:
+        return
+    await throttle.check("verify", ip, str(user.id))
+    await throttle.fail("verify", ip, str(user.id))  # every request counts: no mail bombs
+    await verification.queue_verification(user.id, user.email, user.full_name)
+
+
+async def change_password(user_id: uuid.UUID, current: str, new: str, ip: str) -> UserInfo:
+    """Replace the password after checking the current one; every session and token ends.
+    Returns the user with its new session epoch (to sign the current browser in again)."""
+    key = str(user_id)
+    await throttle.check("password", ip, key)
+    rows = await fetch("SELECT password_hash, email FROM public.app_user WHERE id = $1", user_id)
+    if not rows or not await verify_password_async(rows[0]["password_hash"], current or ""):
+        await throttle.fail("password", ip, key)
+        raise ValidationFailed([FieldError("current_password", "Password is not correct")])
+    check = Checker()
+    check.password("new_password", new, str(rows[0]["email"]))
+    check.raise_if_any()
+    password_hash = await hash_password_async(new)
+    async with DB.transaction():
+        await execute(
+            "UPDATE public.app_user SET password_hash = $2 WHERE id = $1", user_id, password_hash
+        )
+        await _close_reset_links(user_id)
+        await revoke_all(user_id)
+    await throttle.clear("password", ip, key)
+    return await get_user(user_id)
+
+
+async def sign_out_everywhere(user_id: uuid.UUID) -> None:
+    """End every browser session and API token of the user, this one included."""
+    async with DB.transaction():
+        await revoke_all(user_id)
+
+
+async def session_user(user_id: object, epoch: object) -> UserInfo:
+    """The user a browser session holds, unless it has been revoked since it began."""
+    try:
+        user = await get_user(uuid.UUID(str(user_id)))
+    except (ValueError, NotFound) as exc:
+        raise AuthenticationFailed("Please log in") from exc
+    if not epoch_is_current(epoch, user.session_epoch):
+        raise AuthenticationFailed("Your session has ended. Please log in again.")
     return user
 
 
@@ -501,10 +723,13 @@ async def get_invite(token: str) -> InviteInfo:
 
 
 async def accept_invite(token: str, user: UserInfo) -> TenantInfo:
-    """Join the inviting business as the signed-in user (emails must match)."""
+    """Join the inviting business as the signed-in user (emails must match, and the address
+    must be proven, so an account made with someone else's address inherits nothing)."""
     invite = await get_invite(token)
     if invite.email.lower() != user.email.lower():
         raise PermissionDenied(f"This invitation was sent to {invite.email}")
+    if not user.email_verified:
+        raise EmailNotVerified
     async with DB.transaction():
         taken = await fetch(
             "UPDATE public.invite SET accepted_at = now() WHERE id = $1 AND accepted_at IS NULL"
@@ -526,7 +751,8 @@ async def accept_invite(token: str, user: UserInfo) -> TenantInfo:
 async def register_and_accept(
     token: str, full_name: str, password: str
 ) -> tuple[UserInfo, TenantInfo]:
-    """Create the invitee's account and join the business in one step."""
+    """Create the invitee's account and join the business in one step (the invite link
+    reached the address, which proves it)."""
     invite = await get_invite(token)
     check = Checker()
     full_name = check.text("full_name", full_name, "Your name", 120)
@@ -534,7 +760,7 @@ async def register_and_accept(
     check.raise_if_any()
     password_hash = await hash_password_async(password)
     async with DB.transaction():
-        user = await _create_user(full_name, invite.email, password_hash)
+        user = await _create_user(full_name, invite.email, password_hash, verified=True)
         tenant = await accept_invite(token, user)
     return user, tenant
 

@@ -1,6 +1,6 @@
 """Account tables (public schema)."""
 
-from piccolo.columns import UUID, Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -16,6 +16,9 @@ class User(Table, tablename="app_user", schema="public"):
     totp_enabled = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
+    email_verified_at = Timestamptz(null=True, default=None)
+    session_epoch = Integer(default=0)  # sessions and tokens of older epochs are refused
+    totp_last_step = BigInt(null=True, default=None)  # a TOTP code is accepted once
 
 
 class Membership(Table, tablename="membership", schema="public"):
@@ -46,6 +49,18 @@ class PasswordReset(Table, tablename="password_reset", schema="public"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)  # a newer link was sent, or one was used
+
+
+class EmailVerification(Table, tablename="email_verification", schema="public"):
+    id = UUID(primary_key=True)
+    user_id = ForeignKey(references=User)
+    email = Varchar(length=254)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
 
 
 class RecoveryCode(Table, tablename="recovery_code", schema="public"):

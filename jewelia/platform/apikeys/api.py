@@ -105,7 +105,7 @@ class AuthController(Controller):
         member = next((m for m in mine if data.tenant_id in (None, m.tenant.id)), None)
         if member is None:
             raise AuthenticationFailed("Not a member of that business")
-        pair = await tokens.issue_pair(user.id, member.tenant.id, member.role)
+        pair = await tokens.issue_pair(user.id, member.tenant.id, member.role, user.session_epoch)
         return ok({**asdict(pair), "tenant_id": member.tenant.id, "role": member.role})
 
     @post(
@@ -115,10 +115,12 @@ class AuthController(Controller):
         summary="Spend a refresh token for a new JWT pair",
     )
     async def refresh(self, data: RefreshRequest) -> Response[TokenEnvelope]:
-        user_id, tenant_id = await tokens.use_refresh(data.refresh_token)
+        grant = await tokens.use_refresh(data.refresh_token)
         try:
-            member = await accounts.membership(user_id, tenant_id)
+            member = await accounts.membership(grant.user_id, grant.tenant_id)
         except AppError as exc:
             raise AuthenticationFailed("Not a member of that business any more") from exc
-        pair = await tokens.issue_pair(user_id, tenant_id, member.role)
-        return ok({**asdict(pair), "tenant_id": tenant_id, "role": member.role})
+        pair = await tokens.issue_pair(
+            grant.user_id, grant.tenant_id, member.role, grant.session_epoch, grant.family_id
+        )
+        return ok({**asdict(pair), "tenant_id": grant.tenant_id, "role": member.role})

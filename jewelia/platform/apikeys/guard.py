@@ -66,6 +66,8 @@ async def authenticate(authorization: str) -> ApiAuth:
             user = await accounts.get_user(claims.user_id)
         except AppError as exc:
             raise AuthenticationFailed("Invalid token") from exc
+        if claims.session_epoch != user.session_epoch:  # signed out everywhere, new password
+            raise AuthenticationFailed("Token has been revoked")
         # The current role counts, so a demotion applies before the token expires.
         auth = ApiAuth(member.tenant, ROLE_PERMISSIONS[member.role], user.actor)
     if not auth.tenant.is_active:

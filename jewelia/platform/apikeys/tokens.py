@@ -1,8 +1,15 @@
-"""JWT access tokens (15 minutes) and single-use refresh tokens (30 days) for users."""
+"""JWT access tokens (15 minutes) and single-use refresh tokens (30 days) for users.
+
+Both carry the user's session epoch (see accounts.revocation): a password reset or change, a
+proven address or "sign out everywhere" moves the epoch on and every older token is refused.
+Refresh tokens form a family (one log-in and all its rotations); presenting a spent token
+again means it was copied, so the whole family is revoked.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +21,7 @@ from jewelia.platform.errors import AuthenticationFailed
 from jewelia.platform.security import new_token, sha256_hex
 from jewelia.platform.settings import get_settings
 
+log = logging.getLogger("jewelia.tokens")
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 ISSUER = "jewelia"
@@ -30,6 +38,17 @@ class AccessClaims:
     user_id: uuid.UUID
     tenant_id: uuid.UUID
     role: str
+    session_epoch: int = 0
+
+
+@dataclass(frozen=True)
+class RefreshGrant:
+    """What a spent refresh token stood for."""
+
+    user_id: uuid.UUID
+    tenant_id: uuid.UUID
+    family_id: uuid.UUID
+    session_epoch: int
 
 
 @dataclass(frozen=True)
@@ -44,14 +63,17 @@ def _signing_key() -> str:
     return hashlib.sha256(("jewelia-jwt:" + get_settings().secret_key).encode()).hexdigest()
 
 
-def issue_access(user_id: uuid.UUID, tenant_id: uuid.UUID, role: str) -> str:
-    """A signed HS256 access token carrying the user's role in one tenant."""
+def issue_access(
+    user_id: uuid.UUID, tenant_id: uuid.UUID, role: str, session_epoch: int = 0
+) -> str:
+    """A signed HS256 access token carrying the user's role in one tenant and session epoch."""
     now = datetime.now(UTC)
     claims = {
         "iss": ISSUER,
         "sub": str(user_id),
         "tid": str(tenant_id),
         "role": role,
+        "sep": session_epoch,
         "typ": "access",
         "iat": now,
         "exp": now + ACCESS_TTL,
@@ -76,39 +98,70 @@ def verify_access(token: str) -> AccessClaims:
         raise AuthenticationFailed("Invalid token") from exc
     if claims.get("typ") != "access" or claims["role"] not in ROLE_PERMISSIONS:
         raise AuthenticationFailed("Invalid token")
+    epoch = claims.get("sep", 0)
+    if not isinstance(epoch, int) or isinstance(epoch, bool):
+        raise AuthenticationFailed("Invalid token")
     try:
-        return AccessClaims(uuid.UUID(claims["sub"]), uuid.UUID(claims["tid"]), claims["role"])
+        return AccessClaims(
+            uuid.UUID(claims["sub"]), uuid.UUID(claims["tid"]), claims["role"], epoch
+        )
     except ValueError as exc:
         raise AuthenticationFailed("Invalid token") from exc
 
 
-async def issue_pair(user_id: uuid.UUID, tenant_id: uuid.UUID, role: str) -> TokenPair:
-    """A fresh access token and a stored, single-use refresh token."""
+async def issue_pair(
+    user_id: uuid.UUID,
+    tenant_id: uuid.UUID,
+    role: str,
+    session_epoch: int,
+    family_id: uuid.UUID | None = None,
+) -> TokenPair:
+    """A fresh access token and a stored, single-use refresh token (a new family at log-in,
+    the spent token's family when refreshing)."""
     refresh = "jwr_" + new_token()
+    token_id = uuid.uuid4()
     await execute(
-        "INSERT INTO public.refresh_token (id, user_id, tenant_id, token_hash, expires_at)"
-        " VALUES ($1, $2, $3, $4, $5)",
-        uuid.uuid4(),
+        "INSERT INTO public.refresh_token (id, user_id, tenant_id, token_hash, expires_at,"
+        " family_id, session_epoch) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        token_id,
         user_id,
         tenant_id,
         sha256_hex(refresh),
         datetime.now(UTC) + REFRESH_TTL,
+        family_id or token_id,
+        session_epoch,
     )
     return TokenPair(
-        access_token=issue_access(user_id, tenant_id, role),
+        access_token=issue_access(user_id, tenant_id, role, session_epoch),
         refresh_token=refresh,
         expires_in=int(ACCESS_TTL.total_seconds()),
     )
 
 
-async def use_refresh(refresh: str) -> tuple[uuid.UUID, uuid.UUID]:
-    """Spend a refresh token once; return (user_id, tenant_id)."""
+async def use_refresh(refresh: str) -> RefreshGrant:
+    """Spend a refresh token once (its family and the user's sessions still valid); a spent
+    token shown again revokes its whole family."""
+    token_hash = sha256_hex(refresh or "")
     async with DB.transaction():
         rows = await fetch(
-            "UPDATE public.refresh_token SET used_at = now() WHERE token_hash = $1"
-            " AND used_at IS NULL AND expires_at > now() RETURNING user_id, tenant_id",
-            sha256_hex(refresh or ""),
+            "UPDATE public.refresh_token r SET used_at = now() FROM public.app_user u"
+            " WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.revoked_at IS NULL"
+            " AND r.expires_at > now() AND u.id = r.user_id"
+            " AND u.session_epoch = r.session_epoch"
+            " RETURNING r.user_id, r.tenant_id, r.family_id, r.session_epoch",
+            token_hash,
         )
-    if not rows:
-        raise AuthenticationFailed("Invalid or expired refresh token")
-    return rows[0]["user_id"], rows[0]["tenant_id"]
+    if rows:
+        return RefreshGrant(**rows[0])
+    reused = await fetch(
+        "UPDATE public.refresh_token SET revoked_at = now() WHERE revoked_at IS NULL"
+        " AND family_id = (SELECT family_id FROM public.refresh_token WHERE token_hash = $1"
+        " AND used_at IS NOT NULL) RETURNING family_id",
+        token_hash,
+    )
+    if reused:
+        log.warning(
+            "refresh token reused: family revoked",
+            extra={"fields": {"family_id": str(reused[0]["family_id"])}},
+        )
+    raise AuthenticationFailed("Invalid or expired refresh token")

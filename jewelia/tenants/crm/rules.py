@@ -73,24 +73,91 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+RING_HELP = "write it like US 6.5, UK N½ or EU 52"
+RING_PREFIX = re.compile(r"(US|UK|EU)\s*:?\s*(.+)")
+FRACTIONS = {"½": "1/2", "¼": "1/4", "¾": "3/4"}
+UK_SIZE = re.compile(r"([A-Z])(?:\s*(1/2|\.5))?")
+NUMBER_SIZE = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))?(?:\s*(1/2|1/4|3/4))?")
+
+
+def parse_ring_label(
+    label: str, system: str | None = None, default_system: str | None = None
+) -> tuple[str, str, Decimal]:
+    """(system, label as we write it, inner circumference in mm) of a size as jewelers write it:
+    `US 5.75`, `5.75`, `6 1/2`, `UK R`, `R½`, `R 1/2`, `EU 52`. A system named in the label
+    must agree with `system`; without either, `default_system` (a form's list) counts, and
+    without that, letters are UK, 0-16 US and 38-76 EU (the ranges do not overlap).
+    ValueError carries the message to show."""
+    text = " ".join(str(label).split()).upper()
+    for sign, spelled in FRACTIONS.items():
+        text = text.replace(sign, " " + spelled)
+    text = text.strip()
+    named = None
+    if prefixed := RING_PREFIX.fullmatch(text):
+        named, text = prefixed.group(1), prefixed.group(2).strip()
+    shown = str(label).strip()[:40]
+    if named and system and named != system:
+        raise ValueError(f"{shown} is a {named} size but the system given is {system}")
+    system = named or system or default_system
+    number = NUMBER_SIZE.fullmatch(text)
+    size = _size_number(number) if number else None
+    if system is None:
+        if UK_SIZE.fullmatch(text):
+            system = "UK"
+        elif size is not None and (size <= 16 or 38 <= size <= 76):
+            system = "US" if size <= 16 else "EU"
+        else:
+            raise ValueError(f"{shown} is not a ring size we can read; {RING_HELP}")
+    if system == "UK" and (uk := UK_SIZE.fullmatch(text)):
+        steps = Decimal(string.ascii_uppercase.index(uk.group(1))) + (
+            Decimal("0.5") if uk.group(2) else 0
+        )
+        mm = Decimal("37.8") + Decimal("1.25") * steps
+        return "UK", uk.group(1) + (" 1/2" if uk.group(2) else ""), mm.quantize(Decimal("0.01"))
+    if system == "US" and size is not None and size <= 16 and not (size * 4) % 1:
+        mm = Decimal("36.5") + Decimal("2.55") * size
+        return "US", _plain(size), mm.quantize(Decimal("0.01"))
+    if system == "EU" and size is not None and 38 <= size <= 76:
+        return "EU", _plain(size), size.quantize(Decimal("0.01"))
+    ranges = {"US": "0 to 16 in quarter sizes", "UK": "A to Z, with halves", "EU": "38 to 76"}
+    article = "an" if system == "EU" else "a"
+    raise ValueError(f"{shown} is not {article} {system} ring size ({ranges[system]}); {RING_HELP}")
+
+
+def _size_number(match: re.Match[str]) -> Decimal | None:
+    whole, decimals, fraction = match.groups()
+    if decimals and fraction:
+        return None
+    size = Decimal(f"{whole}.{decimals}" if decimals else whole)
+    if fraction:
+        top, bottom = fraction.split("/")
+        size += Decimal(top) / Decimal(bottom)
+    return size
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
 def ring_size(
     check: Checker, value: dict[str, Any] | None
 ) -> tuple[Decimal | None, str | None, str | None]:
-    """(inner circumference in mm, system, label) from a system+label or a circumference."""
+    """(inner circumference in mm, system, label) from a label (which may name its system, see
+    parse_ring_label) or a circumference; `default_system` is the system a form's list chose."""
     if not value:
         return None, None, None
-    system = (value.get("system") or "").upper() or None
-    label = str(value["label"]).strip().upper() if value.get("label") not in (None, "") else None
+    system = str(value.get("system") or "").strip().upper() or None
+    default = str(value.get("default_system") or "").strip().upper() or None
+    label = str(value["label"]).strip() if value.get("label") not in (None, "") else None
     mm = _decimal(value["circumference_mm"]) if value.get("circumference_mm") is not None else None
-    if system and system not in RING_SYSTEMS:
+    if (system and system not in RING_SYSTEMS) or (default and default not in RING_SYSTEMS):
         check.add("ring_size.system", "Ring size system must be US, UK or EU", "INVALID_CHOICE")
         return None, None, None
-    if label and system:
-        converted = _label_to_mm(system, label)
-        if converted is None:
-            check.add(
-                "ring_size.label", f"{label} is not a {system} ring size", "INVALID_RING_SIZE"
-            )
+    if label:
+        try:
+            system, label, converted = parse_ring_label(label, system, default)
+        except ValueError as exc:
+            check.add("ring_size.label", str(exc), "INVALID_RING_SIZE")
             return None, None, None
         return converted, system, label
     if mm is not None:
@@ -99,35 +166,18 @@ def ring_size(
                 "ring_size.circumference_mm", "Circumference must be 35-80 mm", "OUT_OF_RANGE"
             )
             return None, None, None
-        system = system or "EU"
-        return mm.quantize(Decimal("0.01")), system, label or _mm_to_label(system, mm)
-    check.add("ring_size", "Give a system and label, or circumference_mm", "INVALID_RING_SIZE")
+        system = system or default or "EU"
+        return mm.quantize(Decimal("0.01")), system, mm_to_label(system, mm)
+    check.add(
+        "ring_size", "Give a size label (e.g. US 6.5) or circumference_mm", "INVALID_RING_SIZE"
+    )
     return None, None, None
 
 
-def _label_to_mm(system: str, label: str) -> Decimal | None:
+def mm_to_label(system: str, mm: Decimal) -> str:
+    """The nearest size of a system to an inner circumference, as parse_ring_label writes it."""
     if system == "US":
-        size = _decimal(label)
-        if size is None or not Decimal(0) <= size <= Decimal(16) or (size * 4) % 1:
-            return None
-        return (Decimal("36.5") + Decimal("2.55") * size).quantize(Decimal("0.01"))
-    if system == "UK":
-        match = re.fullmatch(r"([A-Z])(\s?(1/2|½|\.5))?", label)
-        if not match:
-            return None
-        steps = Decimal(string.ascii_uppercase.index(match.group(1))) + (
-            Decimal("0.5") if match.group(2) else 0
-        )
-        return (Decimal("37.8") + Decimal("1.25") * steps).quantize(Decimal("0.01"))
-    size = _decimal(label)
-    if size is None or not Decimal(38) <= size <= Decimal(76):
-        return None
-    return size.quantize(Decimal("0.01"))
-
-
-def _mm_to_label(system: str, mm: Decimal) -> str:
-    if system == "US":
-        return str(((mm - Decimal("36.5")) / Decimal("2.55") * 4).quantize(Decimal(1)) / 4)
+        return _plain(((mm - Decimal("36.5")) / Decimal("2.55") * 4).quantize(Decimal(1)) / 4)
     if system == "UK":
         steps = ((mm - Decimal("37.8")) / Decimal("1.25") * 2).quantize(Decimal(1)) / 2
         index = max(0, min(25, int(steps)))

@@ -12,6 +12,7 @@ from typing import Any
 
 from jewelia.platform.errors import FieldError
 from jewelia.tenants.crm.customers import service as customers_service
+from jewelia.tenants.crm.rules import mm_to_label, parse_ring_label
 from jewelia.tenants.transfer.fields import (
     FIELD_BY_NAME,
     FORMULA_START,
@@ -260,30 +261,26 @@ def to_input(data_type: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ring(ring: Any) -> Any:
-    """A size as the rules read it. A label alone reads as US (numbers) or UK (letters), as
-    jewelers write. With the circumference too (our exports carry all three), the circumference
-    counts unless the label was changed to another size; so a round trip keeps both exactly."""
-    from jewelia.tenants.crm.rules import _mm_to_label
-
+    """A size as the rules read it: a label as jewelers write it (`US 5.75`, `R½`, `EU 52`, see
+    rules.parse_ring_label). With the circumference too (our exports carry all three), the
+    circumference counts unless the label was changed to another size; so a round trip keeps
+    both exactly."""
     if not isinstance(ring, dict):
         return ring
     label = str(ring.get("label") or "").strip()
-    system = str(ring.get("system") or "").strip().upper()
     mm = ring.get("circumference_mm")
     if not label:
         return ring
-    if mm is None:
-        return ring if system else {**ring, "system": "UK" if label[0].isalpha() else "US"}
-    if not system:
-        return {k: v for k, v in ring.items() if k != "label"}
+    given = str(ring.get("system") or "").strip().upper() or None
     try:
-        same = _mm_to_label(system, Decimal(str(mm))).replace(" ", "") == label.upper().replace(
-            " ", ""
-        )
-    except (InvalidOperation, ValueError, IndexError):
-        same = False
+        system, label, _ = parse_ring_label(label, given)
+        same = mm is not None and mm_to_label(system, Decimal(str(mm))) == label
+    except (InvalidOperation, ValueError, IndexError):  # the rules report the label
+        return {k: v for k, v in ring.items() if k != "circumference_mm"}
+    if mm is None:
+        return {**ring, "system": system, "label": label}
     if same:
-        return {k: v for k, v in ring.items() if k != "label"}
+        return {**{k: v for k, v in ring.items() if k != "label"}, "system": system}
     return {k: v for k, v in ring.items() if k != "circumference_mm"}
 
 

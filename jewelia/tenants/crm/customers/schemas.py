@@ -12,7 +12,8 @@ from jewelia.platform.schemas import Money, OptionalMoney
 
 
 class RingSizeIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A ring size by system and label (US 6.5, UK N, EU 52) or by inner circumference."""
+    """A ring size by label as jewelers write it (`US 5.75`, `5.75`, `UK R`, `R½`, `EU 52`; a
+    system in the label must match `system`) or by inner circumference in mm."""
 
     system: str | None = None
     label: str | None = None
