@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint install format bench clean
+.PHONY: dev test lint install format bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -25,7 +25,22 @@ format: $(STAMP)
 	$(BIN)/ruff format jewelia tests bench migrations
 	$(BIN)/ruff check --fix jewelia tests bench migrations
 
-test: lint
+# The browser tests drive Debian's chromium. Missing: installed here when we are root (as on a
+# fresh CI machine); otherwise a clear message instead of a dozen failed browser tests.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Chromium is missing: installing Debian's chromium package for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Chromium is missing and the browser tests need it. Install it as root" >&2; \
+	  echo "(sudo apt-get install chromium, or sudo make chromium), then run make test again." >&2; \
+	  exit 1; \
+	fi
+
+test: lint chromium
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

@@ -148,9 +148,12 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
 def _html_error(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
     from litestar.response import Template
 
+    # A signed-in member's page left its layout values (ctx, nav) here: the error keeps the
+    # sidebar and their business instead of falling back to the public page.
+    layout = request.state.get("page_layout") or {}
     return Template(  # type: ignore[return-value]
         template_name="error.html",
-        context={"status": status, "message": message, "no_flash": True},
+        context={**layout, "status": status, "message": message, "no_flash": True},
         status_code=status,
     )
 

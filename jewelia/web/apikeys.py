@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from jewelia.platform.apikeys import service as keys
 from jewelia.platform.errors import AppError, PermissionDenied, ValidationFailed
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 
 Req = Request[Any, Any, Any]
@@ -77,6 +78,16 @@ async def create(request: Req) -> Template:
 async def rotate(request: Req, key_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
+    if not await confirmed(request):
+        return await ask_first(
+            request,
+            ctx,
+            question="Rotate this key? A new key is shown once; the old one keeps working for"
+            " the grace period chosen.",
+            label="Rotate key",
+            yes="Yes, rotate",
+            back="/settings/api-keys",
+        )
     form = await request.form()
     try:
         grace = int(str(form.get("grace_period_hours", keys.DEFAULT_GRACE_HOURS)))
@@ -91,9 +102,18 @@ async def rotate(request: Req, key_id: uuid.UUID) -> Template | Redirect:
 
 
 @post("/settings/api-keys/{key_id:uuid}/revoke")
-async def revoke(request: Req, key_id: uuid.UUID) -> Redirect:
+async def revoke(request: Req, key_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
+    if not await confirmed(request):
+        return await ask_first(
+            request,
+            ctx,
+            question="Revoke this key? Anything using it is refused at once. This cannot be undone.",
+            label="Revoke key",
+            yes="Yes, revoke",
+            back="/settings/api-keys",
+        )
     try:
         key = await keys.revoke_key(ctx.tenant.id, key_id)
     except AppError as exc:

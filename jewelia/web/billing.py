@@ -14,6 +14,7 @@ from jewelia.platform.billing import service as billing
 from jewelia.platform.billing.plans import all_plans
 from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDenied
 from jewelia.platform.settings import get_settings
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import form_dict
 
@@ -96,9 +97,19 @@ async def test_checkout(request: Req, plan: str = "professional") -> Template:
 
 
 @post("/billing/test/{action:str}")
-async def test_action(request: Req, action: str) -> Redirect:
+async def test_action(request: Req, action: str) -> Template | Redirect:
     ctx = await page_context(request)
     _require_owner(ctx)
+    if action == "cancel" and not await confirmed(request):
+        return await ask_first(
+            request,
+            ctx,
+            question="Cancel the subscription? Your plan stays until the period ends, then the"
+            " business moves to the Free plan.",
+            label="Cancel subscription",
+            yes="Yes, cancel the subscription",
+            back="/settings/billing",
+        )
     plan = (await form_dict(request)).get("plan", "professional")
     try:
         await billing.test_mode_events(ctx.tenant, action, plan)

@@ -97,7 +97,10 @@ async def page_context(request: Request[Any, Any, Any]) -> PageContext:
             f"{current.tenant.name} is suspended. Contact support to restore access."
         )
     tenant_id_var.set(str(current.tenant.id))
-    return PageContext(user=user, current=current, memberships=mine)
+    ctx = PageContext(user=user, current=current, memberships=mine)
+    # From here on an error page keeps the app's layout (see platform.errors._html_error).
+    request.state.page_layout = {"ctx": ctx, "nav": NAV}
+    return ctx
 
 
 def render(

@@ -16,6 +16,7 @@ from jewelia.tenants.audit import service as audit
 from jewelia.tenants.crm.customers import service
 from jewelia.tenants.crm.orders import service as orders
 from jewelia.tenants.crm.rules import RING_SYSTEMS
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import form_dict, optional, require_writer
 
@@ -169,9 +170,19 @@ async def update(request: Req, customer_id: uuid.UUID) -> Template | Redirect:
 
 
 @post("/app/customers/{customer_id:uuid}/delete")
-async def delete(request: Req, customer_id: uuid.UUID) -> Redirect:
+async def delete(request: Req, customer_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
+    if not await confirmed(request):
+        customer = await service.get_customer(ctx.tenant.ref, customer_id)
+        return await ask_first(
+            request,
+            ctx,
+            question=f"Delete {customer['full_name']} and their details? This cannot be undone.",
+            label="Delete customer",
+            yes="Yes, delete",
+            back=f"/app/customers/{customer_id}",
+        )
     try:
         await service.delete_customer(ctx.tenant.ref, ctx.user.actor, customer_id)
     except Conflict as exc:

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from jewelia.platform.errors import AppError, PermissionDenied, ValidationFailed
 from jewelia.tenants.webhooks import inbound
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 
 Req = Request[Any, Any, Any]
@@ -34,6 +35,15 @@ async def _page(ctx: PageContext, status_code: int = 200, **extra: Any) -> Templ
     )
 
 
+async def _ask(
+    request: Req, ctx: PageContext, source_id: uuid.UUID, question: str, label: str, yes: str
+) -> Template:
+    source = await inbound.get_source(ctx.tenant.ref, source_id)  # another business's id: 404
+    return await ask_first(
+        request, ctx, question=question.format(name=source.name), label=label, yes=yes, back=BASE
+    )
+
+
 @get(BASE, name="inbound_webhooks")
 async def inbound_page(request: Req) -> Template:
     return await _page(await page_context(request))
@@ -55,6 +65,15 @@ async def create(request: Req) -> Template:
 async def rotate(request: Req, source_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
+    if not await confirmed(request):
+        return await _ask(
+            request,
+            ctx,
+            source_id,
+            "Rotate the secret of {name}? The old one keeps working for the grace period chosen.",
+            "Rotate secret",
+            "Yes, rotate",
+        )
     form = await request.form()
     try:
         grace = int(str(form.get("grace_period_hours", inbound.DEFAULT_GRACE_HOURS)))
@@ -67,9 +86,18 @@ async def rotate(request: Req, source_id: uuid.UUID) -> Template | Redirect:
 
 
 @post(f"{BASE}/{{source_id:uuid}}/delete")
-async def delete(request: Req, source_id: uuid.UUID) -> Redirect:
+async def delete(request: Req, source_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
+    if not await confirmed(request):
+        return await _ask(
+            request,
+            ctx,
+            source_id,
+            "Delete {name}? Events it sends are refused from now on. This cannot be undone.",
+            "Delete source",
+            "Yes, delete",
+        )
     try:
         source = await inbound.delete_source(ctx.tenant.ref, ctx.user.actor, source_id)
     except AppError as exc:

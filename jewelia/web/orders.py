@@ -14,6 +14,7 @@ from jewelia.tenants.crm.customers import service as customers
 from jewelia.tenants.crm.inventory import service as inventory
 from jewelia.tenants.crm.orders import service
 from jewelia.tenants.crm.orders.service import InsufficientStock
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import page_context, redirect_with, render
 from jewelia.web.forms import form_dict, number, require_writer, whole
 
@@ -142,11 +143,22 @@ async def detail(request: Req, order_id: uuid.UUID) -> Template:
 
 
 @post("/app/orders/{order_id:uuid}")
-async def change(request: Req, order_id: uuid.UUID) -> Redirect:
+async def change(request: Req, order_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
     values = await form_dict(request)
     data = {k: values[k] for k in ("status", "payment_status") if values.get(k)}
+    if data.get("status") == "cancelled" and not await confirmed(request):
+        # A missing order is a 404, not a question.
+        await service.get_order(ctx.tenant.ref, order_id)
+        return await ask_first(
+            request,
+            ctx,
+            question="Cancel this order? Its items go back into stock and it cannot be reopened.",
+            label="Cancel order",
+            yes="Yes, cancel the order",
+            back=f"/app/orders/{order_id}",
+        )
     try:
         order = await service.update_order(ctx.tenant.ref, ctx.user.actor, order_id, data)
     except AppError as exc:

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.errors import AppError, NotFound, ValidationFailed
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import (
     PageContext,
     page_context,
@@ -76,8 +77,17 @@ async def change_role(request: HTMXRequest, user_id: uuid.UUID) -> Template | Re
 
 
 @post("/app/team/{user_id:uuid}/remove")
-async def remove(request: Req, user_id: uuid.UUID) -> Redirect:
+async def remove(request: Req, user_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
+    if ctx.current.can_manage_team and not await confirmed(request):  # others: refused below
+        return await ask_first(
+            request,
+            ctx,
+            question=f"Remove this member from {ctx.tenant.name}? They lose access at once.",
+            label="Remove member",
+            yes="Yes, remove",
+            back="/app/team",
+        )
     try:
         await accounts.remove_member(ctx.user, ctx.current, user_id)
     except AppError as exc:
@@ -86,8 +96,17 @@ async def remove(request: Req, user_id: uuid.UUID) -> Redirect:
 
 
 @post("/app/team/invites/{invite_id:uuid}/revoke")
-async def revoke(request: Req, invite_id: uuid.UUID) -> Redirect:
+async def revoke(request: Req, invite_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
+    if ctx.current.can_manage_team and not await confirmed(request):  # others: refused below
+        return await ask_first(
+            request,
+            ctx,
+            question="Revoke this invitation? Its link stops working.",
+            label="Revoke invitation",
+            yes="Yes, revoke",
+            back="/app/team",
+        )
     try:
         await accounts.revoke_invite(ctx.user, ctx.current, invite_id)
     except AppError as exc:

@@ -25,6 +25,7 @@ from jewelia.tenants.crm.orders import service as orders
 from jewelia.tenants.transfer import files, service
 from jewelia.tenants.transfer.fields import EXPORT_FIELDS, TYPES
 from jewelia.tenants.transfer.readers import FORMATS
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import require_writer
 
@@ -152,6 +153,19 @@ async def cancel(request: HTMXRequest, job_id: uuid.UUID) -> Template | Redirect
     ctx = await page_context(request)
     require_writer(ctx)
     back = f"{BASE}/jobs" if (await request.form()).get("back") == "jobs" else None
+    # Another business's job is a 404 here; a finished one gets the service's answer below.
+    if (
+        not await confirmed(request)
+        and (await service.get_job(ctx.tenant.ref, job_id))["status"] in service.OPEN
+    ):
+        return await ask_first(
+            request,
+            ctx,
+            question="Cancel this job? A running job stops after its current batch.",
+            label="Cancel job",
+            yes="Yes, cancel the job",
+            back=back or f"{BASE}/jobs/{job_id}",
+        )
     try:
         await service.cancel_job(ctx.tenant, ctx.user.actor, job_id)
     except Conflict as exc:

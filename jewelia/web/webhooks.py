@@ -22,6 +22,7 @@ from jewelia.platform.api import parse_page
 from jewelia.platform.errors import AppError, PermissionDenied, ValidationFailed
 from jewelia.tenants.webhooks import catalog, service
 from jewelia.tenants.webhooks.test_event import send_test_event
+from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import require_writer
 from jewelia.web.webhooks_live import ENDPOINTS_PAGE_SIZE, stats_view, stream
@@ -218,21 +219,38 @@ async def edit(request: Req, endpoint_id: uuid.UUID) -> Template | Redirect:
     return redirect_with(request, f"{BASE}/{endpoint_id}", "Endpoint saved.")
 
 
-async def _switch(request: Req, endpoint_id: uuid.UUID, enabled: bool) -> Redirect:
+async def _switch(request: Req, endpoint_id: uuid.UUID, enabled: bool) -> Template | Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
+    if not enabled and not await confirmed(request):
+        return await _ask(
+            request,
+            ctx,
+            endpoint_id,
+            "Disable this endpoint? No events are sent to it until you enable it again.",
+            "Disable",
+            "Yes, disable",
+        )
     await service.update_endpoint(ctx.tenant.ref, ctx.user.actor, endpoint_id, {"enabled": enabled})
     message = "Endpoint enabled." if enabled else "Endpoint disabled: no events are sent to it."
     return redirect_with(request, f"{BASE}/{endpoint_id}", message)
 
 
+async def _ask(
+    request: Req, ctx: PageContext, endpoint_id: uuid.UUID, question: str, label: str, yes: str
+) -> Template:
+    await service.get_endpoint(ctx.tenant.ref, endpoint_id)  # another business's id: 404
+    back = f"{BASE}/{endpoint_id}"
+    return await ask_first(request, ctx, question=question, label=label, yes=yes, back=back)
+
+
 @post(f"{BASE}/{{endpoint_id:uuid}}/enable")
-async def enable(request: Req, endpoint_id: uuid.UUID) -> Redirect:
+async def enable(request: Req, endpoint_id: uuid.UUID) -> Template | Redirect:
     return await _switch(request, endpoint_id, True)
 
 
 @post(f"{BASE}/{{endpoint_id:uuid}}/disable")
-async def disable(request: Req, endpoint_id: uuid.UUID) -> Redirect:
+async def disable(request: Req, endpoint_id: uuid.UUID) -> Template | Redirect:
     return await _switch(request, endpoint_id, False)
 
 
@@ -240,6 +258,15 @@ async def disable(request: Req, endpoint_id: uuid.UUID) -> Redirect:
 async def rotate(request: Req, endpoint_id: uuid.UUID) -> Template:
     ctx = await page_context(request)
     _require_admin(ctx)
+    if not await confirmed(request):
+        return await _ask(
+            request,
+            ctx,
+            endpoint_id,
+            "Rotate the signing secret? The old one keeps signing beside it for 24 hours.",
+            "Rotate secret",
+            "Yes, rotate",
+        )
     endpoint, secret = await service.rotate_secret(ctx.tenant.ref, ctx.user.actor, endpoint_id)
     return await _endpoint_page(
         ctx, endpoint_id, status_code=201, new_secret={"endpoint": endpoint, "secret": secret}
@@ -247,10 +274,20 @@ async def rotate(request: Req, endpoint_id: uuid.UUID) -> Template:
 
 
 @post(f"{BASE}/{{endpoint_id:uuid}}/delete")
-async def delete(request: Req, endpoint_id: uuid.UUID) -> Redirect:
+async def delete(request: Req, endpoint_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
     endpoint = await service.get_endpoint(ctx.tenant.ref, endpoint_id)
+    if not await confirmed(request):
+        return await _ask(
+            request,
+            ctx,
+            endpoint_id,
+            f"Delete the endpoint {endpoint['url']} with its deliveries and attempts?"
+            " This cannot be undone.",
+            "Delete endpoint",
+            "Yes, delete",
+        )
     await service.delete_endpoint(ctx.tenant.ref, ctx.user.actor, endpoint_id)
     return redirect_with(request, BASE, f"Endpoint {endpoint['url']} deleted.")
 

@@ -37,7 +37,8 @@ def test_upgrade_and_cancel(page: Any, live_server: str) -> None:
     assert (
         httpx.get(f"{base}/api/v1/customers", headers=auth).headers["x-ratelimit-limit"] == "10000"
     )
-    page.click("button:has-text('Cancel subscription')")
+    page.click("summary:has-text('Cancel subscription')")
+    page.click("button:has-text('Yes, cancel the subscription')")
     assert page.inner_text("#current-plan") == "Professional"
     assert "ends" in page.inner_text(".facts")
     page.click("button:has-text('End the period now')")

@@ -74,7 +74,8 @@ def test_customer_item_order_cancel(page: Any, live_server: str) -> None:
     page.goto(order_url)
     page.click("button:has-text('Confirmed')")
     assert page.inner_text("#order-status") == "confirmed"
-    page.click("button:has-text('Cancel order')")
+    page.click("summary:has-text('Cancel order')")
+    page.click("button:has-text('Yes, cancel the order')")
     assert "stock released" in page.inner_text(".flash")
     assert page.inner_text("#order-status") == "cancelled"
     page.goto(item_url)

@@ -461,11 +461,13 @@ async def test_page_shows_the_secret_once_and_the_events(client: httpx.AsyncClie
     token = CSRF.search(again.text).group(1)  # type: ignore[union-attr]
     r = await client.post(
         f"{page}/{source_id.group(1)}/rotate",
-        data={"grace_period_hours": "0", "_csrf_token": token},
+        data={"grace_period_hours": "0", "_csrf_token": token, "confirm": "yes"},
     )
     assert r.status_code == 201 and 'id="new-inbound-secret"' in r.text
     assert secret.group(1) not in r.text
-    r = await client.post(f"{page}/{source_id.group(1)}/delete", data={"_csrf_token": token})
+    r = await client.post(
+        f"{page}/{source_id.group(1)}/delete", data={"_csrf_token": token, "confirm": "yes"}
+    )
     assert r.status_code == 200 and "Etsy shop deleted." in r.text
     assert "No sources yet." in r.text
     r = await client.post(f"{page}/{source_id.group(1)}/delete")  # no CSRF token

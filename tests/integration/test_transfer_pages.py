@@ -463,7 +463,9 @@ async def test_open_jobs_poll_and_cancel(client: Any, monkeypatch: Any) -> None:
     assert 'hx-trigger="every 1s"' in page.text and 'value="0"' in page.text
     token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
     r = await client.post(
-        f"/app/data/jobs/{export}/cancel", headers={"HX-Request": "true", "x-csrftoken": token}
+        f"/app/data/jobs/{export}/cancel",
+        data={"confirm": "yes"},
+        headers={"HX-Request": "true", "x-csrftoken": token},
     )
     assert r.status_code in (200, 201)
     assert 'data-status="cancelled"' in r.text and 'hx-trigger="every 1s"' not in r.text

@@ -145,7 +145,9 @@ async def test_create_shows_the_secret_once_and_the_endpoint_page(client: Any) -
     assert f'sse-connect="/developers/webhooks/stream?endpoint={endpoint_id}"' in page.text
     # Rotation shows the new one once, and says how long the old one keeps signing.
     token = CSRF.search(page.text).group(1)
-    r = await client.post(f"{PAGE}/{endpoint_id}/rotate", data={"_csrf_token": token})
+    r = await client.post(
+        f"{PAGE}/{endpoint_id}/rotate", data={"_csrf_token": token, "confirm": "yes"}
+    )
     assert r.status_code == 201
     rotated = SECRET.search(r.text).group(1)
     assert rotated != secret and "keeps signing beside this one until" in r.text
@@ -177,7 +179,7 @@ async def test_edit_enable_disable_and_delete(client: Any) -> None:
     )
     assert r.status_code == 200 and "Endpoint saved." in r.text
     assert "https://hooks.example.com/b" in r.text and "<code>inventory.*</code>" in r.text
-    r = await client.post(f"{base}/disable", data={"_csrf_token": token})
+    r = await client.post(f"{base}/disable", data={"_csrf_token": token, "confirm": "yes"})
     assert "Disabled by a user" in r.text and "Send test event" not in r.text
     r = await client.post(f"{base}/test", data={"_csrf_token": token})
     assert "The endpoint is disabled" in r.text  # a flash, back on the page
@@ -186,7 +188,7 @@ async def test_edit_enable_disable_and_delete(client: Any) -> None:
     r = await client.post(f"{base}/test", data={"_csrf_token": token})  # without JavaScript
     assert r.status_code == 200 and "Test event queued" in r.text
     assert str(r.url).endswith(base) and "<code>webhook.test</code>" in r.text
-    r = await client.post(f"{base}/delete", data={"_csrf_token": token})
+    r = await client.post(f"{base}/delete", data={"_csrf_token": token, "confirm": "yes"})
     assert r.status_code == 200 and "deleted." in r.text and "No endpoints yet" in r.text
     assert (await client.get(base, headers=HTML)).status_code == 404
 
