@@ -208,8 +208,12 @@ async def _seed_demo() -> tuple[str, str]:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     """Embedded services, migrations, demo data, then web + worker + scheduler."""
-    from jewelia.platform.settings import get_settings
+    from jewelia.platform.settings import get_settings, reset_settings
 
+    # Development only: /dev/mail captures email and billing runs in test mode (no Stripe).
+    # The children inherit it; `jewelia serve` alone never turns these on.
+    os.environ["JEWELIA_DEV_MODE"] = "1"
+    reset_settings()
     pg, rds = _services()
     settings = get_settings()
     if cmd_migrate(args) != 0:

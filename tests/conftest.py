@@ -24,6 +24,9 @@ os.environ["JEWELIA_DATA_DIR"] = str(_DATA_DIR)
 os.environ["JEWELIA_SECRET_KEY"] = "test-secret-key-not-for-production-" + "x" * 16
 os.environ.setdefault("JEWELIA_SPARE_POOL_SIZE", "2")
 os.environ.pop("JEWELIA_SMTP_URL", None)
+# The suite runs like `jewelia dev` (captured mail, billing test mode); production-mode tests
+# start their own processes with JEWELIA_DEV_MODE=0.
+os.environ["JEWELIA_DEV_MODE"] = "1"
 # Tests send webhooks to receivers on 127.0.0.1; link-local and metadata stay refused.
 os.environ.setdefault("JEWELIA_WEBHOOK_ALLOW_PRIVATE", "1")
 

@@ -9,6 +9,7 @@ from litestar import Response, get
 
 from jewelia.platform.billing import ratelimit
 from jewelia.platform.db import fetch
+from jewelia.platform.mail.service import mail_status
 from jewelia.platform.redis_client import get_redis
 
 
@@ -28,7 +29,12 @@ async def _check(coro: Any) -> str:
 
 @get("/ready", name="ready", include_in_schema=False)
 async def ready() -> Response[dict[str, Any]]:
-    """Database and Redis both answer."""
+    """Database and Redis both answer (200, else 503).
+
+    `mail` reports `ok`, `dev_capture` or `not_configured` but never fails the probe: without
+    SMTP the site still serves and emails wait in the outbox, so a load balancer must not take
+    it out of rotation for that; monitoring should alert on `mail: "not_configured"` instead.
+    """
     checks = {
         "database": await _check(fetch("SELECT 1")),
         "redis": await _check(get_redis().ping()),
@@ -39,6 +45,11 @@ async def ready() -> Response[dict[str, Any]]:
         "last_error": ratelimit.Stats.last_error,
     }
     return Response(
-        {"status": "ok" if ok else "unavailable", "checks": checks, "rate_limiter": limiter},
+        {
+            "status": "ok" if ok else "unavailable",
+            "checks": checks,
+            "mail": mail_status(),
+            "rate_limiter": limiter,
+        },
         status_code=200 if ok else 503,
     )

@@ -41,6 +41,7 @@ class Settings:
     port: int = 8000
     base_url: str = "http://127.0.0.1:8000"
     debug: bool = False
+    dev_mode: bool = False
     smtp_url: str = ""
     mail_from: str = "Jewelia <no-reply@jewelia.local>"
     spare_pool_size: int = 3
@@ -58,8 +59,9 @@ class Settings:
 
     @property
     def dev_mail_enabled(self) -> bool:
-        """The /dev/mail viewer is on when no SMTP server is configured."""
-        return not self.smtp_url
+        """Mail is captured for /dev/mail only in development (`jewelia dev` or
+        JEWELIA_DEV_MODE=1) without SMTP; a missing SMTP URL alone never turns it on."""
+        return self.dev_mode and not self.smtp_url
 
 
 def load_settings() -> Settings:
@@ -76,6 +78,7 @@ def load_settings() -> Settings:
         port=port,
         base_url=os.environ.get("JEWELIA_BASE_URL", f"http://{host}:{port}").rstrip("/"),
         debug=_bool("JEWELIA_DEBUG"),
+        dev_mode=_bool("JEWELIA_DEV_MODE"),
         smtp_url=os.environ.get("JEWELIA_SMTP_URL", ""),
         mail_from=os.environ.get("JEWELIA_MAIL_FROM", "Jewelia <no-reply@jewelia.local>"),
         spare_pool_size=int(os.environ.get("JEWELIA_SPARE_POOL_SIZE", "3")),

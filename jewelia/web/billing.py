@@ -11,8 +11,9 @@ from litestar.response import Redirect, Template
 
 from jewelia.platform.billing import ratelimit
 from jewelia.platform.billing import service as billing
+from jewelia.platform.billing import stripe_gateway as gateway
 from jewelia.platform.billing.plans import all_plans
-from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDenied
+from jewelia.platform.errors import AppError, AuthenticationFailed, NotFound, PermissionDenied
 from jewelia.platform.settings import get_settings
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
@@ -90,6 +91,8 @@ async def portal(request: Req) -> Redirect:
 async def test_checkout(request: Req, plan: str = "professional") -> Template:
     ctx = await page_context(request)
     _require_owner(ctx)
+    if not gateway.test_mode():  # the free "payment" page exists only in development
+        raise NotFound("Resource not found")
     plans = await all_plans()
     if plan not in billing.PAID_PLANS:
         raise PermissionDenied("Unknown plan")

@@ -1,4 +1,5 @@
-"""The development mail viewer: emails captured in the outbox when no SMTP is configured."""
+"""The development mail viewer: emails captured in the outbox under `jewelia dev` (or
+JEWELIA_DEV_MODE=1) without SMTP. Everywhere else these routes answer 404."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.billing import stripe_gateway as gateway
 from jewelia.platform.billing.plans import all_plans
 from jewelia.platform.db import DB, execute, fetch, tenant_scope
-from jewelia.platform.errors import AppError, FieldError, ValidationFailed
+from jewelia.platform.errors import AppError, FieldError, NotFound, ValidationFailed
 from jewelia.platform.mail.service import queue_email
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.registry import TenantInfo, get_tenant
@@ -22,6 +22,24 @@ log = logging.getLogger("jewelia.billing")
 GRACE = timedelta(days=7)
 PAID_PLANS = ("professional", "enterprise")
 STRIPE = Actor("system", None, "stripe")
+NOT_CONFIGURED = (
+    "Billing is not configured on this server, so the plan cannot be changed yet."
+    " Please contact the site's operator."
+)
+
+
+class BillingNotConfigured(AppError):
+    """No Stripe keys outside development: there is no way to take a payment (503)."""
+
+    status_code = 503
+    code = "BILLING_NOT_CONFIGURED"
+
+
+def _require_billing() -> None:
+    """Refuse plan changes when neither Stripe nor (in development) test mode is available."""
+    if not gateway.configured() and not gateway.test_mode():
+        log.warning("billing not configured: set STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
+        raise BillingNotConfigured(NOT_CONFIGURED)
 
 
 async def checkout_url(tenant: TenantInfo, plan: str, base_url: str) -> str:
@@ -30,6 +48,7 @@ async def checkout_url(tenant: TenantInfo, plan: str, base_url: str) -> str:
         raise ValidationFailed(
             [FieldError("plan", "Choose professional or enterprise", "INVALID_CHOICE")]
         )
+    _require_billing()
     if gateway.test_mode():
         return f"/billing/test-checkout?plan={plan}"
     rows = await fetch("SELECT stripe_customer_id FROM public.tenant WHERE id = $1", tenant.id)
@@ -44,6 +63,7 @@ async def checkout_url(tenant: TenantInfo, plan: str, base_url: str) -> str:
 
 async def portal_url(tenant: TenantInfo, return_url: str) -> str:
     """Stripe's customer portal for managing or cancelling the subscription."""
+    _require_billing()
     rows = await fetch("SELECT stripe_customer_id FROM public.tenant WHERE id = $1", tenant.id)
     customer = rows[0]["stripe_customer_id"] if rows else None
     if gateway.test_mode() or not customer:
@@ -274,6 +294,7 @@ async def overview(tenant: TenantInfo) -> dict[str, Any]:
         "plans": list(plans.values()),
         "invoices": invoices,
         "test_mode": gateway.test_mode(),
+        "configured": gateway.configured() or gateway.test_mode(),
     }
 
 
@@ -293,10 +314,8 @@ async def test_mode_events(
     tenant: TenantInfo, action: str, plan: str = "professional"
 ) -> list[str]:
     """Produce and deliver, signed, the events Stripe would send for a test-mode action."""
-    if not gateway.test_mode():
-        raise ValidationFailed(
-            [FieldError("mode", "Test checkout is only available in test mode", "INVALID")]
-        )
+    if not gateway.test_mode():  # never a free upgrade outside development
+        raise NotFound("Test checkout exists only in development (jewelia dev)")
     plan = plan if action == "checkout" else tenant.plan
     customer = f"cus_test_{tenant.id.hex[:16]}"
     sub_id = f"sub_test_{tenant.id.hex[:16]}"

@@ -1,7 +1,9 @@
 """Everything that talks to Stripe: the only module that imports `stripe`.
 
-Without STRIPE_API_KEY the product runs in test mode: checkout is our own page, and the events
-it produces are signed with the local webhook secret exactly as Stripe signs them.
+In development (`jewelia dev` or JEWELIA_DEV_MODE=1) without STRIPE_API_KEY the product runs in
+test mode: checkout is our own page, and the events it produces are signed with a local webhook
+secret exactly as Stripe signs them. Outside development, missing keys mean billing is not
+configured: upgrades are refused, and so are webhook events without STRIPE_WEBHOOK_SECRET.
 """
 
 from __future__ import annotations
@@ -24,16 +26,24 @@ def api_key() -> str:
     return get_settings().stripe_api_key
 
 
+def configured() -> bool:
+    """True when a Stripe key is set (real checkout and portal)."""
+    return bool(api_key())
+
+
 def test_mode() -> bool:
-    """True when no Stripe key is configured (laptops, CI)."""
-    return not api_key()
+    """True in development without a Stripe key (laptops, CI); never in production."""
+    return get_settings().dev_mode and not configured()
 
 
 def webhook_secret() -> str:
-    """STRIPE_WEBHOOK_SECRET, or a local one derived from the secret key in test mode."""
-    configured = get_settings().stripe_webhook_secret
-    if configured:
-        return configured
+    """STRIPE_WEBHOOK_SECRET, or in test mode a local one derived from the secret key ("" when
+    neither: no event verifies)."""
+    given = get_settings().stripe_webhook_secret
+    if given:
+        return given
+    if not test_mode():
+        return ""
     digest = hashlib.sha256(("stripe-test-mode:" + get_settings().secret_key).encode()).hexdigest()
     return "whsec_test_" + digest[:32]
 
@@ -86,6 +96,8 @@ def create_portal_session(customer: str, return_url: str) -> str:
 
 def verify_event(payload: bytes, signature: str | None) -> dict[str, Any]:
     """Check `Stripe-Signature` (300 s tolerance) and return the event; raise otherwise."""
+    if not webhook_secret():
+        raise AuthenticationFailed("Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET)")
     try:
         event = stripe.Webhook.construct_event(
             payload, signature, webhook_secret(), TOLERANCE_SECONDS

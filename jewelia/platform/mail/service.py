@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +13,10 @@ from urllib.parse import unquote, urlparse
 
 from jewelia.platform.db import execute, fetch
 from jewelia.platform.settings import get_settings
+
+log = logging.getLogger("jewelia.mail")
+WARN_EVERY_SECONDS = 60.0
+_last_warning = 0.0
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,41 @@ def _send_smtp(url: str, sender: str, to: str, subject: str, body: str) -> None:
         smtp.send_message(msg)
 
 
+def mail_status() -> str:
+    """`ok` (SMTP set), `dev_capture` (development: kept for /dev/mail) or `not_configured`."""
+    settings = get_settings()
+    if settings.smtp_url:
+        return "ok"
+    return "dev_capture" if settings.dev_mail_enabled else "not_configured"
+
+
+async def _warn_not_configured() -> None:
+    """Log (at most once a minute per process) that mail is waiting for an SMTP server."""
+    global _last_warning
+    if _last_warning and time.monotonic() - _last_warning < WARN_EVERY_SECONDS:
+        return
+    rows = await fetch(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM public.email_outbox"
+        " WHERE status = 'pending' LIMIT 1000) AS waiting"
+    )
+    if rows[0]["n"]:
+        _last_warning = time.monotonic()
+        log.warning(
+            "mail not configured: %s email(s) stay queued until JEWELIA_SMTP_URL is set",
+            rows[0]["n"],
+            extra={"fields": {"pending": rows[0]["n"]}},
+        )
+
+
 async def deliver_pending(limit: int = 50) -> int:
-    """Send pending emails by SMTP, or mark them captured for /dev/mail; return the count."""
+    """Send pending emails by SMTP (in development without SMTP: mark them captured for
+    /dev/mail; in production without SMTP: leave them queued and warn); return the count."""
     import asyncio
 
     settings = get_settings()
+    if not settings.smtp_url and not settings.dev_mail_enabled:
+        await _warn_not_configured()
+        return 0
     rows = await fetch(
         "SELECT id, to_address, subject, body_text FROM public.email_outbox"
         " WHERE status = 'pending' AND attempts < 10 ORDER BY created_at LIMIT $1",
