@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
+from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.platform.errors import AppError, PermissionDenied, ValidationFailed
 from jewelia.tenants.webhooks import inbound
 from jewelia.web.confirm import ask_first, confirmed
@@ -58,6 +59,10 @@ async def create(request: Req) -> Template:
         new = await inbound.create_source(ctx.tenant.ref, ctx.user.actor, name)
     except ValidationFailed as exc:
         return await _page(ctx, 422, errors=exc.by_field(), values={"name": name})
+    except PlanLimitExceeded as exc:
+        return await _page(
+            ctx, exc.status_code, errors={"name": exc.message}, values={"name": name}
+        )
     return await _page(ctx, 201, new_secret=new)
 
 

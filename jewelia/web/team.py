@@ -10,6 +10,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from jewelia.platform.accounts import service as accounts
+from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.platform.errors import AppError, NotFound, ValidationFailed
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import (
@@ -53,6 +54,10 @@ async def invite(request: Req) -> Template | Redirect:
     except ValidationFailed as exc:
         return await _team_page(
             ctx, 422, errors=exc.by_field(), values={"email": email, "role": role}
+        )
+    except PlanLimitExceeded as exc:
+        return await _team_page(
+            ctx, exc.status_code, error=exc.message, values={"email": email, "role": role}
         )
     from jewelia.workers.actors import deliver_emails
 

@@ -23,12 +23,13 @@ from typing import Any
 from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
-from jewelia.platform.errors import AppError, FieldError, NotFound, ValidationFailed
+from jewelia.platform.errors import AppError, FieldError, NotFound, RateLimited, ValidationFailed
 from jewelia.tenants.transfer import files, service
 from jewelia.tenants.transfer.fields import TYPES
 from jewelia.tenants.transfer.importer import Options
 from jewelia.tenants.transfer.readers import FORMATS
 from jewelia.web import transfer_jobs as jobs
+from jewelia.web.actions import PAGE_ACTION_ERRORS, charge_page_action
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import require_writer
 from jewelia.web.transfer_upload import format_of, receive
@@ -92,7 +93,12 @@ def _problem(exc: AppError) -> str:
     return exc.message
 
 
-@post(UPLOAD_PATH, opt={"exclude_from_csrf": True}, request_max_body_size=None)
+@post(
+    UPLOAD_PATH,
+    opt={"exclude_from_csrf": True},
+    request_max_body_size=None,
+    exception_handlers=PAGE_ACTION_ERRORS,
+)
 async def upload(request: Req) -> Redirect:
     """Stream the file to disk (CSRF checked before it is written) and start its dry run."""
     ctx = await page_context(request)
@@ -102,6 +108,11 @@ async def upload(request: Req) -> Redirect:
         got = await receive(request, ctx.tenant.id, limit)
     except (ValidationFailed, files.TooLarge) as exc:
         return redirect_with(request, UPLOAD_PATH, _problem(exc), "error")
+    try:  # charged once the CSRF token has been checked (this route checks it while reading)
+        await charge_page_action(ctx)
+    except RateLimited:
+        got.discard()
+        raise
     data_type = got.fields.get("type", "")
     fmt = format_of(got.file_name, got.fields.get("format", "auto"))
     problem = None
@@ -252,11 +263,12 @@ async def mapping_page(request: Req, job_id: uuid.UUID) -> Template:
     return _mapping_form(ctx, job, preview, problem, chosen, _options(job["options"]))
 
 
-@post(f"{UPLOAD_PATH}/{{job_id:uuid}}/mapping")
+@post(f"{UPLOAD_PATH}/{{job_id:uuid}}/mapping", exception_handlers=PAGE_ACTION_ERRORS)
 async def mapping_submit(request: Req, job_id: uuid.UUID) -> Template | Redirect:
     """Check the mapping and start its dry run (or show the one that already checked it)."""
     ctx = await page_context(request)
     require_writer(ctx)
+    await charge_page_action(ctx)
     job = await _import_job(ctx, job_id)
     preview, problem = await _preview(ctx, job_id)
     if preview is None:
@@ -294,11 +306,12 @@ async def mapping_submit(request: Req, job_id: uuid.UUID) -> Template | Redirect
     return Redirect(path=f"{BASE}/jobs/{started['jobId']}")
 
 
-@post(f"{UPLOAD_PATH}/{{job_id:uuid}}/run")
+@post(f"{UPLOAD_PATH}/{{job_id:uuid}}/run", exception_handlers=PAGE_ACTION_ERRORS)
 async def run(request: Req, job_id: uuid.UUID) -> Redirect:
     """Import for real what a finished dry run checked: same file, mapping and options."""
     ctx = await page_context(request)
     require_writer(ctx)
+    await charge_page_action(ctx)
     job = await _import_job(ctx, job_id)
     if not job["dry_run"] or job["status"] != "completed":
         message = "Only a finished dry run can be imported; run one first."

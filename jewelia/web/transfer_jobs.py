@@ -25,6 +25,7 @@ from jewelia.tenants.crm.orders import service as orders
 from jewelia.tenants.transfer import files, service
 from jewelia.tenants.transfer.fields import EXPORT_FIELDS, TYPES
 from jewelia.tenants.transfer.readers import FORMATS
+from jewelia.web.actions import PAGE_ACTION_ERRORS, charge_page_action
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import require_writer
@@ -219,9 +220,10 @@ async def export_page(request: Req, type: str | None = None) -> Template:
     return await _export_form(ctx, _export_type(type))
 
 
-@post(f"{BASE}/export")
+@post(f"{BASE}/export", exception_handlers=PAGE_ACTION_ERRORS)
 async def export_start(request: Req) -> Template | Redirect:
     ctx = await page_context(request)
+    await charge_page_action(ctx)
     form = await request.form()
     data_type = _export_type(str(form.get("type", "")))
     chosen = [str(f) for f in form.getall("fields")] if "fields" in form else []

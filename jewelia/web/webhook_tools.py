@@ -15,6 +15,7 @@ from litestar.response import Template
 
 from jewelia.platform.errors import FieldError, ValidationFailed
 from jewelia.tenants.webhooks import testing
+from jewelia.web.actions import PAGE_ACTION_ERRORS, charge_page_action
 from jewelia.web.context import PageContext, page_context, render
 from jewelia.web.forms import form_dict, whole
 
@@ -145,7 +146,7 @@ async def tools(request: HTMXRequest) -> Template:
     return _page(ctx, request)
 
 
-@post(f"{BASE}/send")
+@post(f"{BASE}/send", exception_handlers=PAGE_ACTION_ERRORS)
 async def send(request: HTMXRequest) -> Template:
     ctx = await page_context(request)
     form = await form_dict(request)
@@ -155,6 +156,7 @@ async def send(request: HTMXRequest) -> Template:
             raise ValidationFailed(
                 [FieldError("webhookUrl", "Your role is read-only in this business")]
             )
+        await charge_page_action(ctx)
         result = await testing.send_test(
             values["webhookUrl"],
             values["method"],

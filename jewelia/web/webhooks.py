@@ -19,9 +19,11 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup, escape
 
 from jewelia.platform.api import parse_page
+from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.platform.errors import AppError, PermissionDenied, ValidationFailed
 from jewelia.tenants.webhooks import catalog, service
 from jewelia.tenants.webhooks.test_event import send_test_event
+from jewelia.web.actions import PAGE_ACTION_ERRORS, charge_page_action
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import require_writer
@@ -135,6 +137,9 @@ async def create(request: Req) -> Template:
     except ValidationFailed as exc:
         data.pop("secret", None)  # never echo a secret back into the page
         return await _list_page(ctx, status_code=422, errors=exc.by_field(), values=data)
+    except PlanLimitExceeded as exc:
+        data.pop("secret", None)
+        return await _list_page(ctx, status_code=exc.status_code, error=exc.message, values=data)
     return await _list_page(
         ctx, status_code=201, new_secret={"endpoint": endpoint, "secret": secret}
     )
@@ -305,10 +310,11 @@ def _delivery_group(
     )
 
 
-@post(f"{BASE}/{{endpoint_id:uuid}}/test")
+@post(f"{BASE}/{{endpoint_id:uuid}}/test", exception_handlers=PAGE_ACTION_ERRORS)
 async def send_test(request: HTMXRequest, endpoint_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
+    await charge_page_action(ctx)
     back = f"{BASE}/{endpoint_id}"
     try:
         delivery = await send_test_event(ctx.tenant.ref, ctx.user.actor, endpoint_id)
@@ -321,10 +327,11 @@ async def send_test(request: HTMXRequest, endpoint_id: uuid.UUID) -> Template | 
     return redirect_with(request, back, "Test event queued: it is listed below once sent.")
 
 
-@post(f"{BASE}/{{endpoint_id:uuid}}/recover")
+@post(f"{BASE}/{{endpoint_id:uuid}}/recover", exception_handlers=PAGE_ACTION_ERRORS)
 async def recover(request: Req, endpoint_id: uuid.UUID) -> Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
+    await charge_page_action(ctx)
     back = f"{BASE}/{endpoint_id}"
     text = str((await request.form()).get("since", "") or "")
     try:
@@ -359,10 +366,11 @@ async def delivery_page(
     return response
 
 
-@post(f"{BASE}/deliveries/{{delivery_id:uuid}}/replay")
+@post(f"{BASE}/deliveries/{{delivery_id:uuid}}/replay", exception_handlers=PAGE_ACTION_ERRORS)
 async def replay(request: HTMXRequest, delivery_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
+    await charge_page_action(ctx)
     form = await request.form()
     await service.replay_delivery(ctx.tenant.ref, ctx.user.actor, delivery_id)
     delivery = for_display(await service.get_delivery(ctx.tenant.ref, delivery_id))

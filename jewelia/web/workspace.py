@@ -9,8 +9,9 @@ from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
 from jewelia.platform.accounts import service as accounts
+from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.platform.db import tenant_scope
-from jewelia.platform.errors import PermissionDenied, ValidationFailed
+from jewelia.platform.errors import PermissionDenied, RateLimited, ValidationFailed
 from jewelia.tenants.audit import service as audit
 from jewelia.tenants.crm import service as crm
 from jewelia.web.context import page_context, redirect_with, render
@@ -73,6 +74,17 @@ async def new_business(request: Req) -> Template | Redirect:
             values={"business_name": name},
             status_code=422,
         )
+    except (PlanLimitExceeded, RateLimited) as exc:
+        response = render(
+            "app/new_business.html",
+            ctx,
+            errors={"business_name": exc.message},
+            values={"business_name": name},
+            status_code=exc.status_code,
+        )
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     request.set_session({**(request.session or {}), "tid": str(tenant.id)})
     return redirect_with(request, "/app", f"{tenant.name} is ready.")
 

@@ -14,6 +14,7 @@ from asyncpg.exceptions import UniqueViolationError
 
 from jewelia.platform.accounts import throttle, verification
 from jewelia.platform.accounts.revocation import epoch_is_current, revoke_all
+from jewelia.platform.billing import limits
 from jewelia.platform.db import DB, execute, fetch, tenant_scope
 from jewelia.platform.errors import (
     AuthenticationFailed,
@@ -274,11 +275,12 @@ async def _tell_owner_of_signup(row: dict[str, object]) -> None:
 
 
 async def create_business_for(user: UserInfo, business_name: str) -> TenantInfo:
-    """Another business owned by an existing user."""
+    """Another business owned by an existing user (throttled; Free businesses per owner capped)."""
     check = Checker()
     business_name = check.text("business_name", business_name, "Business name", 120, 2)
     check.raise_if_any()
     async with DB.transaction():
+        await limits.enforce_new_business(user.id)
         tenant = await provision_tenant(business_name)
         await _add_membership(user, tenant, "owner", user.actor, founder=True)
     return tenant
@@ -668,6 +670,7 @@ async def invite_member(
             tenant.id,
             email,
         )
+        await limits.enforce_seats(tenant.id)  # locks the business: racing invites queue here
         invite_id = uuid.uuid4()
         await execute(
             "INSERT INTO public.invite (id, tenant_id, email, role, token_hash, invited_by,"

@@ -25,7 +25,7 @@ from typing import Any
 import asyncpg
 
 from jewelia.platform.api import Page
-from jewelia.platform.billing import ratelimit
+from jewelia.platform.billing import limits, ratelimit
 from jewelia.platform.billing.plans import plan_named
 from jewelia.platform.db import DB, TenantRef, execute, fetch, tenant_scope
 from jewelia.platform.errors import (
@@ -124,6 +124,9 @@ async def create_source(tenant: TenantRef, actor: Actor, name: str) -> NewSecret
     secret = _new_secret()
     source_id = uuid.uuid4()
     async with tenant_scope(tenant):
+        await limits.enforce(
+            tenant.id, "inbound_sources", "SELECT count(*) AS n FROM inbound_source"
+        )
         row = (
             await fetch(
                 "INSERT INTO inbound_source (id, name, secret_encrypted) VALUES ($1, $2, $3)"

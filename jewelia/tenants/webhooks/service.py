@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jewelia.platform.api import Page
+from jewelia.platform.billing import limits
 from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
 from jewelia.platform.outbound import check_url
@@ -100,6 +101,9 @@ async def create_endpoint(
     values = validate_endpoint(data, partial=False)
     secret = values.pop("secret", None) or signing.new_secret()
     async with tenant_scope(tenant):
+        await limits.enforce(
+            tenant.id, "webhook_endpoints", "SELECT count(*) AS n FROM webhook_endpoint"
+        )
         rows = await fetch(
             "INSERT INTO webhook_endpoint (id, url, description, events, secret_encrypted,"
             " max_attempts, retry_base_seconds, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"

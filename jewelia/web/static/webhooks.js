@@ -97,7 +97,12 @@
     try {
       var body = JSON.parse(evt.detail.xhr.responseText);
       if (body && body.error) message = body.error;
-    } catch (e) { /* not JSON: keep the plain message */ }
+    } catch (e) {
+      // An HTML answer (a page action over the rate limit) carries its message as text.
+      var doc = new DOMParser().parseFromString(evt.detail.xhr.responseText || "", "text/html");
+      var text = (doc.body && doc.body.textContent || "").trim();
+      if (text && text.length <= 400) message = text;
+    }
     box.textContent = message;
     box.hidden = false;
   });
