@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Router
-from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -46,6 +45,7 @@ from jewelia.web import transfer as transfer_pages
 from jewelia.web import webhook_tools as webhook_tool_pages
 from jewelia.web import webhooks as webhook_pages
 from jewelia.web.context import LoginRequired
+from jewelia.web.csrf import csrf_middleware, refresh_token
 from jewelia.web.sessions import RotatingSessionConfig
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -131,13 +131,6 @@ def create_app() -> Litestar:
         # The API and probes are stateless: no session is read or written for them.
         exclude=["/api/", "/health", "/ready", "/static/"],
     )
-    csrf_config = CSRFConfig(
-        secret=settings.secret_key,
-        cookie_secure=https,
-        cookie_samesite="lax",
-        header_name="x-csrftoken",
-        exclude=["/api/", "/billing/stripe/webhook", "/health", "/ready"],
-    )
     return Litestar(
         route_handlers=[
             health,
@@ -178,9 +171,10 @@ def create_app() -> Litestar:
                 },
             ),
             session_config.middleware,
+            csrf_middleware,  # after the session: tokens are bound to it
         ],
         stores={"sessions": RedisStore(redis=get_redis(), namespace="sessions")},
-        csrf_config=csrf_config,
+        after_request=refresh_token,  # pages render the token of the session left behind
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: _login_redirect},
         openapi_config=openapi_config(),
         debug=False,

@@ -22,6 +22,8 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
+from jewelia.platform.logs import redacted_path
+
 log = logging.getLogger("jewelia.errors")
 
 VALIDATION_ERROR = "VALIDATION_ERROR"
@@ -232,7 +234,7 @@ def _field_error(item: dict[str, Any]) -> FieldError:
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Log unexpected failures with their traceback; the client sees no internals."""
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s", request.method, redacted_path(request.url.path))
     if _wants_html(request):
         return _html_error(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong.")
     return error_response("Internal server error", INTERNAL_ERROR, HTTP_500_INTERNAL_SERVER_ERROR)

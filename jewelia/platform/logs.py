@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -12,6 +13,21 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 tenant_id_var: ContextVar[str | None] = ContextVar("log_tenant_id", default=None)
 
 _SECRET_WORDS = ("password", "secret", "token", "authorization", "api_key", "apikey", "cookie")
+# Routes whose next path segment is a bearer secret: signed download links, password reset,
+# invite, email verification and unlock links.
+_SECRET_SEGMENT = re.compile(
+    r"(/api/v1/import-export/download|/password/reset|/invites?|/verify(?:-email)?"
+    r"|/email/verify|/unlock)/[^/]+"
+)
+
+
+def redacted_path(path: str) -> str:
+    """A request path fit for logs: the token segment of secret-bearing routes becomes `***`.
+
+    Log a path only through this, and never the query string (it may carry search terms as
+    well as `token`, `code` or `sig` parameters).
+    """
+    return _SECRET_SEGMENT.sub(r"\1/***", path)
 
 
 class JsonFormatter(logging.Formatter):

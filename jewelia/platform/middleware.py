@@ -10,7 +10,7 @@ from typing import Any
 from litestar.types import ASGIApp
 
 from jewelia.platform.errors import PAYLOAD_TOO_LARGE, VALIDATION_ERROR, envelope
-from jewelia.platform.logs import request_id_var, tenant_id_var
+from jewelia.platform.logs import redacted_path, request_id_var, tenant_id_var
 
 access_log = logging.getLogger("jewelia.access")
 
@@ -54,7 +54,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         start = time.perf_counter()
         status = 0
         path = scope["path"]
-        logged_path = _redacted(path)
+        logged_path = redacted_path(path)  # the query string is never logged
         # Appended as raw pairs: this runs on every response, so no header-object scans.
         extra = [(b"x-request-id", rid.encode("latin-1")), *SECURITY_HEADERS]
         if scope.get("scheme") == "https":
@@ -92,17 +92,6 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             tenant_id_var.reset(tid_token)
 
     return middleware
-
-
-SECRET_PATH_PREFIXES = ("/api/v1/import-export/download/",)
-
-
-def _redacted(path: str) -> str:
-    """The path as logged: signed-link tokens (bearer credentials) are cut out."""
-    for prefix in SECRET_PATH_PREFIXES:
-        if path.startswith(prefix):
-            return prefix + "***"
-    return path
 
 
 NUL_PATTERNS = (b"\x00", b"\\u0000", b"%00")

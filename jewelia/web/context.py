@@ -71,7 +71,9 @@ async def signed_in_user(request: Request[Any, Any, Any]) -> UserInfo | None:
     try:
         return await accounts.session_user(session["uid"], session.get("ep", 0))
     except AppError:
-        request.clear_session()
+        # Emptied, not cleared (Empty): the page may still render, and its flashes read the
+        # session; the store drops an empty session and its cookie all the same.
+        request.set_session({})
         return None
 
 
@@ -84,7 +86,7 @@ async def page_context(request: Request[Any, Any, Any]) -> PageContext:
     try:
         user = await accounts.session_user(uid, session.get("ep", 0))
     except AppError as exc:
-        request.clear_session()
+        request.set_session({})
         raise LoginRequired("Please log in") from exc
     mine = await accounts.memberships(user.id)
     if not mine:

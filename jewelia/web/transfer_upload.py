@@ -1,6 +1,6 @@
 """The import page's file upload: streamed to disk, limited to the plan's size, CSRF-checked.
 
-Litestar's CSRF middleware would read a multipart body whole before the handler runs, so the
+The CSRF middleware (web.csrf) would read a multipart body whole before the handler runs, so the
 upload route is excluded from it and checks the token itself, before a single byte of the file
 is written: from the `x-csrftoken` header (htmx) or from the `_csrf_token` field, which the
 form places before the file (browsers send fields in document order). The body is refused as
@@ -12,15 +12,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from hmac import compare_digest
 from pathlib import Path
 from typing import Any
 
 from litestar import Request
-from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 
-from jewelia.platform.errors import FieldError, PermissionDenied, ValidationFailed
+from jewelia.platform.errors import FieldError, ValidationFailed
 from jewelia.tenants.transfer import files
+from jewelia.web.csrf import check_token
 
 FIELD_BYTES = 4096  # one text field of the upload form
 OVERHEAD = 64 << 10  # multipart framing and the small fields
@@ -56,24 +55,9 @@ def format_of(file_name: str, chosen: str) -> str | None:
     return EXTENSIONS.get(file_name.rsplit(".", 1)[-1].lower()) if "." in file_name else None
 
 
-def _token_secret(token: str, secret: str) -> str | None:
-    if len(token) < CSRF_SECRET_LENGTH + 1:
-        return None
-    head, mac = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
-    return head if compare_digest(mac, generate_csrf_hash(token=head, secret=secret)) else None
-
-
 def check_csrf(request: Request[Any, Any, Any], given: str | None) -> None:
-    """The token sent (header or field) must match the CSRF cookie, as the middleware checks."""
-    config = request.app.csrf_config
-    if config is None:  # pragma: no cover - the app always configures CSRF
-        return
-    cookie = request.cookies.get(config.cookie_name)
-    given = request.headers.get(config.header_name) or given
-    mine = _token_secret(cookie, config.secret) if cookie else None
-    theirs = _token_secret(given, config.secret) if given else None
-    if mine is None or theirs is None or not compare_digest(mine, theirs):
-        raise PermissionDenied("CSRF token verification failed")
+    """The token sent (header or field) must be this session's, as the middleware checks."""
+    check_token(request, given)
 
 
 async def _limited(request: Request[Any, Any, Any], limit: int) -> AsyncIterator[bytes]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from jewelia.platform.middleware import _redacted
+from jewelia.platform.logs import redacted_path as _redacted
 from jewelia.tenants.transfer.readers import MAX_COLUMNS, SourceError, _dedupe
 
 
