@@ -98,6 +98,11 @@ def parse_page(page: int | None, limit: int | None, cursor: str | None) -> Page:
     return Page(page=page, limit=limit, cursor=decoded)
 
 
+def page_of(page: int | None, limit: int) -> Page:
+    """Paging for the site's list pages: any page number is clamped into 1..MAX_PAGE."""
+    return parse_page(max(1, min(page or 1, MAX_PAGE)), max(1, min(limit, MAX_LIMIT)), None)
+
+
 def make_cursor(created_at: datetime, row_id: UUID) -> str:
     """An opaque cursor pointing after this row (newest-first order)."""
     raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()

@@ -9,7 +9,8 @@ from typing import Any
 
 from litestar.types import ASGIApp
 
-from jewelia.platform.errors import PAYLOAD_TOO_LARGE, VALIDATION_ERROR, envelope
+from jewelia.platform.errors import PAYLOAD_TOO_LARGE, VALIDATION_ERROR, FieldError, envelope
+from jewelia.platform.json_depth import depth_message, too_deep
 from jewelia.platform.logs import redacted_path, request_id_var, tenant_id_var
 
 access_log = logging.getLogger("jewelia.access")
@@ -146,6 +147,10 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
             if _has_nul(body):
                 await _refuse(send, 400, "NUL characters are not allowed", VALIDATION_ERROR)
                 return
+            if not _is_form(scope) and too_deep(body):  # decoders would recurse into a 500
+                detail = FieldError("body", depth_message(), "TOO_DEEP")
+                await _refuse(send, 400, "Validation error", VALIDATION_ERROR, [detail])
+                return
             replayed = False
 
             async def replay() -> Any:
@@ -182,10 +187,16 @@ def _has_nul(data: bytes) -> bool:
     return any(p in data for p in NUL_PATTERNS)
 
 
-async def _refuse(send: Any, status: int, message: str, code: str) -> None:
+def _is_form(scope: Any) -> bool:
+    """Form posts (pages) are not JSON; any other body may be decoded as JSON somewhere."""
+    kind = (header_value(scope, b"content-type") or b"").lower()
+    return kind.startswith((b"application/x-www-form-urlencoded", b"multipart/form-data"))
+
+
+async def _refuse(send: Any, status: int, message: str, code: str, details: Any = None) -> None:
     import json
 
-    body = json.dumps(envelope(message, code)).encode()
+    body = json.dumps(envelope(message, code, details)).encode()
     await send(
         {
             "type": "http.response.start",

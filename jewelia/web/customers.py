@@ -9,7 +9,7 @@ from litestar import Request, Router, get, post
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from jewelia.platform.api import parse_page
+from jewelia.platform.api import page_of, parse_page
 from jewelia.platform.db import tenant_scope
 from jewelia.platform.errors import Conflict, ValidationFailed
 from jewelia.tenants.audit import service as audit
@@ -69,7 +69,7 @@ async def customers(
     request: HTMXRequest, q: str | None = None, page: int = 1, sort: str | None = None
 ) -> Template:
     ctx = await page_context(request)
-    paging = parse_page(max(1, min(page, 100_000)), PAGE_SIZE, None)
+    paging = page_of(page, PAGE_SIZE)
     allowed = {"full_name", "-full_name", "created_at", "-created_at", "email", "-email"}
     rows, total, _ = await service.list_customers(
         ctx.tenant.ref, paging, q, sort if sort in allowed else None

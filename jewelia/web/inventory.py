@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
-from jewelia.platform.api import parse_page
+from jewelia.platform.api import page_of
 from jewelia.platform.errors import ValidationFailed
 from jewelia.tenants.crm import rules
 from jewelia.tenants.crm.inventory import service
@@ -107,7 +107,7 @@ async def inventory(
     page: int = 1,
 ) -> Template:
     ctx = await page_context(request)
-    paging = parse_page(max(1, min(page, 100_000)), PAGE_SIZE, None)
+    paging = page_of(page, PAGE_SIZE)
     low, high = number(min_price), number(max_price)
     filters = {
         "q": q or "",

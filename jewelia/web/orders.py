@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
-from jewelia.platform.api import parse_page
+from jewelia.platform.api import page_of, parse_page
 from jewelia.platform.errors import AppError, ValidationFailed
 from jewelia.tenants.crm.customers import service as customers
 from jewelia.tenants.crm.inventory import service as inventory
@@ -65,7 +65,7 @@ def stock_message(exc: InsufficientStock, items: list[dict[str, Any]]) -> str:
 @get("/app/orders", name="orders")
 async def orders(request: Req, status: str | None = None, page: int = 1) -> Template:
     ctx = await page_context(request)
-    paging = parse_page(max(1, min(page, 100_000)), 25, None)
+    paging = page_of(page, 25)
     chosen = status if status in service.STATUSES else None
     rows, total, _ = await service.list_orders(ctx.tenant.ref, paging, status=chosen)
     names = await customers.names_by_id(ctx.tenant.ref, [row["customer_id"] for row in rows])

@@ -18,7 +18,7 @@ from litestar import Request, get, post
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from jewelia.platform.api import parse_page
+from jewelia.platform.api import page_of, parse_page
 from jewelia.platform.errors import Conflict, FieldError, ValidationFailed
 from jewelia.tenants.crm import rules
 from jewelia.tenants.crm.orders import service as orders
@@ -88,7 +88,7 @@ async def jobs_view(
 ) -> dict[str, Any]:
     """Values for the jobs table (and the URL that refreshes it while a job runs)."""
     kind = kind if kind in ("import", "export") else None
-    paging = parse_page(max(1, min(page, 10_000)), max(1, min(limit, 100)), None)
+    paging = page_of(page, limit)
     rows, total = await service.list_jobs(ctx.tenant.ref, paging, kind)
     jobs = [job_view(j) for j in rows]
     query = f"type={kind or ''}&limit={paging.limit}&page={paging.page}"

@@ -13,6 +13,7 @@ from litestar import Router, get, post
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
+from jewelia.platform import json_depth
 from jewelia.platform.errors import FieldError, ValidationFailed
 from jewelia.tenants.webhooks import testing
 from jewelia.web.actions import PAGE_ACTION_ERRORS, charge_page_action
@@ -56,7 +57,7 @@ def parse_json(field: str, text: str, empty: Any = testing.NO_PAYLOAD) -> Any:
     if not text.strip():
         return empty
     try:
-        return json.loads(text)
+        return json_depth.loads(text)
     except ValueError as exc:
         raise ValidationFailed(
             [FieldError(field, f"Not valid JSON: {exc}", "MALFORMED_JSON")]

@@ -18,7 +18,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from markupsafe import Markup, escape
 
-from jewelia.platform.api import parse_page
+from jewelia.platform.api import page_of
 from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.platform.errors import AppError, PermissionDenied, ValidationFailed
 from jewelia.tenants.webhooks import catalog, service
@@ -103,7 +103,7 @@ async def endpoint_input(request: Req) -> dict[str, Any]:
 async def _list_page(
     ctx: PageContext, page: int = 1, status_code: int = 200, **extra: Any
 ) -> Template:
-    paging = parse_page(max(1, min(page, 100_000)), ENDPOINTS_PAGE_SIZE, None)
+    paging = page_of(page, ENDPOINTS_PAGE_SIZE)
     endpoints, total = await service.list_endpoints(ctx.tenant.ref, paging)
     values: dict[str, Any] = {"errors": {}, "values": {"events": []}, "new_secret": None}
     values.update(extra)
@@ -149,7 +149,7 @@ async def _deliveries_view(
     ctx: PageContext, endpoint_id: uuid.UUID, page: int, status: str | None
 ) -> dict[str, Any]:
     status = status if status in service.DELIVERY_STATUSES else None
-    paging = parse_page(max(1, min(page, 100_000)), PAGE_SIZE, None)
+    paging = page_of(page, PAGE_SIZE)
     rows, total = await service.list_deliveries(ctx.tenant.ref, endpoint_id, paging, status)
     return {
         "deliveries": rows,

@@ -27,7 +27,7 @@ from litestar.utils.scope.state import ScopeState
 from redis.exceptions import RedisError
 
 from jewelia.platform.accounts import service as accounts
-from jewelia.platform.api import parse_page
+from jewelia.platform.api import page_of, parse_page
 from jewelia.platform.redis_client import get_redis
 from jewelia.tenants.webhooks import dashboard, service
 from jewelia.tenants.webhooks.delivery import live_channel
@@ -80,7 +80,7 @@ class LiveView:
         self, request: Req, ctx: PageContext, endpoint_id: uuid.UUID | None, page: int
     ) -> None:
         self.request, self.ctx, self.endpoint_id = request, ctx, endpoint_id
-        self.page = max(1, min(page, 100_000))
+        self.page = page_of(page, ENDPOINTS_PAGE_SIZE).page
         self.engine: Any = request.app.template_engine
 
     def render(self, template: str, **values: Any) -> str:

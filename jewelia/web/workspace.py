@@ -9,6 +9,7 @@ from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
 from jewelia.platform.accounts import service as accounts
+from jewelia.platform.api import page_of
 from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.platform.db import tenant_scope
 from jewelia.platform.errors import PermissionDenied, RateLimited, ValidationFailed
@@ -33,11 +34,13 @@ async def dashboard(request: Req) -> Template:
 @get("/app/audit", name="audit_log")
 async def audit_log(request: Req, page: int = 1) -> Template:
     ctx = await page_context(request)
-    page = max(1, page)
+    paging = page_of(page, AUDIT_PAGE)
     async with tenant_scope(ctx.tenant.ref):
-        entries, total = await audit.recent(limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
+        entries, total = await audit.recent(limit=paging.limit, offset=paging.offset)
     pages = max(1, -(-total // AUDIT_PAGE))
-    return render("app/audit.html", ctx, entries=entries, page=page, pages=pages, total=total)
+    return render(
+        "app/audit.html", ctx, entries=entries, page=paging.page, pages=pages, total=total
+    )
 
 
 @post("/app/switch", name="switch_business")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import Parameter
 from litestar.response import File
 
+from jewelia.platform import json_depth
 from jewelia.platform.api import ok, ok_list, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.platform.errors import AppError, FieldError, PermissionDenied, ValidationFailed
@@ -144,6 +144,14 @@ async def _read_all(
     return b"".join([c async for c in _limited(request, limit, plan_limit)])
 
 
+def _refuse_deep(body: bytes) -> None:
+    """This route streams its body past the edge's depth check: check it before decoding."""
+    if json_depth.too_deep(body):
+        raise AppError(
+            "Validation error", [FieldError("body", json_depth.depth_message(), "TOO_DEEP")]
+        )
+
+
 def _options(given: ImportOptions | None) -> Options:
     o = given or ImportOptions()
     return Options(o.updateExisting, o.skipDuplicates, o.validateData, o.dryRun)
@@ -168,6 +176,7 @@ async def _json_import(
             f"{exc.message}; as base64 in JSON at most {JSON_DATA_LIMIT >> 20} MB:"
             " send bigger files as multipart/form-data (a `file` part)"
         ) from exc
+    _refuse_deep(body)
     try:
         req = msgspec.json.decode(body, type=ImportRequest)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
@@ -298,8 +307,8 @@ def _form_request(text: dict[str, str], file_size: int | None) -> _FormImport:
     for key, value in text.items():
         if key in ("options", "mapping"):
             try:
-                values[key] = json.loads(value) if value.strip() else None
-            except json.JSONDecodeError as exc:
+                values[key] = json_depth.loads(value) if value.strip() else None
+            except ValueError as exc:  # also too deep
                 raise ValidationFailed(
                     [FieldError(key, f"{key} must be JSON", "MALFORMED_JSON")]
                 ) from exc
@@ -353,6 +362,7 @@ class ImportExportController(Controller):
             )
         if action == "export":
             body = await _read_all(request, SMALL_BODY)
+            _refuse_deep(body)
             try:
                 req = msgspec.json.decode(body, type=ExportRequest)
             except (msgspec.ValidationError, msgspec.DecodeError) as exc:
@@ -474,6 +484,12 @@ class DownloadController(Controller):
     )
     async def download(self, token: Annotated[str, Parameter(max_length=1000)]) -> File:
         path, name, media = await service.resolve_download(token)
+        # Litestar appends `; charset=<encoding>` to text/* types itself: pass it apart.
+        media_type, _, charset = media.partition("; charset=")
         return File(
-            path=path, filename=name, media_type=media, content_disposition_type="attachment"
+            path=path,
+            filename=name,
+            media_type=media_type,
+            encoding=charset or "utf-8",
+            content_disposition_type="attachment",
         )

@@ -213,6 +213,8 @@ class _JsonStream:
                 continue
             except ValueError as exc:  # e.g. an integer past Python's 4,300-digit limit
                 raise SourceError(f"Invalid JSON: {exc}") from exc
+            except RecursionError as exc:
+                raise SourceError("Invalid JSON: nested too deeply") from exc
             if end >= len(self.buf) and not self.eof and self._more():
                 continue  # the value may go on in the next chunk (numbers)
             self.pos = end
