@@ -1,7 +1,10 @@
-"""Idempotency-Key on POST: the first response is stored (per tenant) and replayed for 24 hours.
+"""Idempotency-Key on POST: the first response is stored and replayed for 24 hours.
 
-The same key with a different request body is refused; a key whose first request is still
-running answers 409. Server errors (5xx) are not stored, so a retry runs again.
+A key is looked up only after the request is authenticated, authorized and charged to the
+rate limit, and a stored answer belongs to the credential that made it (the API key, or the
+user of a JWT) within its tenant: another credential's key is never seen. The same key with a
+different request body is refused; a key whose first request is still running answers 409.
+Server errors (5xx) and refusals (401, 403, 429) are not stored, so a retry runs again.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from jewelia.platform.apikeys.guard import authenticate
+from jewelia.platform.apikeys.guard import ApiAuth, admit
 from jewelia.platform.db import fetch, tenant_scope
 from jewelia.platform.errors import AppError, envelope
 from jewelia.platform.middleware import header_value
@@ -19,6 +22,7 @@ from jewelia.platform.middleware import header_value
 TTL = timedelta(hours=24)
 HEADER = b"idempotency-key"
 MAX_STORED_BODY = 1 << 20
+NOT_STORED = frozenset({401, 403, 429})  # refusals: the same request may pass later
 
 
 async def _send_json(send: Any, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
@@ -51,6 +55,11 @@ def idempotency_middleware(app: Any) -> Any:
         if key_raw is None:
             await app(scope, receive, send)
             return
+        try:
+            auth = await admit(scope, scope["route_handler"])
+        except AppError:
+            await app(scope, receive, send)  # the guard answers with this error; nothing stored
+            return
         key = key_raw.decode("latin-1").strip()
         if not 1 <= len(key) <= 255 or not key.isprintable():
             await _error(
@@ -67,26 +76,24 @@ def idempotency_middleware(app: Any) -> Any:
                 "Idempotency-Key needs a Content-Length of at most 1 MiB (not for file uploads)",
             )
             return
-        try:
-            auth = await authenticate(
-                (header_value(scope, b"authorization") or b"").decode("latin-1")
-            )
-        except AppError:
-            await app(scope, receive, send)  # the guard answers with the proper error
-            return
+        credential = _credential(auth)
         body = await _read_body(receive)
         digest = hashlib.sha256(
             b"\0".join([scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
         async with tenant_scope(auth.tenant.ref):
             await fetch(
-                "DELETE FROM idempotency_key WHERE key = $1 AND created_at < $2",
+                "DELETE FROM idempotency_key WHERE credential = $1 AND key = $2"
+                " AND created_at < $3",
+                credential,
                 key,
                 datetime.now(UTC) - TTL,
             )
             claimed = await fetch(
-                "INSERT INTO idempotency_key (key, request_hash, method, path) VALUES ($1, $2, 'POST', $3)"
-                " ON CONFLICT (key) DO NOTHING RETURNING key",
+                "INSERT INTO idempotency_key (credential, key, request_hash, method, path)"
+                " VALUES ($1, $2, $3, 'POST', $4)"
+                " ON CONFLICT (credential, key) DO NOTHING RETURNING key",
+                credential,
                 key,
                 digest,
                 scope["path"],
@@ -94,7 +101,13 @@ def idempotency_middleware(app: Any) -> Any:
             stored = (
                 None
                 if claimed
-                else (await fetch("SELECT * FROM idempotency_key WHERE key = $1", key))[0]
+                else (
+                    await fetch(
+                        "SELECT * FROM idempotency_key WHERE credential = $1 AND key = $2",
+                        credential,
+                        key,
+                    )
+                )[0]
             )
         if stored is not None:
             if stored["request_hash"] != digest:
@@ -119,12 +132,19 @@ def idempotency_middleware(app: Any) -> Any:
                     [(b"idempotent-replayed", b"true")],
                 )
             return
-        await _run_and_store(app, scope, send, body, key, auth)
+        await _run_and_store(app, scope, send, body, (credential, key), auth)
 
     return middleware
 
 
-async def _run_and_store(app: Any, scope: Any, send: Any, body: bytes, key: str, auth: Any) -> None:
+def _credential(auth: ApiAuth) -> str:
+    """Whose stored answers a request may see: the API key, or the user behind a JWT."""
+    return f"{auth.actor.type}:{auth.actor.id}"
+
+
+async def _run_and_store(
+    app: Any, scope: Any, send: Any, body: bytes, key: tuple[str, str], auth: ApiAuth
+) -> None:
     status, chunks, fed = 500, [], False
 
     async def replay_receive() -> dict[str, Any]:
@@ -146,12 +166,13 @@ async def _run_and_store(app: Any, scope: Any, send: Any, body: bytes, key: str,
         await app(scope, replay_receive, capture)
     finally:
         async with tenant_scope(auth.tenant.ref):
-            if status >= 500:
-                await fetch("DELETE FROM idempotency_key WHERE key = $1", key)
+            if status >= 500 or status in NOT_STORED:
+                await fetch("DELETE FROM idempotency_key WHERE credential = $1 AND key = $2", *key)
             else:
                 await fetch(
-                    "UPDATE idempotency_key SET status_code = $2, response_body = $3 WHERE key = $1",
-                    key,
+                    "UPDATE idempotency_key SET status_code = $3, response_body = $4"
+                    " WHERE credential = $1 AND key = $2",
+                    *key,
                     status,
                     b"".join(chunks),
                 )

@@ -16,12 +16,14 @@ from jewelia.platform.billing import ratelimit
 from jewelia.platform.billing.plans import plan_named
 from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDenied, RateLimited
 from jewelia.platform.logs import tenant_id_var
+from jewelia.platform.middleware import header_value
 from jewelia.platform.settings import get_settings
 from jewelia.tenants.audit.service import Actor
 from jewelia.tenants.registry import TenantInfo
 
 AUTH_SCOPE_KEY = "jewelia.auth"
 RATE_SCOPE_KEY = "jewelia.ratelimit"
+ADMISSION_SCOPE_KEY = "jewelia.admission"
 METHOD_PERMISSION = {
     "GET": "read",
     "HEAD": "read",
@@ -75,27 +77,53 @@ async def authenticate(authorization: str) -> ApiAuth:
     return auth
 
 
-async def api_guard(
-    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
-) -> None:
-    """Authenticate, check the permission the method (or the route) needs, remember the result."""
-    auth = await authenticate(connection.headers.get("authorization", ""))
-    method = connection.scope.get("method", "GET")
+async def admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
+    """Authenticate, charge the hourly budget and check the permission, once per request.
+
+    The outcome (the ApiAuth, or the error) is kept in the scope: middleware that must run
+    after admission (idempotency) and the guard share one decision and one charge.
+    """
+    done = scope.get(ADMISSION_SCOPE_KEY)
+    if isinstance(done, AppError):
+        raise done
+    if done is not None:
+        return done  # type: ignore[no-any-return]
+    try:
+        auth = await _admit(scope, handler)
+    except AppError as exc:
+        scope[ADMISSION_SCOPE_KEY] = exc
+        raise
+    scope[ADMISSION_SCOPE_KEY] = auth
+    return auth
+
+
+async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
+    auth = await authenticate((header_value(scope, b"authorization") or b"").decode("latin-1"))
+    tenant_id_var.set(str(auth.tenant.id))
+    # Charged before the permission check, so a refused request carries the budget's
+    # headers like any other answer to an authenticated request.
+    if get_settings().rate_limits:  # operators may switch limits off (benchmarks compare)
+        decision = await ratelimit.check(
+            [f"{auth.actor.type}:{auth.actor.id}:{auth.tenant.id}", f"tenant:{auth.tenant.id}"],
+            (await plan_named(auth.tenant.plan)).requests_per_hour,
+            auth.tenant.id,
+        )
+        scope[RATE_SCOPE_KEY] = decision
+        if not decision.allowed:
+            raise RateLimited("Rate limit exceeded", decision.retry_after, decision.headers())
+    method = scope.get("method", "GET")
     needed = handler.opt.get("permission") or METHOD_PERMISSION.get(str(method), "admin")
     if needed not in auth.permissions:
         raise PermissionDenied(f"This credential lacks the '{needed}' permission")
-    connection.scope[AUTH_SCOPE_KEY] = auth  # type: ignore[literal-required]
-    tenant_id_var.set(str(auth.tenant.id))
-    if not get_settings().rate_limits:  # operators may switch limits off (benchmarks compare)
-        return
-    decision = await ratelimit.check(
-        [f"{auth.actor.type}:{auth.actor.id}:{auth.tenant.id}", f"tenant:{auth.tenant.id}"],
-        (await plan_named(auth.tenant.plan)).requests_per_hour,
-        auth.tenant.id,
-    )
-    connection.scope[RATE_SCOPE_KEY] = decision  # type: ignore[literal-required]
-    if not decision.allowed:
-        raise RateLimited("Rate limit exceeded", decision.retry_after, decision.headers())
+    scope[AUTH_SCOPE_KEY] = auth
+    return auth
+
+
+async def api_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Admit the request (see `admit`); its errors are rendered here, inside the route."""
+    await admit(connection.scope, handler)
 
 
 def provide_auth(request: Any) -> ApiAuth:

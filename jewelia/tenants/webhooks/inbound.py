@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+from redis.exceptions import RedisError
 
 from jewelia.platform.api import Page
 from jewelia.platform.billing import limits, ratelimit
@@ -38,6 +39,7 @@ from jewelia.platform.errors import (
     RateLimited,
     ValidationFailed,
 )
+from jewelia.platform.redis_client import get_redis
 from jewelia.platform.security import encrypt_secret
 from jewelia.platform.settings import get_settings
 from jewelia.platform.validation import Checker
@@ -53,6 +55,10 @@ SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 DEFAULT_GRACE_HOURS = 24
 MAX_GRACE_HOURS = 168
 MAX_ATTEMPTS = 5
+# Unsigned or badly signed requests per source and client address, per window: answered
+# 401 up to the limit, then 429. They are never charged to the tenant's budget.
+BAD_SIGNATURE_LIMIT = 20
+BAD_SIGNATURE_WINDOW = 60
 STATUSES = ("received", "processed", "ignored", "failed")
 _EVENT_NAME = r"^[A-Za-z0-9_.:\-]{1,100}$"
 _SOURCE_COLUMNS = "id, name, enabled, created_at, updated_at, previous_secret_expires_at"
@@ -290,6 +296,28 @@ async def _charge(integration_id: uuid.UUID, route: dict[str, Any]) -> dict[str,
     return decision.headers()
 
 
+async def _refused(integration_id: uuid.UUID, client: str) -> None:
+    """Count an unsigned, badly signed or stale request against its own small throttle.
+
+    One Redis counter per (source, client address) and window, apart from the tenant's
+    billed budget, so a flood of forgeries never pushes the real sender into 429.
+    """
+    key = f"throttle:inbound:{integration_id}:{client}"
+    try:
+        pipe = get_redis().pipeline()
+        pipe.set(key, 0, ex=BAD_SIGNATURE_WINDOW, nx=True)  # the window opens once
+        pipe.incr(key)
+        pipe.ttl(key)
+        _, count, ttl = await pipe.execute()
+    except (RedisError, OSError):
+        log.warning("inbound throttle unavailable: redis error")
+        return
+    if int(count) > BAD_SIGNATURE_LIMIT:
+        raise RateLimited(
+            "Too many unsigned or badly signed requests from this address", max(1, int(ttl))
+        )
+
+
 def _parse(raw_body: bytes) -> tuple[dict[str, Any] | None, str | None]:
     """(JSON object, None), or (None, why it is malformed)."""
     try:
@@ -336,32 +364,40 @@ async def _secrets(source_id: uuid.UUID) -> list[str]:
 
 
 async def receive(
-    integration_id: uuid.UUID, raw_body: bytes, headers: Mapping[str, str]
+    integration_id: uuid.UUID,
+    raw_body: bytes,
+    headers: Mapping[str, str],
+    client: str = "unknown",
 ) -> Received:
     """Verify, store once and enqueue an incoming event. Nothing is written when it is refused.
 
     Unknown integration: NotFound. Bad or missing signature, missing or stale timestamp:
-    AuthenticationFailed. Malformed JSON (400) or a body that is not an event (422):
-    VALIDATION_ERROR. A repeat of a stored event (same id, or same body) is a duplicate.
+    AuthenticationFailed, counted per (source, `client` address) and 429 past a small limit.
+    Only verified requests are charged to the tenant's budget. Malformed JSON (400) or a
+    body that is not an event (422): VALIDATION_ERROR. A repeat of a stored event (same id,
+    or same body) is a duplicate.
     """
     headers = {k.lower(): v for k, v in headers.items()}
     route = await _route(integration_id)
-    rate_headers = await _charge(integration_id, route)
     body, malformed = _parse(raw_body)
     tenant = TenantRef(route["tenant_id"], route["schema_name"])
     async with tenant_scope(tenant):
         keys = await _secrets(integration_id)
         # With the header method the signature is checked before the body is even read.
         if not verify.signed_by_header(headers) and body is None:
+            await _refused(integration_id, client)
             raise _malformed(malformed)
         if not verify.verify(keys, raw_body, headers, (body or {}).get("signature")):
+            await _refused(integration_id, client)
             raise AuthenticationFailed("Invalid or missing webhook signature")
-        if body is None:
-            raise _malformed(malformed)
-        if not verify.is_fresh(verify.event_timestamp(body, headers)):
+        if body is not None and not verify.is_fresh(verify.event_timestamp(body, headers)):
+            await _refused(integration_id, client)  # a replay of an old, signed request
             raise AuthenticationFailed(
                 "Missing or stale timestamp: send one within 5 minutes of now"
             )
+        rate_headers = await _charge(integration_id, route)
+        if body is None:
+            raise _malformed(malformed)
         event_type = _validate(body)
         external_id = verify.event_key(body, headers, raw_body)
         digest = verify.body_digest(raw_body)

@@ -88,7 +88,8 @@ class InboundReceiveController(Controller):
     async def receive(
         self, request: Request[Any, Any, Any], integration_id: UUID
     ) -> Response[ReceivedEnvelope]:
-        got = await inbound.receive(integration_id, await request.body(), request.headers)
+        client = request.client.host if request.client else "unknown"
+        got = await inbound.receive(integration_id, await request.body(), request.headers, client)
         body = {
             "id": got.event_id,
             "event": got.event_type,
