@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check jewelia tests bench migrations
 	$(BIN)/ruff format --check jewelia tests bench migrations
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format jewelia tests bench migrations

@@ -198,11 +198,11 @@ class Fixture:
 
 
 async def _seed(n_tenants: int, per_tenant: int, search_rows: int) -> tuple[list[Any], Any]:
+    from jewelia.core.db import DB, execute, fetch, start_db, stop_db, tenant_scope
+    from jewelia.core.settings import get_settings
     from jewelia.platform.apikeys.service import PERMISSIONS, create_key
-    from jewelia.platform.db import DB, execute, fetch, start_db, stop_db, tenant_scope
-    from jewelia.platform.settings import get_settings
-    from jewelia.tenants.migrate import migrate_all
-    from jewelia.tenants.registry import provision_tenant
+    from jewelia.platform.tenancy.migrate import migrate_all
+    from jewelia.platform.tenancy.registry import provision_tenant
 
     await start_db(get_settings().database_url, min_size=1, max_size=4)
     try:
@@ -256,7 +256,7 @@ def fixture(n_tenants: int, per_tenant: int, search_rows: int = 0) -> Iterator[F
     os.environ["JEWELIA_SECRET_KEY"] = SECRET_KEY
     pg = rds = None
     try:
-        from jewelia.platform.embedded import ensure_services
+        from jewelia.core.embedded import ensure_services
 
         log(f"data dir {data_dir}: starting embedded PostgreSQL and Redis")
         pg, rds = ensure_services(data_dir)

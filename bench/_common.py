@@ -59,7 +59,7 @@ def installation() -> Iterator[Path]:
     os.environ["JEWELIA_SECRET_KEY"] = SECRET_KEY
     services: tuple[object | None, ...] = ()
     try:
-        from jewelia.platform.embedded import ensure_services
+        from jewelia.core.embedded import ensure_services
 
         log(f"data dir {data_dir}: starting embedded PostgreSQL and Redis")
         services = ensure_services(data_dir)
@@ -89,8 +89,8 @@ def _restore(saved: dict[str, str | None]) -> None:
 
 async def open_database() -> None:
     """Open the pool on DATABASE_URL and run every migration."""
-    from jewelia.platform.db import start_db
-    from jewelia.tenants.migrate import migrate_all
+    from jewelia.core.db import start_db
+    from jewelia.platform.tenancy.migrate import migrate_all
 
     await start_db(os.environ["DATABASE_URL"])
     await migrate_all()

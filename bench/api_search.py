@@ -48,9 +48,9 @@ def search_path(term: str) -> str:
 
 async def explain(fx: common.Fixture, terms: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """EXPLAIN ANALYZE the statements list_customers runs for each term, in the tenant's scope."""
-    from jewelia.platform.api import parse_page
-    from jewelia.platform.db import DB, TenantRef, fetch, start_db, stop_db, tenant_scope
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.api import parse_page
+    from jewelia.core.db import DB, TenantRef, fetch, start_db, stop_db, tenant_scope
+    from jewelia.core.settings import get_settings
     from jewelia.tenants.crm.customers import service
 
     tenant = fx.search_tenant

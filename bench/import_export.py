@@ -139,9 +139,9 @@ async def _wait(tenant: Any, job_id: Any, limit_s: float = 600) -> dict[str, Any
 
 
 async def run(rows: int, work: Path) -> list[dict[str, Any]]:
-    from jewelia.platform.db import DB, execute, tenant_scope
+    from jewelia.core.db import DB, execute, tenant_scope
+    from jewelia.platform.tenancy.registry import provision_tenant
     from jewelia.tenants.audit.service import Actor
-    from jewelia.tenants.registry import provision_tenant
     from jewelia.tenants.transfer import service
 
     await common.open_database()

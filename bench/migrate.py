@@ -57,7 +57,7 @@ MIGRATION_TEMPLATE = '''"""Benchmark only: an additive tenant migration (a new c
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from jewelia.platform.migrations import sql_steps
+from jewelia.core.migrations import sql_steps
 
 ID = "{id}"
 VERSION = "1.38.0"
@@ -81,8 +81,8 @@ async def forwards() -> MigrationManager:
 
 async def create_batch(start: int, count: int, customers: int) -> None:
     """Provision `count` tenants (schema from the template DDL) in one transaction."""
-    from jewelia.platform.db import DB, execute
-    from jewelia.tenants.registry import provision_tenant
+    from jewelia.core.db import DB, execute
+    from jewelia.platform.tenancy.registry import provision_tenant
 
     async with DB.transaction():
         for i in range(start, start + count):
@@ -93,7 +93,7 @@ async def create_batch(start: int, count: int, customers: int) -> None:
 
 async def create_tenants(total: int, customers: int) -> float:
     """Create `total` tenants in batches plus the spare pool; return the seconds it took."""
-    from jewelia.tenants.registry import replenish_spare_pool
+    from jewelia.platform.tenancy.registry import replenish_spare_pool
 
     start = time.perf_counter()
     for first in range(0, total, BATCH):
@@ -109,7 +109,7 @@ async def create_tenants(total: int, customers: int) -> float:
 
 async def noop_in_process(runs: int) -> list[float]:
     """Time migrate_all() when nothing is pending, `runs` times."""
-    from jewelia.tenants.migrate import migrate_all
+    from jewelia.platform.tenancy.migrate import migrate_all
 
     times = []
     for _ in range(runs):
@@ -145,7 +145,7 @@ def noop_cli(runs: int) -> list[float]:
 
 def add_bench_migration(data_dir: Path) -> int:
     """Copy migrations/ under data_dir, add the next tenant migration, point the app at it."""
-    from jewelia.platform.migrations import latest_version
+    from jewelia.core.migrations import latest_version
 
     number = latest_version("tenant") + 1
     target = data_dir / "migrations"
@@ -161,7 +161,7 @@ def add_bench_migration(data_dir: Path) -> int:
 
 async def additive(concurrency: int) -> tuple[float, Any]:
     """Time one migrate_all() that applies the bench migration to every tenant."""
-    from jewelia.tenants.migrate import migrate_all
+    from jewelia.platform.tenancy.migrate import migrate_all
 
     stdout = sys.stdout
     start = time.perf_counter()
@@ -177,7 +177,7 @@ async def additive(concurrency: int) -> tuple[float, Any]:
 
 async def schemas_with(version: int) -> dict[str, int]:
     """Counts that show the migration landed: versions, columns and indexes per schema."""
-    from jewelia.platform.db import fetch
+    from jewelia.core.db import fetch
 
     rows = await fetch(
         "SELECT"
@@ -194,8 +194,8 @@ async def schemas_with(version: int) -> dict[str, int]:
 
 async def read_sample(size: int) -> int:
     """Read the new column inside the scope of a random sample of tenants; return how many."""
-    from jewelia.platform.db import fetch, tenant_scope
-    from jewelia.tenants.registry import list_tenants
+    from jewelia.core.db import fetch, tenant_scope
+    from jewelia.platform.tenancy.registry import list_tenants
 
     tenants = random.sample(await list_tenants(), size)
     for tenant in tenants:
@@ -226,7 +226,7 @@ async def verify(result: Any, version: int, tenants: int) -> str:
 
 async def measure(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     """Set up the tenants, then run both measurements."""
-    from jewelia.platform.db import stop_db
+    from jewelia.core.db import stop_db
 
     await common.open_database()
     try:

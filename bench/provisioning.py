@@ -41,14 +41,14 @@ PASSWORD = "Bench-Sparkle-Gems-2026!"  # a throw-away installation
 
 async def spare_names() -> set[str]:
     """The schemas waiting in the spare pool right now."""
-    from jewelia.platform.db import fetch
+    from jewelia.core.db import fetch
 
     return {r["schema_name"] for r in await fetch("SELECT schema_name FROM public.spare_schema")}
 
 
 async def table_count(schema: str) -> int:
     """How many tables a schema holds."""
-    from jewelia.platform.db import fetch
+    from jewelia.core.db import fetch
 
     rows = await fetch(
         "SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -60,8 +60,8 @@ async def table_count(schema: str) -> int:
 
 async def provision_once(name: str, use_pool: bool) -> tuple[float, Any]:
     """Provision one tenant in its own transaction; return (seconds, tenant)."""
-    from jewelia.platform.db import DB
-    from jewelia.tenants.registry import provision_tenant
+    from jewelia.core.db import DB
+    from jewelia.platform.tenancy.registry import provision_tenant
 
     start = time.perf_counter()
     async with DB.transaction():
@@ -71,7 +71,7 @@ async def provision_once(name: str, use_pool: bool) -> tuple[float, Any]:
 
 async def bench_pool(samples: int) -> list[float]:
     """(a) Claim-and-insert times, each from a pool refilled beforehand (untimed)."""
-    from jewelia.tenants.registry import replenish_spare_pool
+    from jewelia.platform.tenancy.registry import replenish_spare_pool
 
     times = []
     for i in range(WARMUP + samples):
@@ -86,7 +86,7 @@ async def bench_pool(samples: int) -> list[float]:
 
 async def bench_no_pool(samples: int) -> list[float]:
     """(b) Times to build a schema from the template DDL and register the tenant."""
-    from jewelia.tenants.registry import TEMPLATE_SCHEMA
+    from jewelia.platform.tenancy.registry import TEMPLATE_SCHEMA
 
     expected = await table_count(TEMPLATE_SCHEMA)
     times = []
@@ -118,7 +118,7 @@ def timing_wrapper(
 async def signup_once(i: int, hashes: list[float]) -> tuple[float, float]:
     """One pooled sign-up; return (total seconds, seconds spent hashing the password)."""
     from jewelia.platform.accounts import service
-    from jewelia.tenants.registry import replenish_spare_pool
+    from jewelia.platform.tenancy.registry import replenish_spare_pool
 
     await replenish_spare_pool(POOL_SIZE)
     spares = await spare_names()
@@ -152,7 +152,7 @@ async def bench_signup(samples: int) -> tuple[list[float], list[float]]:
 
 async def measure(samples: int) -> dict[str, list[float]]:
     """Run the three measurements on a migrated installation."""
-    from jewelia.platform.db import stop_db
+    from jewelia.core.db import stop_db
 
     await common.open_database()
     try:

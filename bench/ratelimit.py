@@ -90,9 +90,9 @@ def api_latencies(urls: dict[str, str], key: str, total: int = 2000) -> dict[str
 
 async def prepare() -> str:
     """Migrations, an enterprise business with 1,000 customers and an admin key; returns the key."""
+    from jewelia.core.db import execute, stop_db, tenant_scope
     from jewelia.platform.accounts.service import signup
     from jewelia.platform.apikeys.service import PERMISSIONS, create_key
-    from jewelia.platform.db import execute, stop_db, tenant_scope
 
     await common.open_database()
     _, tenant = await signup(

@@ -69,12 +69,12 @@ def _group_pids(pgid: int) -> list[int]:
 
 
 async def _setup(receiver_url: str) -> tuple[Any, str]:
+    from jewelia.platform.tenancy.registry import provision_tenant
     from jewelia.tenants.audit.service import Actor
-    from jewelia.tenants.registry import provision_tenant
-    from jewelia.tenants.webhooks import service
+    from jewelia.tenants.webhooks.outbound import service
 
     await common.open_database()
-    from jewelia.platform.db import DB
+    from jewelia.core.db import DB
 
     async with DB.transaction():
         tenant = await provision_tenant("Bench Webhooks", plan="enterprise", use_pool=False)
@@ -86,8 +86,8 @@ async def _setup(receiver_url: str) -> tuple[Any, str]:
 
 async def _load(tenant: Any, rate: int, seconds: float) -> dict[str, float]:
     """Commit rate/20 events every 50 ms; return each event's webhook-id -> commit time."""
-    from jewelia.platform.db import tenant_scope
-    from jewelia.tenants.webhooks.delivery import message_id
+    from jewelia.core.db import tenant_scope
+    from jewelia.tenants.webhooks.outbound.delivery import message_id
     from jewelia.tenants.webhooks.outbox import emit
 
     per_tick, tick = max(1, rate // 20), 0.05

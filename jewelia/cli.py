@@ -28,7 +28,7 @@ def _services() -> tuple[Any, Any]:
     """Embedded PostgreSQL/Redis when no URLs are set; whatever this process starts, it stops."""
     import atexit
 
-    from jewelia.platform.embedded import ensure_services
+    from jewelia.core.embedded import ensure_services
 
     pg, rds = ensure_services(_data_dir())
     if rds is not None:
@@ -38,8 +38,8 @@ def _services() -> tuple[Any, Any]:
 
 def _run_db(fn: Callable[[], Awaitable[Any]]) -> Any:
     """Run an async function with the database pool open."""
-    from jewelia.platform.db import start_db, stop_db
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.db import start_db, stop_db
+    from jewelia.core.settings import get_settings
 
     async def main() -> Any:
         await start_db(get_settings().database_url, min_size=1, max_size=10)
@@ -52,8 +52,8 @@ def _run_db(fn: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from jewelia.platform.settings import get_settings
-    from jewelia.tenants.migrate import migrate_all
+    from jewelia.core.settings import get_settings
+    from jewelia.platform.tenancy.migrate import migrate_all
 
     _services()
     start = time.perf_counter()
@@ -88,8 +88,8 @@ async def _create_tenant(
 
 
 def cmd_tenants(args: argparse.Namespace) -> int:
-    from jewelia.platform.errors import AppError
-    from jewelia.tenants import registry
+    from jewelia.core.errors import AppError
+    from jewelia.platform.tenancy import registry
 
     _services()
     if args.action == "create":
@@ -152,8 +152,8 @@ def cmd_tenants(args: argparse.Namespace) -> int:
             if not args.no_export:
                 from datetime import UTC, datetime
 
-                from jewelia.platform.settings import get_settings
-                from jewelia.tenants.transfer.archive import export_everything
+                from jewelia.core.settings import get_settings
+                from jewelia.tenants.transfer.formats.archive import export_everything
 
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
                 folder = get_settings().data_dir / "deleted" / f"{tenant.slug}-{stamp}"
@@ -172,11 +172,11 @@ def cmd_tenants(args: argparse.Namespace) -> int:
 
 async def _seed_demo() -> tuple[str, str]:
     """The demo business, its owner and a fresh admin API key."""
+    from jewelia.core.db import fetch
     from jewelia.platform.accounts import service as accounts
     from jewelia.platform.apikeys.service import PERMISSIONS, create_key
-    from jewelia.platform.db import fetch
+    from jewelia.platform.tenancy.registry import get_tenant, replenish_spare_pool
     from jewelia.tenants.crm.service import seed_demo
-    from jewelia.tenants.registry import get_tenant, replenish_spare_pool
 
     rows = await fetch(
         "SELECT m.tenant_id FROM public.membership m JOIN public.app_user u ON u.id = m.user_id"
@@ -200,7 +200,7 @@ async def _seed_demo() -> tuple[str, str]:
         f"Demo key {time.strftime('%Y-%m-%d %H:%M')}",
         list(PERMISSIONS),
     )
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.settings import get_settings
 
     await replenish_spare_pool(get_settings().spare_pool_size)
     return tenant.slug, key.secret
@@ -208,7 +208,7 @@ async def _seed_demo() -> tuple[str, str]:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     """Embedded services, migrations, demo data, then web + worker + scheduler."""
-    from jewelia.platform.settings import get_settings, reset_settings
+    from jewelia.core.settings import get_settings, reset_settings
 
     # Development only: /dev/mail captures email and billing runs in test mode (no Stripe).
     # The children inherit it; `jewelia serve` alone never turns these on.
@@ -275,14 +275,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from jewelia.platform.logs import setup_logging
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.logs import setup_logging
+    from jewelia.core.settings import get_settings
 
     _services()
     setup_logging()
     settings = get_settings()
     uvicorn.run(
-        "jewelia.platform.app:create_app",
+        "jewelia.app:create_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
@@ -315,7 +315,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    from jewelia.platform.logs import setup_logging
+    from jewelia.core.logs import setup_logging
     from jewelia.workers.scheduler import run_scheduler
 
     _services()

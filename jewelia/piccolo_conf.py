@@ -2,7 +2,7 @@
 
 from piccolo.conf.apps import AppRegistry
 
-from jewelia.platform.db import DB
+from jewelia.core.db import DB
 
 APP_REGISTRY = AppRegistry(apps=[])
 

@@ -33,7 +33,7 @@ os.environ.setdefault("JEWELIA_WEBHOOK_ALLOW_PRIVATE", "1")
 
 def _prepare_database() -> Any:
     """Embedded servers unless DATABASE_URL/REDIS_URL are set; a fresh test database either way."""
-    from jewelia.platform.embedded import ensure_services
+    from jewelia.core.embedded import ensure_services
 
     given = os.environ.get("DATABASE_URL")
     if given:
@@ -59,6 +59,8 @@ def _prepare_database() -> Any:
 
 
 _SERVICES = _prepare_database()
+import jewelia.workers.broker  # noqa: E402, F401 - the jobs port's broker, as the app and workers have
+
 logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
@@ -74,9 +76,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.fixture(scope="session")
 async def db() -> AsyncIterator[None]:
     """The engine pool, with every migration applied."""
-    from jewelia.platform.db import start_db, stop_db
-    from jewelia.platform.settings import get_settings
-    from jewelia.tenants.migrate import migrate_all
+    from jewelia.core.db import start_db, stop_db
+    from jewelia.core.settings import get_settings
+    from jewelia.platform.tenancy.migrate import migrate_all
 
     await start_db(get_settings().database_url)
     report = await migrate_all()
@@ -90,7 +92,7 @@ def _clear_throttles() -> None:
     """Login throttles are per IP; tests all come from one address (sync: browser tests too)."""
     import redis
 
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.settings import get_settings
 
     with redis.Redis.from_url(get_settings().redis_url) as client:
         keys = list(client.scan_iter("throttle:*"))
@@ -115,8 +117,8 @@ async def prove_email(email: str) -> Any:
     an address unproven, and an unproven account cannot accept invitations); the user."""
     import re
 
+    from jewelia.core.db import fetch
     from jewelia.platform.accounts import service as accounts
-    from jewelia.platform.db import fetch
 
     rows = await fetch(
         "SELECT body_text FROM public.email_outbox WHERE lower(to_address) = lower($1)"
@@ -141,7 +143,7 @@ async def business(db: None) -> Any:
 
 @pytest.fixture(scope="session")
 async def app(db: None) -> Any:
-    from jewelia.platform.app import create_app
+    from jewelia.app import create_app
 
     return create_app()
 

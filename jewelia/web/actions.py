@@ -14,8 +14,8 @@ from litestar import MediaType, Request, Response
 from litestar.response import Template
 from markupsafe import escape
 
+from jewelia.core.errors import RateLimited
 from jewelia.platform.billing.limits import charge_action
-from jewelia.platform.errors import RateLimited
 from jewelia.web.context import PageContext
 
 

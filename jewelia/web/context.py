@@ -10,10 +10,10 @@ from litestar import Request
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from jewelia.core.errors import AppError, PermissionDenied
+from jewelia.core.logs import tenant_id_var
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.accounts.service import MembershipInfo, UserInfo
-from jewelia.platform.errors import AppError, PermissionDenied
-from jewelia.platform.logs import tenant_id_var
 from jewelia.web.sessions import rotate_session
 
 NAV = [

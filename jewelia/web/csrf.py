@@ -24,8 +24,8 @@ from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.types import ASGIApp
 from litestar.utils.scope.state import ScopeState
 
-from jewelia.platform.errors import PermissionDenied
-from jewelia.platform.settings import get_settings
+from jewelia.core.errors import PermissionDenied
+from jewelia.core.settings import get_settings
 from jewelia.web.sessions import bound_session_id
 
 NONCE_COOKIE = "jewelia_csrf"

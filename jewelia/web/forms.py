@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request
 
-from jewelia.platform.errors import PermissionDenied
+from jewelia.core.errors import PermissionDenied
 from jewelia.web.context import PageContext
 
 

@@ -14,8 +14,8 @@ _db_ready = asyncio.Lock()
 
 
 async def _ensure_db() -> None:
-    from jewelia.platform.db import DB, start_db
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.db import DB, start_db
+    from jewelia.core.settings import get_settings
 
     async with _db_ready:
         if DB.pool is None:
@@ -34,8 +34,8 @@ async def deliver_emails() -> None:
 @dramatiq.actor(queue_name="default", max_retries=3)
 async def replenish_spare_pool() -> None:
     """Keep the pool of ready tenant schemas full."""
-    from jewelia.platform.settings import get_settings
-    from jewelia.tenants.registry import replenish_spare_pool as replenish
+    from jewelia.core.settings import get_settings
+    from jewelia.platform.tenancy.registry import replenish_spare_pool as replenish
 
     await _ensure_db()
     made = await replenish(get_settings().spare_pool_size)

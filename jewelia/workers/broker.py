@@ -9,7 +9,8 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware.asyncio import AsyncIO
 
-from jewelia.platform.settings import get_settings
+from jewelia.core import jobs
+from jewelia.core.settings import get_settings
 
 # Queues whose messages someone is waiting for (webhook deliveries); the others (email,
 # imports, sweeps) keep Dramatiq's idle back-off and cost nothing while idle.
@@ -38,3 +39,4 @@ def make_broker() -> RedisBroker:
 
 broker = make_broker()
 dramatiq.set_broker(broker)
+jobs.use_broker(broker)

@@ -16,7 +16,7 @@ log = logging.getLogger("jewelia.worker")
 @dramatiq.actor(queue_name="inbound", max_retries=4, min_backoff=1_000, max_backoff=60_000)
 async def process_inbound_event(tenant_id: str, event_id: str) -> None:
     """Apply one received event (the service re-loads it and skips it if already handled)."""
-    from jewelia.tenants.webhooks.inbound import process_event
+    from jewelia.tenants.webhooks.inbound.service import process_event
 
     await _ensure_db()
     await process_event(uuid.UUID(tenant_id), uuid.UUID(event_id))
@@ -25,7 +25,7 @@ async def process_inbound_event(tenant_id: str, event_id: str) -> None:
 @dramatiq.actor(queue_name="inbound", max_retries=0)
 async def sweep_inbound_events() -> None:
     """Re-enqueue events left waiting (queue down at receive time, worker crash)."""
-    from jewelia.tenants.webhooks.inbound import pending_events
+    from jewelia.tenants.webhooks.inbound.service import pending_events
 
     await _ensure_db()
     waiting = await pending_events()

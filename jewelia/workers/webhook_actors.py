@@ -29,7 +29,7 @@ SWEEP_SECONDS = 1.0
 @dramatiq.actor(queue_name="webhooks", max_retries=0, time_limit=120_000)
 async def deliver_webhooks(tenant_id: str, delivery_ids: list[str]) -> None:
     """Attempt these deliveries; failures are scheduled again by the service, not by Dramatiq."""
-    from jewelia.tenants.webhooks import delivery
+    from jewelia.tenants.webhooks.outbound import delivery
 
     await _ensure_db()
     retries = await delivery.deliver(uuid.UUID(tenant_id), [uuid.UUID(i) for i in delivery_ids])
@@ -48,8 +48,8 @@ def send_jobs(jobs: list[Any]) -> None:
 
 async def run_dispatcher(stop: asyncio.Event) -> None:
     """Dispatch committed events and sweep due deliveries until `stop` is set."""
-    from jewelia.platform.settings import get_settings
-    from jewelia.tenants.webhooks import dispatch
+    from jewelia.core.settings import get_settings
+    from jewelia.tenants.webhooks.outbound import dispatch
 
     await _ensure_db()
     wake = asyncio.Event()

@@ -3,7 +3,7 @@ revocable reset links and refresh-token families."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from jewelia.platform.migrations import sql_steps
+from jewelia.core.migrations import sql_steps
 
 ID = "public_0009_account_proofs"
 VERSION = "1.38.0"

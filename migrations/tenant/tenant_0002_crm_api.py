@@ -3,7 +3,7 @@ idempotency keys."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from jewelia.platform.migrations import sql_steps
+from jewelia.core.migrations import sql_steps
 
 ID = "tenant_0002_crm_api"
 VERSION = "1.38.0"

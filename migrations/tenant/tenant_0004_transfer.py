@@ -2,7 +2,7 @@
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from jewelia.platform.migrations import sql_steps
+from jewelia.core.migrations import sql_steps
 
 ID = "tenant_0004_transfer"
 VERSION = "1.38.0"

@@ -8,9 +8,8 @@ import uuid
 import pyotp
 import pytest
 
-from jewelia.platform.accounts import service as accounts
-from jewelia.platform.db import fetch, tenant_scope
-from jewelia.platform.errors import (
+from jewelia.core.db import fetch, tenant_scope
+from jewelia.core.errors import (
     AuthenticationFailed,
     Conflict,
     NotFound,
@@ -18,6 +17,7 @@ from jewelia.platform.errors import (
     RateLimited,
     ValidationFailed,
 )
+from jewelia.platform.accounts import service as accounts
 from jewelia.tenants.audit import service as audit
 from tests.conftest import STRONG_PASSWORD, unique_email
 

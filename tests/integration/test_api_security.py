@@ -11,9 +11,9 @@ import httpx
 import jwt
 import pyotp
 
+from jewelia.core.db import execute
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.apikeys.service import create_key
-from jewelia.platform.db import execute
 from tests.conftest import STRONG_PASSWORD, unique_email
 
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from jewelia.core.db import execute, fetch
+from jewelia.core.errors import AuthenticationFailed
+from jewelia.core.settings import reset_settings
 from jewelia.platform.billing import stripe_gateway as gateway
 from jewelia.platform.billing.service import checkout_url, handle_webhook, portal_url
-from jewelia.platform.db import execute, fetch
-from jewelia.platform.errors import AuthenticationFailed
-from jewelia.platform.settings import reset_settings
-from jewelia.tenants.registry import get_tenant
+from jewelia.platform.tenancy.registry import get_tenant
 from tests.fake_stripe import FakeStripe
 
 

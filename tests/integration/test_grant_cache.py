@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from jewelia.core.db import execute
+from jewelia.core.security import sha256_hex
+from jewelia.core.settings import get_settings
 from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.service import grant_for
-from jewelia.platform.db import execute
-from jewelia.platform.security import sha256_hex
-from jewelia.platform.settings import get_settings
 
 
 async def _until(condition: Any, seconds: float = 5.0) -> bool:
@@ -69,7 +69,7 @@ async def test_stale_read_is_not_stored() -> None:
 
 
 async def test_lost_change_feed_is_reconnected(api: Any) -> None:
-    from jewelia.platform.db import fetch
+    from jewelia.core.db import fetch
 
     GRANTS.ping_seconds = 0.2
     await GRANTS.start(get_settings().database_url)

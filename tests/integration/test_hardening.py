@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from jewelia.platform.logs import redacted_path as _redacted
-from jewelia.tenants.transfer.readers import MAX_COLUMNS, SourceError, _dedupe
+from jewelia.core.logs import redacted_path as _redacted
+from jewelia.tenants.transfer.formats.readers import MAX_COLUMNS, SourceError, _dedupe
 
 
 def _trickling_server() -> tuple[str, threading.Event]:
@@ -46,7 +46,8 @@ def _trickling_server() -> tuple[str, threading.Event]:
 async def test_a_trickling_receiver_hits_the_overall_deadline(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from jewelia.tenants.webhooks import delivery, signing
+    from jewelia.tenants.webhooks import signing
+    from jewelia.tenants.webhooks.outbound import delivery
 
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 1.0)
     url, done = _trickling_server()
@@ -55,7 +56,7 @@ async def test_a_trickling_receiver_hits_the_overall_deadline(
         "event_id": uuid.uuid4(),
         "url": url,
         "secret_encrypted": __import__(
-            "jewelia.platform.security", fromlist=["encrypt_secret"]
+            "jewelia.core.security", fromlist=["encrypt_secret"]
         ).encrypt_secret(signing.new_secret()),
         "previous_secret_encrypted": None,
         "previous_secret_expires_at": None,

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
+from jewelia.core.db import execute, fetch, tenant_scope
 from jewelia.platform.apikeys.service import create_key
-from jewelia.platform.db import execute, fetch, tenant_scope
-from jewelia.tenants.webhooks import inbound
-from jewelia.tenants.webhooks.inbound_verify import sign, sign_body_field
+from jewelia.tenants.webhooks.inbound import service as inbound
+from jewelia.tenants.webhooks.inbound.verify import sign, sign_body_field
 
 
 def now_iso(delta: float = 0) -> str:

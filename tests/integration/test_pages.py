@@ -9,8 +9,8 @@ from typing import Any
 import pyotp
 import pytest
 
-from jewelia.platform.db import fetch
-from jewelia.tenants import registry
+from jewelia.core.db import fetch
+from jewelia.platform.tenancy import registry
 from tests.conftest import STRONG_PASSWORD, unique_email
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jewelia.platform.db import execute
+from jewelia.core.db import execute
 from tests.conftest import ROOT, _free_port
 
 
@@ -83,8 +83,8 @@ async def test_two_processes_share_one_budget(api: Any, two_workers: str) -> Non
 
 def test_redis_down_fails_open(db: None) -> None:
     """A server whose Redis dies keeps answering the API, logs it, and /ready says so."""
+    from jewelia.core.embedded import EmbeddedRedis
     from jewelia.platform.accounts.service import signup  # noqa: F401 - keeps imports warm
-    from jewelia.platform.embedded import EmbeddedRedis
 
     folder = Path(tempfile.mkdtemp(prefix="jewelia-redis-"))
     redis_server = EmbeddedRedis(folder)

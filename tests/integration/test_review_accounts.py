@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pyotp
 
+from jewelia.core.db import fetch
+from jewelia.core.redis_client import get_redis
+from jewelia.core.security import hash_password
 from jewelia.platform.accounts import service as accounts
-from jewelia.platform.db import fetch
-from jewelia.platform.redis_client import get_redis
-from jewelia.platform.security import hash_password
 from tests.conftest import STRONG_PASSWORD, prove_email, unique_email
 from tests.integration.test_pages import CSRF, form_post
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 
+from jewelia.core.redis_client import get_redis
 from jewelia.platform.apikeys.service import PERMISSIONS, create_key
 from jewelia.platform.billing import ratelimit
-from jewelia.platform.redis_client import get_redis
-from jewelia.tenants.webhooks import inbound
-from jewelia.tenants.webhooks.inbound_verify import sign
+from jewelia.tenants.webhooks.inbound import service as inbound
+from jewelia.tenants.webhooks.inbound.verify import sign
 from tests.conftest import STRONG_PASSWORD
 from tests.integration.transfer_helpers import download, run_export, start_import, wait_job
 
@@ -109,7 +109,7 @@ async def test_a_403_is_not_stored(api: Any, app: Any) -> None:
             headers={**headers, "Authorization": "Bearer jw_live_wrong"},
         )
         assert unauth.status_code == 401
-    from jewelia.platform.db import fetch, tenant_scope
+    from jewelia.core.db import fetch, tenant_scope
 
     async with tenant_scope(api.tenant.ref):
         rows = await fetch(
@@ -277,7 +277,7 @@ async def test_page_numbers_out_of_range_on_every_page(
     _user, tenant = business
     # An endpoint, for its deliveries page.
     from jewelia.tenants.audit.service import Actor
-    from jewelia.tenants.webhooks import service as webhooks
+    from jewelia.tenants.webhooks.outbound import service as webhooks
 
     endpoint, _secret = await webhooks.create_endpoint(
         tenant.ref,

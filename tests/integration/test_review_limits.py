@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 
+from jewelia.core.db import execute, fetch, tenant_scope
+from jewelia.core.redis_client import get_redis
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.apikeys.grant_cache import GRANTS
-from jewelia.platform.db import execute, fetch, tenant_scope
-from jewelia.platform.redis_client import get_redis
 from tests.conftest import STRONG_PASSWORD, unique_email
 from tests.integration.test_pages import CSRF, form_post
 

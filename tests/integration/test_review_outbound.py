@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from jewelia.platform.db import execute, tenant_scope
+from jewelia.core.db import execute, tenant_scope
 from tests.webhook_receiver import Receiver
 
 NUMERIC_FORMS = ["0177.0.0.1", "0x7f.1", "2130706433", "127.1", "0x7f000001", "127.0.0.1."]

@@ -12,8 +12,8 @@ from typing import Any
 
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.apikeys import service as keys
+from jewelia.platform.tenancy.registry import get_tenant
 from jewelia.tenants.audit.service import Actor
-from jewelia.tenants.registry import get_tenant
 from jewelia.tenants.transfer import service as transfer
 from tests.conftest import STRONG_PASSWORD, unique_email
 from tests.integration.test_pages import CSRF, form_post

@@ -14,10 +14,10 @@ import httpx
 import pytest
 import redis
 
+from jewelia.core.settings import get_settings
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.mail.service import recent_emails
-from jewelia.platform.settings import get_settings
-from jewelia.tenants.transfer import files
+from jewelia.tenants.transfer.formats import files
 from tests.conftest import _DATA_DIR, STRONG_PASSWORD, unique_email
 from tests.integration.test_pages import CSRF
 
@@ -307,7 +307,7 @@ async def _session_user_id(browser: httpx.AsyncClient) -> uuid.UUID:
 
 
 def test_the_log_rule_covers_every_token_route() -> None:
-    from jewelia.platform.logs import redacted_path
+    from jewelia.core.logs import redacted_path
 
     for path, logged in [
         ("/password/reset/abc.DEF_1", "/password/reset/***"),

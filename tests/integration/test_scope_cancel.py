@@ -7,7 +7,7 @@ from typing import Any
 
 import anyio
 
-from jewelia.platform.db import DB, fetch, tenant_scope
+from jewelia.core.db import DB, fetch, tenant_scope
 
 
 def in_use() -> int:

@@ -10,10 +10,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from jewelia.platform.db import DB, TenantRef, execute, fetch, tenant_scope
-from jewelia.platform.migrations import MIGRATIONS_DIR, latest_version, load_migrations
-from jewelia.tenants import registry
-from jewelia.tenants.migrate import migrate_all
+from jewelia.core.db import DB, TenantRef, execute, fetch, tenant_scope
+from jewelia.core.migrations import MIGRATIONS_DIR, latest_version, load_migrations
+from jewelia.platform.tenancy import registry
+from jewelia.platform.tenancy.migrate import migrate_all
 
 SCHEMA_SHAPE = """
 SELECT table_name, column_name, data_type, is_nullable, column_default

@@ -23,11 +23,12 @@ ROWS = 6_000
 SETUP = textwrap.dedent(
     """
     import asyncio, json, sys
-    from jewelia.platform.db import start_db
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.db import start_db
+    from jewelia.core.settings import get_settings
     from jewelia.tenants.audit.service import Actor
-    from jewelia.tenants.registry import get_tenant_by_slug
-    from jewelia.tenants.transfer import files, service
+    from jewelia.platform.tenancy.registry import get_tenant_by_slug
+    from jewelia.tenants.transfer import service
+    from jewelia.tenants.transfer.formats import files
 
     async def main() -> None:
         await start_db(get_settings().database_url)

@@ -15,8 +15,8 @@ from typing import Any
 import jsonschema_rs
 import openpyxl
 
-from jewelia.platform.db import fetch, tenant_scope
-from jewelia.tenants.transfer import files
+from jewelia.core.db import fetch, tenant_scope
+from jewelia.tenants.transfer.formats import files
 from jewelia.tenants.webhooks import catalog
 from tests.integration.transfer_helpers import (
     download,
@@ -291,7 +291,7 @@ async def test_oversize_uploads_are_refused_without_reading_them(api: Any) -> No
 async def test_paid_plans_upload_past_ten_megabytes(api: Any) -> None:
     """Enterprise may send 200 MB: a 12 MB multipart CSV is taken (Litestar's 10 MB default
     body limit does not apply to this route)."""
-    from jewelia.platform.db import execute
+    from jewelia.core.db import execute
 
     await execute("UPDATE public.tenant SET plan = 'enterprise' WHERE id = $1", api.tenant.id)
     rows = b"".join(b"Name %d,name%d@example.com\n" % (n, n) for n in range(400_000))
@@ -536,7 +536,7 @@ def _system() -> Any:
 
 
 def _page() -> Any:
-    from jewelia.platform.api import Page
+    from jewelia.core.api import Page
 
     return Page(page=1, limit=20)
 

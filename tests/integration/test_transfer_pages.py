@@ -11,8 +11,9 @@ import time
 import uuid
 from typing import Any
 
-from jewelia.platform.db import TenantRef, fetch, tenant_scope
-from jewelia.tenants.transfer import files, service
+from jewelia.core.db import TenantRef, fetch, tenant_scope
+from jewelia.tenants.transfer import service
+from jewelia.tenants.transfer.formats import files
 from jewelia.tenants.transfer.importer import Options
 from tests.conftest import STRONG_PASSWORD, unique_email
 from tests.integration.test_pages import CSRF, form_post, signup
@@ -439,8 +440,8 @@ async def test_read_only_members_export_and_watch_but_do_not_import(
 
 async def test_open_jobs_poll_and_cancel(client: Any, monkeypatch: Any) -> None:
     """Jobs kept queued (not sent to a worker; the sweeper waits a lease before re-sending)."""
+    from jewelia.platform.tenancy.registry import get_tenant
     from jewelia.tenants.audit.service import Actor
-    from jewelia.tenants.registry import get_tenant
 
     async def hold(tenant_id: uuid.UUID, job_id: uuid.UUID) -> None:
         return None

@@ -23,11 +23,11 @@ EVENTS = 1_000
 SETUP = textwrap.dedent(
     """
     import asyncio, json, sys
-    from jewelia.platform.db import start_db, tenant_scope
-    from jewelia.platform.settings import get_settings
+    from jewelia.core.db import start_db, tenant_scope
+    from jewelia.core.settings import get_settings
     from jewelia.tenants.audit.service import Actor
-    from jewelia.tenants.registry import get_tenant_by_slug
-    from jewelia.tenants.webhooks import service
+    from jewelia.platform.tenancy.registry import get_tenant_by_slug
+    from jewelia.tenants.webhooks.outbound import service
     from jewelia.tenants.webhooks.outbox import emit
 
     async def main() -> None:

@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 
-from jewelia.platform.redis_client import get_redis
+from jewelia.core.redis_client import get_redis
 from jewelia.tenants.audit.service import Actor
-from jewelia.tenants.webhooks.delivery import live_channel
-from jewelia.tenants.webhooks.test_event import send_test_event
-from jewelia.web import webhooks_live
-from jewelia.web.webhooks_live import live_events
+from jewelia.tenants.webhooks.outbound.delivery import live_channel
+from jewelia.tenants.webhooks.outbound.test_event import send_test_event
+from jewelia.web.developers import webhooks_live
+from jewelia.web.developers.webhooks_live import live_events
 from tests.integration.test_webhook_pages import _create, _signed_up
 from tests.integration.test_webhooks import _wait
 

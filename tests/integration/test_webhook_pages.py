@@ -10,10 +10,11 @@ import re
 import uuid
 from typing import Any
 
-from jewelia.platform.db import TenantRef, fetch, tenant_scope
+from jewelia.core.db import TenantRef, fetch, tenant_scope
 from jewelia.tenants.audit.service import Actor
-from jewelia.tenants.webhooks import catalog, service
-from jewelia.tenants.webhooks.test_event import send_test_event
+from jewelia.tenants.webhooks import catalog
+from jewelia.tenants.webhooks.outbound import service
+from jewelia.tenants.webhooks.outbound.test_event import send_test_event
 from tests.conftest import STRONG_PASSWORD, unique_email
 from tests.integration.test_pages import CSRF, form_post, signup
 from tests.integration.test_webhooks import _wait

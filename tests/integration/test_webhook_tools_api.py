@@ -11,7 +11,7 @@ import jsonschema_rs
 import pytest
 from standardwebhooks import Webhook
 
-from jewelia.platform.db import fetch, tenant_scope
+from jewelia.core.db import fetch, tenant_scope
 from jewelia.tenants.webhooks import catalog, signing
 from tests.webhook_receiver import Receiver, seed_signature_ok
 

@@ -182,7 +182,7 @@ async def _count_path(receiver: Receiver, path: str, n: int) -> bool:
 
 
 async def test_retry_after_is_honoured(api: Any, worker: Any) -> None:
-    from jewelia.tenants.webhooks.delivery import Outcome, next_delay
+    from jewelia.tenants.webhooks.outbound.delivery import Outcome, next_delay
 
     row = {"max_attempts": 8, "retry_base_seconds": 5.0}
     now = __import__("datetime").datetime.now(__import__("datetime").UTC)
@@ -297,7 +297,7 @@ async def test_read_only_key_cannot_manage(api: Any, app: Any) -> None:
 async def test_delivery_refuses_metadata_address_at_send_time(api: Any, worker: Any) -> None:
     """An address that passed creation but points at cloud metadata when sent is refused then
     (the guard resolves and checks at every request), not retried, and recorded."""
-    from jewelia.platform.db import execute, tenant_scope
+    from jewelia.core.db import execute, tenant_scope
 
     hook = (
         await api.post("/webhooks", json={"url": "https://example.com/x", "events": ["*"]})
@@ -348,7 +348,7 @@ async def test_bad_input_on_changes(
 
 
 async def test_five_days_of_failures_disable_the_endpoint(api: Any, worker: Any) -> None:
-    from jewelia.platform.db import execute, tenant_scope
+    from jewelia.core.db import execute, tenant_scope
     from jewelia.platform.mail.service import recent_emails
 
     with Receiver() as receiver:

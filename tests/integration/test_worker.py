@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from jewelia.platform.db import DB, fetch
+from jewelia.core.db import DB, fetch
 from jewelia.platform.mail.service import queue_email
 from tests.conftest import unique_email
 

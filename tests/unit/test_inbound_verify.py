@@ -7,7 +7,7 @@ import hmac
 import json
 import time
 
-from jewelia.tenants.webhooks import inbound_verify as verify
+from jewelia.tenants.webhooks.inbound import verify
 
 SECRET = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from jewelia.platform import json_depth
-from jewelia.platform.json_depth import MAX_DEPTH, too_deep
+from jewelia.core import json_depth
+from jewelia.core.json_depth import MAX_DEPTH, too_deep
 
 
 def nested(levels: int) -> bytes:

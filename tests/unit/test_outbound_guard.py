@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from jewelia.platform.outbound import (
+from jewelia.core.outbound import (
     BlockedDestination,
     check_address,
     check_url_shape,
@@ -85,7 +85,7 @@ async def test_guarded_client_pins_the_address_and_keeps_the_host(
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from jewelia.platform.outbound import guarded_client
+    from jewelia.core.outbound import guarded_client
 
     seen: list[str] = []
 

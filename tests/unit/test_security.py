@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jewelia.platform.security import (
+from jewelia.core.security import (
     constant_time_equal,
     decrypt_secret,
     encrypt_secret,

@@ -11,20 +11,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jewelia.tenants.transfer import readers
-from jewelia.tenants.transfer.fields import (
+from jewelia.tenants.transfer.formats import readers
+from jewelia.tenants.transfer.formats.readers import SourceError, SourceInfo, records
+from jewelia.tenants.transfer.formats.writers import open_writer
+from jewelia.tenants.transfer.mapping.fields import (
     suggest_mapping,
 )
-from jewelia.tenants.transfer.readers import SourceError, SourceInfo, records
-from jewelia.tenants.transfer.rows import (
+from jewelia.tenants.transfer.mapping.rows import (
     Rule,
     mapped_fields,
     to_input,
 )
-from jewelia.tenants.transfer.transforms import (
+from jewelia.tenants.transfer.mapping.transforms import (
     parse_number,
 )
-from jewelia.tenants.transfer.writers import open_writer
 
 
 def _write(tmp_path: Path, data: bytes, name: str = "f") -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jewelia.platform.errors import ValidationFailed
-from jewelia.platform.validation import Checker
+from jewelia.core.errors import ValidationFailed
+from jewelia.core.validation import Checker
 
 
 def test_email_is_normalised_and_checked() -> None:

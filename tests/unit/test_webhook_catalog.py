@@ -7,9 +7,10 @@ from typing import Any, get_args
 import jsonschema_rs
 import pytest
 
-from jewelia.platform.errors import ValidationFailed
-from jewelia.tenants.webhooks import catalog, templates
-from jewelia.tenants.webhooks.tools_api import Category
+from jewelia.core.errors import ValidationFailed
+from jewelia.tenants.webhooks import catalog
+from jewelia.tenants.webhooks.tools import templates
+from jewelia.tenants.webhooks.tools.api import Category
 
 ISSUE_EVENTS = {
     "customer.created",

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from jewelia.platform.errors import ValidationFailed
+from jewelia.core.errors import ValidationFailed
 from jewelia.tenants.webhooks import signing
 from tests.webhook_receiver import seed_signature_ok
 

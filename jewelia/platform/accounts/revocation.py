@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 
-from jewelia.platform.db import DB, fetch
+from jewelia.core.db import DB, fetch
 
 
 async def revoke_all(user_id: uuid.UUID) -> int:

@@ -12,11 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 from asyncpg.exceptions import UniqueViolationError
 
-from jewelia.platform.accounts import throttle, verification
-from jewelia.platform.accounts.revocation import epoch_is_current, revoke_all
-from jewelia.platform.billing import limits
-from jewelia.platform.db import DB, execute, fetch, tenant_scope
-from jewelia.platform.errors import (
+from jewelia.core.db import DB, execute, fetch, tenant_scope
+from jewelia.core.errors import (
     AuthenticationFailed,
     Conflict,
     FieldError,
@@ -24,8 +21,7 @@ from jewelia.platform.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from jewelia.platform.mail.service import queue_email
-from jewelia.platform.security import (
+from jewelia.core.security import (
     decrypt_secret,
     encrypt_secret,
     hash_password_async,
@@ -33,10 +29,14 @@ from jewelia.platform.security import (
     sha256_hex,
     verify_password_async,
 )
-from jewelia.platform.settings import get_settings
-from jewelia.platform.validation import Checker
+from jewelia.core.settings import get_settings
+from jewelia.core.validation import Checker
+from jewelia.platform.accounts import throttle, verification
+from jewelia.platform.accounts.revocation import epoch_is_current, revoke_all
+from jewelia.platform.billing import limits
+from jewelia.platform.mail.service import queue_email
+from jewelia.platform.tenancy.registry import TenantInfo, get_tenant, provision_tenant, tenant_info
 from jewelia.tenants.audit.service import Actor, record
-from jewelia.tenants.registry import TenantInfo, get_tenant, provision_tenant, tenant_info
 
 ROLES = ("owner", "admin", "member", "read-only")
 MANAGERS = ("owner", "admin")

@@ -4,7 +4,7 @@ from piccolo.columns import UUID, BigInt, Boolean, ForeignKey, Integer, Text, Ti
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from jewelia.tenants.registry import Tenant
+from jewelia.platform.tenancy.registry import Tenant
 
 
 class User(Table, tablename="app_user", schema="public"):

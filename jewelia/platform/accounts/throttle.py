@@ -6,9 +6,9 @@ import logging
 
 from redis.exceptions import RedisError
 
-from jewelia.platform.errors import RateLimited
-from jewelia.platform.redis_client import get_redis
-from jewelia.platform.settings import get_settings
+from jewelia.core.errors import RateLimited
+from jewelia.core.redis_client import get_redis
+from jewelia.core.settings import get_settings
 
 log = logging.getLogger("jewelia.throttle")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from jewelia.core.db import DB, execute, fetch
+from jewelia.core.errors import NotFound
+from jewelia.core.security import new_token, sha256_hex
+from jewelia.core.settings import get_settings
 from jewelia.platform.accounts.revocation import revoke_all
-from jewelia.platform.db import DB, execute, fetch
-from jewelia.platform.errors import NotFound
 from jewelia.platform.mail.service import queue_email
-from jewelia.platform.security import new_token, sha256_hex
-from jewelia.platform.settings import get_settings
 
 VERIFY_TTL = timedelta(days=3)
 INVALID_LINK = "This confirmation link is invalid, used or expired"

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post
 
+from jewelia.core.api import Page, ok, ok_list
+from jewelia.core.errors import AppError, AuthenticationFailed
 from jewelia.platform.accounts import service as accounts
-from jewelia.platform.api import Page, ok, ok_list
 from jewelia.platform.apikeys import service, tokens
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.platform.apikeys.schemas import (
@@ -22,7 +23,6 @@ from jewelia.platform.apikeys.schemas import (
     TokenEnvelope,
     TokenRequest,
 )
-from jewelia.platform.errors import AppError, AuthenticationFailed
 
 
 def key_out(key: service.ApiKey) -> dict[str, Any]:

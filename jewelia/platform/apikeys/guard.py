@@ -9,17 +9,17 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from jewelia.core.errors import AppError, AuthenticationFailed, PermissionDenied, RateLimited
+from jewelia.core.logs import tenant_id_var
+from jewelia.core.middleware import header_value
+from jewelia.core.settings import get_settings
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.apikeys.service import KEY_PREFIX, grant_for
 from jewelia.platform.apikeys.tokens import ROLE_PERMISSIONS, verify_access
 from jewelia.platform.billing import ratelimit
 from jewelia.platform.billing.plans import plan_named
-from jewelia.platform.errors import AppError, AuthenticationFailed, PermissionDenied, RateLimited
-from jewelia.platform.logs import tenant_id_var
-from jewelia.platform.middleware import header_value
-from jewelia.platform.settings import get_settings
+from jewelia.platform.tenancy.registry import TenantInfo
 from jewelia.tenants.audit.service import Actor
-from jewelia.tenants.registry import TenantInfo
 
 AUTH_SCOPE_KEY = "jewelia.auth"
 RATE_SCOPE_KEY = "jewelia.ratelimit"

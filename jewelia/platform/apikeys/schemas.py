@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 
-from jewelia.platform.api import Pagination
+from jewelia.core.api import Pagination
 
 
 class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):

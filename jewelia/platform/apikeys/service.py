@@ -12,12 +12,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from jewelia.core.db import DB, execute, fetch
+from jewelia.core.errors import FieldError, NotFound, ValidationFailed
+from jewelia.core.security import sha256_hex
+from jewelia.core.validation import Checker
 from jewelia.platform.apikeys.grant_cache import GRANTS
-from jewelia.platform.db import DB, execute, fetch
-from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
-from jewelia.platform.security import sha256_hex
-from jewelia.platform.validation import Checker
-from jewelia.tenants.registry import TenantInfo, tenant_info
+from jewelia.platform.tenancy.registry import TenantInfo, tenant_info
 
 PERMISSIONS = ("read", "write", "delete", "admin")
 KEY_PREFIX = "jw_live_"

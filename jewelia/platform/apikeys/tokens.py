@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from jewelia.platform.db import DB, execute, fetch
-from jewelia.platform.errors import AuthenticationFailed
-from jewelia.platform.security import new_token, sha256_hex
-from jewelia.platform.settings import get_settings
+from jewelia.core.db import DB, execute, fetch
+from jewelia.core.errors import AuthenticationFailed
+from jewelia.core.security import new_token, sha256_hex
+from jewelia.core.settings import get_settings
 
 log = logging.getLogger("jewelia.tokens")
 ACCESS_TTL = timedelta(minutes=15)

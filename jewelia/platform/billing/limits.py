@@ -19,14 +19,14 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from jewelia.core.db import fetch
+from jewelia.core.errors import AppError, RateLimited
+from jewelia.core.redis_client import get_redis
+from jewelia.core.settings import get_settings
 from jewelia.platform.billing import ratelimit
 from jewelia.platform.billing.plans import Plan, plan_named
-from jewelia.platform.db import fetch
-from jewelia.platform.errors import AppError, RateLimited
-from jewelia.platform.redis_client import get_redis
-from jewelia.platform.settings import get_settings
+from jewelia.platform.tenancy.registry import TenantInfo
 from jewelia.tenants.audit.service import Actor
-from jewelia.tenants.registry import TenantInfo
 
 log = logging.getLogger("jewelia.limits")
 

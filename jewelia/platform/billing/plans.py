@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from jewelia.platform.db import fetch
+from jewelia.core.db import fetch
 
 CACHE_SECONDS = 30.0
 _cache: tuple[float, dict[str, Plan]] | None = None

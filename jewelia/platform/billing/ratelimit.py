@@ -15,7 +15,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from jewelia.platform.redis_client import get_redis
+from jewelia.core.redis_client import get_redis
 
 log = logging.getLogger("jewelia.ratelimit")
 WINDOW_SECONDS = 3600

@@ -9,14 +9,14 @@ from typing import Any
 
 import asyncpg
 
+from jewelia.core.db import DB, execute, fetch, tenant_scope
+from jewelia.core.errors import AppError, FieldError, NotFound, ValidationFailed
 from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.billing import stripe_gateway as gateway
 from jewelia.platform.billing.plans import all_plans
-from jewelia.platform.db import DB, execute, fetch, tenant_scope
-from jewelia.platform.errors import AppError, FieldError, NotFound, ValidationFailed
 from jewelia.platform.mail.service import queue_email
+from jewelia.platform.tenancy.registry import TenantInfo, get_tenant
 from jewelia.tenants.audit.service import Actor, record
-from jewelia.tenants.registry import TenantInfo, get_tenant
 
 log = logging.getLogger("jewelia.billing")
 GRACE = timedelta(days=7)

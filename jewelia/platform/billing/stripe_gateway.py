@@ -16,8 +16,8 @@ from typing import Any
 
 import stripe
 
-from jewelia.platform.errors import AuthenticationFailed
-from jewelia.platform.settings import get_settings
+from jewelia.core.errors import AuthenticationFailed
+from jewelia.core.settings import get_settings
 
 TOLERANCE_SECONDS = 300
 

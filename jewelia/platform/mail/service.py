@@ -11,8 +11,9 @@ from datetime import datetime
 from email.message import EmailMessage
 from urllib.parse import unquote, urlparse
 
-from jewelia.platform.db import execute, fetch
-from jewelia.platform.settings import get_settings
+from jewelia.core import jobs
+from jewelia.core.db import execute, fetch
+from jewelia.core.settings import get_settings
 
 log = logging.getLogger("jewelia.mail")
 WARN_EVERY_SECONDS = 60.0
@@ -43,6 +44,11 @@ async def queue_email(to: str, subject: str, body: str) -> uuid.UUID:
         body,
     )
     return email_id
+
+
+def send_soon() -> None:
+    """Ask a worker to send what is queued now rather than at the scheduler's next tick."""
+    jobs.enqueue("deliver_emails")
 
 
 async def recent_emails(limit: int = 50, to: str | None = None) -> list[Email]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jewelia.platform.db import DB, current_tenant, execute, fetch
+from jewelia.core.db import DB, current_tenant, execute, fetch
 
 
 @dataclass(frozen=True)

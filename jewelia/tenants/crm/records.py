@@ -13,9 +13,9 @@ from typing import Any
 
 import asyncpg
 
-from jewelia.platform.api import Page, make_cursor
-from jewelia.platform.db import TenantRef, fetch, tenant_scope
-from jewelia.platform.errors import FieldError, NotFound, ValidationFailed
+from jewelia.core.api import Page, make_cursor
+from jewelia.core.db import TenantRef, fetch, tenant_scope
+from jewelia.core.errors import FieldError, NotFound, ValidationFailed
 from jewelia.tenants.audit.service import Actor, record, record_many
 from jewelia.tenants.webhooks.outbox import emit, emit_many
 

@@ -10,7 +10,7 @@ import string
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jewelia.platform.validation import Checker
+from jewelia.core.validation import Checker
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 INVENTORY_STATUSES = ("in_stock", "reserved", "sold", "on_memo", "consignment", "discontinued")

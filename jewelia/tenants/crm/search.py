@@ -21,7 +21,7 @@ def sort_clause(sort: str | None, allowed: dict[str, str], default: str) -> tupl
     desc = key.startswith("-")
     column = allowed.get(key.lstrip("-"))
     if column is None:
-        from jewelia.platform.errors import FieldError, ValidationFailed
+        from jewelia.core.errors import FieldError, ValidationFailed
 
         choices = ", ".join(sorted(allowed))
         raise ValidationFailed(

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.tenants.audit.service import Actor, record
 
 

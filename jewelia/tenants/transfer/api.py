@@ -25,12 +25,13 @@ from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import Parameter
 from litestar.response import File
 
-from jewelia.platform import json_depth
-from jewelia.platform.api import ok, ok_list, parse_page
+from jewelia.core import json_depth
+from jewelia.core.api import ok, ok_list, parse_page
+from jewelia.core.errors import AppError, FieldError, PermissionDenied, ValidationFailed
 from jewelia.platform.apikeys.guard import ApiAuth
-from jewelia.platform.errors import AppError, FieldError, PermissionDenied, ValidationFailed
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
-from jewelia.tenants.transfer import files, service
+from jewelia.tenants.transfer import service
+from jewelia.tenants.transfer.formats import files
 from jewelia.tenants.transfer.importer import Options
 from jewelia.tenants.transfer.schemas import (
     ExportRequest,

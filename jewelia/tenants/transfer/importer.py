@@ -18,17 +18,17 @@ from typing import Any
 
 import asyncpg
 
-from jewelia.platform.db import TenantRef, execute, fetch
-from jewelia.platform.errors import AppError, FieldError, ValidationFailed
+from jewelia.core.db import TenantRef, execute, fetch
+from jewelia.core.errors import AppError, FieldError, ValidationFailed
 from jewelia.tenants.audit.service import Actor
 from jewelia.tenants.crm.customers import service as customers
 from jewelia.tenants.crm.inventory import service as inventory
 from jewelia.tenants.crm.orders import service as orders
-from jewelia.tenants.transfer.fields import (
+from jewelia.tenants.transfer.formats.readers import Record
+from jewelia.tenants.transfer.mapping.fields import (
     IMPORT_FIELDS,
 )
-from jewelia.tenants.transfer.readers import Record
-from jewelia.tenants.transfer.rows import (
+from jewelia.tenants.transfer.mapping.rows import (
     RowProblem,
     Rule,
     mapped_fields,

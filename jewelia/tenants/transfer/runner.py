@@ -16,27 +16,32 @@ import logging
 import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jewelia.platform.api import Page, parse_datetime, parse_page
-from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
-from jewelia.platform.errors import AppError, FieldError, ValidationFailed
+from jewelia.core.api import Page, parse_page
+from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.core.errors import AppError
+from jewelia.platform.tenancy.registry import TenantInfo, get_tenant
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.crm.customers import service as customers
-from jewelia.tenants.crm.inventory import service as inventory
-from jewelia.tenants.crm.orders import service as orders
-from jewelia.tenants.registry import TenantInfo, get_tenant
-from jewelia.tenants.transfer import files, importer
-from jewelia.tenants.transfer.exports import (
+from jewelia.tenants.transfer import importer
+from jewelia.tenants.transfer.formats import files
+from jewelia.tenants.transfer.formats.readers import SourceError, SourceInfo, headers_of, records
+from jewelia.tenants.transfer.formats.writers import (
+    EXTENSIONS,
+    CsvWriter,
+    JsonWriter,
+    open_writer,
+    zip_file,
+)
+from jewelia.tenants.transfer.mapping.exports import (
     export_columns,
     flat_record,
     nested_record,
 )
-from jewelia.tenants.transfer.fields import (
+from jewelia.tenants.transfer.mapping.fields import (
     suggest_mapping,
 )
-from jewelia.tenants.transfer.readers import SourceError, SourceInfo, headers_of, records
 from jewelia.tenants.transfer.service import (
     JOB_COLUMNS,
     _decode,
@@ -45,13 +50,7 @@ from jewelia.tenants.transfer.service import (
     options_of,
     rules_of,
 )
-from jewelia.tenants.transfer.writers import (
-    EXTENSIONS,
-    CsvWriter,
-    JsonWriter,
-    open_writer,
-    zip_file,
-)
+from jewelia.tenants.transfer.sources import filter_kwargs, list_page
 from jewelia.tenants.webhooks.outbox import emit
 
 log = logging.getLogger("jewelia.transfer")
@@ -62,67 +61,6 @@ HEARTBEAT_ROWS = 20_000
 
 class LeaseLost(Exception):
     """Another worker holds the job now (or it was cancelled/finished): stop quietly."""
-
-
-# --- filters (the list API's own) ---------------------------------------------------------
-
-
-def filter_kwargs(data_type: str, filters: dict[str, Any]) -> dict[str, Any]:
-    """The list function's keyword arguments for an export's filters (types converted)."""
-    out: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    for key, value in filters.items():
-        if value is None:
-            continue
-        try:
-            if key in ("min_price", "max_price"):
-                number = Decimal(str(value))
-                if not number.is_finite():
-                    raise InvalidOperation
-                out[key] = number
-            elif key == "customer_id":
-                out[key] = uuid.UUID(str(value))
-            elif key in ("created_from", "created_to"):
-                out[key] = parse_datetime(f"filters.{key}", str(value))
-            elif isinstance(value, str) and len(value) <= 200 and "\x00" not in value:
-                out[key] = value
-            else:
-                raise ValueError(value)
-        except ValidationFailed as exc:
-            errors += exc.errors
-        except (ValueError, InvalidOperation, TypeError):
-            errors.append(FieldError(f"filters.{key}", f"{key} is not valid", "INVALID"))
-    if errors:
-        raise ValidationFailed(errors)
-    return out
-
-
-async def list_page(
-    tenant: TenantRef, data_type: str, page: Page, kwargs: dict[str, Any]
-) -> tuple[list[dict[str, Any]], int, str | None]:
-    """One page of rows from the CRM list function (the same filters and rules as the API)."""
-    try:
-        if data_type == "customers":
-            return await customers.list_customers(tenant, page, kwargs.get("search"))
-        if data_type == "inventory":
-            return await inventory.list_items(tenant, page, **kwargs)
-        return await orders.list_orders(tenant, page, **kwargs)
-    except ValidationFailed as exc:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    f"filters.{e['field']}".replace("filters.filters.", "filters."),
-                    e["message"],
-                    e["code"],
-                )
-                for e in exc.errors
-            ]
-        ) from exc
-
-
-async def check_filters(tenant: TenantRef, data_type: str, filters: dict[str, Any]) -> None:
-    """Refuse filters the list API would refuse, before the job is queued."""
-    await list_page(tenant, data_type, Page(page=1, limit=1), filter_kwargs(data_type, filters))
 
 
 # --- claiming and finishing -------------------------------------------------------------------

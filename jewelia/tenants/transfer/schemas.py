@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from jewelia.platform.api import Pagination
+from jewelia.core.api import Pagination
 
 DataType = Literal["customers", "inventory", "orders"]
 Format = Literal["csv", "json", "xml", "excel"]

@@ -19,14 +19,24 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from jewelia.platform.api import Page
+from jewelia.core import jobs
+from jewelia.core.api import Page
+from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from jewelia.platform.billing.plans import plan_named
-from jewelia.platform.db import TenantRef, execute, fetch, tenant_scope
-from jewelia.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from jewelia.platform.tenancy.registry import TenantInfo, get_tenant
 from jewelia.tenants.audit.service import Actor, record
-from jewelia.tenants.registry import TenantInfo, get_tenant
-from jewelia.tenants.transfer import files
-from jewelia.tenants.transfer.fields import (
+from jewelia.tenants.transfer.formats import files
+from jewelia.tenants.transfer.formats.readers import (
+    FORMATS,
+    SourceError,
+    SourceInfo,
+    headers_of,
+    records,
+)
+from jewelia.tenants.transfer.formats.writers import EXTENSIONS, MEDIA_TYPES
+from jewelia.tenants.transfer.importer import Options
+from jewelia.tenants.transfer.mapping.fields import (
     EXPORT_FIELDS,
     FIELD_BY_NAME,
     IGNORED,
@@ -34,15 +44,13 @@ from jewelia.tenants.transfer.fields import (
     TYPES,
     suggest_mapping,
 )
-from jewelia.tenants.transfer.importer import Options
-from jewelia.tenants.transfer.readers import FORMATS, SourceError, SourceInfo, headers_of, records
-from jewelia.tenants.transfer.rows import (
+from jewelia.tenants.transfer.mapping.rows import (
     Rule,
 )
-from jewelia.tenants.transfer.transforms import (
+from jewelia.tenants.transfer.mapping.transforms import (
     check_transform,
 )
-from jewelia.tenants.transfer.writers import EXTENSIONS, MEDIA_TYPES
+from jewelia.tenants.transfer.sources import check_filters
 
 log = logging.getLogger("jewelia.transfer")
 STATUSES = ("queued", "processing", "completed", "failed", "cancelled")
@@ -175,9 +183,9 @@ def check_export(
 async def _enqueue(tenant_id: uuid.UUID, job_id: uuid.UUID) -> None:
     """Send the job to the workers (after commit); if Redis is down the sweeper sends it later."""
     try:
-        from jewelia.workers.transfer_actors import run_transfer_job
-
-        await asyncio.to_thread(run_transfer_job.send, str(tenant_id), str(job_id))
+        await asyncio.to_thread(
+            jobs.enqueue, "run_transfer_job", str(tenant_id), str(job_id), queue_name="transfer"
+        )
     except Exception:
         log.exception("could not enqueue transfer job %s; the sweeper will", job_id)
 
@@ -332,8 +340,6 @@ async def start_export(
     compress: bool = False,
 ) -> dict[str, Any]:
     """Queue an export; {jobId, status, message}. Filters are the list API's for the type."""
-    from jewelia.tenants.transfer.runner import check_filters
-
     if data_type not in TYPES or fmt not in FORMATS:
         raise ValidationFailed([FieldError("type", "Unknown type or format", "INVALID_CHOICE")])
     filters, chosen = check_export(data_type, filters, fields, include_metadata)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jewelia.platform.errors import FieldError, ValidationFailed
+from jewelia.core.errors import FieldError, ValidationFailed
 from jewelia.tenants.crm.orders.service import PAYMENT_STATUSES, STATUSES
 from jewelia.tenants.crm.rules import INVENTORY_STATUSES
 from jewelia.tenants.webhooks.outbox import ID_ALIASES

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from jewelia.platform.db import DB, current_tenant, execute
+from jewelia.core.db import DB, current_tenant, execute
 
 _encoder = msgspec.json.Encoder(decimal_format="number")
 # Customer and inventory events also carry their id under these names (the contract's

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jewelia.platform.errors import FieldError, ValidationFailed
-from jewelia.platform.security import decrypt_secret
+from jewelia.core.errors import FieldError, ValidationFailed
+from jewelia.core.security import decrypt_secret
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 SECRET_BYTES = 24

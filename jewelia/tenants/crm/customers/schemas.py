@@ -7,8 +7,8 @@ from uuid import UUID
 
 import msgspec
 
-from jewelia.platform.api import Pagination
-from jewelia.platform.schemas import Money, OptionalMoney
+from jewelia.core.api import Pagination
+from jewelia.core.schemas import Money, OptionalMoney
 
 
 class RingSizeIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -9,9 +9,9 @@ from uuid import UUID
 from litestar import Controller, HttpMethod, Response, delete, get, post, route
 from litestar.params import Parameter
 
-from jewelia.platform.api import ok, ok_list, operation_ids, parse_page
+from jewelia.core.api import ok, ok_list, operation_ids, parse_page
+from jewelia.core.schemas import given
 from jewelia.platform.apikeys.guard import ApiAuth
-from jewelia.platform.schemas import given
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
 from jewelia.tenants.crm.customers.schemas import DeletedEnvelope
 from jewelia.tenants.crm.inventory import service

@@ -8,8 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-from jewelia.platform.api import Pagination
-from jewelia.platform.schemas import Money, MoneyPatch
+from jewelia.core.api import Pagination
+from jewelia.core.schemas import Money, MoneyPatch
 
 
 class ItemCreate(msgspec.Struct, forbid_unknown_fields=True):

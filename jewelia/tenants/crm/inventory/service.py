@@ -7,10 +7,10 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jewelia.platform.api import Page
-from jewelia.platform.db import TenantRef, fetch, tenant_scope
-from jewelia.platform.errors import Conflict, FieldError, ValidationFailed
-from jewelia.platform.validation import Checker
+from jewelia.core.api import Page
+from jewelia.core.db import TenantRef, fetch, tenant_scope
+from jewelia.core.errors import Conflict, FieldError, ValidationFailed
+from jewelia.core.validation import Checker
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.crm import rules
 from jewelia.tenants.crm.records import (

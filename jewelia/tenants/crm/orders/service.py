@@ -7,10 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from jewelia.platform.api import Page
-from jewelia.platform.db import TenantRef, fetch, tenant_scope
-from jewelia.platform.errors import Conflict, FieldError, ValidationFailed
-from jewelia.platform.validation import Checker
+from jewelia.core.api import Page
+from jewelia.core.db import TenantRef, fetch, tenant_scope
+from jewelia.core.errors import Conflict, FieldError, ValidationFailed
+from jewelia.core.validation import Checker
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.crm.inventory.service import _money, adjust_stock
 from jewelia.tenants.crm.records import Filters, get_row, page_of

@@ -1,0 +1,193 @@
+"""create_app(): the Litestar application with its plugins, routers and error handlers."""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+
+from jewelia.core.db import DB, start_db, stop_db
+from jewelia.core.errors import EXCEPTION_HANDLERS
+from jewelia.core.logs import setup_logging
+from jewelia.core.middleware import body_limit_middleware, request_context_middleware
+from jewelia.core.openapi import api_docs, openapi_config, openapi_json
+from jewelia.core.redis_client import close_redis, get_redis
+from jewelia.core.settings import get_settings
+from jewelia.platform.apikeys.api import ApiKeyController, AuthController
+from jewelia.platform.apikeys.grant_cache import GRANTS
+from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
+from jewelia.platform.apikeys.idempotency import idempotency_middleware
+from jewelia.tenants.crm.customers.api import CustomerController
+from jewelia.tenants.crm.inventory.api import InventoryController
+from jewelia.tenants.crm.orders.api import OrderController
+from jewelia.tenants.transfer.api import DownloadController, ImportExportController
+from jewelia.tenants.webhooks.inbound.api import InboundReceiveController, InboundSourceController
+from jewelia.tenants.webhooks.outbound.api import WebhookController
+from jewelia.tenants.webhooks.tools.api import WebhookToolsController
+from jewelia.web.account import api_keys as apikey_pages
+from jewelia.web.account import pages as account_pages
+from jewelia.web.account import security
+from jewelia.web.auth import pages as auth
+from jewelia.web.billing import pages as billing_pages
+from jewelia.web.context import LoginRequired
+from jewelia.web.crm import customers, inventory, orders
+from jewelia.web.csrf import csrf_middleware, refresh_token
+from jewelia.web.data import pages as transfer_pages
+from jewelia.web.dev import mail as devmail
+from jewelia.web.developers import inbound_webhooks as inbound_webhook_pages
+from jewelia.web.developers import webhook_tools as webhook_tool_pages
+from jewelia.web.developers import webhooks as webhook_pages
+from jewelia.web.health import health, ready
+from jewelia.web.sessions import RotatingSessionConfig
+from jewelia.web.workspace import pages as workspace
+from jewelia.web.workspace import team
+from jewelia.workers import broker as _broker  # noqa: F401 - registers the jobs port's broker
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+# Shared layouts in web/templates; each area keeps its own beside its handlers.
+TEMPLATE_DIRS: list[Path | os.PathLike[Any] | str] = [
+    WEB_DIR / "templates",
+    *sorted(WEB_DIR.glob("*/templates")),
+]
+IMPORT_PATH = "/api/v1/import-export"  # uploads: streamed; the handler applies the plan's limit
+MAX_IMPORT_BODY = 300 << 20
+
+
+def _login_redirect(request: Any, exc: LoginRequired) -> Any:
+    from urllib.parse import quote
+
+    from litestar.response import Redirect
+
+    return Redirect(path=f"/login?next={quote(request.url.path)}")
+
+
+def _template_engine(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.globals["product"] = "Jewelia"
+    env.filters["money"] = lambda v: f"${v:,.2f}"
+    env.filters["dt"] = lambda v: v.strftime("%b %d, %Y %H:%M") if v else ""
+
+
+def api_routers() -> list[Router]:
+    """/api/v1: guarded resources (tenant resolved from the Bearer credential) and token routes."""
+    guarded = Router(
+        path="/api/v1",
+        route_handlers=[
+            CustomerController,
+            InventoryController,
+            OrderController,
+            ApiKeyController,
+            WebhookToolsController,
+            WebhookController,
+            InboundSourceController,
+            ImportExportController,
+        ],
+        guards=[api_guard],
+        middleware=[rate_limit_headers_middleware, idempotency_middleware],
+        dependencies={"auth": Provide(provide_auth, sync_to_thread=False)},
+    )
+    # No API key here: token routes, and incoming webhooks (the sender signs the body).
+    unguarded = Router(
+        path="/api/v1",
+        route_handlers=[AuthController, InboundReceiveController, DownloadController],
+    )
+    return [guarded, unguarded]
+
+
+def create_app() -> Litestar:
+    """Build the web application from the current settings."""
+    settings = get_settings()
+    https = settings.base_url.startswith("https://")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owns_pool = DB.pool is None
+        await start_db(settings.database_url)
+        await GRANTS.start(settings.database_url)
+        # Everything loaded so far lives as long as the process: keep it out of the cyclic
+        # GC's full collections, which otherwise pause a request for ~50 ms now and then.
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            await GRANTS.stop()
+            if owns_pool:
+                await stop_db()
+                await close_redis()
+
+    template_config = TemplateConfig(
+        directory=TEMPLATE_DIRS,
+        engine=JinjaTemplateEngine,
+        engine_callback=_template_engine,
+    )
+    session_config = RotatingSessionConfig(
+        store="sessions",
+        key="jewelia_session",
+        max_age=settings.session_max_age,
+        secure=https,
+        httponly=True,
+        samesite="lax",
+        # The API and probes are stateless: no session is read or written for them.
+        exclude=["/api/", "/health", "/ready", "/static/"],
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            ready,
+            *api_routers(),
+            openapi_json,
+            api_docs,
+            auth.router,
+            account_pages.router,
+            workspace.router,
+            customers.router,
+            inventory.router,
+            orders.router,
+            team.router,
+            security.router,
+            devmail.router,
+            apikey_pages.router,
+            billing_pages.router,
+            inbound_webhook_pages.router,
+            webhook_tool_pages.router,
+            webhook_pages.router,
+            transfer_pages.router,
+            create_static_files_router(
+                path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
+            ),
+        ],
+        lifespan=[lifespan],
+        on_startup=[lambda: setup_logging()],
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        template_config=template_config,
+        middleware=[
+            request_context_middleware,
+            body_limit_middleware(
+                settings.max_body_bytes,
+                {
+                    IMPORT_PATH: MAX_IMPORT_BODY,
+                    transfer_pages.UPLOAD_PATH: transfer_pages.UPLOAD_BODY,
+                },
+            ),
+            session_config.middleware,
+            csrf_middleware,  # after the session: tokens are bound to it
+        ],
+        stores={"sessions": RedisStore(redis=get_redis(), namespace="sessions")},
+        after_request=refresh_token,  # pages render the token of the session left behind
+        exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: _login_redirect},
+        openapi_config=openapi_config(),
+        debug=False,
+    )

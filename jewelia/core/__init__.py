@@ -1,0 +1,1 @@
+"""The ground floor: settings, database, errors, HTTP helpers, jobs port; no other jewelia imports."""

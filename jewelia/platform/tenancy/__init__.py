@@ -1,0 +1,1 @@
+"""Tenancy: the tenant registry, provisioning, the spare-schema pool and migrating every tenant."""

@@ -1,0 +1,1 @@
+"""Incoming webhooks: sources, signature checks, stored events and their handlers."""

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: endpoints, the outbox dispatcher, signed deliveries and their dashboard."""

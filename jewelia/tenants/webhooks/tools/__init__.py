@@ -1,0 +1,1 @@
+"""The webhook testing tools of the API document: templates, render, validate, signatures."""

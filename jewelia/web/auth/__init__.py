@@ -1,0 +1,1 @@
+"""Pages for signing up, logging in, password resets and invitations."""

@@ -1,0 +1,1 @@
+"""CRM pages: customers, inventory and orders."""

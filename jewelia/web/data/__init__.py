@@ -1,0 +1,1 @@
+"""Data pages: the import wizard, exports and the jobs table."""

@@ -1,0 +1,1 @@
+"""Development-only pages (the captured mail viewer)."""

@@ -1,0 +1,1 @@
+"""Developers pages: webhook endpoints, live deliveries, testing tools, incoming webhooks."""

@@ -1,0 +1,1 @@
+"""The business workspace: dashboard, audit log, team, switching businesses."""
