@@ -1,0 +1,90 @@
+"""The scopes an app can ask for: one table, used by the consent page, the listing form and the
+API guard.
+
+Each resource has a `:read` and a `:write` scope; write implies read. `scope_for(method, path)`
+maps an /api/v1 request to the scope it needs; routes outside the five resources (API keys,
+auth, analytics …) need a scope no app can hold, so app tokens never reach them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from jewelia.core.errors import FieldError, ValidationFailed
+
+SCOPES: dict[str, str] = {
+    "customers:read": "See your customers",
+    "customers:write": "Create and change your customers",
+    "inventory:read": "See your inventory",
+    "inventory:write": "Create and change your inventory items",
+    "orders:read": "See your orders",
+    "orders:write": "Create and change your orders",
+    "webhooks:read": "See your webhook endpoints and deliveries",
+    "webhooks:write": "Create and change your webhook endpoints",
+    "import_export:read": "See your import and export jobs and download exports",
+    "import_export:write": "Import data into your business and start exports",
+}
+
+# /api/v1 path prefix -> resource name of its scopes
+_RESOURCES: tuple[tuple[str, str], ...] = (
+    ("/api/v1/customers", "customers"),
+    ("/api/v1/inventory", "inventory"),
+    ("/api/v1/orders", "orders"),
+    ("/api/v1/webhooks", "webhooks"),
+    ("/api/v1/import-export", "import_export"),
+)
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def _split(scopes: str | Iterable[str] | None) -> list[str]:
+    if scopes is None:
+        return []
+    if isinstance(scopes, str):
+        parts = scopes.replace(",", " ").split()
+    else:
+        parts = []
+        for item in scopes:
+            parts.extend(str(item).replace(",", " ").split())
+    return parts
+
+
+def normalise(scopes: str | Iterable[str] | None, field: str = "scopes") -> list[str]:
+    """Scope names from a space/comma separated string or a list: known names only, no
+    duplicates, in the table's order. An unknown name is a VALIDATION_ERROR naming it."""
+    names = _split(scopes)
+    unknown = [name for name in names if name not in SCOPES]
+    if unknown:
+        raise ValidationFailed(
+            [FieldError(field, f"Unknown scope: {name}", "UNKNOWN_SCOPE") for name in unknown]
+        )
+    wanted = set(names)
+    return [name for name in SCOPES if name in wanted]
+
+
+def expand(scopes: Iterable[str]) -> set[str]:
+    """The scopes actually held: every write scope also grants its read scope."""
+    held = set(scopes)
+    for name in list(held):
+        if name.endswith(":write"):
+            held.add(name[: -len(":write")] + ":read")
+    return held
+
+
+def allows(granted: Iterable[str], needed: str) -> bool:
+    """Whether the granted scopes cover `needed` (write implies read)."""
+    return needed in expand(granted)
+
+
+def describe(scopes: Iterable[str]) -> list[tuple[str, str]]:
+    """(name, plain words) pairs for the consent page, in the table's order."""
+    wanted = set(scopes)
+    return [(name, text) for name, text in SCOPES.items() if name in wanted]
+
+
+def scope_for(method: str, path: str) -> str | None:
+    """The scope an /api/v1 request needs, or None when no app token may make it."""
+    for prefix, resource in _RESOURCES:
+        if path == prefix or path.startswith(prefix + "/"):
+            kind = "read" if method.upper() in _READ_METHODS else "write"
+            return f"{resource}:{kind}"
+    return None
