@@ -17,14 +17,14 @@ dev: $(STAMP)
 	$(BIN)/jewelia dev
 
 lint: $(STAMP)
-	$(BIN)/ruff check jewelia tests bench migrations
-	$(BIN)/ruff format --check jewelia tests bench migrations
+	$(BIN)/ruff check jewelia tests bench migrations examples
+	$(BIN)/ruff format --check jewelia tests bench migrations examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
-	$(BIN)/ruff format jewelia tests bench migrations
-	$(BIN)/ruff check --fix jewelia tests bench migrations
+	$(BIN)/ruff format jewelia tests bench migrations examples
+	$(BIN)/ruff check --fix jewelia tests bench migrations examples
 
 # The browser tests drive Debian's chromium. Missing: installed here when we are root (as on a
 # fresh CI machine); otherwise a clear message instead of a dozen failed browser tests.
