@@ -29,6 +29,7 @@ from jewelia.platform.apikeys.api import ApiKeyController, AuthController
 from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.apikeys.idempotency import idempotency_middleware
+from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
@@ -103,6 +104,7 @@ def api_routers() -> list[Router]:
         path="/api/v1",
         route_handlers=[AuthController, InboundReceiveController, DownloadController],
     )
+    unguarded.register(MarketplaceController)  # marketplace browse: public catalog, own guard
     return [guarded, unguarded]
 
 
