@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
+from typing import Any
 
 import dramatiq
 
@@ -50,3 +52,28 @@ async def enforce_payment_grace() -> None:
 
     await _ensure_db()
     await enforce_grace_periods()
+
+
+@dramatiq.actor(
+    queue_name="default", max_retries=8, min_backoff=5_000, max_backoff=3_600_000, time_limit=60_000
+)
+async def send_app_event(
+    listing_id: str, tenant_id: str, event: str, event_id: str, timestamp: str, data: Any
+) -> None:
+    """POST one marketplace app event (app.installed, app.uninstalled, tenant.redact) to the
+    app; the service raises on failure and Dramatiq retries with back-off (same webhook-id)."""
+    from jewelia.platform.marketplace import installs
+
+    await _ensure_db()
+    await installs.deliver_app_event(
+        uuid.UUID(listing_id), uuid.UUID(tenant_id), event, event_id, timestamp, data
+    )
+
+
+@dramatiq.actor(queue_name="default", max_retries=3)
+async def send_due_redacts() -> None:
+    """Send tenant.redact for every app uninstall whose 48 hours are up."""
+    from jewelia.platform.marketplace import installs
+
+    await _ensure_db()
+    await installs.send_due_redacts()

@@ -26,6 +26,7 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
                 actors.replenish_spare_pool.send()
                 actors.enforce_payment_grace.send()
                 inbound_actors.sweep_inbound_events.send()
+                actors.send_due_redacts.send()
         except Exception:
             log.exception("scheduler could not enqueue")
         ticks += 1

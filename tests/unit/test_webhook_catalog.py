@@ -26,6 +26,8 @@ ISSUE_EVENTS = {
     "order.cancelled",
     "import.completed",
     "export.completed",
+    "integration.installed",
+    "integration.uninstalled",
 }
 
 

@@ -18,6 +18,8 @@ from jewelia.platform.apikeys.service import KEY_PREFIX, grant_for
 from jewelia.platform.apikeys.tokens import ROLE_PERMISSIONS, verify_access
 from jewelia.platform.billing import ratelimit
 from jewelia.platform.billing.plans import plan_named
+from jewelia.platform.oauth import grants as app_grants
+from jewelia.platform.oauth.scopes import scope_for
 from jewelia.platform.tenancy.registry import TenantInfo
 from jewelia.tenants.audit.service import Actor
 
@@ -43,6 +45,8 @@ class ApiAuth:
     permissions: frozenset[str]
     actor: Actor
     key_id: uuid.UUID | None = None
+    # App tokens (marketplace OAuth): their scopes decide instead of `permissions`.
+    app: app_grants.AppGrant | None = None
 
 
 async def authenticate(authorization: str) -> ApiAuth:
@@ -61,6 +65,13 @@ async def authenticate(authorization: str) -> ApiAuth:
         auth = ApiAuth(
             tenant, grant.permissions, Actor("api_key", grant.key_id, grant.prefix), grant.key_id
         )
+    elif token.startswith(app_grants.PREFIX):
+        app = await app_grants.grant_for(token)
+        if app is None:
+            raise AuthenticationFailed("Invalid, expired or revoked app token")
+        # The tenant is the token's own: an app token never reaches another business.
+        actor = Actor("app", app.listing_id, app.listing_name)
+        auth = ApiAuth(app.tenant, frozenset(), actor, app=app)
     else:
         claims = verify_access(token)
         try:
@@ -112,11 +123,32 @@ async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
         if not decision.allowed:
             raise RateLimited("Rate limit exceeded", decision.retry_after, decision.headers())
     method = scope.get("method", "GET")
+    if auth.app is not None:
+        _check_app_scope(auth.app, str(method), scope.get("path", ""))
+        scope[AUTH_SCOPE_KEY] = auth
+        return auth
     needed = handler.opt.get("permission") or METHOD_PERMISSION.get(str(method), "admin")
     if needed not in auth.permissions:
         raise PermissionDenied(f"This credential lacks the '{needed}' permission")
     scope[AUTH_SCOPE_KEY] = auth
     return auth
+
+
+def _check_app_scope(app: app_grants.AppGrant, method: str, path: str) -> None:
+    """An app token may make the request when its scopes cover it; an uninstalled app's
+    token only reads, until its cleanup window ends."""
+    needed = scope_for(method, path)
+    if needed is None:
+        raise PermissionDenied("App tokens cannot use this endpoint", {"required_scope": None})
+    if app.read_only and not needed.endswith(":read"):
+        raise PermissionDenied(
+            "The app was uninstalled: its token can only read until its cleanup window ends",
+            {"required_scope": needed},
+        )
+    if needed not in app.scopes:
+        raise PermissionDenied(
+            f"This app's token lacks the '{needed}' scope", {"required_scope": needed}
+        )
 
 
 async def api_guard(

@@ -309,6 +309,46 @@ EVENTS: tuple[EventType, ...] = (
         },
     ),
     EventType(
+        "integration.installed",
+        "A marketplace app was installed (or given more scopes) by an owner or admin",
+        _obj(
+            {
+                "install_id": UUID,
+                "listing_id": UUID,
+                "name": {**TEXT, "description": "The app's name"},
+                "scopes": {**_arr(TEXT), "description": "The scopes granted, e.g. orders:read"},
+                "installed_by": {**UUID, "description": "The user who consented"},
+            }
+        ),
+        {
+            "install_id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+            "listing_id": "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f",
+            "name": "Gem Ledger",
+            "scopes": ["customers:read", "orders:write"],
+            "installed_by": "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3",
+        },
+    ),
+    EventType(
+        "integration.uninstalled",
+        "A marketplace app was uninstalled; it keeps read-only access for 15 minutes",
+        _obj(
+            {
+                "install_id": UUID,
+                "listing_id": UUID,
+                "name": {**TEXT, "description": "The app's name"},
+                "scopes": {**_arr(TEXT), "description": "The scopes it had"},
+                "uninstalled_by": {**_null(UUID), "description": "null when the platform did it"},
+            }
+        ),
+        {
+            "install_id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+            "listing_id": "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f",
+            "name": "Gem Ledger",
+            "scopes": ["customers:read", "orders:write"],
+            "uninstalled_by": "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3",
+        },
+    ),
+    EventType(
         "webhook.test",
         "A test event sent from the Webhooks page to check an endpoint",
         _obj({"message": TEXT}, extra=True),

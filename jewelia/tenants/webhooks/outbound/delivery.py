@@ -168,14 +168,22 @@ async def deliver(tenant_id: uuid.UUID, delivery_ids: list[uuid.UUID]) -> list[J
         return []
     now = datetime.now(UTC)
     async with tenant_scope(tenant.ref):
+        # An endpoint an installed app owns signs with the app's current client secret, and
+        # its bodies carry the tenant id (one app serves many businesses).
         rows = await fetch(
-            "SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.payload::text AS body,"
-            " d.attempt_count, e.url, e.enabled, e.secret_encrypted, e.previous_secret_encrypted,"
+            "SELECT d.id, d.endpoint_id, d.event_id, d.event_type, CASE WHEN e.app_install_id"
+            " IS NULL THEN d.payload::text ELSE (d.payload || jsonb_build_object('tenant_id',"
+            " $2::text))::text END AS body, d.attempt_count, e.url, e.enabled,"
+            " coalesce((SELECT l.client_secret_enc FROM public.app_install i JOIN public.listing"
+            " l ON l.id = i.listing_id WHERE i.id = e.app_install_id), e.secret_encrypted)"
+            " AS secret_encrypted, CASE WHEN e.app_install_id IS NULL THEN"
+            " e.previous_secret_encrypted END AS previous_secret_encrypted,"
             " e.previous_secret_expires_at, e.max_attempts, e.retry_base_seconds"
             " FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id"
             " WHERE d.id = ANY($1::uuid[]) AND d.status IN ('pending', 'retrying')"
             " AND d.next_attempt_at <= now() + interval '1 second'",
             delivery_ids,
+            str(tenant_id),
         )
     if not rows:
         return []

@@ -32,7 +32,12 @@ from jewelia.tenants.webhooks.tools.schemas import (
 )
 
 Category = Literal[
-    "order_events", "customer_events", "inventory_events", "import_export_events", "test_events"
+    "order_events",
+    "customer_events",
+    "inventory_events",
+    "import_export_events",
+    "integration_events",
+    "test_events",
 ]
 READ_ONLY = {"permission": "read"}
 

@@ -109,6 +109,11 @@ QTY = _v("item.quantity", "integer", "Quantity in stock", 5)
 JOB = _v("job.id", "string", "Job ID", "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9")
 JOB_TYPE = _v("job.type", "string", "customers, inventory or orders", "customers")
 JOB_FORMAT = _v("job.format", "string", "csv, json or excel", "csv")
+INSTALL = _v("install.id", "string", "Install ID", "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d")
+LISTING = _v("listing.id", "string", "App (listing) ID", "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f")
+APP_NAME = _v("listing.name", "string", "App name", "Gem Ledger")
+APP_SCOPES = _v("scopes", "array", "Scopes granted", ["customers:read"])
+BY_USER = _v("user.id", "string", "User ID", "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3")
 
 
 def _changed(example: list[str]) -> Variable:
@@ -285,6 +290,34 @@ TEMPLATES: tuple[Template, ...] = (
                 "result.download_url", "string", "Where the file is", "https://example.com/f", False
             ),
         ),
+    ),
+    Template(
+        "integration_installed",
+        "integration_events",
+        "integration.installed",
+        "Template for marketplace app installs",
+        {
+            "install_id": _ph(INSTALL),
+            "listing_id": _ph(LISTING),
+            "name": _ph(APP_NAME),
+            "scopes": _ph(APP_SCOPES),
+            "installed_by": _ph(BY_USER),
+        },
+        (INSTALL, LISTING, APP_NAME, APP_SCOPES, BY_USER),
+    ),
+    Template(
+        "integration_uninstalled",
+        "integration_events",
+        "integration.uninstalled",
+        "Template for marketplace app uninstalls",
+        {
+            "install_id": _ph(INSTALL),
+            "listing_id": _ph(LISTING),
+            "name": _ph(APP_NAME),
+            "scopes": _ph(APP_SCOPES),
+            "uninstalled_by": _ph(BY_USER),
+        },
+        (INSTALL, LISTING, APP_NAME, APP_SCOPES, BY_USER),
     ),
     Template(
         "webhook_test",
