@@ -51,6 +51,7 @@ from jewelia.web.developers import inbound_webhooks as inbound_webhook_pages
 from jewelia.web.developers import webhook_tools as webhook_tool_pages
 from jewelia.web.developers import webhooks as webhook_pages
 from jewelia.web.health import health, ready
+from jewelia.web.marketplace import pages as marketplace_pages
 from jewelia.web.sessions import RotatingSessionConfig
 from jewelia.web.workspace import pages as workspace
 from jewelia.web.workspace import team
@@ -167,6 +168,7 @@ def create_app() -> Litestar:
             webhook_tool_pages.router,
             webhook_pages.router,
             transfer_pages.router,
+            marketplace_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),

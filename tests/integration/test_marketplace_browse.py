@@ -508,3 +508,81 @@ async def test_openapi_documents_the_routes(anon: Any) -> None:
         if isinstance(op, dict)
     }
     assert {"browseMarketplace", "getMarketplaceListing"} <= ops
+
+
+async def test_home_page_logged_out(anon: Any, seeded: dict[str, Any]) -> None:
+    r = await anon.get("/marketplace", params={"q": seeded["tag"]})
+    assert r.status_code == 200
+    html = r.text
+    assert "Gem Inventory Pro" in html and "Ledger Sparkle" in html
+    assert "Hidden Draft Inventory" not in html and "Unlisted Inventory" not in html
+    assert 'href="/login"' in html  # the public layout
+    assert "$29.99 / month" in html and "$199.00 one-time" in html
+    assert "Inventory management <span class=\"count\">3</span>" in html
+    assert "Verified" in html
+
+
+async def test_search_fragment_and_filters(anon: Any, seeded: dict[str, Any]) -> None:
+    r = await anon.get(
+        "/marketplace",
+        params={"q": f"{seeded['tag']} inv", "verified": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 200
+    assert "<html" not in r.text and "market-grid" in r.text
+    assert "Gem Inventory Pro" in r.text and "Ledger Sparkle" in r.text
+    assert "Stock Keeper" not in r.text
+    r = await anon.get(
+        "/marketplace",
+        params={"q": seeded["tag"], "category": "accounting", "pricing": "nope", "sort": "bogus"},
+    )
+    assert r.status_code == 200 and "Ledger Sparkle" in r.text  # odd values are ignored
+    r = await anon.get("/marketplace", params={"q": seeded["tag"], "sort": "-price"}, headers={"HX-Request": "true"})
+    assert r.text.index("Ring Designer 3D") < r.text.index("Ledger Sparkle") < r.text.index("Shopfront Sync")
+
+
+async def test_listing_page_logged_out(anon: Any, seeded: dict[str, Any]) -> None:
+    first = seeded["listings"][0]
+    r = await anon.get(f"/marketplace/{first['slug']}")
+    assert r.status_code == 200
+    html = r.text
+    assert "Gem Inventory Pro" in html and "See your customers" in html
+    assert "Create and change your orders" in html
+    assert "<h1>Heading</h1>" in html or "Heading</h" in html  # Markdown rendered
+    assert "<script>alert(1)</script>" not in html  # and escaped
+    assert "help@tag.example" in html and "The dashboard" in html and "1.1.0" in html
+    assert "Log in to install" in html and "?install=1" not in html
+    r = await anon.get(f"/marketplace/{seeded['listings'][6]['slug']}")  # a draft
+    assert r.status_code == 404
+
+
+async def test_listing_page_signed_in_install_and_installed(
+    app: Any, business: Any, seeded: dict[str, Any]
+) -> None:
+    from tests.conftest import STRONG_PASSWORD
+    from tests.integration.test_pages import form_post
+
+    user, tenant = business
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50003))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver.local", follow_redirects=True
+    ) as c:
+        r = await form_post(c, "/login", {"email": user.email, "password": STRONG_PASSWORD})
+        assert r.status_code == 200, r.text
+        first = seeded["listings"][0]
+        r = await c.get(f"/marketplace/{first['slug']}")
+        assert r.status_code == 200
+        assert 'class="sidebar' in r.text and ">Marketplace</a>" in r.text  # the app layout
+        assert "https://app0.example/start?install=1&amp;jewelia=http" in r.text
+        r = await c.get("/marketplace")
+        assert r.status_code == 200 and 'class="sidebar' in r.text
+        await execute(
+            "INSERT INTO public.app_install (id, listing_id, tenant_id, scopes, installed_by)"
+            " VALUES ($1, $2, $3, '{customers:read}', $4)",
+            uuid.uuid4(),
+            first["id"],
+            tenant.id,
+            user.id,
+        )
+        r = await c.get(f"/marketplace/{first['slug']}")
+        assert "Installed" in r.text and "?install=1" not in r.text

@@ -21,6 +21,8 @@ from typing import Any
 from jewelia.core.api import MAX_LIMIT, MAX_PAGE
 from jewelia.core.db import fetch
 from jewelia.core.errors import FieldError, NotFound, ValidationFailed
+from jewelia.platform.marketplace import media
+from jewelia.platform.oauth.scopes import SCOPES
 
 CATEGORIES: dict[str, str] = {
     "inventory_management": "Inventory management",
@@ -318,7 +320,7 @@ async def browse(q: Browse) -> BrowseResult:
 
 def media_url(path: str | None) -> str | None:
     """The public URL of an uploaded icon or screenshot (served by the media route)."""
-    return f"/marketplace/media/{path}" if path else None
+    return media.url(path)
 
 
 def card(row: dict[str, Any]) -> dict[str, Any]:
@@ -421,6 +423,15 @@ async def get_public_listing(id_or_slug: str | uuid.UUID) -> dict[str, Any]:
 
 def describe_scopes(names: list[str] | None) -> list[tuple[str, str]]:
     """(scope, plain words) for the scopes a listing asks for, unknown ones as they are."""
-    from jewelia.platform.oauth.scopes import SCOPES
-
     return [(name, SCOPES.get(name, name)) for name in names or []]
+
+
+async def active_install_of(listing_id: uuid.UUID, tenant_id: uuid.UUID) -> bool:
+    """Whether the business has this app installed now (for the listing page's button)."""
+    rows = await fetch(
+        "SELECT 1 FROM public.app_install WHERE listing_id = $1 AND tenant_id = $2"
+        " AND uninstalled_at IS NULL",
+        listing_id,
+        tenant_id,
+    )
+    return bool(rows)
