@@ -25,6 +25,7 @@ NAV = [
     ("Team", "/app/team"),
     ("Audit log", "/app/audit"),
     ("API keys", "/settings/api-keys"),
+    ("Integrations", "/settings/integrations"),
     ("Webhooks", "/developers/webhooks"),
     ("Billing", "/settings/billing"),
     ("Security", "/account/security"),

@@ -1,0 +1,1 @@
+"""The OAuth consent page (GET/POST /oauth/authorize)."""
