@@ -30,6 +30,7 @@ from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.apikeys.idempotency import idempotency_middleware
 from jewelia.platform.marketplace.api import MarketplaceController
+from jewelia.platform.oauth.api import OAuthController
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
@@ -51,7 +52,9 @@ from jewelia.web.developers import inbound_webhooks as inbound_webhook_pages
 from jewelia.web.developers import webhook_tools as webhook_tool_pages
 from jewelia.web.developers import webhooks as webhook_pages
 from jewelia.web.health import health, ready
+from jewelia.web.integrations import pages as integration_pages
 from jewelia.web.marketplace import pages as marketplace_pages
+from jewelia.web.oauth import pages as oauth_pages
 from jewelia.web.sessions import RotatingSessionConfig
 from jewelia.web.workspace import pages as workspace
 from jewelia.web.workspace import team
@@ -168,6 +171,9 @@ def create_app() -> Litestar:
             webhook_tool_pages.router,
             webhook_pages.router,
             transfer_pages.router,
+            OAuthController,  # /oauth/token, /oauth/revoke, RFC 8414 metadata
+            oauth_pages.router,  # /oauth/authorize consent page
+            integration_pages.router,
             marketplace_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
