@@ -1,0 +1,1 @@
+"""The developer portal under /partners: organizations, listings, credentials, media."""

@@ -1,0 +1,1 @@
+"""Staff pages under /staff: the marketplace review queue and listing decisions."""
