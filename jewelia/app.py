@@ -30,6 +30,7 @@ from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.apikeys.idempotency import idempotency_middleware
 from jewelia.platform.marketplace.api import MarketplaceController
+from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
@@ -54,12 +55,11 @@ from jewelia.web.developers import webhooks as webhook_pages
 from jewelia.web.health import health, ready
 from jewelia.web.integrations import pages as integration_pages
 from jewelia.web.marketplace import pages as marketplace_pages
+from jewelia.web.marketplace import reviews as marketplace_review_pages
 from jewelia.web.oauth import pages as oauth_pages
-from jewelia.web.partners import listings as partner_listing_pages
-from jewelia.web.partners import media as partner_media
-from jewelia.web.partners import orgs as partner_org_pages
+from jewelia.web.partners import reviews as partner_review_pages
 from jewelia.web.sessions import RotatingSessionConfig
-from jewelia.web.staff import queue as staff_queue_pages
+from jewelia.web.staff import reports as staff_report_pages
 from jewelia.web.workspace import pages as workspace
 from jewelia.web.workspace import team
 from jewelia.workers import broker as _broker  # noqa: F401 - registers the jobs port's broker
@@ -112,6 +112,7 @@ def api_routers() -> list[Router]:
         path="/api/v1",
         route_handlers=[AuthController, InboundReceiveController, DownloadController],
     )
+    unguarded.register(ReviewController)  # marketplace reviews: GET public, writes guarded
     unguarded.register(MarketplaceController)  # marketplace browse: public catalog, own guard
     return [guarded, unguarded]
 
@@ -175,10 +176,9 @@ def create_app() -> Litestar:
             webhook_tool_pages.router,
             webhook_pages.router,
             transfer_pages.router,
-            partner_org_pages.router,
-            partner_listing_pages.router,
-            partner_media.router,
-            staff_queue_pages.router,
+            marketplace_review_pages.router,
+            partner_review_pages.router,
+            staff_report_pages.router,
             OAuthController,  # /oauth/token, /oauth/revoke, RFC 8414 metadata
             oauth_pages.router,  # /oauth/authorize consent page
             integration_pages.router,
@@ -198,7 +198,6 @@ def create_app() -> Litestar:
                 {
                     IMPORT_PATH: MAX_IMPORT_BODY,
                     transfer_pages.UPLOAD_PATH: transfer_pages.UPLOAD_BODY,
-                    partner_media.UPLOAD_PATH: partner_media.UPLOAD_BODY,
                 },
             ),
             session_config.middleware,

@@ -1,0 +1,1 @@
+"""The marketplace pages: home, listing page, reviews."""
