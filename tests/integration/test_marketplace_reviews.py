@@ -510,7 +510,7 @@ async def _post_form(client: Any, page: str, action: str, data: dict[str, str], 
     return await client.post(action, data={**data, "_csrf_token": token.group(1)}, **kw)
 
 
-async def test_listing_partial_renders_summary_and_loader(app: Any, db: None) -> None:
+async def test_listing_partial_renders_summary_and_loader(app: Any, client: Any, db: None) -> None:
     _, org_id = await _developer()
     listing = await _listing(org_id)
     template = app.template_engine.get_template("marketplace/_reviews.html")
@@ -525,6 +525,11 @@ async def test_listing_partial_renders_summary_and_loader(app: Any, db: None) ->
     )
     assert f'hx-get="/marketplace/{listing["slug"]}/reviews"' in html
     assert "4.5" in html and "2 reviews" in html and 'value="1"' in html
+    # The listing page includes it (its own breakdown gives way to the partial's).
+    page = await client.get(f"/marketplace/{listing['slug']}")
+    assert page.status_code == 200
+    assert f'hx-get="/marketplace/{listing["slug"]}/reviews"' in page.text
+    assert page.text.count('id="reviews"') == 1
 
 
 async def test_review_pages_for_businesses(client: Any, db: None) -> None:
