@@ -57,8 +57,12 @@ from jewelia.web.integrations import pages as integration_pages
 from jewelia.web.marketplace import pages as marketplace_pages
 from jewelia.web.marketplace import reviews as marketplace_review_pages
 from jewelia.web.oauth import pages as oauth_pages
+from jewelia.web.partners import listings as partner_listing_pages
+from jewelia.web.partners import media as partner_media
+from jewelia.web.partners import orgs as partner_org_pages
 from jewelia.web.partners import reviews as partner_review_pages
 from jewelia.web.sessions import RotatingSessionConfig
+from jewelia.web.staff import queue as staff_queue_pages
 from jewelia.web.staff import reports as staff_report_pages
 from jewelia.web.workspace import pages as workspace
 from jewelia.web.workspace import team
@@ -176,13 +180,17 @@ def create_app() -> Litestar:
             webhook_tool_pages.router,
             webhook_pages.router,
             transfer_pages.router,
-            marketplace_review_pages.router,
-            partner_review_pages.router,
-            staff_report_pages.router,
             OAuthController,  # /oauth/token, /oauth/revoke, RFC 8414 metadata
             oauth_pages.router,  # /oauth/authorize consent page
             integration_pages.router,
             marketplace_pages.router,
+            partner_org_pages.router,
+            partner_listing_pages.router,
+            partner_media.router,
+            staff_queue_pages.router,
+            marketplace_review_pages.router,
+            partner_review_pages.router,
+            staff_report_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),
@@ -198,6 +206,7 @@ def create_app() -> Litestar:
                 {
                     IMPORT_PATH: MAX_IMPORT_BODY,
                     transfer_pages.UPLOAD_PATH: transfer_pages.UPLOAD_BODY,
+                    partner_media.UPLOAD_PATH: partner_media.UPLOAD_BODY,
                 },
             ),
             session_config.middleware,

@@ -324,6 +324,19 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    """Grant or revoke the platform staff role (marketplace review queue, moderation)."""
+    from jewelia.platform.marketplace import staff
+
+    _services()
+    found = _run_db(lambda: staff.set_staff(args.email, args.action == "grant"))
+    if not found:
+        print(f"Error: no account uses {args.email}", file=sys.stderr)
+        return 2
+    print(f"{args.email} {'is now' if args.action == 'grant' else 'is no longer'} staff")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jewelia", description="Jewelia operator commands")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -364,6 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
                 help="skip exporting customers, inventory and orders to the data folder first",
             )
     tenants.set_defaults(fn=cmd_tenants)
+    staff = sub.add_parser("staff", help="grant or revoke the platform staff role")
+    ssub = staff.add_subparsers(dest="action", required=True)
+    for action in ("grant", "revoke"):
+        ssub.add_parser(action, help=f"{action} staff by email").add_argument("email")
+    staff.set_defaults(fn=cmd_staff)
     return parser
 
 

@@ -106,3 +106,14 @@ async def suspend(staff_id: uuid.UUID, listing_id: uuid.UUID, reasons: Any) -> d
     items = _reasons(reasons, required=True)
     await _staff_listing(staff_id, listing_id)
     return await listings.transition(listing_id, "suspended", staff_id, items)
+
+
+async def live_listings(limit: int = 200) -> list[dict[str, Any]]:
+    """Published, paused and unlisted listings, newest published first (to suspend one)."""
+    return await fetch(
+        "SELECT l.*, o.name AS org_name FROM public.listing l"
+        " JOIN public.developer_org o ON o.id = l.org_id"
+        " WHERE l.status IN ('published', 'paused', 'unlisted', 'approved')"
+        " ORDER BY l.published_at DESC NULLS LAST, l.id LIMIT $1",
+        limit,
+    )
