@@ -8,14 +8,16 @@ and only a business where the user is owner or admin can be chosen.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
 from jewelia.core.errors import AppError
+from jewelia.core.middleware import CSP
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.marketplace import installs
 from jewelia.platform.oauth import scopes as oauth_scopes
@@ -23,6 +25,9 @@ from jewelia.platform.oauth import service as oauth
 from jewelia.web.context import render, signed_in_user
 
 Req = Request[Any, Any, Any]
+ORIGIN = re.compile(
+    r"https?://[A-Za-z0-9.\-]+(?::\d{1,5})?|https?://\[[0-9A-Fa-f:.]+\](?::\d{1,5})?"
+)
 PARAMS = (
     "response_type",
     "client_id",
@@ -70,7 +75,7 @@ async def _consent(
     request: Req, auth: oauth.AuthRequest, user: Any, status: int = 200, error: str | None = None
 ) -> Template:
     listing = auth.listing
-    return render(
+    page = render(
         "oauth/consent.html",
         None,
         status_code=status,
@@ -90,6 +95,15 @@ async def _consent(
         redirect_host=auth.redirect_uri.split("/")[2] if "//" in auth.redirect_uri else "",
         error=error,
     )
+    # Browsers apply form-action to the redirect that answers the form too: the app's
+    # (registered, exactly matched) redirect origin must be allowed, or Approve/Deny is blocked.
+    parts = urlsplit(auth.redirect_uri)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if ORIGIN.fullmatch(origin):  # nothing that could add a directive to the header
+        page.headers["Content-Security-Policy"] = CSP.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return page
 
 
 @get("/oauth/authorize", name="oauth_authorize")
