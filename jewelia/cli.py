@@ -206,6 +206,37 @@ async def _seed_demo() -> tuple[str, str]:
     return tenant.slug, key.secret
 
 
+REFERENCE_APP = Path(__file__).resolve().parents[1] / "examples" / "marketplace-app" / "app.py"
+
+
+async def _seed_marketplace(app_url: str) -> dict[str, str]:
+    """The demo marketplace (developer org, reference app listing, samples, reviews)."""
+    from jewelia.core.db import fetch
+    from jewelia.platform.marketplace.demo import seed_marketplace
+
+    rows = await fetch("SELECT id FROM public.app_user WHERE email = $1", DEMO_EMAIL)
+    return await seed_marketplace(rows[0]["id"], app_url)
+
+
+def _reference_app(base_url: str, data_dir: Path, env: dict[str, str]) -> list[str] | None:
+    """Seed the marketplace; the command running the reference app beside us (env filled in),
+    or None when this is not a source checkout (no examples/ folder)."""
+    if not REFERENCE_APP.exists():
+        return None
+    port = int(os.environ.get("JEWELIA_REFERENCE_APP_PORT", "8010"))
+    url = f"http://127.0.0.1:{port}"
+    app = _run_db(lambda: _seed_marketplace(url))
+    env.update(
+        JEWELIA_BASE_URL=base_url,
+        APP_CLIENT_ID=app["client_id"],
+        APP_CLIENT_SECRET=app["client_secret"],
+        APP_PUBLIC_URL=url,
+        APP_DATA_FILE=str(data_dir / "marketplace-app.json"),
+        APP_DEBUG_EVENTS="1",
+    )
+    return [sys.executable, str(REFERENCE_APP), "--port", str(port)]
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     """Embedded services, migrations, demo data, then web + worker + scheduler."""
     from jewelia.core.settings import get_settings, reset_settings
@@ -223,13 +254,19 @@ def cmd_dev(args: argparse.Namespace) -> int:
     # Local development: webhooks may go to receivers on this machine (never to link-local or
     # cloud metadata addresses). Production leaves this unset.
     env.setdefault("JEWELIA_WEBHOOK_ALLOW_PRIVATE", "1")
+    os.environ["JEWELIA_WEBHOOK_ALLOW_PRIVATE"] = env["JEWELIA_WEBHOOK_ALLOW_PRIVATE"]  # the seed
     exe = [sys.executable, "-m", "jewelia.cli"]
     # Each child gets its own session: Ctrl-C reaches only us, and we stop them in order.
+    url = settings.base_url
+    # The reference marketplace app (examples/marketplace-app), installable from /marketplace.
+    app_env = dict(env)
+    app_cmd = _reference_app(url, Path(settings.data_dir), app_env)
     procs = [
         subprocess.Popen([*exe, *cmd], env=env, start_new_session=True)  # noqa: S603
         for cmd in (["serve"], ["worker", "--processes", "1"], ["scheduler"])
     ]
-    url = settings.base_url
+    if app_cmd:
+        procs.append(subprocess.Popen(app_cmd, env=app_env, start_new_session=True))  # noqa: S603
     banner = f"""
   Jewelia is running at {url}
 
@@ -239,6 +276,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
   API key:  {api_key}
             curl -H "Authorization: Bearer {api_key}" {url}/api/v1/customers
   Dev mail: {url}/dev/mail
+  Apps:     {url}/marketplace   (the demo login is also staff: {url}/staff/review-queue)
+            reference app {app_env.get("APP_PUBLIC_URL", "not started (no examples/ folder)")}
   Data:     {settings.data_dir}   (Ctrl-C stops everything)
 """
     print(banner, flush=True)
