@@ -518,7 +518,7 @@ async def test_home_page_logged_out(anon: Any, seeded: dict[str, Any]) -> None:
     assert "Hidden Draft Inventory" not in html and "Unlisted Inventory" not in html
     assert 'href="/login"' in html  # the public layout
     assert "$29.99 / month" in html and "$199.00 one-time" in html
-    assert "Inventory management <span class=\"count\">3</span>" in html
+    assert 'Inventory management <span class="count">3</span>' in html
     assert "Verified" in html
 
 
@@ -537,8 +537,16 @@ async def test_search_fragment_and_filters(anon: Any, seeded: dict[str, Any]) ->
         params={"q": seeded["tag"], "category": "accounting", "pricing": "nope", "sort": "bogus"},
     )
     assert r.status_code == 200 and "Ledger Sparkle" in r.text  # odd values are ignored
-    r = await anon.get("/marketplace", params={"q": seeded["tag"], "sort": "-price"}, headers={"HX-Request": "true"})
-    assert r.text.index("Ring Designer 3D") < r.text.index("Ledger Sparkle") < r.text.index("Shopfront Sync")
+    r = await anon.get(
+        "/marketplace",
+        params={"q": seeded["tag"], "sort": "-price"},
+        headers={"HX-Request": "true"},
+    )
+    assert (
+        r.text.index("Ring Designer 3D")
+        < r.text.index("Ledger Sparkle")
+        < r.text.index("Shopfront Sync")
+    )
 
 
 async def test_listing_page_logged_out(anon: Any, seeded: dict[str, Any]) -> None:
@@ -586,3 +594,10 @@ async def test_listing_page_signed_in_install_and_installed(
         )
         r = await c.get(f"/marketplace/{first['slug']}")
         assert "Installed" in r.text and "?install=1" not in r.text
+
+
+async def test_pages_take_odd_paging_and_stay_out_of_the_api_document(anon: Any) -> None:
+    r = await anon.get("/marketplace", params={"page": "AAA"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    doc = (await anon.get("/api/v1/openapi.json")).json()
+    assert "/marketplace" not in doc["paths"] and "/marketplace/{slug}" not in doc["paths"]

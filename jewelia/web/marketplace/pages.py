@@ -69,7 +69,7 @@ async def home(
     pricing: str | None = None,
     verified: str | None = None,
     sort: str | None = None,
-    page: int | None = None,
+    page: str | None = None,
 ) -> Template:
     ctx = await _context(request)
     q = (q or "")[: browse.MAX_SEARCH]
@@ -84,7 +84,7 @@ async def home(
         is_verified=True if verified == "1" else None,
         sort_by=sort_by or None,
         sort_order=sort_order or None,
-        page=max(1, min(page or 1, 1000)),
+        page=max(1, min(int(page) if page and page.isdigit() and len(page) < 6 else 1, 1000)),
         limit=PAGE_SIZE,
     )
     result = await browse.browse(query)
@@ -165,4 +165,4 @@ async def listing_page(request: Request[Any, Any, Any], slug: str) -> Template:
     )
 
 
-router = Router(path="/", route_handlers=[home, listing_page])
+router = Router(path="/", route_handlers=[home, listing_page], include_in_schema=False)
