@@ -55,8 +55,11 @@ MAX_SEARCH = 200
 MAX_WORDS = 8
 MIN_RATING = re.compile(r"5(\.0+)?|[0-4](\.[0-9]{1,6})?")  # as the API documents it
 _WORD = re.compile(r"[^\W_]+")
-_COLUMNS = """l.id, l.slug, l.name, l.description, coalesce(nullif(l.developer_name, ''), o.name)
- AS developer, l.category, l.features, l.pricing_model, l.pricing_amount, l.pricing_currency,
+# The organization's name only where the listing names no developer, looked up for the rows
+# returned (a sub-select in the target list is computed after ORDER BY … LIMIT).
+_COLUMNS = """l.id, l.slug, l.name, l.description, coalesce(nullif(l.developer_name, ''),
+ (SELECT o.name FROM public.developer_org o WHERE o.id = l.org_id)) AS developer, l.category,
+ l.features, l.pricing_model, l.pricing_amount, l.pricing_currency,
  l.billing_cycle, l.trial_days, l.rating, l.review_count, l.rating_counts, l.download_count,
  l.active_installs, l.is_verified, l.icon_path, l.published_at, l.updated_at"""
 
@@ -303,7 +306,6 @@ async def browse(q: Browse) -> BrowseResult:
         )
     rows = await fetch(
         f"SELECT {_COLUMNS}, {expr} AS sort_key FROM public.listing l"
-        " JOIN public.developer_org o ON o.id = l.org_id"
         f" WHERE {' AND '.join(where)} ORDER BY {expr} {direction}, l.id {direction}"
         f" LIMIT {sql.bind(q.limit + 1)} OFFSET {sql.bind(q.offset)}",
         *sql.args,
