@@ -88,7 +88,8 @@ def _restore(saved: dict[str, str | None]) -> None:
 
 
 async def open_database() -> None:
-    """Open the pool on DATABASE_URL and run every migration."""
+    """Open the pool on DATABASE_URL, run every migration, and give the jobs port its broker."""
+    import jewelia.workers.broker  # noqa: F401 - services enqueue through core.jobs, as in the app
     from jewelia.core.db import start_db
     from jewelia.platform.tenancy.migrate import migrate_all
 

@@ -125,4 +125,6 @@ async def report_review(request: HTMXRequest, slug: str, review_id: uuid.UUID) -
     )
 
 
-router = Router(path="/", route_handlers=[listing_reviews, write_review, report_review])
+router = Router(
+    path="/", route_handlers=[listing_reviews, write_review, report_review], include_in_schema=False
+)

@@ -52,4 +52,4 @@ async def reply(request: HTMXRequest, review_id: uuid.UUID) -> Template | Redire
     return redirect_with(request, "/partners/reviews", "Your reply is public now.")
 
 
-router = Router(path="/", route_handlers=[partner_reviews, reply])
+router = Router(path="/", route_handlers=[partner_reviews, reply], include_in_schema=False)

@@ -50,4 +50,4 @@ async def resolve(request: Req, report_id: uuid.UUID) -> Template | Redirect:
     return redirect_with(request, "/staff/reports", message)
 
 
-router = Router(path="/", route_handlers=[staff_reports, resolve])
+router = Router(path="/", route_handlers=[staff_reports, resolve], include_in_schema=False)
