@@ -22,14 +22,14 @@ from jewelia.core.middleware import header_value
 from jewelia.core.settings import get_settings
 from jewelia.platform.apikeys import guard
 from jewelia.platform.billing import ratelimit
-from jewelia.platform.marketplace import browse
+from jewelia.platform.marketplace import browse, listings
 from jewelia.platform.marketplace.schemas import MarketplaceList, MarketplaceListingEnvelope
 
 ANONYMOUS_PER_HOUR = 1000  # per client address, like the Free plan's budget
 _encoder = msgspec.json.Encoder(decimal_format="number")
 
-CATEGORIES = list(browse.CATEGORIES)
-PRICING_MODELS = list(browse.PRICING_MODELS)
+CATEGORIES = list(listings.CATEGORIES)
+PRICING_MODELS = list(listings.PRICING_MODELS)
 SORT_BY = list(browse.SORTS)
 
 

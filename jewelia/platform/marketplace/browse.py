@@ -22,25 +22,14 @@ from jewelia.core.api import MAX_LIMIT, MAX_PAGE
 from jewelia.core.db import fetch
 from jewelia.core.errors import FieldError, NotFound, ValidationFailed
 from jewelia.platform.marketplace import media
+from jewelia.platform.marketplace.listings import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    PRICING_MODEL_LABELS,
+    PRICING_MODELS,
+)
 from jewelia.platform.oauth.scopes import SCOPES
 
-CATEGORIES: dict[str, str] = {
-    "inventory_management": "Inventory management",
-    "accounting": "Accounting",
-    "design_software": "Design software",
-    "e_commerce": "E-commerce",
-    "quality_control": "Quality control",
-    "suppliers": "Suppliers",
-    "marketing": "Marketing",
-    "analytics": "Analytics",
-    "productivity": "Productivity",
-}
-PRICING_MODELS: dict[str, str] = {
-    "free": "Free",
-    "one_time": "One-time",
-    "subscription": "Subscription",
-    "usage_based": "Usage-based",
-}
 # sortBy -> (SQL expression over `l`, the cast of its cursor value, default order)
 SORTS: dict[str, tuple[str, str, str]] = {
     "rating": ("l.rating", "numeric", "desc"),
@@ -284,10 +273,10 @@ async def browse(q: Browse) -> BrowseResult:
             total += g["n"]
     facets = {
         "category": [
-            {"value": k, "label": CATEGORIES[k], "count": n} for k, n in by_category.items()
+            {"value": k, "label": CATEGORY_LABELS[k], "count": n} for k, n in by_category.items()
         ],
         "pricingModel": [
-            {"value": k, "label": PRICING_MODELS[k], "count": n} for k, n in by_model.items()
+            {"value": k, "label": PRICING_MODEL_LABELS[k], "count": n} for k, n in by_model.items()
         ],
     }
     where = list(common)

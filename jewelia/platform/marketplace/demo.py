@@ -11,14 +11,13 @@ and the reviews go through the services, as a person would.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from datetime import timedelta
 from typing import Any
 
 from jewelia.core.db import DB, execute, fetch
-from jewelia.core.security import encrypt_secret
+from jewelia.core.security import encrypt_secret, sha256_hex
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.marketplace import listings, orgs, reviews
 from jewelia.platform.tenancy.registry import get_tenant
@@ -177,10 +176,6 @@ REVIEWS = {
 }
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()  # as listings.check_client_secret
-
-
 async def seed_marketplace(owner_id: uuid.UUID, app_url: str) -> dict[str, str]:
     """Seed (or find) the demo marketplace; the reference app's client id and secret."""
     await execute("UPDATE public.app_user SET is_staff = true WHERE id = $1", owner_id)
@@ -246,7 +241,7 @@ async def _reference_listing(owner_id: uuid.UUID, app_url: str) -> dict[str, Any
                 "UPDATE public.listing SET client_secret_hash = $2, client_secret_enc = $3"
                 " WHERE id = $1",
                 listing["id"],
-                _hash(secret),
+                sha256_hex(secret),
                 encrypt_secret(secret),
             )
         found = await listings.get_listing(listing["id"])
@@ -314,57 +309,11 @@ async def _sample_listing(sample: dict[str, Any], staff_id: uuid.UUID) -> None:
         return
     org = await orgs.get_org_by_slug(sample["org"])
     clean = listings.validate({k: v for k, v in sample.items() if k != "org"}, new=True)
-    pricing = clean["pricing"]
-    listing_id, version_id = uuid.uuid4(), uuid.uuid4()
+    listing_id = uuid.uuid4()
     secret = listings.new_client_secret()  # nobody runs these apps; the secret is never shown
     async with DB.transaction():
-        await execute(
-            "INSERT INTO public.listing (id, org_id, slug, name, description, long_description,"
-            " developer_name, category, features, pricing_model, pricing_amount, pricing_currency,"
-            " billing_cycle, trial_days, scopes, webhook_events, webhook_url, redirect_uris,"
-            " app_url, support_url, privacy_url, client_id, client_secret_hash,"
-            " client_secret_enc, current_version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-            " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
-            listing_id,
-            org["id"],
-            clean["slug"],
-            clean["name"],
-            clean["description"],
-            clean["long_description"],
-            org["name"],
-            clean["category"],
-            clean["features"],
-            pricing["model"],
-            pricing["amount"],
-            pricing["currency"],
-            pricing["billingCycle"],
-            pricing["trialDays"],
-            clean["scopes"],
-            clean["webhook_events"],
-            clean["webhook_url"],
-            clean["redirect_uris"],
-            clean["app_url"],
-            clean["support_url"],
-            clean["privacy_url"],
-            listings.new_client_id(),
-            _hash(secret),
-            encrypt_secret(secret),
-            version_id,
-        )
-        await execute(
-            "INSERT INTO public.listing_version (id, listing_id, version, changelog, scopes,"
-            " webhook_events) VALUES ($1, $2, '1.0.0', 'First release', $3, $4)",
-            version_id,
-            listing_id,
-            clean["scopes"],
-            clean["webhook_events"],
-        )
-        await execute(
-            "INSERT INTO public.listing_event (id, listing_id, from_status, to_status, at)"
-            " VALUES ($1, $2, NULL, 'draft', now() - interval '4 days')",
-            uuid.uuid4(),
-            listing_id,
-        )
+        # the draft event is backdated by _publish
+        await listings.insert_draft(listing_id, org, clean["slug"], clean, secret, None)
         await _publish(
             listing_id, staff_id, verified=sample["slug"] in ("vault-inventory-sync", "ledgerline")
         )

@@ -8,7 +8,6 @@ paused; published → unlisted (and back); staff may suspend from any status.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 import logging
@@ -22,7 +21,7 @@ from urllib.parse import urlsplit
 from jewelia.core.db import DB, execute, fetch
 from jewelia.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from jewelia.core.outbound import BlockedDestination, check_url
-from jewelia.core.security import decrypt_secret, encrypt_secret
+from jewelia.core.security import decrypt_secret, encrypt_secret, sha256_hex
 from jewelia.core.settings import get_settings
 from jewelia.core.validation import Checker
 from jewelia.platform.mail import service as mail
@@ -32,18 +31,8 @@ from jewelia.tenants.webhooks.catalog import EVENT_TYPES
 
 log = logging.getLogger("jewelia.marketplace")
 
-CATEGORIES = (
-    "inventory_management",
-    "accounting",
-    "design_software",
-    "e_commerce",
-    "quality_control",
-    "suppliers",
-    "marketing",
-    "analytics",
-    "productivity",
-)
-CATEGORY_LABELS = {
+# category -> its label (the taxonomy the marketplace browses by)
+CATEGORY_LABELS: dict[str, str] = {
     "inventory_management": "Inventory management",
     "accounting": "Accounting",
     "design_software": "Design software",
@@ -54,7 +43,14 @@ CATEGORY_LABELS = {
     "analytics": "Analytics",
     "productivity": "Productivity",
 }
-PRICING_MODELS = ("free", "one_time", "subscription", "usage_based")
+CATEGORIES = tuple(CATEGORY_LABELS)
+PRICING_MODEL_LABELS: dict[str, str] = {
+    "free": "Free",
+    "one_time": "One-time",
+    "subscription": "Subscription",
+    "usage_based": "Usage-based",
+}
+PRICING_MODELS = tuple(PRICING_MODEL_LABELS)
 BILLING_CYCLES = ("monthly", "annual")
 # ISO 4217 codes we accept for prices.
 CURRENCIES = (
@@ -109,7 +105,7 @@ async def get_listing(listing_id: uuid.UUID | str) -> dict[str, Any] | None:
 
 async def get_by_client_id(client_id: str) -> dict[str, Any] | None:
     """The listing whose OAuth client id this is, or None."""
-    if not isinstance(client_id, str) or len(client_id) > 64:
+    if not isinstance(client_id, str) or not client_id or len(client_id) > 64:
         return None
     rows = await fetch("SELECT * FROM public.listing WHERE client_id = $1", client_id)
     return rows[0] if rows else None
@@ -151,10 +147,6 @@ async def history(listing_id: uuid.UUID) -> list[dict[str, Any]]:
 # --- client credentials -------------------------------------------------------------------
 
 
-def _secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def new_client_id() -> str:
     """`jwc_` and 24 random URL-safe characters."""
     return CLIENT_ID_PREFIX + secrets.token_urlsafe(18)
@@ -170,7 +162,7 @@ def check_client_secret(listing: dict[str, Any], secret: str) -> bool:
     if not isinstance(secret, str) or not secret:
         return False
     expected = str(listing.get("client_secret_hash") or "")
-    return hmac.compare_digest(_secret_hash(secret).encode(), expected.encode())
+    return hmac.compare_digest(sha256_hex(secret).encode(), expected.encode())
 
 
 def client_secret(listing: dict[str, Any]) -> str:
@@ -186,7 +178,7 @@ async def rotate_client_secret(user_id: uuid.UUID, listing_id: uuid.UUID) -> str
         "UPDATE public.listing SET client_secret_hash = $2, client_secret_enc = $3,"
         " updated_at = now() WHERE id = $1",
         listing["id"],
-        _secret_hash(secret),
+        sha256_hex(secret),
         encrypt_secret(secret),
     )
     return secret
@@ -472,6 +464,76 @@ async def _slug_for(clean: dict[str, Any], listing_id: uuid.UUID | None) -> str:
 # --- create and edit ----------------------------------------------------------------------
 
 
+def _field_values(clean: dict[str, Any]) -> tuple[Any, ...]:
+    """The listing's editable columns from `name` to `privacy_url`, in that order."""
+    pricing = clean["pricing"]
+    return (
+        clean["name"],
+        clean["description"],
+        clean["long_description"],
+        clean["category"],
+        clean["features"],
+        pricing["model"],
+        pricing["amount"],
+        pricing["currency"],
+        pricing["billingCycle"],
+        pricing["trialDays"],
+        clean["scopes"],
+        clean["webhook_events"],
+        clean["webhook_url"],
+        clean["redirect_uris"],
+        clean["app_url"],
+        clean["support_url"],
+        clean["privacy_url"],
+    )
+
+
+async def insert_draft(
+    listing_id: uuid.UUID,
+    org: dict[str, Any],
+    slug: str,
+    clean: dict[str, Any],
+    secret: str,
+    actor_user_id: uuid.UUID | None,
+) -> None:
+    """Write a draft listing, its first version and its draft event (in the caller's transaction)."""
+    version_id = uuid.uuid4()
+    await execute(
+        "INSERT INTO public.listing (id, org_id, slug, developer_name, name, description,"
+        " long_description, category, features, pricing_model, pricing_amount, pricing_currency,"
+        " billing_cycle, trial_days, scopes, webhook_events, webhook_url, redirect_uris,"
+        " app_url, support_url, privacy_url, client_id, client_secret_hash,"
+        " client_secret_enc, current_version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+        " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+        listing_id,
+        org["id"],
+        slug,
+        org["name"],
+        *_field_values(clean),
+        new_client_id(),
+        sha256_hex(secret),
+        encrypt_secret(secret),
+        version_id,
+    )
+    await execute(
+        "INSERT INTO public.listing_version (id, listing_id, version, changelog, scopes,"
+        " webhook_events) VALUES ($1, $2, $3, $4, $5, $6)",
+        version_id,
+        listing_id,
+        clean["version"],
+        clean["changelog"],
+        clean["scopes"],
+        clean["webhook_events"],
+    )
+    await execute(
+        "INSERT INTO public.listing_event (id, listing_id, from_status, to_status,"
+        " actor_user_id) VALUES ($1, $2, NULL, 'draft', $3)",
+        uuid.uuid4(),
+        listing_id,
+        actor_user_id,
+    )
+
+
 async def create_listing(
     user_id: uuid.UUID, org_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[dict[str, Any], str]:
@@ -480,62 +542,12 @@ async def create_listing(
     await orgs.require_role(user_id, org_id)
     org = await orgs.get_org(org_id)
     clean = validate(data, new=True)
-    listing_id, version_id = uuid.uuid4(), uuid.uuid4()
+    listing_id = uuid.uuid4()
     secret = new_client_secret()
-    pricing = clean["pricing"]
     async with DB.transaction():
         await execute("SELECT pg_advisory_xact_lock(hashtext('listing_slug'))")
         slug = await _slug_for(clean, None)
-        await execute(
-            "INSERT INTO public.listing (id, org_id, slug, name, description, long_description,"
-            " developer_name, category, features, pricing_model, pricing_amount, pricing_currency,"
-            " billing_cycle, trial_days, scopes, webhook_events, webhook_url, redirect_uris,"
-            " app_url, support_url, privacy_url, client_id, client_secret_hash,"
-            " client_secret_enc, current_version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-            " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
-            listing_id,
-            org_id,
-            slug,
-            clean["name"],
-            clean["description"],
-            clean["long_description"],
-            org["name"],
-            clean["category"],
-            clean["features"],
-            pricing["model"],
-            pricing["amount"],
-            pricing["currency"],
-            pricing["billingCycle"],
-            pricing["trialDays"],
-            clean["scopes"],
-            clean["webhook_events"],
-            clean["webhook_url"],
-            clean["redirect_uris"],
-            clean["app_url"],
-            clean["support_url"],
-            clean["privacy_url"],
-            new_client_id(),
-            _secret_hash(secret),
-            encrypt_secret(secret),
-            version_id,
-        )
-        await execute(
-            "INSERT INTO public.listing_version (id, listing_id, version, changelog, scopes,"
-            " webhook_events) VALUES ($1, $2, $3, $4, $5, $6)",
-            version_id,
-            listing_id,
-            clean["version"],
-            clean["changelog"],
-            clean["scopes"],
-            clean["webhook_events"],
-        )
-        await execute(
-            "INSERT INTO public.listing_event (id, listing_id, from_status, to_status,"
-            " actor_user_id) VALUES ($1, $2, NULL, 'draft', $3)",
-            uuid.uuid4(),
-            listing_id,
-            user_id,
-        )
+        await insert_draft(listing_id, org, slug, clean, secret, user_id)
     listing = await get_listing(listing_id)
     assert listing is not None
     return listing, secret
@@ -574,7 +586,6 @@ async def update_listing(
             problems.append(FieldError("slug", "A published listing keeps its slug", "LOCKED"))
         if problems:
             raise ValidationFailed(problems)
-    pricing = clean["pricing"]
     async with DB.transaction():
         rows = await fetch("SELECT status FROM public.listing WHERE id = $1 FOR UPDATE", listing_id)
         if rows[0]["status"] != listing["status"]:
@@ -590,23 +601,7 @@ async def update_listing(
             " WHERE id = $1",
             listing_id,
             slug,
-            clean["name"],
-            clean["description"],
-            clean["long_description"],
-            clean["category"],
-            clean["features"],
-            pricing["model"],
-            pricing["amount"],
-            pricing["currency"],
-            pricing["billingCycle"],
-            pricing["trialDays"],
-            clean["scopes"],
-            clean["webhook_events"],
-            clean["webhook_url"],
-            clean["redirect_uris"],
-            clean["app_url"],
-            clean["support_url"],
-            clean["privacy_url"],
+            *_field_values(clean),
         )
         if listing["status"] in SCOPES_EDITABLE and listing["current_version_id"]:
             await execute(

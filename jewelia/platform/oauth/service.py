@@ -25,7 +25,6 @@ listing, install and scopes; refresh tokens rotate and a reused one revokes its 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import uuid
@@ -41,7 +40,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from jewelia.core.db import DB, execute, fetch
 from jewelia.core.errors import AppError, PermissionDenied
 from jewelia.core.settings import get_settings
-from jewelia.platform.marketplace import installs
+from jewelia.platform.marketplace import installs, listings
 from jewelia.platform.oauth import scopes as oauth_scopes
 from jewelia.platform.oauth import tokens
 
@@ -81,20 +80,6 @@ class AuthRequest:
 # --- clients ------------------------------------------------------------------------------
 
 
-async def client_by_id(client_id: str) -> dict[str, Any] | None:
-    """The listing whose OAuth client id this is, or None."""
-    if not client_id or len(client_id) > 64:
-        return None
-    rows = await fetch("SELECT * FROM public.listing WHERE client_id = $1", client_id)
-    return rows[0] if rows else None
-
-
-def secret_matches(listing: dict[str, Any], secret: str) -> bool:
-    """Constant-time check of a presented client secret against the stored SHA-256."""
-    given = hashlib.sha256((secret or "").encode()).hexdigest()
-    return hmac.compare_digest(given.encode(), str(listing["client_secret_hash"]).encode())
-
-
 async def authenticate_client(authorization: str | None, form: dict[str, str]) -> dict[str, Any]:
     """The listing of the client authenticating by client_secret_basic or client_secret_post,
     or invalid_client (401 with WWW-Authenticate when Basic was tried)."""
@@ -113,8 +98,8 @@ async def authenticate_client(authorization: str | None, form: dict[str, str]) -
     status = 401 if basic else 400
     if not client_id or secret is None:
         raise errors.InvalidClientError("Client authentication failed", status_code=status)
-    listing = await client_by_id(client_id)
-    if listing is None or not secret_matches(listing, secret):
+    listing = await listings.get_by_client_id(client_id)
+    if listing is None or not listings.check_client_secret(listing, secret):
         raise errors.InvalidClientError("Client authentication failed", status_code=status)
     return listing
 
@@ -138,7 +123,7 @@ async def check_authorization_request(params: dict[str, list[str]]) -> AuthReque
         redirect_uri = one("redirect_uri")
     except _Dup as dup:
         raise AuthorizeRefused(f"The {dup.name} parameter was given more than once") from None
-    listing = await client_by_id(client_id or "")
+    listing = await listings.get_by_client_id(client_id or "")
     if listing is None:
         raise AuthorizeRefused("Unknown app (client_id): ask its developer for a working link")
     if not redirect_uri or redirect_uri not in list(listing["redirect_uris"]):

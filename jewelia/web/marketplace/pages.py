@@ -13,7 +13,7 @@ from litestar.response import Template
 
 from jewelia.core.errors import AppError
 from jewelia.core.settings import get_settings
-from jewelia.platform.marketplace import browse
+from jewelia.platform.marketplace import browse, listings
 from jewelia.platform.marketplace.markdown import render_markdown
 from jewelia.web.context import PageContext, page_context, render, signed_in_user
 
@@ -78,8 +78,8 @@ async def home(
     if sort_by == "" and not browse.search_query(q):
         sort_by = "rating"  # no words to match: best rated first
     query = browse.parse_browse(
-        category=_clean(category, browse.CATEGORIES),
-        pricing_model=_clean(pricing, browse.PRICING_MODELS),
+        category=_clean(category, listings.CATEGORIES),
+        pricing_model=_clean(pricing, listings.PRICING_MODELS),
         search=q or None,
         is_verified=True if verified == "1" else None,
         sort_by=sort_by or None,
@@ -108,8 +108,8 @@ async def home(
         "qs": qs,
         "page": query.page,
         "pages": pages,
-        "categories": browse.CATEGORIES,
-        "pricing_models": browse.PRICING_MODELS,
+        "categories": listings.CATEGORY_LABELS,
+        "pricing_models": listings.PRICING_MODEL_LABELS,
         "sorts": SORT_CHOICES,
         "price_text": price_text,
         "layout": "app_layout.html" if ctx else "public.html",
@@ -156,7 +156,7 @@ async def listing_page(request: Request[Any, Any, Any], slug: str) -> Template:
         listing=listing,
         description_html=render_markdown(listing["longDescription"]),
         price=price_text(listing["pricing"]),
-        category_label=browse.CATEGORIES.get(listing["category"], listing["category"]),
+        category_label=listings.CATEGORY_LABELS.get(listing["category"], listing["category"]),
         can_install=can_install,
         installed=installed,
         install_url=install_link(listing["appUrl"]) if can_install else "",

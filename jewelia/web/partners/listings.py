@@ -91,7 +91,7 @@ def _form(
         values=values,
         errors=errors,
         categories=listings.CATEGORY_LABELS,
-        pricing_models=listings.PRICING_MODELS,
+        pricing_models=listings.PRICING_MODEL_LABELS,
         currencies=listings.CURRENCIES,
         cycles=listings.BILLING_CYCLES,
         scopes=SCOPES,
