@@ -18,11 +18,7 @@ class Pricing(msgspec.Struct):
     billingCycle: str | None
 
 
-class PricingDetail(msgspec.Struct):
-    model: str
-    amount: Money
-    currency: str
-    billingCycle: str | None
+class PricingDetail(Pricing):
     trialDays: int
 
 
@@ -97,21 +93,8 @@ class RatingCounts(msgspec.Struct, rename={f"s{n}": str(n) for n in range(1, 6)}
     s1: int
 
 
-class MarketplaceListingDetail(msgspec.Struct):
-    id: UUID
-    name: str
-    description: str
-    developer: str
-    category: str
-    pricing: PricingDetail
-    features: list[str]
-    rating: Money
-    reviewCount: int
-    downloadCount: int
-    isVerified: bool
-    activeInstalls: int
-    slug: str
-    iconUrl: str | None
+class MarketplaceListingDetail(MarketplaceListing):
+    pricing: PricingDetail  # in its place among the listing's fields, with trialDays
     status: str
     longDescription: str
     appUrl: str

@@ -134,7 +134,7 @@ async def _members(
         org=org,
         role=role,
         members=await orgs.members(org["id"]),
-        roles=orgs.ROLES,
+        roles=[(r, r) for r in orgs.ROLES],
         status_code=status_code,
         **values,
     )
