@@ -691,10 +691,14 @@ async def transition(
     reasons: list[str] | None = None,
     *,
     verified: bool | None = None,
+    reinstate: bool = False,
 ) -> dict[str, Any]:
     """Move a listing to `to_status` if its life cycle allows; one transaction with the
-    listing_event row and the emails to the organization's owners and admins."""
-    if to_status not in TRANSITIONS:
+    listing_event row and the emails to the organization's owners and admins.
+
+    `reinstate` (staff): a suspended listing goes back to `to_status`, the status it had
+    before, and only its status changes (no new review, submission or publication dates)."""
+    if to_status not in (STATUSES if reinstate else TRANSITIONS):
         raise ValidationFailed([FieldError("status", f"Unknown status {to_status!r}")])
     reasons = [r.strip() for r in (reasons or []) if r and r.strip()]
     async with DB.transaction():
@@ -703,28 +707,12 @@ async def transition(
             raise NotFound("Listing not found")
         listing = rows[0]
         current = listing["status"]
-        if current not in TRANSITIONS[to_status]:
+        if current not in (("suspended",) if reinstate else TRANSITIONS[to_status]):
             raise Conflict(f"A {current} listing cannot become {to_status}")
         sets = ["status = $2", "updated_at = now()"]
         args: list[Any] = [listing_id, to_status]
-        if to_status == "submitted":
-            sets += ["submitted_at = now()", "rejection_reasons = '{}'"]
-        if to_status in ("approved", "rejected"):
-            args.append(actor_id)
-            sets += ["reviewed_at = now()", f"reviewed_by = ${len(args)}"]
-        if to_status == "rejected":
-            args.append(reasons)
-            sets.append(f"rejection_reasons = ${len(args)}")
-        if to_status == "approved" and verified is not None:
-            args.append(verified)
-            sets.append(f"is_verified = ${len(args)}")
-        if to_status == "published":
-            sets.append("published_at = coalesce(published_at, now())")
-            await execute(
-                "UPDATE public.listing_version SET published_at = now()"
-                " WHERE id = $1 AND published_at IS NULL",
-                listing["current_version_id"],
-            )
+        if not reinstate:
+            await _status_side_effects(listing, to_status, actor_id, reasons, verified, sets, args)
         await execute(f"UPDATE public.listing SET {', '.join(sets)} WHERE id = $1", *args)
         await execute(
             "INSERT INTO public.listing_event (id, listing_id, from_status, to_status,"
@@ -741,6 +729,36 @@ async def transition(
     updated = await get_listing(listing_id)
     assert updated is not None
     return updated
+
+
+async def _status_side_effects(
+    listing: dict[str, Any],
+    to_status: str,
+    actor_id: uuid.UUID | None,
+    reasons: list[str],
+    verified: bool | None,
+    sets: list[str],
+    args: list[Any],
+) -> None:
+    """The columns a move to `to_status` sets beside the status (added to `sets`/`args`)."""
+    if to_status == "submitted":
+        sets += ["submitted_at = now()", "rejection_reasons = '{}'"]
+    if to_status in ("approved", "rejected"):
+        args.append(actor_id)
+        sets += ["reviewed_at = now()", f"reviewed_by = ${len(args)}"]
+    if to_status == "rejected":
+        args.append(reasons)
+        sets.append(f"rejection_reasons = ${len(args)}")
+    if to_status == "approved" and verified is not None:
+        args.append(verified)
+        sets.append(f"is_verified = ${len(args)}")
+    if to_status == "published":
+        sets.append("published_at = coalesce(published_at, now())")
+        await execute(
+            "UPDATE public.listing_version SET published_at = now()"
+            " WHERE id = $1 AND published_at IS NULL",
+            listing["current_version_id"],
+        )
 
 
 async def _email_developers(listing: dict[str, Any], status: str, reasons: list[str]) -> None:

@@ -1,5 +1,5 @@
 """Platform staff: the role (`jewelia staff grant EMAIL`), the review queue (oldest first) and
-the staff decisions: approve, approve as verified, reject with reasons, suspend."""
+the staff decisions: approve, approve as verified, reject with reasons, suspend, reinstate."""
 
 from __future__ import annotations
 
@@ -106,6 +106,38 @@ async def suspend(staff_id: uuid.UUID, listing_id: uuid.UUID, reasons: Any) -> d
     items = _reasons(reasons, required=True)
     await _staff_listing(staff_id, listing_id)
     return await listings.transition(listing_id, "suspended", staff_id, items)
+
+
+REINSTATED = "The suspension was lifted by Jewelia staff"
+
+
+async def status_before_suspension(listing_id: uuid.UUID) -> str:
+    """The status the listing had when it was last suspended (its listing_event history);
+    published when the history does not say."""
+    rows = await fetch(
+        "SELECT from_status FROM public.listing_event WHERE listing_id = $1"
+        " AND to_status = 'suspended' ORDER BY at DESC, id DESC LIMIT 1",
+        listing_id,
+    )
+    before = rows[0]["from_status"] if rows else None
+    return before if before in listings.STATUSES and before != "suspended" else "published"
+
+
+async def reinstate(staff_id: uuid.UUID, listing_id: uuid.UUID) -> dict[str, Any]:
+    """suspended → the status it had before the suspension (published when unknown)."""
+    await _staff_listing(staff_id, listing_id)
+    before = await status_before_suspension(listing_id)
+    return await listings.transition(listing_id, before, staff_id, [REINSTATED], reinstate=True)
+
+
+async def suspended_listings(limit: int = 200) -> list[dict[str, Any]]:
+    """Suspended listings, most recently changed first (to reinstate one)."""
+    return await fetch(
+        "SELECT l.*, o.name AS org_name FROM public.listing l"
+        " JOIN public.developer_org o ON o.id = l.org_id"
+        " WHERE l.status = 'suspended' ORDER BY l.updated_at DESC, l.id LIMIT $1",
+        limit,
+    )
 
 
 async def live_listings(limit: int = 200) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
 """/staff/review-queue: submitted listings oldest first; approve, approve as verified, reject
-with reasons; suspend a live listing. Staff only (403 for anyone else, in the app layout)."""
+with reasons; suspend a live listing, reinstate a suspended one. Staff only (403 for anyone else, in the app layout)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ async def _queue(ctx: PageContext, status_code: int = 200, **extra: Any) -> Temp
         ctx,
         queue=await staff.review_queue(),
         live=await staff.live_listings(),
+        suspended=await staff.suspended_listings(),
         categories=listings.CATEGORY_LABELS,
         scopes=SCOPES,
         status_code=status_code,
@@ -93,4 +94,28 @@ async def suspend(request: Req, listing_id: uuid.UUID) -> Template | Redirect:
     return redirect_with(request, QUEUE, f"{done['name']} suspended.")
 
 
-router = Router(path="/", route_handlers=[queue, approve, reject, suspend], include_in_schema=False)
+@post("/staff/listings/{listing_id:uuid}/reinstate")
+async def reinstate(request: Req, listing_id: uuid.UUID) -> Template | Redirect:
+    ctx = await staff_context(request)
+    if not await confirmed(request):
+        return await ask_first(
+            request,
+            ctx,
+            question="Reinstate this listing? It returns to the status it had before the"
+            " suspension, and the app's tokens work again.",
+            label="Reinstate listing",
+            yes="Yes, reinstate",
+            back=QUEUE,
+        )
+    try:
+        done = await staff.reinstate(ctx.user.id, listing_id)
+    except AppError as exc:
+        return redirect_with(request, QUEUE, exc.message, "error")
+    return redirect_with(request, QUEUE, f"{done['name']} reinstated ({done['status']}).")
+
+
+router = Router(
+    path="/",
+    route_handlers=[queue, approve, reject, suspend, reinstate],
+    include_in_schema=False,
+)

@@ -3,6 +3,11 @@ deliveries and attempts, replay and recovery, and per-endpoint statistics.
 
 Secrets are stored encrypted and shown once (on creation and rotation). A rotated secret keeps
 signing beside the new one for 24 hours so receivers can switch without dropping events.
+
+Endpoints an installed app owns (`app_install_id` set, made and removed by
+`platform.marketplace.installs`) are not the business's: they are not listed or counted against
+the plan, and by id they are not found (404), their deliveries neither. Fan-out and delivery
+(`dispatch`, `delivery`) read the table directly and serve them like any other.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from jewelia.core.api import Page
 from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
@@ -36,6 +41,8 @@ DELIVERY_COLUMNS = (
     " last_status_code, last_error, last_duration_ms, created_at, completed_at"
 )
 DELIVERY_STATUSES = ("pending", "retrying", "succeeded", "failed")
+# The business's own endpoints: not the ones an installed app owns.
+OWN = "app_install_id IS NULL"
 
 
 def endpoint_public(row: dict[str, Any]) -> dict[str, Any]:
@@ -84,13 +91,30 @@ def validate_endpoint(data: dict[str, Any], partial: bool) -> dict[str, Any]:
     return out
 
 
-async def _endpoint_row(endpoint_id: uuid.UUID, lock: bool = False) -> dict[str, Any]:
-    suffix = " FOR UPDATE" if lock else ""
+async def own_endpoint(
+    endpoint_id: uuid.UUID, lock: Literal["", "UPDATE", "SHARE"] = ""
+) -> dict[str, Any]:
+    """The business's own endpoint by id (`lock` "UPDATE" or "SHARE" to lock it), or NotFound:
+    for another business's id and for an endpoint an installed app owns alike."""
+    suffix = f" FOR {lock}" if lock else ""
     rows = await fetch(
-        f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1{suffix}", endpoint_id
+        f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 AND {OWN}{suffix}",
+        endpoint_id,
     )
     if not rows:
         raise NotFound("Webhook endpoint not found")
+    return rows[0]
+
+
+async def _own_delivery(delivery_id: uuid.UUID, columns: str = DELIVERY_COLUMNS) -> dict[str, Any]:
+    """A delivery to one of the business's own endpoints, or NotFound."""
+    rows = await fetch(f"SELECT {columns} FROM webhook_delivery WHERE id = $1", delivery_id)
+    try:
+        if not rows:
+            raise NotFound("Delivery not found")
+        await own_endpoint(rows[0]["endpoint_id"])
+    except NotFound:
+        raise NotFound("Delivery not found") from None
     return rows[0]
 
 
@@ -102,7 +126,9 @@ async def create_endpoint(
     secret = values.pop("secret", None) or signing.new_secret()
     async with tenant_scope(tenant):
         await limits.enforce(
-            tenant.id, "webhook_endpoints", "SELECT count(*) AS n FROM webhook_endpoint"
+            tenant.id,
+            "webhook_endpoints",
+            f"SELECT count(*) AS n FROM webhook_endpoint WHERE {OWN}",
         )
         rows = await fetch(
             "INSERT INTO webhook_endpoint (id, url, description, events, secret_encrypted,"
@@ -126,7 +152,12 @@ async def list_endpoints(tenant: TenantRef, page: Page) -> tuple[list[dict[str, 
     """One page of endpoints, newest first."""
     async with tenant_scope(tenant):
         rows, total, _ = await page_of(
-            "webhook_endpoint", ENDPOINT_COLUMNS, Filters(), "created_at DESC, id DESC", page, False
+            "webhook_endpoint",
+            ENDPOINT_COLUMNS,
+            Filters(clauses=[OWN]),
+            "created_at DESC, id DESC",
+            page,
+            False,
         )
     return [endpoint_public(r) for r in rows], total
 
@@ -134,7 +165,7 @@ async def list_endpoints(tenant: TenantRef, page: Page) -> tuple[list[dict[str, 
 async def get_endpoint(tenant: TenantRef, endpoint_id: uuid.UUID) -> dict[str, Any]:
     """One endpoint, or NotFound."""
     async with tenant_scope(tenant):
-        return endpoint_public(await _endpoint_row(endpoint_id))
+        return endpoint_public(await own_endpoint(endpoint_id))
 
 
 async def update_endpoint(
@@ -147,7 +178,7 @@ async def update_endpoint(
             [FieldError("secret", "Use rotate-secret to change the secret", "NOT_ALLOWED")]
         )
     async with tenant_scope(tenant):
-        before = endpoint_public(await _endpoint_row(endpoint_id, lock=True))
+        before = endpoint_public(await own_endpoint(endpoint_id, lock="UPDATE"))
         if not values:
             return before
         if values.get("enabled"):
@@ -177,7 +208,7 @@ async def update_endpoint(
 async def delete_endpoint(tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID) -> None:
     """Delete an endpoint with its deliveries and attempts."""
     async with tenant_scope(tenant):
-        before = endpoint_public(await _endpoint_row(endpoint_id, lock=True))
+        before = endpoint_public(await own_endpoint(endpoint_id, lock="UPDATE"))
         await execute("DELETE FROM webhook_endpoint WHERE id = $1", endpoint_id)
         await record(actor, "webhook.deleted", "webhook_endpoint", endpoint_id, before, None)
 
@@ -188,6 +219,7 @@ async def rotate_secret(
     """A new secret; the old one keeps signing beside it for 24 hours."""
     new = signing.check_secret(secret) if secret is not None else signing.new_secret()
     async with tenant_scope(tenant):
+        await own_endpoint(endpoint_id, lock="UPDATE")
         rows = await fetch(
             "UPDATE webhook_endpoint SET previous_secret_encrypted = secret_encrypted,"
             " previous_secret_expires_at = $2, secret_encrypted = $3, updated_at = now()"
@@ -196,8 +228,6 @@ async def rotate_secret(
             datetime.now(UTC) + ROTATION_OVERLAP,
             encrypt_secret(new),
         )
-        if not rows:
-            raise NotFound("Webhook endpoint not found")
         await record(actor, "webhook.secret_rotated", "webhook_endpoint", endpoint_id)
     return endpoint_public(rows[0]), new
 
@@ -222,7 +252,7 @@ async def list_deliveries(
     filters.add("endpoint_id = {}", endpoint_id)
     filters.add("status = {}", status)
     async with tenant_scope(tenant):
-        await _endpoint_row(endpoint_id)
+        await own_endpoint(endpoint_id)
         rows, total, _ = await page_of(
             "webhook_delivery", DELIVERY_COLUMNS, filters, "created_at DESC, id DESC", page, False
         )
@@ -232,13 +262,7 @@ async def list_deliveries(
 async def get_delivery(tenant: TenantRef, delivery_id: uuid.UUID) -> dict[str, Any]:
     """One delivery with its payload and every attempt (request, response, timing, error)."""
     async with tenant_scope(tenant):
-        rows = await fetch(
-            f"SELECT {DELIVERY_COLUMNS}, payload::text AS payload FROM webhook_delivery"
-            " WHERE id = $1",
-            delivery_id,
-        )
-        if not rows:
-            raise NotFound("Delivery not found")
+        row = await _own_delivery(delivery_id, f"{DELIVERY_COLUMNS}, payload::text AS payload")
         attempts = await fetch(
             "SELECT attempt_number, request_headers::text AS request_headers, request_body,"
             " status_code, response_headers::text AS response_headers, response_body,"
@@ -246,8 +270,8 @@ async def get_delivery(tenant: TenantRef, delivery_id: uuid.UUID) -> dict[str, A
             " ORDER BY attempt_number",
             delivery_id,
         )
-    out = delivery_public(rows[0])
-    out["payload"] = json.loads(rows[0]["payload"])
+    out = delivery_public(row)
+    out["payload"] = json.loads(row["payload"])
     out["attempts"] = [
         {
             **a,
@@ -264,14 +288,13 @@ async def replay_delivery(
 ) -> dict[str, Any]:
     """Send a delivery again now (a new attempt, same `webhook-id`), whatever its status."""
     async with tenant_scope(tenant):
+        await _own_delivery(delivery_id)
         rows = await fetch(
             "UPDATE webhook_delivery SET status = 'pending', next_attempt_at = now(),"
             " leased_until = NULL, completed_at = NULL WHERE id = $1"
             f" RETURNING {DELIVERY_COLUMNS}",
             delivery_id,
         )
-        if not rows:
-            raise NotFound("Delivery not found")
         await record(actor, "webhook.replayed", "webhook_delivery", delivery_id)
         await mark_due(tenant.id)
     return delivery_public(rows[0])
@@ -282,7 +305,7 @@ async def recover_failed(
 ) -> int:
     """Queue every failed delivery of an endpoint created since `since` again; how many."""
     async with tenant_scope(tenant):
-        await _endpoint_row(endpoint_id)
+        await own_endpoint(endpoint_id)
         rows = await fetch(
             "UPDATE webhook_delivery SET status = 'pending', next_attempt_at = now(),"
             " leased_until = NULL, completed_at = NULL"

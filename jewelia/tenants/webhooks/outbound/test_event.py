@@ -9,10 +9,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jewelia.core.db import TenantRef, fetch, tenant_scope
-from jewelia.core.errors import Conflict, NotFound
+from jewelia.core.errors import Conflict
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.webhooks import catalog
-from jewelia.tenants.webhooks.outbound.service import DELIVERY_COLUMNS, delivery_public, mark_due
+from jewelia.tenants.webhooks.outbound.service import (
+    DELIVERY_COLUMNS,
+    delivery_public,
+    mark_due,
+    own_endpoint,
+)
 
 TEST_EVENT = "webhook.test"
 MESSAGE = "Test webhook from Jewelia"
@@ -35,12 +40,8 @@ async def send_test_event(
     """Queue a `webhook.test` delivery to this endpoint now; the delivery (pending)."""
     event_id = uuid.uuid4()
     async with tenant_scope(tenant):
-        endpoint = await fetch(
-            "SELECT enabled FROM webhook_endpoint WHERE id = $1 FOR SHARE", endpoint_id
-        )
-        if not endpoint:
-            raise NotFound("Webhook endpoint not found")
-        if not endpoint[0]["enabled"]:
+        endpoint = await own_endpoint(endpoint_id, lock="SHARE")  # an app's endpoint: 404
+        if not endpoint["enabled"]:
             raise Conflict("The endpoint is disabled: enable it to send a test event")
         rows = await fetch(
             "INSERT INTO webhook_delivery (id, endpoint_id, event_id, event_type, payload,"
