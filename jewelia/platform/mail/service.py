@@ -113,35 +113,48 @@ async def _warn_not_configured() -> None:
         )
 
 
-async def deliver_pending(limit: int = 50) -> int:
+async def deliver_pending(limit: int = 50, max_batches: int = 20) -> int:
     """Send pending emails by SMTP (in development without SMTP: mark them captured for
-    /dev/mail; in production without SMTP: leave them queued and warn); return the count."""
-    import asyncio
+    /dev/mail; in production without SMTP: leave them queued and warn); return the count.
 
+    Works through the backlog in batches of `limit`, oldest first, up to `max_batches` a call, so
+    a burst of mail is not left to the scheduler's next ticks 50 at a time; a batch with a failure
+    ends the call (a down SMTP server is retried on the next tick, not in a tight loop).
+    """
     settings = get_settings()
     if not settings.smtp_url and not settings.dev_mail_enabled:
         await _warn_not_configured()
         return 0
+    done = 0
+    for _ in range(max_batches):
+        delivered = await _deliver_batch(settings.smtp_url, settings.mail_from, limit)
+        done += delivered
+        if delivered < limit:
+            break
+    return done
+
+
+async def _deliver_batch(smtp_url: str, mail_from: str, limit: int) -> int:
+    """One batch of the oldest pending emails; returns how many went out (sent or captured)."""
+    import asyncio
+
     rows = await fetch(
         "SELECT id, to_address, subject, body_text FROM public.email_outbox"
         " WHERE status = 'pending' AND attempts < 10 ORDER BY created_at LIMIT $1",
         limit,
     )
+    delivered = 0
     for row in rows:
-        if not settings.smtp_url:
+        if not smtp_url:
             await execute(
                 "UPDATE public.email_outbox SET status = 'captured', sent_at = now() WHERE id = $1",
                 row["id"],
             )
+            delivered += 1
             continue
         try:
             await asyncio.to_thread(
-                _send_smtp,
-                settings.smtp_url,
-                settings.mail_from,
-                row["to_address"],
-                row["subject"],
-                row["body_text"],
+                _send_smtp, smtp_url, mail_from, row["to_address"], row["subject"], row["body_text"]
             )
         except (OSError, smtplib.SMTPException) as exc:
             await execute(
@@ -156,4 +169,5 @@ async def deliver_pending(limit: int = 50) -> int:
                 " attempts = attempts + 1 WHERE id = $1",
                 row["id"],
             )
-    return len(rows)
+            delivered += 1
+    return delivered
