@@ -88,3 +88,67 @@ def scope_for(method: str, path: str) -> str | None:
             kind = "read" if method.upper() in _READ_METHODS else "write"
             return f"{resource}:{kind}"
     return None
+
+
+# Event category (the part of an event name before the dot) -> the read scope its data needs.
+# A category mapped to None carries no business data (an app hears of its own install), so any
+# app may receive it.
+_EVENT_SCOPES: dict[str, str | None] = {
+    "customer": "customers:read",
+    "inventory": "inventory:read",
+    "order": "orders:read",
+    "import": "import_export:read",
+    "export": "import_export:read",
+    "webhook": "webhooks:read",
+    "alert": "webhooks:read",
+    "integration": None,
+}
+
+# What `event_scope` returns for an event it does not know: a name that is no scope, so
+# `allows(granted, EVENT_REFUSED)` is False for every app and the event is refused.
+EVENT_REFUSED = "refused:unknown-event"
+
+
+def event_scope(event: str) -> str | None:
+    """The read scope an event's data needs, for an event name (`order.created`) or a category
+    pattern (`order.*`): None when the event carries no business data (`integration.*`), and
+    EVENT_REFUSED (a name no app can hold) for an unknown event or category and for `*`, whose
+    cover is decided by `events_allowed`. Never raises."""
+    if not isinstance(event, str) or "." not in event:
+        return EVENT_REFUSED
+    category = event.split(".", 1)[0]
+    if category not in _EVENT_SCOPES:
+        return EVENT_REFUSED
+    return _EVENT_SCOPES[category]
+
+
+def events_allowed(scopes: Iterable[str], events: Iterable[str]) -> list[str]:
+    """The events (names or patterns) NOT covered by the scopes, in the given order; an empty
+    list means every event is allowed. Write implies read. `*` is covered only when every
+    event's read scope is held."""
+    held = expand(scopes)
+    missing: list[str] = []
+    for event in events:
+        if event == "*":
+            needed = {scope for scope in _EVENT_SCOPES.values() if scope is not None}
+            if not needed <= held:
+                missing.append(event)
+            continue
+        scope = event_scope(event)
+        if scope is not None and not allows(held, scope):
+            missing.append(event)
+    return missing
+
+
+def missing_event_scopes(scopes: Iterable[str], events: Iterable[str]) -> list[str]:
+    """The read scopes the events need beyond `scopes`, in the table's order (for messages)."""
+    held = expand(scopes)
+    wanted: set[str] = set()
+    for event in events:
+        if event == "*":
+            wanted |= {s for s in _EVENT_SCOPES.values() if s is not None}
+        else:
+            scope = event_scope(event)
+            if scope is not None and scope != EVENT_REFUSED:
+                wanted.add(scope)
+    return [name for name in SCOPES if name in wanted and name not in held]
