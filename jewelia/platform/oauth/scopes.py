@@ -82,9 +82,19 @@ def describe(scopes: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def scope_for(method: str, path: str) -> str | None:
-    """The scope an /api/v1 request needs, or None when no app token may make it."""
+    """The scope an /api/v1 request needs, or None when no app token may make it.
+
+    Under /api/v1/webhooks apps reach only endpoint and delivery management (`/webhooks`,
+    `/webhooks/{id}…`, `/webhooks/deliveries/…`) and the event catalog (`/webhooks/events`):
+    not incoming sources (`/webhooks/inbound…`), the testing tools (`/webhooks/test…`) or
+    anything added there later."""
     for prefix, resource in _RESOURCES:
         if path == prefix or path.startswith(prefix + "/"):
+            if resource == "webhooks":
+                first = path[len(prefix) :].strip("/").split("/", 1)[0]
+                is_id = len(first) == 36 and all(c in "0123456789abcdefABCDEF-" for c in first)
+                if first not in ("", "events", "deliveries") and not is_id:
+                    return None
             kind = "read" if method.upper() in _READ_METHODS else "write"
             return f"{resource}:{kind}"
     return None

@@ -1,4 +1,9 @@
-"""REST controller for /api/v1/webhooks: endpoints (subscriptions), deliveries, replay."""
+"""REST controller for /api/v1/webhooks: endpoints (subscriptions), deliveries, replay.
+
+API keys and users act for the business (writes need `admin`); a marketplace app's token acts
+for its install (the guard checks its `webhooks:*` scope instead) and so sees and changes only
+the endpoints, and their deliveries, of that install (see `service`).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,13 @@ LimitQ = Annotated[int | None, Parameter(ge=1, le=100, description="Page size, 1
 ADMIN = {"permission": "admin"}
 
 
+def _owner(auth: ApiAuth) -> service.AppOwner | None:
+    """Whose endpoints the caller manages: an app token's install's, or (None) the business's."""
+    if auth.app is None:
+        return None
+    return service.AppOwner(auth.app.install_id, auth.app.scopes)
+
+
 async def _with_stats(auth: ApiAuth, endpoint: dict[str, Any]) -> dict[str, Any]:
     stats = await service.endpoint_stats(auth.tenant.ref)
     return {**endpoint, "stats": stats.get(endpoint["id"])}
@@ -47,7 +59,7 @@ class WebhookController(Controller):
         self, auth: ApiAuth, page: PageQ = None, limit: LimitQ = None
     ) -> Response[WebhookList]:
         paging = parse_page(page, limit, None)
-        rows, total = await service.list_endpoints(auth.tenant.ref, paging)
+        rows, total = await service.list_endpoints(auth.tenant.ref, paging, _owner(auth))
         stats = await service.endpoint_stats(auth.tenant.ref)
         return ok_list([{**r, "stats": stats.get(r["id"])} for r in rows], paging, total)
 
@@ -60,12 +72,15 @@ class WebhookController(Controller):
     async def create_webhook(
         self, auth: ApiAuth, data: WebhookCreate
     ) -> Response[WebhookSecretEnvelope]:
-        endpoint, secret = await service.create_endpoint(auth.tenant.ref, auth.actor, given(data))
+        endpoint, secret = await service.create_endpoint(
+            auth.tenant.ref, auth.actor, given(data), _owner(auth)
+        )
         return ok({**endpoint, "secret": secret}, status_code=201)
 
     @get("/{webhook_id:uuid}", operation_id="getWebhook", summary="Get a webhook endpoint")
     async def get_webhook(self, auth: ApiAuth, webhook_id: UUID) -> Response[WebhookEnvelope]:
-        return ok(await _with_stats(auth, await service.get_endpoint(auth.tenant.ref, webhook_id)))
+        endpoint = await service.get_endpoint(auth.tenant.ref, webhook_id, _owner(auth))
+        return ok(await _with_stats(auth, endpoint))
 
     @route(
         "/{webhook_id:uuid}",
@@ -78,7 +93,9 @@ class WebhookController(Controller):
         self, auth: ApiAuth, webhook_id: UUID, data: WebhookUpdate
     ) -> Response[WebhookEnvelope]:
         return ok(
-            await service.update_endpoint(auth.tenant.ref, auth.actor, webhook_id, given(data))
+            await service.update_endpoint(
+                auth.tenant.ref, auth.actor, webhook_id, given(data), _owner(auth)
+            )
         )
 
     @delete(
@@ -91,7 +108,7 @@ class WebhookController(Controller):
     async def delete_webhook(
         self, auth: ApiAuth, webhook_id: UUID
     ) -> Response[DeletedWebhookEnvelope]:
-        await service.delete_endpoint(auth.tenant.ref, auth.actor, webhook_id)
+        await service.delete_endpoint(auth.tenant.ref, auth.actor, webhook_id, _owner(auth))
         return ok({"id": webhook_id, "deleted": True})
 
     @post(
@@ -105,7 +122,7 @@ class WebhookController(Controller):
         self, auth: ApiAuth, webhook_id: UUID, data: SecretRotate | None = None
     ) -> Response[WebhookSecretEnvelope]:
         endpoint, secret = await service.rotate_secret(
-            auth.tenant.ref, auth.actor, webhook_id, data.secret if data else None
+            auth.tenant.ref, auth.actor, webhook_id, data.secret if data else None, _owner(auth)
         )
         return ok({**endpoint, "secret": secret})
 
@@ -119,7 +136,7 @@ class WebhookController(Controller):
     async def enable(self, auth: ApiAuth, webhook_id: UUID) -> Response[WebhookEnvelope]:
         return ok(
             await service.update_endpoint(
-                auth.tenant.ref, auth.actor, webhook_id, {"enabled": True}
+                auth.tenant.ref, auth.actor, webhook_id, {"enabled": True}, _owner(auth)
             )
         )
 
@@ -133,7 +150,7 @@ class WebhookController(Controller):
     async def disable(self, auth: ApiAuth, webhook_id: UUID) -> Response[WebhookEnvelope]:
         return ok(
             await service.update_endpoint(
-                auth.tenant.ref, auth.actor, webhook_id, {"enabled": False}
+                auth.tenant.ref, auth.actor, webhook_id, {"enabled": False}, _owner(auth)
             )
         )
 
@@ -153,7 +170,9 @@ class WebhookController(Controller):
         ] = None,
     ) -> Response[DeliveryList]:
         paging = parse_page(page, limit, None)
-        rows, total = await service.list_deliveries(auth.tenant.ref, webhook_id, paging, status)
+        rows, total = await service.list_deliveries(
+            auth.tenant.ref, webhook_id, paging, status, _owner(auth)
+        )
         return ok_list(rows, paging, total)
 
     @post(
@@ -165,7 +184,9 @@ class WebhookController(Controller):
     async def recover(
         self, auth: ApiAuth, webhook_id: UUID, data: RecoverRequest
     ) -> Response[RecoverEnvelope]:
-        queued = await service.recover_failed(auth.tenant.ref, auth.actor, webhook_id, data.since)
+        queued = await service.recover_failed(
+            auth.tenant.ref, auth.actor, webhook_id, data.since, _owner(auth)
+        )
         return ok({"queued": queued}, status_code=202)
 
     @post(
@@ -175,7 +196,8 @@ class WebhookController(Controller):
         status_code=202,
     )
     async def send_test(self, auth: ApiAuth, webhook_id: UUID) -> Response[DeliveryEnvelope]:
-        return ok(await send_test_event(auth.tenant.ref, auth.actor, webhook_id), status_code=202)
+        delivery = await send_test_event(auth.tenant.ref, auth.actor, webhook_id, _owner(auth))
+        return ok(delivery, status_code=202)
 
     @get(
         "/deliveries/{delivery_id:uuid}",
@@ -185,7 +207,7 @@ class WebhookController(Controller):
     async def get_delivery(
         self, auth: ApiAuth, delivery_id: UUID
     ) -> Response[DeliveryDetailEnvelope]:
-        return ok(await service.get_delivery(auth.tenant.ref, delivery_id))
+        return ok(await service.get_delivery(auth.tenant.ref, delivery_id, _owner(auth)))
 
     @post(
         "/deliveries/{delivery_id:uuid}/replay",
@@ -195,6 +217,6 @@ class WebhookController(Controller):
     )
     async def replay(self, auth: ApiAuth, delivery_id: UUID) -> Response[DeliveryEnvelope]:
         return ok(
-            await service.replay_delivery(auth.tenant.ref, auth.actor, delivery_id),
+            await service.replay_delivery(auth.tenant.ref, auth.actor, delivery_id, _owner(auth)),
             status_code=202,
         )

@@ -4,16 +4,21 @@ deliveries and attempts, replay and recovery, and per-endpoint statistics.
 Secrets are stored encrypted and shown once (on creation and rotation). A rotated secret keeps
 signing beside the new one for 24 hours so receivers can switch without dropping events.
 
-Endpoints an installed app owns (`app_install_id` set, made and removed by
-`platform.marketplace.installs`) are not the business's: they are not listed or counted against
-the plan, and by id they are not found (404), their deliveries neither. Fan-out and delivery
-(`dispatch`, `delivery`) read the table directly and serve them like any other.
+Every endpoint has one owner: the business (`app_install_id` NULL) or one app install (made
+by `platform.marketplace.installs` on install, or by the app's token through the API, and
+removed on uninstall). Each caller sees and changes only its owner's endpoints and their
+deliveries: `owner` None is the business (API keys, users, pages), an `AppOwner` is the install
+of an app token. Another owner's endpoint is not found (404), its deliveries neither, and the
+plan's endpoint limit counts each owner's endpoints apart. An app may subscribe only to events
+its token's scopes cover. Fan-out and delivery (`dispatch`, `delivery`) read the table directly
+and serve every endpoint alike.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -24,6 +29,7 @@ from jewelia.core.outbound import check_url
 from jewelia.core.security import encrypt_secret
 from jewelia.core.validation import Checker
 from jewelia.platform.billing import limits
+from jewelia.platform.oauth.scopes import events_allowed
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.crm.records import Filters, page_of
 from jewelia.tenants.webhooks import catalog, signing
@@ -41,8 +47,43 @@ DELIVERY_COLUMNS = (
     " last_status_code, last_error, last_duration_ms, created_at, completed_at"
 )
 DELIVERY_STATUSES = ("pending", "retrying", "succeeded", "failed")
-# The business's own endpoints: not the ones an installed app owns.
-OWN = "app_install_id IS NULL"
+
+
+@dataclass(frozen=True)
+class AppOwner:
+    """An app token's install: it manages only that install's endpoints, and subscribes only to
+    the events its (expanded) scopes cover."""
+
+    install_id: uuid.UUID
+    scopes: frozenset[str]
+
+
+def _install_of(owner: AppOwner | None) -> uuid.UUID | None:
+    return owner.install_id if owner is not None else None
+
+
+def _owned(n: int) -> str:
+    """The owner filter, its install id (None for the business) bound as `$n`."""
+    return f"app_install_id IS NOT DISTINCT FROM ${n}"
+
+
+def _check_app_events(owner: AppOwner | None, events: list[str] | None) -> None:
+    """An app's endpoint may carry only the events its token's scopes cover."""
+    if owner is None or events is None:
+        return
+    missing = events_allowed(owner.scopes, events)
+    if missing:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "events",
+                    f"This app's token does not cover the event {event!r}: its data needs a"
+                    " scope the app was not granted",
+                    "EVENT_NOT_ALLOWED",
+                )
+                for event in missing
+            ]
+        )
 
 
 def endpoint_public(row: dict[str, Any]) -> dict[str, Any]:
@@ -92,47 +133,57 @@ def validate_endpoint(data: dict[str, Any], partial: bool) -> dict[str, Any]:
 
 
 async def own_endpoint(
-    endpoint_id: uuid.UUID, lock: Literal["", "UPDATE", "SHARE"] = ""
+    endpoint_id: uuid.UUID,
+    lock: Literal["", "UPDATE", "SHARE"] = "",
+    owner: AppOwner | None = None,
 ) -> dict[str, Any]:
-    """The business's own endpoint by id (`lock` "UPDATE" or "SHARE" to lock it), or NotFound:
-    for another business's id and for an endpoint an installed app owns alike."""
+    """The owner's endpoint by id (`lock` "UPDATE" or "SHARE" to lock it), or NotFound: for
+    another business's id and for another owner's endpoint alike (the business's for an app,
+    an app's for the business, another app's)."""
     suffix = f" FOR {lock}" if lock else ""
     rows = await fetch(
-        f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 AND {OWN}{suffix}",
+        f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 AND {_owned(2)}{suffix}",
         endpoint_id,
+        _install_of(owner),
     )
     if not rows:
         raise NotFound("Webhook endpoint not found")
     return rows[0]
 
 
-async def _own_delivery(delivery_id: uuid.UUID, columns: str = DELIVERY_COLUMNS) -> dict[str, Any]:
-    """A delivery to one of the business's own endpoints, or NotFound."""
+async def _own_delivery(
+    delivery_id: uuid.UUID, columns: str = DELIVERY_COLUMNS, owner: AppOwner | None = None
+) -> dict[str, Any]:
+    """A delivery to one of the owner's endpoints, or NotFound."""
     rows = await fetch(f"SELECT {columns} FROM webhook_delivery WHERE id = $1", delivery_id)
     try:
         if not rows:
             raise NotFound("Delivery not found")
-        await own_endpoint(rows[0]["endpoint_id"])
+        await own_endpoint(rows[0]["endpoint_id"], owner=owner)
     except NotFound:
         raise NotFound("Delivery not found") from None
     return rows[0]
 
 
 async def create_endpoint(
-    tenant: TenantRef, actor: Actor, data: dict[str, Any]
+    tenant: TenantRef, actor: Actor, data: dict[str, Any], owner: AppOwner | None = None
 ) -> tuple[dict[str, Any], str]:
-    """A new endpoint and its signing secret (generated `whsec_…` unless one was given)."""
+    """A new endpoint of the owner and its signing secret (generated `whsec_…` unless one was
+    given); an app's is tagged with its install, so uninstalling removes it."""
     values = validate_endpoint(data, partial=False)
+    _check_app_events(owner, values["events"])
     secret = values.pop("secret", None) or signing.new_secret()
     async with tenant_scope(tenant):
         await limits.enforce(
             tenant.id,
             "webhook_endpoints",
-            f"SELECT count(*) AS n FROM webhook_endpoint WHERE {OWN}",
+            f"SELECT count(*) AS n FROM webhook_endpoint WHERE {_owned(1)}",
+            _install_of(owner),
         )
         rows = await fetch(
             "INSERT INTO webhook_endpoint (id, url, description, events, secret_encrypted,"
-            " max_attempts, retry_base_seconds, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " max_attempts, retry_base_seconds, enabled, app_install_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
             f" RETURNING {ENDPOINT_COLUMNS}",
             uuid.uuid4(),
             values["url"],
@@ -142,19 +193,22 @@ async def create_endpoint(
             values.get("max_attempts", DEFAULT_ATTEMPTS),
             values.get("retry_base_seconds", DEFAULT_BASE_SECONDS),
             values.get("enabled", True),
+            _install_of(owner),
         )
         public = endpoint_public(rows[0])
         await record(actor, "webhook.created", "webhook_endpoint", public["id"], None, public)
     return public, secret
 
 
-async def list_endpoints(tenant: TenantRef, page: Page) -> tuple[list[dict[str, Any]], int]:
-    """One page of endpoints, newest first."""
+async def list_endpoints(
+    tenant: TenantRef, page: Page, owner: AppOwner | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the owner's endpoints, newest first."""
     async with tenant_scope(tenant):
         rows, total, _ = await page_of(
             "webhook_endpoint",
             ENDPOINT_COLUMNS,
-            Filters(clauses=[OWN]),
+            Filters(clauses=[_owned(1)], args=[_install_of(owner)]),
             "created_at DESC, id DESC",
             page,
             False,
@@ -162,23 +216,30 @@ async def list_endpoints(tenant: TenantRef, page: Page) -> tuple[list[dict[str, 
     return [endpoint_public(r) for r in rows], total
 
 
-async def get_endpoint(tenant: TenantRef, endpoint_id: uuid.UUID) -> dict[str, Any]:
-    """One endpoint, or NotFound."""
+async def get_endpoint(
+    tenant: TenantRef, endpoint_id: uuid.UUID, owner: AppOwner | None = None
+) -> dict[str, Any]:
+    """One of the owner's endpoints, or NotFound."""
     async with tenant_scope(tenant):
-        return endpoint_public(await own_endpoint(endpoint_id))
+        return endpoint_public(await own_endpoint(endpoint_id, owner=owner))
 
 
 async def update_endpoint(
-    tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID, data: dict[str, Any]
+    tenant: TenantRef,
+    actor: Actor,
+    endpoint_id: uuid.UUID,
+    data: dict[str, Any],
+    owner: AppOwner | None = None,
 ) -> dict[str, Any]:
     """Change the given fields; re-enabling clears the failure state."""
     values = validate_endpoint(data, partial=True)
+    _check_app_events(owner, values.get("events"))
     if "secret" in values:
         raise ValidationFailed(
             [FieldError("secret", "Use rotate-secret to change the secret", "NOT_ALLOWED")]
         )
     async with tenant_scope(tenant):
-        before = endpoint_public(await own_endpoint(endpoint_id, lock="UPDATE"))
+        before = endpoint_public(await own_endpoint(endpoint_id, "UPDATE", owner))
         if not values:
             return before
         if values.get("enabled"):
@@ -205,21 +266,27 @@ async def update_endpoint(
     return after
 
 
-async def delete_endpoint(tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID) -> None:
-    """Delete an endpoint with its deliveries and attempts."""
+async def delete_endpoint(
+    tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID, owner: AppOwner | None = None
+) -> None:
+    """Delete one of the owner's endpoints with its deliveries and attempts."""
     async with tenant_scope(tenant):
-        before = endpoint_public(await own_endpoint(endpoint_id, lock="UPDATE"))
+        before = endpoint_public(await own_endpoint(endpoint_id, "UPDATE", owner))
         await execute("DELETE FROM webhook_endpoint WHERE id = $1", endpoint_id)
         await record(actor, "webhook.deleted", "webhook_endpoint", endpoint_id, before, None)
 
 
 async def rotate_secret(
-    tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID, secret: str | None = None
+    tenant: TenantRef,
+    actor: Actor,
+    endpoint_id: uuid.UUID,
+    secret: str | None = None,
+    owner: AppOwner | None = None,
 ) -> tuple[dict[str, Any], str]:
     """A new secret; the old one keeps signing beside it for 24 hours."""
     new = signing.check_secret(secret) if secret is not None else signing.new_secret()
     async with tenant_scope(tenant):
-        await own_endpoint(endpoint_id, lock="UPDATE")
+        await own_endpoint(endpoint_id, "UPDATE", owner)
         rows = await fetch(
             "UPDATE webhook_endpoint SET previous_secret_encrypted = secret_encrypted,"
             " previous_secret_expires_at = $2, secret_encrypted = $3, updated_at = now()"
@@ -241,9 +308,13 @@ def delivery_public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def list_deliveries(
-    tenant: TenantRef, endpoint_id: uuid.UUID, page: Page, status: str | None = None
+    tenant: TenantRef,
+    endpoint_id: uuid.UUID,
+    page: Page,
+    status: str | None = None,
+    owner: AppOwner | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of an endpoint's deliveries, newest first."""
+    """One page of one of the owner's endpoints' deliveries, newest first."""
     if status is not None and status not in DELIVERY_STATUSES:
         raise ValidationFailed(
             [FieldError("status", f"One of {', '.join(DELIVERY_STATUSES)}", "INVALID_CHOICE")]
@@ -252,17 +323,21 @@ async def list_deliveries(
     filters.add("endpoint_id = {}", endpoint_id)
     filters.add("status = {}", status)
     async with tenant_scope(tenant):
-        await own_endpoint(endpoint_id)
+        await own_endpoint(endpoint_id, owner=owner)
         rows, total, _ = await page_of(
             "webhook_delivery", DELIVERY_COLUMNS, filters, "created_at DESC, id DESC", page, False
         )
     return [delivery_public(r) for r in rows], total
 
 
-async def get_delivery(tenant: TenantRef, delivery_id: uuid.UUID) -> dict[str, Any]:
+async def get_delivery(
+    tenant: TenantRef, delivery_id: uuid.UUID, owner: AppOwner | None = None
+) -> dict[str, Any]:
     """One delivery with its payload and every attempt (request, response, timing, error)."""
     async with tenant_scope(tenant):
-        row = await _own_delivery(delivery_id, f"{DELIVERY_COLUMNS}, payload::text AS payload")
+        row = await _own_delivery(
+            delivery_id, f"{DELIVERY_COLUMNS}, payload::text AS payload", owner
+        )
         attempts = await fetch(
             "SELECT attempt_number, request_headers::text AS request_headers, request_body,"
             " status_code, response_headers::text AS response_headers, response_body,"
@@ -284,11 +359,11 @@ async def get_delivery(tenant: TenantRef, delivery_id: uuid.UUID) -> dict[str, A
 
 
 async def replay_delivery(
-    tenant: TenantRef, actor: Actor, delivery_id: uuid.UUID
+    tenant: TenantRef, actor: Actor, delivery_id: uuid.UUID, owner: AppOwner | None = None
 ) -> dict[str, Any]:
     """Send a delivery again now (a new attempt, same `webhook-id`), whatever its status."""
     async with tenant_scope(tenant):
-        await _own_delivery(delivery_id)
+        await _own_delivery(delivery_id, owner=owner)
         rows = await fetch(
             "UPDATE webhook_delivery SET status = 'pending', next_attempt_at = now(),"
             " leased_until = NULL, completed_at = NULL WHERE id = $1"
@@ -301,11 +376,15 @@ async def replay_delivery(
 
 
 async def recover_failed(
-    tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID, since: datetime
+    tenant: TenantRef,
+    actor: Actor,
+    endpoint_id: uuid.UUID,
+    since: datetime,
+    owner: AppOwner | None = None,
 ) -> int:
     """Queue every failed delivery of an endpoint created since `since` again; how many."""
     async with tenant_scope(tenant):
-        await own_endpoint(endpoint_id)
+        await own_endpoint(endpoint_id, owner=owner)
         rows = await fetch(
             "UPDATE webhook_delivery SET status = 'pending', next_attempt_at = now(),"
             " leased_until = NULL, completed_at = NULL"

@@ -14,6 +14,7 @@ from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.webhooks import catalog
 from jewelia.tenants.webhooks.outbound.service import (
     DELIVERY_COLUMNS,
+    AppOwner,
     delivery_public,
     mark_due,
     own_endpoint,
@@ -35,12 +36,12 @@ def payload_for(endpoint_id: uuid.UUID, event_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def send_test_event(
-    tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID
+    tenant: TenantRef, actor: Actor, endpoint_id: uuid.UUID, owner: AppOwner | None = None
 ) -> dict[str, Any]:
     """Queue a `webhook.test` delivery to this endpoint now; the delivery (pending)."""
     event_id = uuid.uuid4()
     async with tenant_scope(tenant):
-        endpoint = await own_endpoint(endpoint_id, lock="SHARE")  # an app's endpoint: 404
+        endpoint = await own_endpoint(endpoint_id, "SHARE", owner)  # another owner's: 404
         if not endpoint["enabled"]:
             raise Conflict("The endpoint is disabled: enable it to send a test event")
         rows = await fetch(
