@@ -89,6 +89,14 @@ def check_scopes(listing: dict[str, Any], scopes: Any, field: str = "scope") -> 
     return wanted
 
 
+def granted_events(listing: dict[str, Any], scopes: list[str]) -> list[str]:
+    """The listing's webhook events whose data the granted scopes may read (defence in depth:
+    listings are validated so, but an install never widens beyond what was consented to)."""
+    events = list(listing["webhook_events"] or [])
+    refused = set(oauth_scopes.events_allowed(scopes, events))
+    return [e for e in events if e not in refused]
+
+
 async def active_install(listing_id: uuid.UUID, tenant_id: uuid.UUID) -> dict[str, Any] | None:
     """The business's active install of the app, or None."""
     rows = await fetch(
@@ -174,6 +182,13 @@ async def install(
                 listing["current_version_id"],
             )
             changed = _install(rows[0])
+            # The business consented again: the app's endpoint gets the events now covered.
+            await execute(
+                "UPDATE webhook_endpoint SET events = $2, updated_at = now()"
+                " WHERE app_install_id = $1 AND cardinality($2::text[]) > 0",
+                changed["id"],
+                granted_events(listing, merged),
+            )
             await record(
                 actor,
                 "integration.scopes_changed",
@@ -210,14 +225,15 @@ async def install(
             " active_installs = active_installs + 1 WHERE id = $1",
             listing_id,
         )
-        if listing["webhook_url"] and listing["webhook_events"]:
+        events = granted_events(listing, wanted)
+        if listing["webhook_url"] and events:
             await execute(
                 "INSERT INTO webhook_endpoint (id, url, description, events, secret_encrypted,"
                 " app_install_id) VALUES ($1, $2, $3, $4, $5, $6)",
                 uuid.uuid4(),
                 listing["webhook_url"],
                 f"{listing['name']} (integration)"[:500],
-                list(listing["webhook_events"]),
+                events,
                 listing["client_secret_enc"],  # deliveries sign with the app's current secret
                 made["id"],
             )

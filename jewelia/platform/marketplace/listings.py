@@ -329,6 +329,19 @@ def _events(check: Checker, value: Any) -> list[str]:
     return [n for n in EVENT_TYPES if n in set(names)]
 
 
+def _events_within(check: Checker, scopes: list[str], events: list[str]) -> None:
+    """An app receives only the events whose data its scopes may read: each event beyond the
+    scopes is a VALIDATION_ERROR on webhook_events naming the scope it needs."""
+    for event in oauth_scopes.events_allowed(scopes, events):
+        needed = oauth_scopes.missing_event_scopes(scopes, [event])
+        check.add(
+            "webhook_events",
+            f"Event {event} needs the scope {', '.join(needed) or 'none an app can hold'}:"
+            " add the scope or drop the event",
+            "SCOPE_REQUIRED",
+        )
+
+
 def _features(check: Checker, value: Any) -> list[str]:
     items = _lines(value)
     if len(items) > MAX_FEATURES:
@@ -363,8 +376,9 @@ def _version_label(check: Checker, value: Any) -> str:
     return text
 
 
-def validate(data: dict[str, Any], *, new: bool) -> dict[str, Any]:
-    """Every field checked at once; cleaned values, or ValidationFailed naming each field."""
+def validate(data: dict[str, Any], *, new: bool, events_within: bool = True) -> dict[str, Any]:
+    """Every field checked at once; cleaned values, or ValidationFailed naming each field.
+    With `events_within` (the default) each webhook event must be covered by the scopes."""
     check = Checker()
     if not isinstance(data, dict):
         raise ValidationFailed([FieldError("body", "Expected an object", "INVALID_TYPE")])
@@ -390,6 +404,8 @@ def validate(data: dict[str, Any], *, new: bool) -> dict[str, Any]:
     out["pricing"] = _pricing(check, data.get("pricing") or {"model": "free"})
     out["scopes"] = _scopes(check, data.get("scopes"))
     out["webhook_events"] = _events(check, data.get("webhook_events"))
+    if events_within and "scopes" not in {e["field"] for e in check.errors}:
+        _events_within(check, out["scopes"], out["webhook_events"])
     out["webhook_url"] = _url(check, "webhook_url", data.get("webhook_url"), "Webhook URL", True)
     out["redirect_uris"] = _redirects(check, data.get("redirect_uris"))
     out["app_url"] = _url(check, "app_url", data.get("app_url"), "App URL", True)
@@ -571,8 +587,11 @@ async def update_listing(
     listing = await _listing_for(user_id, listing_id)
     if listing["status"] not in EDITABLE:
         raise Conflict(f"A {listing['status']} listing cannot be edited")
-    clean = validate({**as_input(listing), **data}, new=False)
-    if listing["status"] not in SCOPES_EDITABLE:
+    # Once reviewed, scopes and events change only through add_version (which checks them):
+    # here any change of them is NEEDS_VERSION below.
+    locked = listing["status"] not in SCOPES_EDITABLE
+    clean = validate({**as_input(listing), **data}, new=False, events_within=not locked)
+    if locked:
         problems = []
         if set(clean["scopes"]) != set(listing["scopes"]):
             problems.append(
@@ -633,6 +652,8 @@ async def add_version(
     text = check.text("changelog", _str(changelog), "Changelog", 5000)
     wanted = _scopes(check, scopes)
     events = _events(check, webhook_events)
+    if "scopes" not in {e["field"] for e in check.errors}:
+        _events_within(check, wanted, events)
     check.raise_if_any()
     version_id = uuid.uuid4()
     async with DB.transaction():

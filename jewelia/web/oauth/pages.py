@@ -82,6 +82,7 @@ async def _consent(
         user=user,
         listing=listing,
         scopes=oauth_scopes.describe(auth.scopes),
+        events=installs.granted_events(listing, auth.scopes) if listing.get("webhook_url") else [],
         businesses=await _businesses(user.id, listing["id"], auth.scopes),
         hidden={
             "response_type": "code",
