@@ -28,7 +28,7 @@ from jewelia.core.settings import get_settings
 from jewelia.platform.mail.service import queue_email
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.webhooks import signing
-from jewelia.tenants.webhooks.outbound.dispatch import Job, lease_seconds
+from jewelia.tenants.webhooks.outbound.dispatch import SUSPENDED_APP, Job, lease_seconds
 from jewelia.tenants.webhooks.outbound.service import mark_due
 
 log = logging.getLogger("jewelia.webhooks")
@@ -178,7 +178,8 @@ async def deliver(tenant_id: uuid.UUID, delivery_ids: list[uuid.UUID]) -> list[J
             " l ON l.id = i.listing_id WHERE i.id = e.app_install_id), e.secret_encrypted)"
             " AS secret_encrypted, CASE WHEN e.app_install_id IS NULL THEN"
             " e.previous_secret_encrypted END AS previous_secret_encrypted,"
-            " e.previous_secret_expires_at, e.max_attempts, e.retry_base_seconds"
+            " e.previous_secret_expires_at, e.max_attempts, e.retry_base_seconds,"
+            f" {SUSPENDED_APP} AS suspended"
             " FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id"
             " WHERE d.id = ANY($1::uuid[]) AND d.status IN ('pending', 'retrying')"
             " AND d.next_attempt_at <= now() + interval '1 second'",
@@ -187,11 +188,13 @@ async def deliver(tenant_id: uuid.UUID, delivery_ids: list[uuid.UUID]) -> list[J
         )
     if not rows:
         return []
-    sendable = [r for r in rows if r["enabled"]]
+    sendable = [r for r in rows if r["enabled"] and not r["suspended"]]
     outcomes = list(await asyncio.gather(*(attempt(r, now) for r in sendable)))
     for r in rows:
         if not r["enabled"]:
             outcomes.append(Outcome(r, {}, error="Endpoint disabled", retryable=False))
+        elif r["suspended"]:
+            outcomes.append(Outcome(r, {}, error="App suspended", retryable=False))
     return await record_outcomes(tenant.ref, outcomes)
 
 

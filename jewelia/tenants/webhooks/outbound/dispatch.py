@@ -22,6 +22,14 @@ BATCH_SIZE = 50
 OUTBOX_BATCH = 2_000
 
 
+# SQL over a webhook_endpoint `e`: whether it is owned by an install of an app whose listing
+# staff suspended (no delivery is made or sent for it until the listing is reinstated).
+SUSPENDED_APP = (
+    "EXISTS (SELECT 1 FROM public.app_install ai JOIN public.listing al ON al.id ="
+    " ai.listing_id WHERE ai.id = e.app_install_id AND al.status = 'suspended')"
+)
+
+
 def lease_seconds() -> float:
     """How long a queued delivery belongs to its message before the sweeper takes it back."""
     return float(os.environ.get("JEWELIA_WEBHOOK_LEASE_SECONDS", "45"))
@@ -80,7 +88,11 @@ async def dispatch_tenant(tenant: TenantRef, upto: int) -> list[Job]:
             return []
         if len(events) == OUTBOX_BATCH:  # more left: come back for them
             await execute("INSERT INTO public.outbox_signal (tenant_id) VALUES ($1)", tenant.id)
-        endpoints = await fetch("SELECT id, events FROM webhook_endpoint WHERE enabled")
+        # An endpoint an app owns gets nothing while staff have suspended the app's listing.
+        endpoints = await fetch(
+            "SELECT e.id, e.events FROM webhook_endpoint e WHERE e.enabled"
+            f" AND NOT ({SUSPENDED_APP})"
+        )
         made = [
             (uuid.uuid4(), ep["id"], ev)
             for ev in events
