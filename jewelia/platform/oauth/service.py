@@ -291,6 +291,12 @@ async def _exchange_code(listing: dict[str, Any], form: dict[str, str]) -> dict[
             install = await installs.active_install(listing["id"], row["tenant_id"])
             if install is None:
                 raise errors.InvalidGrantError("The app is no longer installed")
+            # The code binds to the install it was issued for: a reinstall since (perhaps with
+            # fewer scopes) or scopes beyond today's grant make it worthless.
+            if install["installed_at"] > row["created_at"] or not set(row["scopes"]) <= (
+                oauth_scopes.expand(install["scopes"])
+            ):
+                raise errors.InvalidGrantError("The install the code was issued for has changed")
             await execute(
                 "UPDATE public.oauth_code SET used_at = now() WHERE code_hash = $1", code_hash
             )
