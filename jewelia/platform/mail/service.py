@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import smtplib
 import time
@@ -136,8 +137,6 @@ async def deliver_pending(limit: int = 50, max_batches: int = 20) -> int:
 
 async def _deliver_batch(smtp_url: str, mail_from: str, limit: int) -> int:
     """One batch of the oldest pending emails; returns how many went out (sent or captured)."""
-    import asyncio
-
     rows = await fetch(
         "SELECT id, to_address, subject, body_text FROM public.email_outbox"
         " WHERE status = 'pending' AND attempts < 10 ORDER BY created_at LIMIT $1",
