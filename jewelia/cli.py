@@ -376,6 +376,26 @@ def cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """Print (or write) the OpenAPI document; --sdk gives the one the SDKs are generated from."""
+    # Building the app only parses these URLs; nothing connects.
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    os.environ.setdefault("DATABASE_URL", "postgresql://127.0.0.1/jewelia")
+    from jewelia.app import create_app
+    from jewelia.core.openapi import with_error_responses
+    from jewelia.core.openapi_sdk import sdk_document
+
+    document = with_error_responses(create_app().openapi_schema.to_schema())
+    if args.sdk:
+        document = sdk_document(document)
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jewelia", description="Jewelia operator commands")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -421,6 +441,10 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("grant", "revoke"):
         ssub.add_parser(action, help=f"{action} staff by email").add_argument("email")
     staff.set_defaults(fn=cmd_staff)
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
+    openapi.add_argument("--sdk", action="store_true", help="the SDKs' view (paths under /api/v1)")
+    openapi.add_argument("--output", "-o", help="write to this file instead of standard output")
+    openapi.set_defaults(fn=cmd_openapi)
     return parser
 
 
