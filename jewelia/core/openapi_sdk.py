@@ -35,6 +35,7 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "listApiKeys": ("api_keys", "list"),
     "createApiKey": ("api_keys", "create"),
     "getApiKey": ("api_keys", "get"),
+    "updateApiKey": ("api_keys", "update"),
     "revokeApiKey": ("api_keys", "revoke"),
     "rotateApiKey": ("api_keys", "rotate"),
     "listWebhooks": ("webhooks", "list"),
