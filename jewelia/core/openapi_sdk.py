@@ -84,6 +84,13 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
+# Litestar names a schema `<module>_schemas_<Struct>` when two structs share a name (and keeps
+# the plain name as its title); generators want one plain, unique name per schema.
+SCHEMA_NAMES: dict[str, str] = {
+    "outbound_schemas_AttemptOut": "DeliveryAttempt",
+    "tools_schemas_AttemptOut": "WebhookTestAttempt",
+}
+
 
 def camel(name: str) -> str:
     """snake_case to camelCase, as the TypeScript SDK spells resources and methods."""
@@ -113,10 +120,56 @@ def sdk_name(operation: dict[str, Any]) -> tuple[str, str]:
         raise KeyError(f"operation {operation_id!r} has no SDK name in SDK_NAMES") from None
 
 
+def _renamed_refs(node: Any, refs: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in refs:
+            return {**node, "$ref": refs[ref]}
+        return {key: _renamed_refs(value, refs) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_renamed_refs(value, refs) for value in node]
+    return node
+
+
+def unique_schema_names(document: dict[str, Any]) -> dict[str, Any]:
+    """Schemas under the names in SCHEMA_NAMES (titles too), references rewritten; ValueError
+    names a module-prefixed schema the table does not cover yet."""
+    schemas = document.get("components", {}).get("schemas", {})
+    unnamed = sorted(name for name in schemas if "_schemas_" in name and name not in SCHEMA_NAMES)
+    if unnamed:
+        raise ValueError(f"schemas {unnamed} need a plain name in SCHEMA_NAMES")
+    refs = {}
+    for old, new in SCHEMA_NAMES.items():
+        if old in schemas:
+            if new in schemas:
+                raise ValueError(f"schema name {new!r} is taken")
+            schemas[new] = {**schemas.pop(old), "title": new}
+            refs[f"#/components/schemas/{old}"] = f"#/components/schemas/{new}"
+    return _renamed_refs(document, refs)  # type: ignore[no-any-return]
+
+
+def _nullable_enums(node: Any) -> Any:
+    """`{enum: [.., null], type: [null, T]}` as `oneOf: [{type: T, enum: [..]}, {type: null}]`:
+    the same values, in the form generators turn into one enum type (not one per member)."""
+    if isinstance(node, list):
+        return [_nullable_enums(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _nullable_enums(value) for key, value in node.items()}
+    kinds, values = node.get("type"), node.get("enum")
+    if isinstance(kinds, list) and "null" in kinds and isinstance(values, list) and None in values:
+        others = [kind for kind in kinds if kind != "null"]
+        if len(others) == 1:
+            rest = {key: value for key, value in node.items() if key not in ("type", "enum")}
+            members = [value for value in values if value is not None]
+            return {**rest, "oneOf": [{"type": others[0], "enum": members}, {"type": "null"}]}
+    return node
+
+
 def sdk_document(document: dict[str, Any]) -> dict[str, Any]:
     """The document the SDKs are generated from: API paths only, relative to `/api/v1`,
-    each operation carrying `x-sdk-resource` and `x-sdk-method`."""
-    source = copy.deepcopy(document)
+    each operation carrying `x-sdk-resource` and `x-sdk-method`, schemas uniquely named."""
+    source = _nullable_enums(unique_schema_names(copy.deepcopy(document)))
     paths: dict[str, Any] = {}
     for path, item in source.get("paths", {}).items():
         if not path.startswith(API_PREFIX + "/"):
