@@ -26,6 +26,7 @@ from jewelia.core.openapi import api_docs, openapi_config, openapi_json
 from jewelia.core.redis_client import close_redis, get_redis
 from jewelia.core.settings import get_settings
 from jewelia.platform.apikeys.api import ApiKeyController, AuthController
+from jewelia.platform.apikeys.cors import cors_middleware
 from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.apikeys.idempotency import idempotency_middleware
@@ -201,6 +202,7 @@ def create_app() -> Litestar:
         template_config=template_config,
         middleware=[
             request_context_middleware,
+            cors_middleware,  # API preflights answered before anything else, per-business CORS
             body_limit_middleware(
                 settings.max_body_bytes,
                 {

@@ -6,10 +6,11 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 
 from jewelia.core.api import Page, ok, ok_list
 from jewelia.core.errors import AppError, AuthenticationFailed
+from jewelia.core.schemas import given
 from jewelia.platform.accounts import service as accounts
 from jewelia.platform.apikeys import service, tokens
 from jewelia.platform.apikeys.guard import ApiAuth
@@ -19,6 +20,7 @@ from jewelia.platform.apikeys.schemas import (
     ApiKeyEnvelope,
     ApiKeyList,
     ApiKeyRotate,
+    ApiKeyUpdate,
     RefreshRequest,
     TokenEnvelope,
     TokenRequest,
@@ -49,13 +51,29 @@ class ApiKeyController(Controller):
         self, auth: ApiAuth, data: ApiKeyCreate
     ) -> Response[ApiKeyCreatedEnvelope]:
         new = await service.create_key(
-            auth.tenant.id, data.name, data.permissions, auth.actor.id, data.expires_at
+            auth.tenant.id,
+            data.name,
+            data.permissions,
+            auth.actor.id,
+            data.expires_at,
+            hourly_limit=data.hourly_limit,
+            allowed_ips=data.allowed_ips,
         )
         return ok({**key_out(new.key), "key": new.secret}, status_code=201)
 
     @get("/{key_id:uuid}", operation_id="getApiKey", summary="Get an API key")
     async def get_key(self, auth: ApiAuth, key_id: UUID) -> Response[ApiKeyEnvelope]:
         return ok(key_out(await service.get_key(auth.tenant.id, key_id)))
+
+    @patch(
+        "/{key_id:uuid}",
+        operation_id="updateApiKey",
+        summary="Change a key's name, hourly limit (null: the plan's) or IP allow-list ([]: any)",
+    )
+    async def update_key(
+        self, auth: ApiAuth, key_id: UUID, data: ApiKeyUpdate
+    ) -> Response[ApiKeyEnvelope]:
+        return ok(key_out(await service.update_key(auth.tenant.id, key_id, given(data))))
 
     @post(
         "/{key_id:uuid}/rotate",

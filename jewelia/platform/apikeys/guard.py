@@ -14,6 +14,7 @@ from jewelia.core.logs import tenant_id_var
 from jewelia.core.middleware import header_value
 from jewelia.core.settings import get_settings
 from jewelia.platform.accounts import service as accounts
+from jewelia.platform.apikeys import controls, origins
 from jewelia.platform.apikeys.service import KEY_PREFIX, grant_for
 from jewelia.platform.apikeys.tokens import ROLE_PERMISSIONS, verify_access
 from jewelia.platform.billing import ratelimit
@@ -26,6 +27,8 @@ from jewelia.tenants.audit.service import Actor
 AUTH_SCOPE_KEY = "jewelia.auth"
 RATE_SCOPE_KEY = "jewelia.ratelimit"
 ADMISSION_SCOPE_KEY = "jewelia.admission"
+# Whether the authenticated business allows the request's (foreign) Origin; see cors.py.
+CORS_SCOPE_KEY = "jewelia.cors"
 METHOD_PERMISSION = {
     "GET": "read",
     "HEAD": "read",
@@ -47,6 +50,11 @@ class ApiAuth:
     key_id: uuid.UUID | None = None
     # App tokens (marketplace OAuth): their scopes decide instead of `permissions`.
     app: app_grants.AppGrant | None = None
+    # An API key's own controls (JWTs and app tokens have none). The networks are typed
+    # loosely: handlers receive this struct through Litestar, whose msgspec conversion
+    # refuses a union of two custom types.
+    hourly_limit: int | None = None
+    allowed_networks: tuple[Any, ...] = ()
 
 
 async def authenticate(authorization: str) -> ApiAuth:
@@ -63,7 +71,12 @@ async def authenticate(authorization: str) -> ApiAuth:
             raise AuthenticationFailed("Invalid, expired or revoked API key")
         tenant = grant.tenant
         auth = ApiAuth(
-            tenant, grant.permissions, Actor("api_key", grant.key_id, grant.prefix), grant.key_id
+            tenant,
+            grant.permissions,
+            Actor("api_key", grant.key_id, grant.prefix),
+            grant.key_id,
+            hourly_limit=grant.hourly_limit,
+            allowed_networks=grant.allowed_networks,
         )
     elif token.startswith(app_grants.PREFIX):
         app = await app_grants.grant_for(token)
@@ -81,8 +94,10 @@ async def authenticate(authorization: str) -> ApiAuth:
             raise AuthenticationFailed("Invalid token") from exc
         if claims.session_epoch != user.session_epoch:  # signed out everywhere, new password
             raise AuthenticationFailed("Token has been revoked")
-        # The current role counts, so a demotion applies before the token expires.
-        auth = ApiAuth(member.tenant, ROLE_PERMISSIONS[member.role], user.actor)
+        # The current role counts, so a demotion applies before the token expires; and a token
+        # never does more than the role it was issued for (the portal's read-only try-it token).
+        granted = ROLE_PERMISSIONS[member.role] & ROLE_PERMISSIONS[claims.role]
+        auth = ApiAuth(member.tenant, granted, user.actor)
     if not auth.tenant.is_active:
         raise PermissionDenied(f"This business is {auth.tenant.status}")
     return auth
@@ -111,12 +126,30 @@ async def admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
 async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
     auth = await authenticate((header_value(scope, b"authorization") or b"").decode("latin-1"))
     tenant_id_var.set(str(auth.tenant.id))
+    origin = origins.foreign_origin(scope)
+    if origin is not None:  # decided first, so a refusal below is readable by an allowed page
+        scope[CORS_SCOPE_KEY] = origin in auth.tenant.cors_origins
+    if auth.allowed_networks:
+        address = controls.client_address(scope)
+        if not controls.ip_allowed(address, auth.allowed_networks):
+            raise PermissionDenied(
+                f"Requests from {address or 'an unknown address'} are not allowed for this API key",
+                {"ip": address},
+            )
+    if origin is not None and not scope[CORS_SCOPE_KEY]:
+        shown = origin[:200]
+        message = f"Origin {shown} is not allowed for this business (Settings › API)"  # noqa: RUF001
+        raise PermissionDenied(message, {"origin": shown})
     # Charged before the permission check, so a refused request carries the budget's
     # headers like any other answer to an authenticated request.
     if get_settings().rate_limits:  # operators may switch limits off (benchmarks compare)
+        plan_limit = (await plan_named(auth.tenant.plan)).requests_per_hour
+        # The credential's budget may be lower than the plan's (a key's own limit); the
+        # business's budget is always the plan's.
+        key_limit = min(plan_limit, auth.hourly_limit or plan_limit)
         decision = await ratelimit.check(
             [f"{auth.actor.type}:{auth.actor.id}:{auth.tenant.id}", f"tenant:{auth.tenant.id}"],
-            (await plan_named(auth.tenant.plan)).requests_per_hour,
+            [key_limit, plan_limit],
             auth.tenant.id,
         )
         scope[RATE_SCOPE_KEY] = decision

@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
 from jewelia.core.api import Pagination
 
+HourlyLimit = Annotated[
+    int,
+    msgspec.Meta(
+        ge=1, description="Requests per hour for this key, at most the plan's (null: the plan's)"
+    ),
+]
+AllowedIps = Annotated[
+    list[str],
+    msgspec.Meta(
+        max_length=50,
+        description="Addresses or CIDR ranges (IPv4 or IPv6) the key may be used from; empty: any",
+    ),
+]
+
 
 class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     permissions: list[str]
     expires_at: datetime | None = None
+    hourly_limit: HourlyLimit | None = None
+    allowed_ips: AllowedIps = msgspec.field(default_factory=list)
+
+
+class ApiKeyUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    hourly_limit: HourlyLimit | msgspec.UnsetType | None = msgspec.UNSET
+    allowed_ips: AllowedIps | msgspec.UnsetType = msgspec.UNSET
 
 
 class ApiKeyRotate(msgspec.Struct, forbid_unknown_fields=True):
@@ -31,6 +54,8 @@ class ApiKeyOut(msgspec.Struct):
     revoked_at: datetime | None
     last_used_at: datetime | None
     rotated_from: UUID | None
+    hourly_limit: HourlyLimit | None
+    allowed_ips: AllowedIps
 
 
 class ApiKeyCreated(ApiKeyOut):

@@ -1,7 +1,8 @@
 """API keys: created with permissions and an optional expiry, shown once, stored as SHA-256.
 
-Rotation makes a new key with the same name and permissions and lets the old one keep working
-for a grace period (24 hours unless the caller picks 0-168 hours).
+Rotation makes a new key with the same name, permissions and controls and lets the old one keep
+working for a grace period (24 hours unless the caller picks 0-168 hours). A key may carry its
+own controls (see `controls`): an hourly limit below the plan's and an IP allow-list.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from jewelia.core.db import DB, execute, fetch
 from jewelia.core.errors import FieldError, NotFound, ValidationFailed
 from jewelia.core.security import sha256_hex
 from jewelia.core.validation import Checker
+from jewelia.platform.apikeys import controls
 from jewelia.platform.apikeys.grant_cache import GRANTS
+from jewelia.platform.billing.plans import plan_named
 from jewelia.platform.tenancy.registry import TenantInfo, tenant_info
 
 PERMISSIONS = ("read", "write", "delete", "admin")
@@ -38,6 +42,8 @@ class ApiKey:
     revoked_at: datetime | None
     last_used_at: datetime | None
     rotated_from: uuid.UUID | None
+    hourly_limit: int | None = None  # None: the plan's limit
+    allowed_ips: list[str] = field(default_factory=list)  # empty: any address
 
     @property
     def status(self) -> str:
@@ -59,30 +65,56 @@ class NewKey:
 
 @dataclass(frozen=True)
 class KeyGrant:
-    """What a valid key grants: its tenant and permissions."""
+    """What a valid key grants: its tenant and permissions, and the key's own controls."""
 
     key_id: uuid.UUID
     tenant: TenantInfo
     permissions: frozenset[str]
     prefix: str
     expires_at: datetime | None = None
+    hourly_limit: int | None = None
+    allowed_networks: tuple[controls.Network, ...] = ()
 
 
 _COLUMNS = (
-    "id, name, prefix, permissions, created_at, expires_at, revoked_at, last_used_at, rotated_from"
+    "id, name, prefix, permissions, created_at, expires_at, revoked_at, last_used_at, rotated_from,"
+    " hourly_limit, allowed_ips"
 )
 
 
-def _key(row: dict[str, object]) -> ApiKey:
+def _key(row: dict[str, Any]) -> ApiKey:
     perms = row["permissions"]
-    return ApiKey(**{**row, "permissions": json.loads(perms) if isinstance(perms, str) else perms})  # type: ignore[arg-type]
+    return ApiKey(
+        **{
+            **row,
+            "permissions": json.loads(perms) if isinstance(perms, str) else perms,
+            "allowed_ips": [controls.ip_text(n) for n in controls.networks(row["allowed_ips"])],
+        }
+    )
+
+
+async def _plan_limit(tenant_id: uuid.UUID) -> tuple[int, str]:
+    """(requests per hour, display name) of the tenant's plan."""
+    rows = await fetch("SELECT plan FROM public.tenant WHERE id = $1", tenant_id)
+    plan = await plan_named(str(rows[0]["plan"]) if rows else "free")
+    return plan.requests_per_hour, plan.display_name
+
+
+async def _clean_controls(
+    check: Checker, tenant_id: uuid.UUID, hourly_limit: Any, allowed_ips: list[str] | None
+) -> tuple[int | None, list[controls.Network]]:
+    limit = None
+    if hourly_limit is not None:
+        plan_limit, plan_name = await _plan_limit(tenant_id)
+        limit = controls.clean_hourly_limit(check, hourly_limit, plan_limit, plan_name)
+    return limit, controls.clean_allowed_ips(check, allowed_ips or [])
 
 
 def validate_key_input(
-    name: str, permissions: list[str], expires_at: datetime | None
+    name: str, permissions: list[str], expires_at: datetime | None, check: Checker | None = None
 ) -> tuple[str, list[str]]:
     """Clean key input or raise ValidationFailed."""
-    check = Checker()
+    check = check or Checker()
     name = check.text("name", name, "Name", 100)
     if not permissions:
         check.add("permissions", "Choose at least one permission", "REQUIRED")
@@ -105,14 +137,18 @@ async def create_key(
     created_by: uuid.UUID | None = None,
     expires_at: datetime | None = None,
     rotated_from: uuid.UUID | None = None,
+    hourly_limit: int | None = None,
+    allowed_ips: list[str] | None = None,
 ) -> NewKey:
     """Create a key for a tenant; the secret is returned once."""
-    name, perms = validate_key_input(name, permissions, expires_at)
+    check = Checker()
+    limit, networks = await _clean_controls(check, tenant_id, hourly_limit, allowed_ips)
+    name, perms = validate_key_input(name, permissions, expires_at, check)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     rows = await fetch(
         "INSERT INTO public.api_key (id, tenant_id, name, prefix, key_hash, permissions,"
-        f" created_by, expires_at, rotated_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        f" RETURNING {_COLUMNS}",
+        " created_by, expires_at, rotated_from, hourly_limit, allowed_ips)"
+        f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_COLUMNS}",
         uuid.uuid4(),
         tenant_id,
         name,
@@ -122,6 +158,8 @@ async def create_key(
         created_by,
         expires_at,
         rotated_from,
+        limit,
+        networks,
     )
     return NewKey(key=_key(rows[0]), secret=secret)
 
@@ -144,6 +182,39 @@ async def get_key(tenant_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
     )
     if not rows:
         raise NotFound("API key not found")
+    return _key(rows[0])
+
+
+async def update_key(tenant_id: uuid.UUID, key_id: uuid.UUID, changes: dict[str, Any]) -> ApiKey:
+    """Change an active key's name or controls (only the fields given; hourly_limit None
+    removes the key's own limit, allowed_ips [] allows any address)."""
+    check = Checker()
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = check.text("name", changes["name"], "Name", 100)
+    if "hourly_limit" in changes:
+        values["hourly_limit"], _ = await _clean_controls(
+            check, tenant_id, changes["hourly_limit"], None
+        )
+    if "allowed_ips" in changes:
+        values["allowed_ips"] = controls.clean_allowed_ips(check, changes["allowed_ips"] or [])
+    check.raise_if_any()
+    async with DB.transaction():
+        key = await get_key(tenant_id, key_id)
+        if key.status != "active":
+            raise ValidationFailed([FieldError("id", f"This key is {key.status}", "INVALID_STATE")])
+        if not values:
+            return key
+        # Column names come from the fixed set above, never from the request.
+        sets = ", ".join(f"{column} = ${n}" for n, column in enumerate(values, start=3))
+        rows = await fetch(
+            f"UPDATE public.api_key SET {sets} WHERE tenant_id = $1 AND id = $2"
+            f" RETURNING {_COLUMNS}",
+            tenant_id,
+            key_id,
+            *values.values(),
+        )
+    GRANTS.clear()  # other processes hear of it from the database trigger
     return _key(rows[0])
 
 
@@ -179,8 +250,18 @@ async def rotate_key(
         ends = datetime.now(UTC) + timedelta(hours=grace_hours)
         if old.expires_at is None or old.expires_at > ends:
             await execute("UPDATE public.api_key SET expires_at = $2 WHERE id = $1", key_id, ends)
+        limit = old.hourly_limit
+        if limit is not None:  # the plan may have been lowered since the limit was set
+            limit = min(limit, (await _plan_limit(tenant_id))[0])
         new = await create_key(
-            tenant_id, old.name, old.permissions, created_by, old.expires_at, rotated_from=key_id
+            tenant_id,
+            old.name,
+            old.permissions,
+            created_by,
+            old.expires_at,
+            rotated_from=key_id,
+            hourly_limit=limit,
+            allowed_ips=old.allowed_ips,
         )
     GRANTS.clear()
     return new
@@ -197,8 +278,8 @@ async def grant_for(secret: str) -> KeyGrant | None:
     generation = GRANTS.generation
     # One round trip: the key and its tenant's row together.
     rows = await fetch(
-        "SELECT k.id AS key_id, k.permissions, k.prefix, k.last_used_at,"
-        " k.expires_at AS key_expires_at, t.*"
+        "SELECT k.id AS key_id, k.permissions, k.prefix, k.last_used_at, k.hourly_limit,"
+        " k.allowed_ips, k.expires_at AS key_expires_at, t.*"
         " FROM public.api_key k JOIN public.tenant t ON t.id = k.tenant_id"
         " WHERE k.key_hash = $1 AND k.revoked_at IS NULL"
         " AND (k.expires_at IS NULL OR k.expires_at > now())",
@@ -217,6 +298,8 @@ async def grant_for(secret: str) -> KeyGrant | None:
         permissions=frozenset(json.loads(perms) if isinstance(perms, str) else perms),
         prefix=row["prefix"],
         expires_at=row["key_expires_at"],
+        hourly_limit=row["hourly_limit"],
+        allowed_networks=controls.networks(row["allowed_ips"]),
     )
     GRANTS.put(key_hash, grant, generation)
     return grant

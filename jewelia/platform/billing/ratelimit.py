@@ -1,7 +1,9 @@
 """Hourly request budgets per API key and per tenant, shared by every process through Redis.
 
 A sliding log (one sorted set per budget) in one Lua script: exact ("request 1,001 within the
-hour is refused"), atomic across processes, and `Remaining` counts down one per request. When
+hour is refused"), atomic across processes, and `Remaining` counts down one per request. Each
+budget has its own limit (a key may have a lower one than its business); the headers report the
+budget with the least left, which is the one that refused when a request is refused. When
 Redis cannot be reached the API keeps serving (fail open); the failure is logged and counted.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,32 +23,33 @@ from jewelia.core.redis_client import get_redis
 log = logging.getLogger("jewelia.ratelimit")
 WINDOW_SECONDS = 3600
 
-# KEYS: budgets to charge together, then the usage hash. ARGV: now (ms), window (ms), limit,
-# member, usage field (the day). Returns {allowed, used (highest), oldest_ms (fullest budget)}.
+# KEYS: budgets to charge together, then the usage hash. ARGV: now (ms), window (ms), member,
+# usage field (the day), then one limit per budget. The tightest budget (least left; the first
+# on a tie) is reported: {allowed, its index (1-based), its use, its oldest entry (ms)}.
 SLIDING_LOG = """
-local now, window, limit, member = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local now, window, member = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local usage = table.remove(KEYS)
-local used, oldest = 0, now
+local tight, left, used, oldest = 1, nil, 0, now
 for i, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local n = redis.call('ZCARD', key)
-  if n >= used then
-    used = n
+  local budget_left = tonumber(ARGV[4 + i]) - n
+  if left == nil or budget_left < left then
+    tight, left, used, oldest = i, budget_left, n, now
     local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     if first[2] then oldest = tonumber(first[2]) end
   end
 end
-if used >= limit then
-  return {0, used, oldest}
+if left <= 0 then
+  return {0, tight, used, oldest}
 end
 for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, member)
   redis.call('PEXPIRE', key, window)
 end
-redis.call('HINCRBY', usage, ARGV[5], 1)
+redis.call('HINCRBY', usage, ARGV[4], 1)
 redis.call('EXPIRE', usage, 3024000)
-if used == 0 then oldest = now end
-return {1, used + 1, oldest}
+return {1, tight, used + 1, oldest}
 """
 
 
@@ -92,18 +96,24 @@ def usage_key(tenant_id: object, when: float | None = None) -> str:
     return f"usage:{tenant_id}:{time.strftime('%Y%m', time.gmtime(when))}"
 
 
-async def check(budgets: list[str], limit: int, tenant_id: object) -> Decision:
-    """Charge one request to every budget named, unless one of them is spent."""
+async def check(budgets: list[str], limit: int | Sequence[int], tenant_id: object) -> Decision:
+    """Charge one request to every budget named, unless one of them is spent.
+
+    `limit` is one limit for every budget, or one per budget in the same order.
+    """
+    limits = [limit] * len(budgets) if isinstance(limit, int) else list(limit)
+    if len(limits) != len(budgets):
+        raise ValueError("one limit per budget")
     now_ms = int(time.time() * 1000)
     try:
-        allowed, used, oldest = await _script()(
+        allowed, tight, used, oldest = await _script()(
             keys=[*[f"rl:{b}" for b in budgets], usage_key(tenant_id)],
             args=[
                 now_ms,
                 WINDOW_SECONDS * 1000,
-                limit,
                 f"{now_ms}-{uuid.uuid4().hex[:8]}",
                 time.strftime("%d", time.gmtime()),
+                *limits,
             ],
         )
     except (RedisError, OSError) as exc:
@@ -114,7 +124,8 @@ async def check(budgets: list[str], limit: int, tenant_id: object) -> Decision:
             extra={"fields": {"error": type(exc).__name__}},
         )
         reset = int(time.time()) + WINDOW_SECONDS
-        return Decision(True, limit, limit, reset, 0, degraded=True)
+        return Decision(True, min(limits), min(limits), reset, 0, degraded=True)
+    limit = limits[int(tight) - 1]
     reset_at = (int(oldest) + WINDOW_SECONDS * 1000) // 1000 + 1
     remaining = max(0, limit - int(used))
     retry_after = max(1, reset_at - now_ms // 1000) if not allowed else 0

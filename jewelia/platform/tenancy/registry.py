@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from piccolo.columns import UUID, Integer, Timestamptz, Varchar
+from piccolo.columns import UUID, Array, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -43,6 +43,7 @@ class Tenant(Table, tablename="tenant", schema="public"):
     created_at = Timestamptz(default=TimestamptzNow())
     suspended_at = Timestamptz(null=True, default=None)
     deleted_at = Timestamptz(null=True, default=None)
+    cors_origins = Array(base_column=Text())  # browser origins allowed to call the API
 
 
 class SpareSchema(Table, tablename="spare_schema", schema="public"):
@@ -66,6 +67,7 @@ class TenantInfo:
     schema_version: int
     created_at: datetime
     currency: str = "USD"
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def ref(self) -> TenantRef:
@@ -79,7 +81,10 @@ class TenantInfo:
 def tenant_info(row: dict[str, object]) -> TenantInfo:
     """A TenantInfo from a public.tenant row (extra columns ignored)."""
     fields = TenantInfo.__dataclass_fields__
-    return TenantInfo(**{k: row[k] for k in fields if k in row})  # type: ignore[arg-type]
+    values = {k: row[k] for k in fields if k in row}
+    if "cors_origins" in values:  # a list from the driver; the info stays hashable
+        values["cors_origins"] = tuple(values["cors_origins"] or ())  # type: ignore[arg-type]
+    return TenantInfo(**values)  # type: ignore[arg-type]
 
 
 def new_schema_name() -> str:
