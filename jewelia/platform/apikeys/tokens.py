@@ -64,9 +64,14 @@ def _signing_key() -> str:
 
 
 def issue_access(
-    user_id: uuid.UUID, tenant_id: uuid.UUID, role: str, session_epoch: int = 0
+    user_id: uuid.UUID,
+    tenant_id: uuid.UUID,
+    role: str,
+    session_epoch: int = 0,
+    ttl: timedelta = ACCESS_TTL,
 ) -> str:
-    """A signed HS256 access token carrying the user's role in one tenant and session epoch."""
+    """A signed HS256 access token carrying a role in one tenant and the session epoch; the
+    role caps what the token may do (a lower one than the member's gives a narrower token)."""
     now = datetime.now(UTC)
     claims = {
         "iss": ISSUER,
@@ -76,7 +81,7 @@ def issue_access(
         "sep": session_epoch,
         "typ": "access",
         "iat": now,
-        "exp": now + ACCESS_TTL,
+        "exp": now + ttl,
         "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, _signing_key(), algorithm="HS256")
