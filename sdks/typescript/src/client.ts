@@ -1,0 +1,69 @@
+import { Core } from './core.js';
+import {
+  ApiKeys,
+  Auth,
+  Customers,
+  ImportExport,
+  InboundWebhooks,
+  Inventory,
+  Marketplace,
+  Orders,
+  WebhookTools,
+  Webhooks,
+} from './resources.js';
+
+export interface JeweliaClientOptions {
+  /** An API key (`jw_live_…`) or a JWT access token, sent as `Authorization: Bearer`. */
+  apiKey?: string;
+  /** The API's base URL, with the version: `https://your-host/api/v1`. */
+  baseUrl: string;
+  /** Retries after the first attempt on 429, 5xx and connection errors (default 2). */
+  maxRetries?: number;
+  /** Milliseconds allowed for each attempt (default 30000). */
+  timeout?: number;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** The fetch to use (default: the global fetch). */
+  fetch?: typeof fetch;
+}
+
+/** The Jewelia API client: `new JeweliaClient({ apiKey, baseUrl })`, then one property per resource. */
+export class JeweliaClient {
+  readonly customers: Customers;
+  readonly inventory: Inventory;
+  readonly orders: Orders;
+  readonly apiKeys: ApiKeys;
+  readonly auth: Auth;
+  readonly webhooks: Webhooks;
+  readonly webhookTools: WebhookTools;
+  readonly inboundWebhooks: InboundWebhooks;
+  readonly importExport: ImportExport;
+  readonly marketplace: Marketplace;
+
+  constructor(options: JeweliaClientOptions) {
+    if (!options?.baseUrl) {
+      throw new TypeError('JeweliaClient needs a baseUrl such as https://your-host/api/v1');
+    }
+    const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    const core = new Core({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      headers: options.headers ?? {},
+      policy: {
+        maxRetries: options.maxRetries ?? 2,
+        timeout: options.timeout ?? 30_000,
+        fetch: fetchImpl,
+      },
+    });
+    this.customers = new Customers(core);
+    this.inventory = new Inventory(core);
+    this.orders = new Orders(core);
+    this.apiKeys = new ApiKeys(core);
+    this.auth = new Auth(core);
+    this.webhooks = new Webhooks(core);
+    this.webhookTools = new WebhookTools(core);
+    this.inboundWebhooks = new InboundWebhooks(core);
+    this.importExport = new ImportExport(core);
+    this.marketplace = new Marketplace(core);
+  }
+}

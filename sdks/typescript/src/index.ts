@@ -1,0 +1,30 @@
+export { JeweliaClient, type JeweliaClientOptions } from './client.js';
+export {
+  APIConnectionError,
+  APIError,
+  AuthenticationError,
+  AuthorizationError,
+  ConflictError,
+  JeweliaError,
+  NotFoundError,
+  RateLimitError,
+  ValidationError,
+  WebhookSignatureError,
+} from './errors.js';
+export type { ItemOf, ListEnvelope, Page, PagePromise } from './pagination.js';
+export type {
+  ApiKeys,
+  Auth,
+  Customers,
+  ImportExport,
+  InboundWebhooks,
+  Inventory,
+  Marketplace,
+  Orders,
+  WebhookTools,
+  Webhooks,
+} from './resources.js';
+export type { RequestOptions } from './transport.js';
+export { verifyWebhookSignature, type VerifyOptions, type WebhookHeaders } from './webhooks.js';
+// The API's request and response types (Customer, CustomerCreate, Order, ...), generated.
+export type * from './generated/types.gen.js';
