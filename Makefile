@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint install format bench clean chromium
+.PHONY: dev test lint install format bench clean chromium sdks
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -43,6 +43,12 @@ chromium:
 
 test: lint chromium
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# The SDKs' OpenAPI document, then each SDK's generated layer from it (no diff when nothing
+# changed; tests/sdk/test_sdk_generation_*.py check that).
+sdks: $(STAMP)
+	$(BIN)/jewelia openapi --sdk -o sdks/openapi.json
+	$(BIN)/python sdks/python/generate.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
