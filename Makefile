@@ -49,6 +49,7 @@ test: lint chromium
 sdks: $(STAMP)
 	$(BIN)/jewelia openapi --sdk -o sdks/openapi.json
 	$(BIN)/python sdks/python/generate.py
+	cd sdks/typescript && npm ci --no-audit --no-fund && npm run generate
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
