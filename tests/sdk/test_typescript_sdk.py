@@ -66,9 +66,9 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The packed SDK installed in a fresh project with the story compiled: paths and pack facts."""
     build_sdk()
     packs = tmp_path_factory.mktemp("ts-pack")
-    packed = json.loads(
-        run(["npm", "pack", "--json", "--pack-destination", str(packs)], SDK_DIR)
-    )[0]
+    packed = json.loads(run(["npm", "pack", "--json", "--pack-destination", str(packs)], SDK_DIR))[
+        0
+    ]
     tarball = packs / packed["filename"]
     project = tmp_path_factory.mktemp("ts-story")
     for name in STORY_FILES:
