@@ -1,0 +1,263 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.preview_envelope import PreviewEnvelope
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    job_id: UUID,
+    *,
+    rows: int | None | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_rows: int | None | Unset
+    if isinstance(rows, Unset):
+        json_rows = UNSET
+    else:
+        json_rows = rows
+    params["rows"] = json_rows
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/import-export/{job_id}/preview".format(job_id=quote(str(job_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PreviewEnvelope | None:
+    if response.status_code == 200:
+        response_200 = PreviewEnvelope.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | PreviewEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    job_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    rows: int | None | Unset = UNSET,
+
+) -> Response[Error | PreviewEnvelope]:
+    """ An import file's first rows, detected encoding/delimiter, suggested mapping
+
+    Args:
+        job_id (UUID):
+        rows (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PreviewEnvelope]
+     """
+
+
+    kwargs = _get_kwargs(
+        job_id=job_id,
+rows=rows,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    job_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    rows: int | None | Unset = UNSET,
+
+) -> Error | PreviewEnvelope | None:
+    """ An import file's first rows, detected encoding/delimiter, suggested mapping
+
+    Args:
+        job_id (UUID):
+        rows (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PreviewEnvelope
+     """
+
+
+    return sync_detailed(
+        job_id=job_id,
+client=client,
+rows=rows,
+
+    ).parsed
+
+async def asyncio_detailed(
+    job_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    rows: int | None | Unset = UNSET,
+
+) -> Response[Error | PreviewEnvelope]:
+    """ An import file's first rows, detected encoding/delimiter, suggested mapping
+
+    Args:
+        job_id (UUID):
+        rows (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PreviewEnvelope]
+     """
+
+
+    kwargs = _get_kwargs(
+        job_id=job_id,
+rows=rows,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    job_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    rows: int | None | Unset = UNSET,
+
+) -> Error | PreviewEnvelope | None:
+    """ An import file's first rows, detected encoding/delimiter, suggested mapping
+
+    Args:
+        job_id (UUID):
+        rows (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PreviewEnvelope
+     """
+
+
+    return (await asyncio_detailed(
+        job_id=job_id,
+client=client,
+rows=rows,
+
+    )).parsed

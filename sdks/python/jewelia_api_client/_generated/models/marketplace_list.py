@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.facets import Facets
+  from ..models.marketplace_listing import MarketplaceListing
+  from ..models.pagination import Pagination
+
+
+
+
+
+T = TypeVar("T", bound="MarketplaceList")
+
+
+
+@_attrs_define
+class MarketplaceList:
+    """ 
+        Attributes:
+            data (list[MarketplaceListing]):
+            facets (Facets):
+            next_cursor (None | str):
+            pagination (Pagination):
+            success (bool):
+     """
+
+    data: list[MarketplaceListing]
+    facets: Facets
+    next_cursor: None | str
+    pagination: Pagination
+    success: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.facets import Facets # noqa: PLC0415
+        from ..models.marketplace_listing import MarketplaceListing # noqa: PLC0415
+        from ..models.pagination import Pagination # noqa: PLC0415
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
+
+
+
+        facets = self.facets.to_dict()
+
+        next_cursor: None | str
+        next_cursor = self.next_cursor
+
+        pagination = self.pagination.to_dict()
+
+        success = self.success
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "data": data,
+            "facets": facets,
+            "next_cursor": next_cursor,
+            "pagination": pagination,
+            "success": success,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.facets import Facets # noqa: PLC0415
+        from ..models.marketplace_listing import MarketplaceListing # noqa: PLC0415
+        from ..models.pagination import Pagination # noqa: PLC0415
+        d = dict(src_dict)
+        data = []
+        _data = d.pop("data")
+        for data_item_data in (_data):
+            data_item = MarketplaceListing.from_dict(data_item_data)
+
+
+
+            data.append(data_item)
+
+
+        facets = Facets.from_dict(d.pop("facets"))
+
+
+
+
+        def _parse_next_cursor(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+
+
+        pagination = Pagination.from_dict(d.pop("pagination"))
+
+
+
+
+        success = d.pop("success")
+
+        marketplace_list = cls(
+            data=data,
+            facets=facets,
+            next_cursor=next_cursor,
+            pagination=pagination,
+            success=success,
+        )
+
+
+        marketplace_list.additional_properties = d
+        return marketplace_list
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

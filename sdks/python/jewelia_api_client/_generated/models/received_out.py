@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from uuid import UUID
+
+
+
+
+
+
+T = TypeVar("T", bound="ReceivedOut")
+
+
+
+@_attrs_define
+class ReceivedOut:
+    """ 
+        Attributes:
+            duplicate (bool):
+            event (str):
+            id (UUID):
+            status (str):
+     """
+
+    duplicate: bool
+    event: str
+    id: UUID
+    status: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        duplicate = self.duplicate
+
+        event = self.event
+
+        id = str(self.id)
+
+        status = self.status
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "duplicate": duplicate,
+            "event": event,
+            "id": id,
+            "status": status,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        duplicate = d.pop("duplicate")
+
+        event = d.pop("event")
+
+        id = UUID(d.pop("id"))
+
+
+
+
+        status = d.pop("status")
+
+        received_out = cls(
+            duplicate=duplicate,
+            event=event,
+            id=id,
+            status=status,
+        )
+
+
+        received_out.additional_properties = d
+        return received_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

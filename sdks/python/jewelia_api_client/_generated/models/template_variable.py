@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="TemplateVariable")
+
+
+
+@_attrs_define
+class TemplateVariable:
+    """ 
+        Attributes:
+            description (str):
+            example (Any): A value that renders a valid event
+            name (str):
+            required (bool):
+            type_ (str):
+     """
+
+    description: str
+    example: Any
+    name: str
+    required: bool
+    type_: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        description = self.description
+
+        example = self.example
+
+        name = self.name
+
+        required = self.required
+
+        type_ = self.type_
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "description": description,
+            "example": example,
+            "name": name,
+            "required": required,
+            "type": type_,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        description = d.pop("description")
+
+        example = d.pop("example")
+
+        name = d.pop("name")
+
+        required = d.pop("required")
+
+        type_ = d.pop("type")
+
+        template_variable = cls(
+            description=description,
+            example=example,
+            name=name,
+            required=required,
+            type_=type_,
+        )
+
+
+        template_variable.additional_properties = d
+        return template_variable
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

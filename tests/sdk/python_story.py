@@ -1,0 +1,287 @@
+"""A developer's session with the installed Python SDK, run in a fresh virtualenv by
+test_python_sdk.py against the live server. Prints one JSON object of what happened.
+
+Environment: JEWELIA_BASE_URL, JEWELIA_API_KEY, JEWELIA_FLAKY_URL (the proxy; a scenario is
+inserted before /api/v1), JEWELIA_WEBHOOK_BODY_FILE, JEWELIA_WEBHOOK_HEADERS_FILE,
+JEWELIA_WEBHOOK_SECRET. The business starts with 250 customers, none named John.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from typing import Any
+
+from jewelia_api_client import (
+    AsyncJeweliaClient,
+    AuthenticationError,
+    ConflictError,
+    JeweliaClient,
+    NotFoundError,
+    Page,
+    RateLimitError,
+    ValidationError,
+    WebhookSignatureError,
+    webhooks,
+)
+
+BASE_URL = os.environ["JEWELIA_BASE_URL"]
+API_KEY = os.environ["JEWELIA_API_KEY"]
+FLAKY_URL = os.environ["JEWELIA_FLAKY_URL"]  # http://127.0.0.1:port/api/v1
+
+
+def flaky(scenario: str) -> str:
+    """The proxy's base URL for a scenario: http://host:port/<scenario>/api/v1."""
+    root, _, rest = FLAKY_URL.partition("/api/v1")
+    return f"{root}/{scenario}/api/v1{rest}"
+
+
+def error_facts(exc: Any) -> dict[str, Any]:
+    return {
+        "class": type(exc).__name__,
+        "status": exc.status,
+        "code": exc.code,
+        "details": exc.details,
+        "request_id": exc.request_id,
+        "message": exc.message,
+    }
+
+
+def iterate_everyone(client: JeweliaClient) -> dict[str, Any]:
+    first = client.customers.list(limit=100)
+    ids = [str(c.id) for c in first.auto_paging_iter()]
+    pages = 0
+    page: Page[Any] | None = first
+    while page is not None:
+        pages += 1
+        page = page.next_page()
+    return {
+        "count": len(ids),
+        "unique": len(set(ids)),
+        "pages": pages,
+        "first_page_len": len(first.data),
+        "first_has_more": first.has_more,
+        "cursor_given": bool(first.pagination.next_cursor),
+        "total": first.pagination.total,
+    }
+
+
+def contract_calls(client: JeweliaClient) -> dict[str, Any]:
+    """The contract's calls, verbatim (with a John to find first)."""
+    john = client.customers.create({"full_name": "John Doe", "email": "john@example.com"})
+    customers = client.customers.list(page=1, limit=20, search="john")
+    customer = client.customers.create({"full_name": "Jane Smith", "email": "jane@example.com"})
+    return {
+        "list_is_page": isinstance(customers, Page),
+        "found": [c.full_name for c in customers.data],
+        "found_john": str(john.id) in [str(c.id) for c in customers.data],
+        "page": customers.pagination.page,
+        "limit": customers.pagination.limit,
+        "jane": {"id": str(customer.id), "full_name": customer.full_name, "email": customer.email},
+    }
+
+
+def customer_crud(client: JeweliaClient) -> dict[str, Any]:
+    made = client.customers.create(
+        {"full_name": "Ruby Crud", "email": "ruby@example.com", "tags": ["vip"]}
+    )
+    got = client.customers.get(made.id)
+    patched = client.customers.update(str(made.id), {"phone": "+1 555 010 2030"})
+    replaced = client.customers.replace(made.id, {"company": "Ruby & Co"})
+    deleted = client.customers.delete(made.id)
+    try:
+        client.customers.get(made.id)
+        gone = False
+    except NotFoundError:
+        gone = True
+    return {
+        "same": str(got.id) == str(made.id) and got.tags == ["vip"],
+        "phone": patched.phone,
+        "company": replaced.company,
+        "deleted": deleted.to_dict(),
+        "gone": gone,
+    }
+
+
+def inventory_crud(client: JeweliaClient) -> dict[str, Any]:
+    item = client.inventory.create(
+        {
+            "sku": "SDK-RING-1",
+            "name": "Solitaire ring",
+            "category": "rings",
+            "price": 2500,
+            "quantity": 3,
+            "specifications": {"metal": "gold"},
+        }
+    )
+    got = client.inventory.get(item.id)
+    updated = client.inventory.update(item.id, {"price": 2750})
+    listed = client.inventory.list(category="rings")
+    spare = client.inventory.create(
+        {"sku": "SDK-SPARE", "name": "Spare", "category": "other", "price": 1}
+    )
+    client.inventory.delete(spare.id)
+    return {
+        "sku": got.sku,
+        "price": updated.price,
+        "listed": [i.sku for i in listed.data],
+        "item_id": str(item.id),
+        "spare_gone": _missing(lambda: client.inventory.get(spare.id)),
+    }
+
+
+def _missing(call: Any) -> bool:
+    try:
+        call()
+    except NotFoundError:
+        return True
+    return False
+
+
+def order_crud(client: JeweliaClient, customer_id: str, item_id: str) -> dict[str, Any]:
+    order = client.orders.create(
+        {
+            "customer_id": customer_id,
+            "items": [{"inventory_id": item_id, "quantity": 1, "unit_price": 2750}],
+        }
+    )
+    got = client.orders.get(order.id)
+    updated = client.orders.update(order.id, {"status": "confirmed"})
+    listed = client.orders.list(customer_id=customer_id)
+    try:
+        client.customers.delete(customer_id)  # has an order
+        conflict: Any = None
+    except ConflictError as exc:
+        conflict = error_facts(exc)
+    return {
+        "order_id": str(order.id),
+        "lines": len(got.items),
+        "status": updated.status,
+        "listed": [str(o.id) for o in listed.data],
+        "conflict": conflict,
+    }
+
+
+def typed_errors(client: JeweliaClient) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    try:
+        client.customers.get(uuid.uuid4())
+    except NotFoundError as exc:
+        facts["not_found"] = error_facts(exc)
+    try:
+        client.customers.create({"full_name": "Bad Email", "email": "not-an-email"})
+    except ValidationError as exc:
+        facts["validation"] = error_facts(exc)
+    try:
+        JeweliaClient(api_key="jw_live_wrong", base_url=BASE_URL).customers.list()
+    except AuthenticationError as exc:
+        facts["authentication"] = error_facts(exc)
+    return facts
+
+
+def rate_limited(client_kwargs: dict[str, Any]) -> dict[str, Any]:
+    retried = JeweliaClient(base_url=flaky("ratelimit-once"), **client_kwargs)
+    page = retried.customers.list(limit=1)
+    refused = JeweliaClient(base_url=flaky("ratelimit-once"), max_retries=0, **client_kwargs)
+    try:
+        refused.inventory.list(limit=1)
+        error: Any = None
+    except RateLimitError as exc:
+        error = {**error_facts(exc), "retry_after": exc.retry_after}
+    return {"retried_ok": len(page.data), "no_retry_error": error}
+
+
+def idempotent_replay(client_kwargs: dict[str, Any]) -> dict[str, Any]:
+    dropped = JeweliaClient(base_url=flaky("drop-once"), **client_kwargs)
+    made = dropped.customers.create({"full_name": "Idem Potent", "email": "idem@example.com"})
+    return {"id": str(made.id), "email": made.email}
+
+
+def webhook_checks() -> dict[str, Any]:
+    with open(os.environ["JEWELIA_WEBHOOK_BODY_FILE"], "rb") as f:
+        body = f.read()
+    with open(os.environ["JEWELIA_WEBHOOK_HEADERS_FILE"]) as f:
+        headers = json.load(f)
+    secret = os.environ["JEWELIA_WEBHOOK_SECRET"]
+    facts: dict[str, Any] = {}
+    webhooks.verify_signature(body, headers, secret)
+    facts["verified"] = True
+    facts["event"] = webhooks.construct_event(body, headers, secret)["event"]
+    tampered = body.replace(b"Wendy", b"Wanda")
+    facts["tampered_changed"] = tampered != body
+    for name, payload, hdrs, key in [
+        ("tampered_body", tampered, headers, secret),
+        ("wrong_secret", body, headers, "whsec_" + "A" * 32),
+        ("no_signature", body, {"Content-Type": "application/json"}, secret),
+    ]:
+        try:
+            webhooks.verify_signature(payload, hdrs, key)
+            facts[name] = "accepted"
+        except WebhookSignatureError as exc:
+            facts[name] = f"refused: {exc.message}"
+    legacy_only = {k: v for k, v in headers.items() if not k.lower().startswith("webhook-")}
+    webhooks.verify_signature(body, legacy_only, secret)
+    facts["legacy_verified"] = True
+    try:
+        webhooks.verify_signature(tampered, legacy_only, secret)
+        facts["legacy_tampered"] = "accepted"
+    except WebhookSignatureError as exc:
+        facts["legacy_tampered"] = f"refused: {exc.message}"
+    return facts
+
+
+async def async_story() -> dict[str, Any]:
+    async with AsyncJeweliaClient(api_key=API_KEY, base_url=BASE_URL) as client:
+        made = await client.customers.create({"full_name": "Asa Async", "email": "asa@example.com"})
+        got = await client.customers.get(made.id)
+        updated = await client.customers.update(made.id, {"notes": "async note"})
+        first = await client.customers.list(limit=100)
+        ids = [str(c.id) async for c in first.auto_paging_iter()]
+        deleted = await client.customers.delete(made.id)
+        try:
+            await client.orders.get(uuid.uuid4())
+            not_found: Any = None
+        except NotFoundError as exc:
+            not_found = error_facts(exc)
+    async with AsyncJeweliaClient(
+        api_key=API_KEY, base_url=flaky("ratelimit-once")
+    ) as flaky_client:
+        orders = await flaky_client.orders.list(limit=5)
+    return {
+        "same": str(got.id) == str(made.id),
+        "notes": updated.notes,
+        "iterated": len(ids),
+        "unique": len(set(ids)),
+        "deleted": deleted.to_dict(),
+        "not_found": not_found,
+        "rate_limited_then_ok": isinstance(orders.data, list),
+    }
+
+
+def main() -> int:
+    client = JeweliaClient(api_key=API_KEY, base_url=BASE_URL)
+    result: dict[str, Any] = {"iterate_250": iterate_everyone(client)}
+    result["contract"] = contract_calls(client)
+    result["customers"] = customer_crud(client)
+    result["inventory"] = inventory_crud(client)
+    result["orders"] = order_crud(
+        client, result["contract"]["jane"]["id"], result["inventory"]["item_id"]
+    )
+    result["errors"] = typed_errors(client)
+    result["rate_limit"] = rate_limited({"api_key": API_KEY})
+    result["idempotency"] = idempotent_replay({"api_key": API_KEY})
+    result["webhooks"] = webhook_checks()
+    result["async"] = asyncio.run(async_story())
+    client.close()
+    import jewelia_api_client
+
+    result["installed_at"] = jewelia_api_client.__file__
+    print(json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
