@@ -223,6 +223,7 @@ def test_post_is_replayed_with_the_same_idempotency_key(
 
 def test_typed_errors(story: dict[str, Any], sdk_target: dict[str, Any]) -> None:
     got = run_story(story, "errors", **story_env(sdk_target))
+    # 404 with code and request id, 422 with field details, 401, 409, and no server at all.
 
     missing = got["not_found"]
     assert missing["name"] == "NotFoundError" and missing["is_jewelia_error"] is True
@@ -236,6 +237,17 @@ def test_typed_errors(story: dict[str, Any], sdk_target: dict[str, Any]) -> None
         "name": "AuthenticationError",
         "status": 401,
         "code": "AUTHENTICATION_ERROR",
+    }
+    assert got["conflict"] == {
+        "name": "ConflictError",
+        "status": 409,
+        "code": "INSUFFICIENT_STOCK",
+    }
+    assert got["unreachable"] == {
+        "name": "APIConnectionError",
+        "status": None,
+        "code": "CONNECTION_ERROR",
+        "is_jewelia_error": True,
     }
 
 

@@ -14,8 +14,16 @@ abstract class Resource {
 /** `client.customers`: the CRM's customers. */
 export class Customers extends Resource {
   /** A page of customers (`search` matches name, email, phone, company); iterable over all. */
-  list(params?: T.ListCustomersData['query'], options?: RequestOptions): PagePromise<T.CustomerList> {
-    return this.core.list(params, 'cursor', (o, query) => ops.listCustomers({ ...o, query }), options);
+  list(
+    params?: T.ListCustomersData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.CustomerList> {
+    return this.core.list(
+      params,
+      'cursor',
+      (o, query) => ops.listCustomers({ ...o, query }),
+      options,
+    );
   }
 
   create(body: T.CustomerCreate, options?: RequestOptions) {
@@ -23,7 +31,10 @@ export class Customers extends Resource {
   }
 
   get(customerId: string, options?: RequestOptions) {
-    return this.core.call((o) => ops.getCustomer({ ...o, path: { customer_id: customerId } }), options);
+    return this.core.call(
+      (o) => ops.getCustomer({ ...o, path: { customer_id: customerId } }),
+      options,
+    );
   }
 
   /** PUT: every field given replaces the stored one. */
@@ -47,7 +58,12 @@ export class Customers extends Resource {
 /** `client.inventory`: stock items. */
 export class Inventory extends Resource {
   list(params?: T.ListInventoryData['query'], options?: RequestOptions): PagePromise<T.ItemList> {
-    return this.core.list(params, 'cursor', (o, query) => ops.listInventory({ ...o, query }), options);
+    return this.core.list(
+      params,
+      'cursor',
+      (o, query) => ops.listInventory({ ...o, query }),
+      options,
+    );
   }
 
   create(body: T.ItemCreate, options?: RequestOptions) {
@@ -55,7 +71,10 @@ export class Inventory extends Resource {
   }
 
   get(itemId: string, options?: RequestOptions) {
-    return this.core.call((o) => ops.getInventoryItem({ ...o, path: { item_id: itemId } }), options);
+    return this.core.call(
+      (o) => ops.getInventoryItem({ ...o, path: { item_id: itemId } }),
+      options,
+    );
   }
 
   replace(itemId: string, body: T.ItemUpdate, options?: RequestOptions) {
@@ -384,8 +403,16 @@ export class ImportExport extends Resource {
 /** `client.marketplace`: browse integrations and review them. */
 export class Marketplace extends Resource {
   /** A page of listings with facets; iterable over all matching listings. */
-  list(params?: T.BrowseMarketplaceData['query'], options?: RequestOptions): PagePromise<T.MarketplaceList> {
-    return this.core.list(params, 'cursor', (o, query) => ops.browseMarketplace({ ...o, query }), options);
+  list(
+    params?: T.BrowseMarketplaceData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.MarketplaceList> {
+    return this.core.list(
+      params,
+      'cursor',
+      (o, query) => ops.browseMarketplace({ ...o, query }),
+      options,
+    );
   }
 
   /** A listing by id or slug. */
@@ -419,7 +446,12 @@ export class Marketplace extends Resource {
     return this.core.call((o) => ops.putMarketplaceReview({ ...o, path, body }), options);
   }
 
-  reportReview(listingId: string, reviewId: string, body: T.ReportCreate, options?: RequestOptions) {
+  reportReview(
+    listingId: string,
+    reviewId: string,
+    body: T.ReportCreate,
+    options?: RequestOptions,
+  ) {
     const path = { listing_id: listingId, review_id: reviewId };
     return this.core.call((o) => ops.reportMarketplaceReview({ ...o, path, body }), options);
   }

@@ -108,9 +108,7 @@ function standardKey(secret: string): Bytes {
 }
 
 function hmacKey(raw: Bytes): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'verify',
-  ]);
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
 }
 
 /** Strict base64 (padding optional); null when the text is not base64. */

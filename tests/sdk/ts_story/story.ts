@@ -1,9 +1,11 @@
 // A program using the packed @jewelia/api-client the way a customer would; the Python test
 // type-checks it (tsc --noEmit, strict), compiles it, runs one scenario per process
 // (`node out/story.js <scenario>`) against the live server and asserts on the JSON it prints.
-import { readFileSync } from 'node:fs';
+import { readFileSync } from "node:fs";
 
 import {
+  APIConnectionError,
+  ConflictError,
   JeweliaClient,
   JeweliaError,
   NotFoundError,
@@ -14,7 +16,7 @@ import {
   type Customer,
   type Page,
   type CustomerList,
-} from '@jewelia/api-client';
+} from "@jewelia/api-client";
 
 function env(name: string): string {
   const value = process.env[name];
@@ -22,8 +24,8 @@ function env(name: string): string {
   return value;
 }
 
-const apiKey = env('JEWELIA_API_KEY');
-const baseUrl = env('JEWELIA_BASE_URL');
+const apiKey = env("JEWELIA_API_KEY");
+const baseUrl = env("JEWELIA_BASE_URL");
 
 async function expectError<E extends JeweliaError>(
   kind: new (...args: never[]) => E,
@@ -44,31 +46,40 @@ async function contract() {
     apiKey: apiKey,
     baseUrl: baseUrl,
   });
-  const john = await client.customers.create({ full_name: 'John Appleseed', email: 'john@example.com' });
+  const john = await client.customers.create({
+    full_name: "John Appleseed",
+    email: "john@example.com",
+  });
 
   // List customers
   const customers = await client.customers.list({
     page: 1,
     limit: 20,
-    search: 'john',
+    search: "john",
   });
 
   // Create customer
   const customer = await client.customers.create({
-    full_name: 'Jane Smith',
-    email: 'jane@example.com',
+    full_name: "Jane Smith",
+    email: "jane@example.com",
   });
 
   const fetched = await client.customers.get(customer.id);
-  const updated = await client.customers.update(customer.id, { phone: '+1 555 0100' });
-  const replaced = await client.customers.replace(john.id, { full_name: 'John A. Appleseed' });
+  const updated = await client.customers.update(customer.id, {
+    phone: "+1 555 0100",
+  });
+  const replaced = await client.customers.replace(john.id, {
+    full_name: "John A. Appleseed",
+  });
   const deleted = await client.customers.delete(john.id);
-  const gone = await expectError(NotFoundError, () => client.customers.get(john.id));
+  const gone = await expectError(NotFoundError, () =>
+    client.customers.get(john.id),
+  );
 
   const item = await client.inventory.create({
-    sku: 'RING-001',
-    name: 'Solitaire ring',
-    category: 'rings',
+    sku: "RING-001",
+    name: "Solitaire ring",
+    category: "rings",
     price: 1250.5,
     quantity: 3,
   });
@@ -81,13 +92,15 @@ async function contract() {
     items: [{ inventory_id: item.id, quantity: 2 }],
   });
   const orderFetched = await client.orders.get(order.id);
-  const orderUpdated = await client.orders.update(order.id, { status: 'confirmed' });
+  const orderUpdated = await client.orders.update(order.id, {
+    status: "confirmed",
+  });
   const ordersPage = await client.orders.list({ customer_id: customer.id });
 
   const spare = await client.inventory.create({
-    sku: 'PEND-002',
-    name: 'Pendant',
-    category: 'pendants',
+    sku: "PEND-002",
+    name: "Pendant",
+    category: "pendants",
     price: 99,
   });
   const spareDeleted = await client.inventory.delete(spare.id);
@@ -99,13 +112,26 @@ async function contract() {
       pagination: customers.pagination,
       has_more: customers.has_more,
     },
-    customer: { id: customer.id, full_name: customer.full_name, email: customer.email },
+    customer: {
+      id: customer.id,
+      full_name: customer.full_name,
+      email: customer.email,
+    },
     fetched_name: fetched.full_name,
     updated_phone: updated.phone,
     replaced_name: replaced.full_name,
     deleted,
-    not_found: { status: gone.status, code: gone.code, request_id: gone.requestId },
-    item: { id: item.id, sku: item.sku, fetched_sku: itemFetched.sku, quantity: itemUpdated.quantity },
+    not_found: {
+      status: gone.status,
+      code: gone.code,
+      request_id: gone.requestId,
+    },
+    item: {
+      id: item.id,
+      sku: item.sku,
+      fetched_sku: itemFetched.sku,
+      quantity: itemUpdated.quantity,
+    },
     inventory_ids: inventoryPage.data.map((i) => i.id),
     spare: { id: spare.id, deleted: spareDeleted.deleted },
     order: {
@@ -125,7 +151,9 @@ async function pagination() {
   for (let batch = 0; batch < 25; batch++) {
     const made = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        client.customers.create({ full_name: `Paged Customer ${batch * 10 + i}` }),
+        client.customers.create({
+          full_name: `Paged Customer ${batch * 10 + i}`,
+        }),
       ),
     );
     created.push(...made.map((c) => c.id));
@@ -150,11 +178,13 @@ async function pagination() {
 
 /** A 429 answered by the proxy is retried after its Retry-After; without retries it is typed. */
 async function rateLimit() {
-  const flaky = env('JEWELIA_FLAKY_URL');
+  const flaky = env("JEWELIA_FLAKY_URL");
   const client = new JeweliaClient({ apiKey, baseUrl: flaky });
   const page = await client.customers.list({ limit: 5 });
   const noRetry = new JeweliaClient({ apiKey, baseUrl: flaky, maxRetries: 0 });
-  const refused = await expectError(RateLimitError, () => noRetry.inventory.list());
+  const refused = await expectError(RateLimitError, () =>
+    noRetry.inventory.list(),
+  );
   return {
     listed: page.data.length,
     refused: {
@@ -168,10 +198,13 @@ async function rateLimit() {
 
 /** A POST whose answer is lost (503) is retried with the same Idempotency-Key. */
 async function idempotency() {
-  const client = new JeweliaClient({ apiKey, baseUrl: env('JEWELIA_FLAKY_URL') });
+  const client = new JeweliaClient({
+    apiKey,
+    baseUrl: env("JEWELIA_FLAKY_URL"),
+  });
   const customer = await client.customers.create({
-    full_name: 'Idem Potent',
-    email: 'idem@example.com',
+    full_name: "Idem Potent",
+    email: "idem@example.com",
   });
   return { id: customer.id, full_name: customer.full_name };
 }
@@ -180,14 +213,42 @@ async function idempotency() {
 async function errors() {
   const client = new JeweliaClient({ apiKey, baseUrl });
   const missing = await expectError(NotFoundError, () =>
-    client.customers.get('00000000-0000-4000-8000-000000000000'),
+    client.customers.get("00000000-0000-4000-8000-000000000000"),
   );
   const invalid = await expectError(ValidationError, () =>
-    client.customers.create({ full_name: 'Bad Email', email: 'not-an-email' }),
+    client.customers.create({ full_name: "Bad Email", email: "not-an-email" }),
   );
   const details = Array.isArray(invalid.details) ? invalid.details : [];
-  const stranger = new JeweliaClient({ apiKey: 'jw_live_not_a_real_key', baseUrl });
-  const unauthenticated = await expectError(JeweliaError, () => stranger.customers.list());
+  const stranger = new JeweliaClient({
+    apiKey: "jw_live_not_a_real_key",
+    baseUrl,
+  });
+  const unauthenticated = await expectError(JeweliaError, () =>
+    stranger.customers.list(),
+  );
+  const buyer = await client.customers.create({ full_name: "Keen Buyer" });
+  const lastOne = await client.inventory.create({
+    sku: "LAST-1",
+    name: "Last ring",
+    category: "rings",
+    price: 10,
+    quantity: 1,
+  });
+  const conflict = await expectError(ConflictError, () =>
+    client.orders.create({
+      customer_id: buyer.id,
+      items: [{ inventory_id: lastOne.id, quantity: 5 }],
+    }),
+  );
+  // Nothing listens on port 1: a connection error, retried once, then typed.
+  const nowhere = new JeweliaClient({
+    apiKey,
+    baseUrl: "http://127.0.0.1:1/api/v1",
+    maxRetries: 1,
+  });
+  const unreachable = await expectError(APIConnectionError, () =>
+    nowhere.customers.list(),
+  );
   return {
     not_found: {
       name: missing.name,
@@ -209,17 +270,27 @@ async function errors() {
       status: unauthenticated.status,
       code: unauthenticated.code,
     },
+    conflict: {
+      name: conflict.name,
+      status: conflict.status,
+      code: conflict.code,
+    },
+    unreachable: {
+      name: unreachable.name,
+      status: unreachable.status ?? null,
+      code: unreachable.code,
+      is_jewelia_error: unreachable instanceof JeweliaError,
+    },
   };
 }
 
 /** verifyWebhookSignature on a real delivery: accepted as sent, refused when tampered. */
 async function webhook() {
-  const body = readFileSync(env('JEWELIA_WEBHOOK_BODY_FILE'));
-  const headers = JSON.parse(readFileSync(env('JEWELIA_WEBHOOK_HEADERS_FILE'), 'utf8')) as Record<
-    string,
-    string
-  >;
-  const secret = env('JEWELIA_WEBHOOK_SECRET');
+  const body = readFileSync(env("JEWELIA_WEBHOOK_BODY_FILE"));
+  const headers = JSON.parse(
+    readFileSync(env("JEWELIA_WEBHOOK_HEADERS_FILE"), "utf8"),
+  ) as Record<string, string>;
+  const secret = env("JEWELIA_WEBHOOK_SECRET");
   const outcome = async (
     payload: string | Uint8Array,
     given: Record<string, string> | Headers,
@@ -227,9 +298,10 @@ async function webhook() {
   ): Promise<string> => {
     try {
       await verifyWebhookSignature(payload, given, key);
-      return 'valid';
+      return "valid";
     } catch (error) {
-      if (error instanceof WebhookSignatureError) return `refused: ${error.message}`;
+      if (error instanceof WebhookSignatureError)
+        return `refused: ${error.message}`;
       throw error;
     }
   };
@@ -237,15 +309,23 @@ async function webhook() {
   const at = tampered.length - 2;
   tampered[at] = (tampered[at] ?? 0) ^ 1; // one bit of the JSON body flipped
   const legacyOnly = Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith('webhook-')),
+    Object.entries(headers).filter(
+      ([name]) => !name.toLowerCase().startsWith("webhook-"),
+    ),
   );
-  const stamp = Object.keys(headers).find((n) => n.toLowerCase() === 'webhook-timestamp') ?? '';
+  const stamp =
+    Object.keys(headers).find((n) => n.toLowerCase() === "webhook-timestamp") ??
+    "";
   const stale = { ...headers, [stamp]: String(Number(headers[stamp]) - 3600) };
   return {
     real_bytes: await outcome(new Uint8Array(body), headers),
-    real_text: await outcome(body.toString('utf8'), new Headers(headers)),
+    real_text: await outcome(body.toString("utf8"), new Headers(headers)),
     tampered: await outcome(tampered, headers),
-    wrong_secret: await outcome(new Uint8Array(body), headers, 'whsec_' + btoa('x'.repeat(24))),
+    wrong_secret: await outcome(
+      new Uint8Array(body),
+      headers,
+      "whsec_" + btoa("x".repeat(24)),
+    ),
     legacy_only: await outcome(new Uint8Array(body), legacyOnly),
     legacy_tampered: await outcome(tampered, legacyOnly),
     stale_timestamp: await outcome(new Uint8Array(body), stale),
@@ -255,13 +335,16 @@ async function webhook() {
 const scenarios: Record<string, () => Promise<unknown>> = {
   contract,
   pagination,
-  'rate-limit': rateLimit,
+  "rate-limit": rateLimit,
   idempotency,
   errors,
   webhook,
 };
 
-const name = process.argv[2] ?? '';
+const name = process.argv[2] ?? "";
 const scenario = scenarios[name];
-if (!scenario) throw new Error(`unknown scenario ${name}; one of ${Object.keys(scenarios).join(', ')}`);
-process.stdout.write(JSON.stringify(await scenario()) + '\n');
+if (!scenario)
+  throw new Error(
+    `unknown scenario ${name}; one of ${Object.keys(scenarios).join(", ")}`,
+  );
+process.stdout.write(JSON.stringify(await scenario()) + "\n");
