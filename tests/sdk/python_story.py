@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import uuid
+from datetime import datetime
 from typing import Any
 
 from jewelia_api_client import (
@@ -165,6 +166,47 @@ def order_crud(client: JeweliaClient, customer_id: str, item_id: str) -> dict[st
     }
 
 
+def _normalized(value: Any) -> Any:
+    """JSON with timestamps compared as instants ("…Z" and "…+00:00" are the same)."""
+    if isinstance(value, dict):
+        return {k: _normalized(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalized(v) for v in value]
+    if isinstance(value, str) and len(value) > 19 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def round_trips(
+    client: JeweliaClient, customer_id: str, item_id: str, order_id: str
+) -> dict[str, Any]:
+    """The returned models hold exactly what the server sent: to_dict() equals the raw JSON."""
+    raw = client.http_client
+    checks: dict[str, tuple[Any, str]] = {
+        "customer": (client.customers.get(customer_id), f"/customers/{customer_id}"),
+        "item": (client.inventory.get(item_id), f"/inventory/{item_id}"),
+        "order": (client.orders.get(order_id), f"/orders/{order_id}"),
+    }
+    facts = {
+        name: _normalized(model.to_dict()) == _normalized(raw.get(path).json()["data"])
+        for name, (model, path) in checks.items()
+    }
+    page = client.customers.list(limit=5)
+    answer = raw.get("/customers", params={"limit": 5}).json()
+    facts["customer_page"] = (
+        _normalized([c.to_dict() for c in page.data]) == _normalized(answer["data"])
+        and page.pagination.to_dict() == answer["pagination"]
+    )
+    keys = client.api_keys.list()
+    facts["api_keys"] = _normalized([k.to_dict() for k in keys.data]) == _normalized(
+        raw.get("/api-keys").json()["data"]
+    )
+    return facts
+
+
 def typed_errors(client: JeweliaClient) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     try:
@@ -269,6 +311,12 @@ def main() -> int:
     result["inventory"] = inventory_crud(client)
     result["orders"] = order_crud(
         client, result["contract"]["jane"]["id"], result["inventory"]["item_id"]
+    )
+    result["round_trips"] = round_trips(
+        client,
+        result["contract"]["jane"]["id"],
+        result["inventory"]["item_id"],
+        result["orders"]["order_id"],
     )
     result["errors"] = typed_errors(client)
     result["rate_limit"] = rate_limited({"api_key": API_KEY})

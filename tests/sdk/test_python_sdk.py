@@ -179,6 +179,10 @@ async def test_story_against_the_live_server(
     assert orders["conflict"]["class"] == "ConflictError"
     assert orders["conflict"]["status"] == 409
 
+    assert result["round_trips"] == dict.fromkeys(
+        ("customer", "item", "order", "customer_page", "api_keys"), True
+    )
+
     errors = result["errors"]
     assert errors["not_found"]["class"] == "NotFoundError"
     assert errors["not_found"]["status"] == 404 and errors["not_found"]["code"] == "NOT_FOUND"
