@@ -51,6 +51,7 @@ from jewelia.web.csrf import csrf_middleware, refresh_token
 from jewelia.web.data import pages as transfer_pages
 from jewelia.web.dev import mail as devmail
 from jewelia.web.developers import inbound_webhooks as inbound_webhook_pages
+from jewelia.web.developers import portal as developer_portal
 from jewelia.web.developers import webhook_tools as webhook_tool_pages
 from jewelia.web.developers import webhooks as webhook_pages
 from jewelia.web.health import health, ready
@@ -181,6 +182,7 @@ def create_app() -> Litestar:
             webhook_tool_pages.router,
             webhook_pages.router,
             transfer_pages.router,
+            developer_portal.router,
             OAuthController,  # /oauth/token, /oauth/revoke, RFC 8414 metadata
             oauth_pages.router,  # /oauth/authorize consent page
             integration_pages.router,

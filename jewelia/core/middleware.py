@@ -20,7 +20,9 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'self'; object-src 'none'"
 )
+# The API reference (Scalar) injects its own <style> elements; scripts stay 'self' only.
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+DOCS_PATH = "/developers/reference"
 
 
 SECURITY_HEADERS = [
@@ -67,7 +69,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                 status = message["status"]
                 headers = list(message.get("headers") or ())
                 if not any(k.lower() == CSP_HEADER for k, _ in headers):
-                    docs = path.startswith("/api/v1/docs")
+                    docs = path == DOCS_PATH
                     headers.append((CSP_HEADER, (DOCS_CSP if docs else CSP).encode()))
                 message["headers"] = headers + extra
             await send(message)

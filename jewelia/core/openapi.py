@@ -1,4 +1,5 @@
-"""OpenAPI at /api/v1/openapi.json and interactive docs at /api/v1/docs (vendored Swagger UI)."""
+"""OpenAPI at /api/v1/openapi.json; /api/v1/docs sends readers to the developer portal's
+interactive reference (/developers/reference)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,25 @@ from litestar import MediaType, Request, Response, get
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.response import Redirect
 
-DOCS_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Jewelia API reference</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"></head>
-<body><div id="swagger"></div>
-<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
-<script src="/static/docs.js"></script></body></html>"""
+REFERENCE_PATH = "/developers/reference"
+MOVED_HTML = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Jewelia API reference'
+    f'</title></head><body><p>The API reference is at <a href="{REFERENCE_PATH}">'
+    f"{REFERENCE_PATH}</a>.</p></body></html>"
+)
 
 
-class VendoredSwaggerPlugin(OpenAPIRenderPlugin):
-    """Serves the docs page with assets from our static folder (no CDN)."""
+class ReferenceLinkPlugin(OpenAPIRenderPlugin):
+    """Litestar's own docs route (under /api/v1/_schema) points to the portal's reference
+    instead of a page that would load viewers from a CDN."""
 
     def __init__(self) -> None:
         super().__init__(path="/docs")
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
-        return DOCS_HTML.encode()
+        return MOVED_HTML.encode()
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -41,7 +42,7 @@ def openapi_config() -> OpenAPIConfig:
         ),
         # Litestar's own routes (with a catch-all) live out of the way; ours are below.
         path="/api/v1/_schema",
-        render_plugins=[VendoredSwaggerPlugin()],
+        render_plugins=[ReferenceLinkPlugin()],
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(
@@ -112,7 +113,7 @@ async def openapi_json(request: Request[Any, Any, Any]) -> Response[dict[str, An
     return Response(document, media_type=MediaType.JSON)
 
 
-@get("/api/v1/docs", include_in_schema=False, media_type=MediaType.HTML)
-async def api_docs() -> Response[bytes]:
-    """Interactive API reference (Swagger UI from our static folder)."""
-    return Response(DOCS_HTML.encode(), media_type=MediaType.HTML)
+@get("/api/v1/docs", include_in_schema=False)
+async def api_docs() -> Redirect:
+    """The interactive reference moved to the developer portal."""
+    return Redirect(path=REFERENCE_PATH, status_code=301)

@@ -1,0 +1,317 @@
+"""The developer portal over HTTP: seven public tabs for visitors and members, code samples for
+every operation (complete, compiling, naming real paths), personal touches without secrets, the
+try-it token (session + CSRF, short-lived, read-only, one business), /api/v1/docs moved."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import uuid
+from typing import Any
+
+import httpx
+import jwt
+
+from jewelia.core.db import TenantRef
+from jewelia.core.openapi_sdk import API_PREFIX, SDK_NAMES, camel, operations
+from jewelia.platform.apikeys.service import PERMISSIONS, create_key
+from jewelia.tenants.audit.service import Actor
+from jewelia.tenants.crm.customers import service as customers
+from jewelia.web.developers import samples
+from jewelia.web.developers.portal import TABS
+from tests.integration.test_pages import signup
+from tests.integration.test_webhook_pages import _signed_up
+
+HX_TOKEN = re.compile(r'"x-csrftoken": "([^"]+)"')
+JSON = {"accept": "application/json"}
+CURL_URL = re.compile(r'curl -X (\w+) "([^"]+)"')
+
+
+def _csrf(page: str) -> str:
+    found = HX_TOKEN.search(page)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+async def _reference_document(client: Any) -> dict[str, Any]:
+    r = await client.get("/developers/reference/openapi.json")
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+async def test_every_tab_renders_for_visitors(client: Any) -> None:
+    for key, label, href in TABS:
+        r = await client.get(href)
+        assert r.status_code == 200, (href, r.text[:300])
+        assert 'aria-label="Developer portal"' in r.text
+        assert f'href="{href}" aria-current="page">{label.replace("&", "&amp;")}<' in r.text, key
+        assert 'class="sidebar"' not in r.text  # the public layout
+        if key in ("start", "auth", "sdks"):
+            assert "http://testserver.local/api/v1" in r.text
+
+
+async def test_every_tab_renders_for_members_with_their_business(client: Any) -> None:
+    await signup(client, business="Portal Pearls")
+    for _key, _label, href in TABS:
+        r = await client.get(href)
+        assert r.status_code == 200, (href, r.text[:300])
+        assert 'class="sidebar"' in r.text and "Portal Pearls" in r.text
+        assert 'href="/developers" aria-current="page">Developers</a>' in r.text
+
+
+async def test_get_started_has_the_three_steps_with_this_servers_base_url(client: Any) -> None:
+    r = await client.get("/developers")
+    text = r.text
+    for step in ("step-key", "step-call", "step-sdk"):
+        assert f'id="{step}"' in text
+    assert '<code class="dev-base" id="base-url">http://testserver.local/api/v1</code>' in text
+    assert "curl -X GET &#34;http://testserver.local/api/v1/customers?page=1&amp;limit=20" in text
+    assert "pip install jewelia-api-client" in text and "npm install @jewelia/api-client" in text
+    assert 'href="/settings/api-keys"' in text or 'href="/signup"' in text
+
+
+async def test_authentication_lists_permissions_from_the_guard_and_the_scopes(client: Any) -> None:
+    text = (await client.get("/developers/auth")).text
+    for anchor in ("api-keys", "permissions", "key-controls", "jwt", "oauth", "scopes", "cors"):
+        assert f'id="{anchor}"' in text
+    admin = text.split('id="permission-admin"')[1].split("</tr>")[0]
+    assert "/api-keys" in admin and "/webhooks/inbound" in admin
+    read = text.split('id="permission-read"')[1].split("</tr>")[0]
+    assert "/customers" in read and "/api-keys" not in read
+    none = text.split('id="permission-none"')[1].split("</tr>")[0]
+    assert "/auth/token" in none
+    assert 'id="scope-customers-read"' in text and 'id="scope-import_export-write"' in text
+
+
+async def test_code_samples_cover_every_operation_in_four_languages(client: Any) -> None:
+    document = await _reference_document(client)
+    ops = operations(document)
+    assert len(ops) == len(SDK_NAMES)
+    templates = {
+        (method, re.sub(r"\{[^}]+\}", "[^/]+", path)) for method, path, _ in operations(document)
+    }
+    for method, path, operation in ops:
+        got = {s["label"]: s for s in operation["x-codeSamples"]}
+        assert set(got) == {"curl", "Python (SDK)", "TypeScript (SDK)", "fetch"}, path
+        resource, name = SDK_NAMES[operation["operationId"]]
+        python = got["Python (SDK)"]["source"]
+        compile(python, f"{operation['operationId']}.py", "exec")  # SyntaxError fails the test
+        assert f"client.{resource}.{name}(" in python
+        assert f"client.{camel(resource)}.{camel(name)}(" in got["TypeScript (SDK)"]["source"]
+        curl = CURL_URL.search(got["curl"]["source"])
+        assert curl and curl.group(1) == method, got["curl"]["source"]
+        url = httpx.URL(curl.group(2))
+        assert str(url).startswith("http://testserver.local/api/v1/")
+        assert any(m == method and re.fullmatch(t, url.path) for m, t in templates), (
+            f"{method} {url.path} is not a path of the API"
+        )
+        assert (
+            f"fetch(`${{BASE_URL}}{path[len(API_PREFIX) :].split('{')[0]}"
+            in (got["fetch"]["source"])
+        )
+    assert document["servers"] == [
+        {"url": "http://testserver.local", "description": "This Jewelia server"}
+    ]
+    # The API's own document and the SDKs' are left alone.
+    plain = (await client.get("/api/v1/openapi.json")).json()
+    assert "x-codeSamples" not in json.dumps(plain)
+
+
+async def test_samples_follow_the_sdk_conventions(client: Any) -> None:
+    document = await _reference_document(client)
+    by_id = {
+        op["operationId"]: {s["label"]: s["source"] for s in op["x-codeSamples"]}
+        for _m, _p, op in operations(document)
+    }
+    listing = by_id["listCustomers"]
+    assert 'client.customers.list(page=1, limit=20, search="john")' in listing["Python (SDK)"]
+    assert (
+        "client.customers.list({ page: 1, limit: 20, search: 'john' })"
+        in listing["TypeScript (SDK)"]
+    )
+    update = by_id["updateCustomer"]
+    assert 'client.customers.update(customer_id, {"phone": "+15550123"})' in update["Python (SDK)"]
+    assert (
+        "client.customers.update(customerId, { phone: '+15550123' })" in update["TypeScript (SDK)"]
+    )
+    assert "client.customers.delete(customer_id)" in by_id["deleteCustomer"]["Python (SDK)"]
+    start = by_id["startImportExport"]["Python (SDK)"]
+    assert re.search(r'client\.import_export\.start\(\{.*\}, action="import"\)', start, re.S)
+    browse = by_id["browseMarketplace"]["Python (SDK)"]
+    assert "client.marketplace.list(" in browse
+    create = by_id["createInventoryItem"]["curl"]
+    body = json.loads(create.split("-d '")[1].rsplit("'", 1)[0])
+    assert body["sku"] == "RING-001" and body["price"] > 0
+    assert "Idempotency-Key" in create and "Idempotency-Key" not in by_id["createToken"]["curl"]
+    assert "Authorization" not in by_id["createToken"]["curl"]
+
+
+async def test_downloads_hold_every_operation_and_run_nothing_on_import(client: Any) -> None:
+    for lang, meta in samples.LANGS.items():
+        r = await client.get(f"/developers/samples/{lang}")
+        assert r.status_code == 200
+        assert meta["file"] in r.headers["content-disposition"]
+        assert r.headers["content-type"].startswith(meta["media"])
+        for operation_id in SDK_NAMES:
+            marker = (
+                re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", operation_id).lower()
+                if lang in ("curl", "python")
+                else operation_id
+            )
+            assert marker in r.text, (lang, operation_id)
+        if lang == "python":
+            compile(r.text, meta["file"], "exec")
+        if lang == "curl":
+            checked = await asyncio.to_thread(
+                subprocess.run, ["sh", "-n"], input=r.text, text=True, capture_output=True
+            )
+            assert checked.returncode == 0, checked.stderr
+    assert (await client.get("/developers/samples/cobol")).status_code == 404
+
+
+async def test_members_see_their_key_names_and_prefixes_never_secrets(client: Any) -> None:
+    tenant = await _signed_up(client, "Keyed Gems")
+    key = await create_key(tenant.id, "Shop sync", ["read", "write"])
+    revoked = await create_key(tenant.id, "Old till", ["read"])
+    from jewelia.platform.apikeys.service import revoke_key
+
+    await revoke_key(tenant.id, revoked.key.id)
+    pages = [(await client.get(href)).text for _k, _l, href in TABS]
+    document = await _reference_document(client)
+    pages.append(json.dumps(document))
+    pages += [(await client.get(f"/developers/samples/{lang}")).text for lang in samples.LANGS]
+    shown = f'Your key "Shop sync" ({key.key.prefix}…)'
+    assert shown in pages[0].replace("&#34;", '"')
+    assert shown in pages[-1]  # the downloads
+    for _method, _path, operation in operations(document):  # the reference's samples
+        assert all(shown in s["source"] for s in operation["x-codeSamples"])
+    for text in pages:
+        assert key.secret not in text and revoked.secret not in text
+        assert key.secret[len(key.key.prefix) :] not in text
+        assert "Old till" not in text
+        assert "eyJ" not in text  # no JWT either
+
+
+async def test_only_owners_and_admins_see_key_names(client: Any) -> None:
+    from jewelia.platform.accounts import service as accounts
+    from tests.conftest import STRONG_PASSWORD, unique_email
+    from tests.integration.test_pages import form_post
+
+    owner, tenant = await accounts.signup(
+        "Quiet Gems", "Ona Owner", unique_email(), STRONG_PASSWORD
+    )
+    await create_key(tenant.id, "Secret project", ["read"])
+    token = await accounts.invite_member(
+        owner, await accounts.membership(owner.id, tenant.id), unique_email("member"), "member"
+    )
+    user, _ = await accounts.register_and_accept(token, "Mia Member", STRONG_PASSWORD)
+    r = await form_post(client, "/login", {"email": user.email, "password": STRONG_PASSWORD})
+    assert r.status_code == 200
+    text = (await client.get("/developers")).text
+    assert "Quiet Gems" in text and "only owners and admins make API keys" in text
+    assert "Secret project" not in text
+    assert "Secret project" not in (await client.get("/developers/samples/python")).text
+
+
+async def test_try_token_needs_a_session_and_csrf(client: Any) -> None:
+    visitor = await client.get("/developers/reference")
+    assert "data-token-url" not in visitor.text
+    # No CSRF token: refused before anything else; with a visitor's token: not signed in.
+    r = await client.post("/developers/reference/token", headers=JSON)
+    assert r.status_code == 403
+    r = await client.post(
+        "/developers/reference/token", headers={**JSON, "x-csrftoken": _csrf(visitor.text)}
+    )
+    assert r.status_code == 401 and r.json()["code"] == "AUTHENTICATION_ERROR"
+    await signup(client, business="Try Gems")
+    page = await client.get("/developers/reference")
+    assert 'data-token-url="/developers/reference/token"' in page.text
+    r = await client.post("/developers/reference/token", headers=JSON)
+    assert r.status_code == 403  # signed in, but no CSRF token
+    r = await client.post("/developers/reference/token", headers={**JSON, "x-csrftoken": "0" * 64})
+    assert r.status_code == 403
+
+
+async def test_try_token_is_short_lived_read_only_and_for_one_business(
+    client: Any, app: Any
+) -> None:
+    tenant = await _signed_up(client, "Tried Gems")
+    actor = Actor("user", uuid.uuid4(), "seed")
+    name = f"Tess Try {uuid.uuid4().hex[:6]}"
+    await customers.create_customer(
+        TenantRef(tenant.id, tenant.schema_name), actor, {"full_name": name}
+    )
+    other = await _signed_up_elsewhere()
+    page = await client.get("/developers/reference")
+    r = await client.post(
+        "/developers/reference/token", headers={**JSON, "x-csrftoken": _csrf(page.text)}
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"
+    data = r.json()["data"]
+    assert data["permissions"] == ["read"] and data["expires_in"] == 300
+    assert data["business"] == {"id": str(tenant.id), "name": "Tried Gems"}
+    claims = jwt.decode(data["token"], options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 300 and claims["role"] == "read-only"
+    assert claims["tid"] == str(tenant.id)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver.local/api/v1",
+        headers={"Authorization": f"Bearer {data['token']}"},
+    ) as api:
+        listed = await api.get("/customers", params={"search": name})
+        assert listed.status_code == 200
+        assert [c["full_name"] for c in listed.json()["data"]] == [name]
+        created = await api.post("/customers", json={"full_name": "Not Allowed"})
+        assert created.status_code == 403 and "'write'" in created.json()["error"]
+        theirs = await api.get(f"/customers/{other}")
+        assert theirs.status_code == 404  # another business's customer
+
+
+async def _signed_up_elsewhere() -> str:
+    """A customer of another business; its id."""
+    from jewelia.platform.accounts import service as accounts
+    from tests.conftest import STRONG_PASSWORD, unique_email
+
+    _user, tenant = await accounts.signup("Other Gems", "Oz Other", unique_email(), STRONG_PASSWORD)
+    made = await customers.create_customer(
+        tenant.ref, Actor("user", uuid.uuid4(), "seed"), {"full_name": "Someone Else"}
+    )
+    return str(made["id"])
+
+
+async def test_api_docs_moved_and_the_reference_has_its_own_style_policy(client: Any) -> None:
+    r = await client.get("/api/v1/docs", follow_redirects=False)
+    assert r.status_code == 301 and r.headers["location"] == "/developers/reference"
+    ref = await client.get("/developers/reference")
+    csp = ref.headers["content-security-policy"]
+    assert "style-src 'self' 'unsafe-inline'" in csp and "script-src 'self';" in csp
+    assert '<script src="/static/vendor/scalar/standalone.js"></script>' in ref.text
+    other = await client.get("/developers")
+    assert "unsafe-inline" not in other.headers["content-security-policy"]
+    assert "<script>" not in ref.text.replace("<script src", "")
+    static = await client.get("/static/vendor/scalar/standalone.js")
+    assert static.status_code == 200 and len(static.content) > 1_000_000
+    assert (await client.get("/static/vendor/scalar/LICENSE")).status_code == 200
+    assert (await client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")).status_code == 404
+
+
+async def test_errors_page_has_an_anchor_per_catalog_code(client: Any) -> None:
+    from jewelia.core.error_catalog import CATALOG
+
+    text = (await client.get("/developers/errors")).text
+    for code in CATALOG:
+        assert text.count(f'id="error-{code}"') == 1, code
+
+
+async def test_changelog_renders_the_repository_file(client: Any) -> None:
+    text = (await client.get("/developers/changelog")).text
+    assert '<div class="markdown dev-changelog"><h1>' in text
+    assert "Versioning" in text and "/api/v1" in text
+
+
+def test_permissions_list_is_complete() -> None:
+    assert PERMISSIONS == ("read", "write", "delete", "admin")
