@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -28,6 +29,12 @@ SDK_DIR = ROOT / "sdks" / "typescript"
 STORY_DIR = Path(__file__).resolve().parent / "ts_story"
 STORY_FILES = ("package.json", "package-lock.json", "tsconfig.json", "story.ts")
 INSTALLED_MARK = SDK_DIR / "node_modules" / ".jewelia-lockfile-sha256"
+# Module specifiers of import/export statements (`... from '...'`, `import '...'`) and `import('...')`.
+IMPORT = re.compile(
+    r"""^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]"""
+    r"""|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]""",
+    re.MULTILINE,
+)
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -124,11 +131,18 @@ def test_package_is_esm_with_types_and_no_dependencies(story: dict[str, Any]) ->
         }
     assert {"package/dist/index.js", "package/dist/index.d.ts", "package/README.md"} <= names
     # Every import in the shipped JavaScript is relative: nothing is loaded from node_modules.
-    for name, source in sources.items():
-        for line in source.splitlines():
-            if line.startswith(("import ", "export ")) and " from " in line:
-                target = line.rsplit(" from ", 1)[1].strip(" ;'\"")
-                assert target.startswith("."), f"{name} imports {target}"
+    specifiers = {
+        (name, "".join(groups))
+        for name, source in sources.items()
+        for groups in IMPORT.findall(source)
+    }
+    assert len(specifiers) > 20
+    assert [
+        (n, spec)
+        for n, spec in specifiers
+        if not spec.startswith("./") and not spec.startswith("../")
+    ] == []
+    assert not any("require(" in source for source in sources.values())
 
 
 def test_contract_calls_and_crud(story: dict[str, Any], sdk_target: dict[str, Any]) -> None:
