@@ -17,9 +17,10 @@ dev: $(STAMP)
 	$(BIN)/jewelia dev
 
 lint: $(STAMP)
-	$(BIN)/ruff check jewelia tests bench migrations examples
-	$(BIN)/ruff format --check jewelia tests bench migrations examples
+	$(BIN)/ruff check jewelia tests bench migrations examples sdks/python
+	$(BIN)/ruff format --check jewelia tests bench migrations examples sdks/python
 	$(BIN)/mypy
+	cd sdks/python && ../../$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
