@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from jewelia_api_client import (
+    APIConnectionError,
     AsyncJeweliaClient,
     AuthenticationError,
     ConflictError,
@@ -221,6 +222,13 @@ def typed_errors(client: JeweliaClient) -> dict[str, Any]:
         JeweliaClient(api_key="jw_live_wrong", base_url=BASE_URL).customers.list()
     except AuthenticationError as exc:
         facts["authentication"] = error_facts(exc)
+    unreachable = JeweliaClient(
+        api_key=API_KEY, base_url="http://127.0.0.1:1/api/v1", max_retries=1
+    )
+    try:
+        unreachable.customers.list()
+    except APIConnectionError as exc:
+        facts["connection"] = {"class": type(exc).__name__, "status": exc.status}
     return facts
 
 

@@ -193,6 +193,7 @@ async def test_story_against_the_live_server(
     assert "email" in [d["field"] for d in validation["details"]]
     assert errors["authentication"]["class"] == "AuthenticationError"
     assert errors["authentication"]["status"] == 401
+    assert errors["connection"] == {"class": "APIConnectionError", "status": None}
 
     async with httpx.AsyncClient() as http:
         log = (await http.get(sdk_target["proxy_log_url"])).json()

@@ -117,3 +117,12 @@ def test_every_operation_has_a_facade_method(sdk_module: Any, asynchronous: bool
         if not attr.startswith("_")
     }
     assert public == seen, f"methods without an operation: {public - seen}"
+
+
+def test_readme_lists_every_resource_method() -> None:
+    rows = re.findall(r"^\| `([a-z_]+)` \| ([a-z_, ]+) \|$", (SDK / "README.md").read_text(), re.M)
+    listed = {(resource, m.strip()) for resource, methods in rows for m in methods.split(",")}
+    expected = {(op["x-sdk-resource"], op["x-sdk-method"]) for _, _, op in _operations()}
+    assert listed == expected, (
+        f"README table: missing {expected - listed}, extra {listed - expected}"
+    )
