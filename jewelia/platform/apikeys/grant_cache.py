@@ -1,10 +1,10 @@
 """An in-process cache of API key grants, emptied whenever PostgreSQL announces a change.
 
 Triggers on `public.api_key` and `public.tenant` send NOTIFY on every revocation, expiry,
-permission, plan or status change; each server process LISTENs on a connection of its own and
-drops every cached grant when one arrives. While that connection is down nothing is cached;
-a watchdog pings it every 5 s (a half-open connection gets no notices yet looks alive) and
-reconnects a lost one.
+permission, key control (hourly limit, allowed IPs), plan, status or CORS origin change; each
+server process LISTENs on a connection of its own and drops every cached grant when one
+arrives. While that connection is down nothing is cached; a watchdog pings it every 5 s (a
+half-open connection gets no notices yet looks alive) and reconnects a lost one.
 """
 
 from __future__ import annotations
