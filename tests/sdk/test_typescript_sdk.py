@@ -291,3 +291,32 @@ def test_verify_webhook_signature_on_a_real_delivery(
     assert got["wrong_secret"].startswith("refused: No v1 signature")
     assert got["legacy_tampered"].startswith("refused: X-Webhook-Signature does not match")
     assert got["stale_timestamp"].startswith("refused: Timestamp too old")
+
+
+SAMPLES_TSCONFIG = {
+    "extends": "./tsconfig.json",
+    "compilerOptions": {"noEmit": True, "rootDir": "."},
+    "files": [],
+    "include": ["samples/*.ts"],
+}
+
+
+def test_portal_typescript_samples_type_check(story: dict[str, Any], app: Any) -> None:
+    """The developer portal's TypeScript sample for every operation compiles against the SDK."""
+    from jewelia.core.openapi import with_error_responses
+    from jewelia.web.developers import samples
+
+    calls = samples.calls(with_error_responses(app.openapi_schema.to_schema()))
+    sdk_document = json.loads((SDK_DIR.parent / "openapi.json").read_text())
+    operations = sum(
+        1 for item in sdk_document["paths"].values() for op in item.values() if "x-sdk-method" in op
+    )
+    assert len(calls) == operations
+    project = story["project"]
+    folder = project / "samples"
+    folder.mkdir(exist_ok=True)
+    for call in calls:
+        source = samples.sample(call, "typescript", "https://jewelia.example/api/v1")
+        (folder / f"{call.operation_id}.ts").write_text(source + "\nexport {};\n")
+    (project / "tsconfig.samples.json").write_text(json.dumps(SAMPLES_TSCONFIG))
+    run([str(project / "node_modules" / ".bin" / "tsc"), "-p", "tsconfig.samples.json"], project)
