@@ -15,6 +15,7 @@ from jewelia.core.validation import Checker
 
 MAX_ALLOWED_IPS = 50
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+IpRange = tuple[int, int, int]  # (IP version, first address, last address)
 
 
 def ip_text(network: Network) -> str:
@@ -94,8 +95,13 @@ def client_address(scope: Any) -> str | None:
     return str(client[0]) if client else None
 
 
-def ip_allowed(address: str | None, allowed: tuple[Network, ...]) -> bool:
-    """Whether `address` is inside one of the allowed networks (an empty list allows any)."""
+def ranges(networks: Iterable[Network]) -> tuple[IpRange, ...]:
+    """Networks as (IP version, first, last address as integers): cheap to test per request."""
+    return tuple((n.version, int(n.network_address), int(n.broadcast_address)) for n in networks)
+
+
+def ip_allowed(address: str | None, allowed: tuple[IpRange, ...]) -> bool:
+    """Whether `address` is inside one of the allowed ranges (an empty list allows any)."""
     if not allowed:
         return True
     if address is None:
@@ -107,4 +113,5 @@ def ip_allowed(address: str | None, allowed: tuple[Network, ...]) -> bool:
     mapped = getattr(ip, "ipv4_mapped", None)
     if mapped is not None:
         ip = mapped
-    return any(ip.version == n.version and ip in n for n in allowed)
+    version, value = ip.version, int(ip)
+    return any(v == version and first <= value <= last for v, first, last in allowed)

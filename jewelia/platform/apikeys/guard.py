@@ -50,11 +50,9 @@ class ApiAuth:
     key_id: uuid.UUID | None = None
     # App tokens (marketplace OAuth): their scopes decide instead of `permissions`.
     app: app_grants.AppGrant | None = None
-    # An API key's own controls (JWTs and app tokens have none). The networks are typed
-    # loosely: handlers receive this struct through Litestar, whose msgspec conversion
-    # refuses a union of two custom types.
+    # An API key's own controls (JWTs and app tokens have none).
     hourly_limit: int | None = None
-    allowed_networks: tuple[Any, ...] = ()
+    allowed_ranges: tuple[controls.IpRange, ...] = ()
 
 
 async def authenticate(authorization: str) -> ApiAuth:
@@ -76,7 +74,7 @@ async def authenticate(authorization: str) -> ApiAuth:
             Actor("api_key", grant.key_id, grant.prefix),
             grant.key_id,
             hourly_limit=grant.hourly_limit,
-            allowed_networks=grant.allowed_networks,
+            allowed_ranges=grant.allowed_ranges,
         )
     elif token.startswith(app_grants.PREFIX):
         app = await app_grants.grant_for(token)
@@ -129,9 +127,9 @@ async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
     origin = origins.foreign_origin(scope)
     if origin is not None:  # decided first, so a refusal below is readable by an allowed page
         scope[CORS_SCOPE_KEY] = origin in auth.tenant.cors_origins
-    if auth.allowed_networks:
+    if auth.allowed_ranges:
         address = controls.client_address(scope)
-        if not controls.ip_allowed(address, auth.allowed_networks):
+        if not controls.ip_allowed(address, auth.allowed_ranges):
             raise PermissionDenied(
                 f"Requests from {address or 'an unknown address'} are not allowed for this API key",
                 {"ip": address},

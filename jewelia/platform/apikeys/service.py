@@ -73,7 +73,7 @@ class KeyGrant:
     prefix: str
     expires_at: datetime | None = None
     hourly_limit: int | None = None
-    allowed_networks: tuple[controls.Network, ...] = ()
+    allowed_ranges: tuple[controls.IpRange, ...] = ()
 
 
 _COLUMNS = (
@@ -299,7 +299,7 @@ async def grant_for(secret: str) -> KeyGrant | None:
         prefix=row["prefix"],
         expires_at=row["key_expires_at"],
         hourly_limit=row["hourly_limit"],
-        allowed_networks=controls.networks(row["allowed_ips"]),
+        allowed_ranges=controls.ranges(controls.networks(row["allowed_ips"])),
     )
     GRANTS.put(key_hash, grant, generation)
     return grant
