@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -315,3 +316,188 @@ async def test_changelog_renders_the_repository_file(client: Any) -> None:
 
 def test_permissions_list_is_complete() -> None:
     assert PERMISSIONS == ("read", "write", "delete", "admin")
+
+
+def test_signature_samples_verify_real_signatures(tmp_path: Any) -> None:
+    """The Webhooks tab's samples (shell with openssl, Python, TypeScript) accept what
+    signing.py signs and refuse a changed body or a stale timestamp."""
+    import time
+
+    from jewelia.tenants.webhooks import signing
+    from jewelia.web.developers import guide
+    from tests.sdk.test_typescript_sdk import SDK_DIR, ensure_node_modules
+
+    secret = signing.new_secret()
+    body = json.dumps({"event": "customer.created", "data": {"full_name": "Zoë Ångström"}})
+    now = int(time.time())
+    fresh = signing.signed_headers([secret], "msg_fresh", now, body.encode())
+    stale = signing.signed_headers([secret], "msg_stale", now - 3600, body.encode())
+    legacy = {"X-Webhook-Signature": fresh["X-Webhook-Signature"]}
+    cases = [
+        (body, fresh, True),
+        (body, legacy, True),
+        (body + " ", fresh, False),
+        (body + " ", legacy, False),
+        (body, stale, False),
+    ]
+
+    namespace: dict[str, Any] = {}
+    exec(guide.VERIFY_PYTHON, namespace)
+    for text, headers, expected in cases:
+        assert namespace["verify"](text.encode(), headers, secret) is expected, headers
+
+    env = {
+        "BODY": body,
+        "SECRET": secret,
+        "X_WEBHOOK_SIGNATURE": fresh["X-Webhook-Signature"],
+        "WEBHOOK_ID": fresh["webhook-id"],
+        "WEBHOOK_TIMESTAMP": fresh["webhook-timestamp"],
+        "WEBHOOK_SIGNATURE": fresh["webhook-signature"],
+        "PATH": "/usr/bin:/bin",
+    }
+    shell = subprocess.run(
+        ["sh", "-c", guide.VERIFY_SHELL], env=env, capture_output=True, text=True, check=True
+    )
+    assert shell.stdout.split("\n")[:2] == [
+        "X-Webhook-Signature valid",
+        "webhook-signature valid",
+    ], shell.stderr
+    env["BODY"] = body + " "
+    shell = subprocess.run(
+        ["sh", "-c", guide.VERIFY_SHELL], env=env, capture_output=True, text=True
+    )
+    assert "valid" not in shell.stdout
+
+    ensure_node_modules()  # the TypeScript SDK's lockfile brings the compiler
+    (tmp_path / "verify.ts").write_text(guide.VERIFY_TYPESCRIPT)
+    tsc = str(SDK_DIR / "node_modules" / ".bin" / "tsc")
+    compiled = subprocess.run(
+        [
+            tsc,
+            "--strict",
+            "--target",
+            "es2022",
+            "--module",
+            "es2022",
+            "--lib",
+            "es2022,dom",
+            "--outDir",
+            "out",
+            "verify.ts",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    (tmp_path / "out" / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "cases.json").write_text(json.dumps(cases))
+    (tmp_path / "run.mjs").write_text(
+        "import { readFileSync } from 'node:fs';\n"
+        "import { verify } from './out/verify.js';\n"
+        "const cases = JSON.parse(readFileSync('cases.json', 'utf8'));\n"
+        "const got = [];\n"
+        "for (const [body, headers] of cases) got.push(await verify(body, headers, process.argv[2]));\n"
+        "console.log(JSON.stringify(got));\n"
+    )
+    ran = subprocess.run(["node", "run.mjs", secret], cwd=tmp_path, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout) == [expected for _b, _h, expected in cases]
+
+
+SDKS = Path(__file__).resolve().parents[2] / "sdks"
+
+
+def _sample_call(source: str) -> tuple[str, str, list[Any], dict[str, Any]]:
+    """The `client.<resource>.<method>(...)` call of a Python sample, its arguments evaluated
+    (path parameters from the sample's own assignments)."""
+    import ast
+
+    tree = ast.parse(source)
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Attribute)
+            and isinstance(node.func.value.value, ast.Name)
+            and node.func.value.value.id == "client"
+        ):
+
+            def value(arg: ast.expr) -> Any:
+                return values[arg.id] if isinstance(arg, ast.Name) else ast.literal_eval(arg)
+
+            args = [value(a) for a in node.args]
+            kwargs = {k.arg: value(k.value) for k in node.keywords if k.arg}
+            return node.func.value.attr, node.func.attr, args, kwargs
+    raise AssertionError(f"no client call in:\n{source}")
+
+
+async def test_python_samples_bind_to_the_python_sdk(client: Any, monkeypatch: Any) -> None:
+    """Each Python sample's call fits its method in sdks/python: the names, the positional
+    path parameters and body, the keyword query parameters."""
+    import inspect
+
+    monkeypatch.syspath_prepend(str(SDKS / "python"))
+    from jewelia_api_client import JeweliaClient
+
+    sdk = JeweliaClient(api_key="jw_live_x", base_url="http://testserver.local/api/v1")
+    document = await _reference_document(client)
+    for _method, _path, operation in operations(document):
+        source = next(s["source"] for s in operation["x-codeSamples"] if s["lang"] == "python")
+        resource, name, args, kwargs = _sample_call(source)
+        method = getattr(getattr(sdk, resource), name)
+        inspect.signature(method).bind(*args, **kwargs)  # TypeError names what does not fit
+
+
+async def test_typescript_samples_type_check_against_the_typescript_sdk(
+    client: Any, tmp_path: Any
+) -> None:
+    """Every TypeScript and fetch sample compiles under `tsc --strict` against the SDK's
+    source in sdks/typescript (its methods, parameter objects and body types)."""
+    from tests.sdk.test_typescript_sdk import SDK_DIR, ensure_node_modules
+
+    document = await _reference_document(client)
+    for _method, _path, operation in operations(document):
+        for s in operation["x-codeSamples"]:
+            if s["lang"] in ("typescript", "javascript"):
+                kind = "sdk" if s["lang"] == "typescript" else "fetch"
+                path = tmp_path / f"{kind}_{operation['operationId']}.ts"
+                path.write_text(s["source"] + "\nexport {};\n")
+    (tmp_path / "env.d.ts").write_text(
+        "declare const process: { env: Record<string, string | undefined> };\n"
+    )
+    (tmp_path / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "target": "ES2022",
+                    "lib": ["ES2022", "DOM", "DOM.Iterable"],
+                    "module": "ESNext",
+                    "moduleResolution": "Bundler",
+                    "types": [],
+                    "strict": True,
+                    "noEmit": True,
+                    "skipLibCheck": True,
+                    "paths": {"@jewelia/api-client": [str(SDK_DIR / "src" / "index.ts")]},
+                },
+                "include": ["*.ts"],
+            }
+        )
+    )
+    await asyncio.to_thread(ensure_node_modules)
+    checked = await asyncio.to_thread(
+        subprocess.run,
+        [str(SDK_DIR / "node_modules" / ".bin" / "tsc"), "-p", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert len(list(tmp_path.glob("sdk_*.ts"))) == len(SDK_NAMES)

@@ -52,7 +52,7 @@ async def plan_rows() -> list[PlanRow]:
             PlanRow(
                 name=plan.name,
                 display_name=plan.display_name,
-                monthly_price=f"${plan.monthly_price_cents / 100:,.0f}",
+                monthly_price=f"${plan.monthly_price_cents / 100:,.0f} / month",
                 requests_per_hour=plan.requests_per_hour,
                 seats=limits.limit_of(plan, "seats"),
                 webhook_endpoints=limits.limit_of(plan, "webhook_endpoints"),
@@ -161,7 +161,7 @@ def verify(body: bytes, headers: dict[str, str], secret: str, tolerance: int = 3
 
 VERIFY_TYPESCRIPT = """const encoder = new TextEncoder();
 
-async function hmacSha256(key: Uint8Array, data: string): Promise<Uint8Array> {
+async function hmacSha256(key: BufferSource, data: string): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey(
     'raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'],
   );

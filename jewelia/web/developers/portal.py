@@ -293,6 +293,7 @@ async def errors(request: Req) -> Template:
         field_errors=[e for e in entries if e.field and not e.response],
         plans=await guide.plan_rows(),
         rate_headers=guide.RATE_HEADERS,
+        ticks=ticks_to_code,
     )
 
 

@@ -563,6 +563,10 @@ def with_code_samples(
     by_id = {c.operation_id: c for c in calls(out)}
     for _method, _path, operation in operations(out):
         operation["x-codeSamples"] = code_samples(by_id[operation["operationId"]], base_url, hint)
+        for param in operation.get("parameters", []):
+            # Paging values for the try-it form (an empty page box reads as invalid there).
+            if param.get("in") == "query" and param["name"] in QUERY_VALUES:
+                param.setdefault("example", QUERY_VALUES[param["name"]])
     origin = base_url[: -len(API_PREFIX)] if base_url.endswith(API_PREFIX) else base_url
     out["servers"] = [{"url": origin, "description": "This Jewelia server"}]
     return out

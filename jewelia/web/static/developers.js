@@ -74,9 +74,10 @@
     mount.dataset.tryIt = token ? "ready" : "unavailable";
     var reference = window.Scalar.createApiReference(mount, withToken(token));
     if (!token) return;
-    window.setInterval(function () {
+    var timer = window.setInterval(function () {
       fetchToken().then(function (fresh) {
         if (fresh) reference.updateConfiguration(withToken(fresh));
+        else window.clearInterval(timer); // signed out meanwhile: stop asking
       });
     }, REFRESH_MS);
   });
