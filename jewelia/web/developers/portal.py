@@ -48,6 +48,7 @@ TABS = (
 TRY_ROLE = "read-only"  # try-it tokens only read, whatever the member's role
 TRY_TTL = timedelta(minutes=5)
 NO_STORE = {"Cache-Control": "no-store"}
+DOCUMENT_KEY, CALLS_KEY = "developer_portal_document", "developer_portal_calls"
 
 
 async def _member(request: Req) -> PageContext | None:
@@ -112,11 +113,17 @@ def first_answer() -> str:
 
 
 def _document(request: Req) -> dict[str, Any]:
-    return with_error_responses(request.app.openapi_schema.to_schema())
+    """The API's OpenAPI document, built once per application (read, never changed, here)."""
+    state = request.app.state
+    if DOCUMENT_KEY not in state:
+        state[DOCUMENT_KEY] = with_error_responses(request.app.openapi_schema.to_schema())
+        state[CALLS_KEY] = {c.operation_id: c for c in samples.calls(state[DOCUMENT_KEY])}
+    return state[DOCUMENT_KEY]  # type: ignore[no-any-return]
 
 
 def _samples_of(request: Req, operation_id: str, hint: samples.KeyHint | None) -> dict[str, str]:
-    call = next(c for c in samples.calls(_document(request)) if c.operation_id == operation_id)
+    _document(request)
+    call = request.app.state[CALLS_KEY][operation_id]
     return {lang: samples.sample(call, lang, base_url(request), hint) for lang in samples.LANGS}
 
 
