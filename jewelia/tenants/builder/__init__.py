@@ -1,0 +1,1 @@
+"""The integration builder: flows, versions, expressions and the durable run engine."""
