@@ -159,6 +159,37 @@ RESPONSE_ERRORS: tuple[ErrorInfo, ...] = (
         "Use a fresh key (a UUID v4) for every distinct request; reuse a key only to retry"
         " the very same request.",
     ),
+    _response(
+        "EXPRESSION_INVALID",
+        "A builder expression or template is not valid",
+        "422",
+        "A flow's JSONata expression or `{{ }}` template does not parse, names a value that"
+        " is not there (templates are strict), uses something the sandbox refuses (private"
+        " attributes, `$eval`, macros, `%` formatting), or fails while evaluating (adding"
+        " text to a number). The message says which and where.",
+        "Fix the expression or template named by the step; test the step with its input. For"
+        " a value that may be missing, write `{{ x | default('') }}` or `$exists(x)`.",
+    ),
+    _response(
+        "EXPRESSION_TIMEOUT",
+        "A builder expression ran too long",
+        "422",
+        "A JSONata expression or template ran past its time limit (100 ms by default) and"
+        " was stopped: usually a recursive function that never ends, or a loop over far"
+        " too much data.",
+        "Make the expression do less: end recursion, filter before mapping, or move heavy"
+        " work into a step of its own. Retrying the same input gives the same result.",
+    ),
+    _response(
+        "EXPRESSION_TOO_LARGE",
+        "A builder expression or its result is too large",
+        "422",
+        "An expression over 10,000 characters or 100 brackets deep, a template over 100,000"
+        " characters, a result or rendered text over 1,000,000 characters, a sequence over"
+        " 100,000 items, a template loop over 10,000 items, recursion too deep, or more"
+        " memory than an expression may use.",
+        "Produce less: page or filter the data, or split the work across steps.",
+    ),
 )
 
 FIELD_ERRORS: tuple[ErrorInfo, ...] = (
@@ -367,6 +398,30 @@ FIELD_ERRORS: tuple[ErrorInfo, ...] = (
         "Orders move pending → confirmed → in_production → ready → completed (or cancelled);"
         " the asked-for status is not reachable from the current one.",
         "Move the order one allowed step at a time; the message lists the allowed statuses.",
+    ),
+    _field(
+        "INVALID_CRON",
+        "Not a cron expression",
+        "A builder flow's schedule trigger has a `cron` that is not five fields (minute hour"
+        " day-of-month month day-of-week) with values in range, nor @hourly, @daily, @weekly,"
+        " @monthly or @yearly.",
+        "Write e.g. `0 9 * * *` (09:00 every day) or `*/15 * * * 1-5` (every 15 minutes on"
+        " weekdays); the `timezone` field says whose 09:00.",
+    ),
+    _field(
+        "UNKNOWN_TIMEZONE",
+        "Unknown time zone",
+        "A builder flow's schedule trigger names a `timezone` that is not in the IANA time"
+        " zone database.",
+        "Use an IANA name such as Europe/Paris, America/New_York or UTC.",
+    ),
+    _field(
+        "NOT_PUBLISHED",
+        "Flow has no published version",
+        "`isActive` was set to true on a builder flow that has never been published: an active"
+        " flow runs its published version, and there is none yet.",
+        "Publish the flow (POST /api/v1/integrations/builder/{id}/publish), then switch it on."
+        " Creating a flow with isActive true publishes it at once.",
     ),
     _field(
         "INVALID_STATE",

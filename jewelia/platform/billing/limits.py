@@ -1,5 +1,6 @@
-"""Plan limits: how many seats, webhook endpoints, inbound sources and free businesses a plan
-allows, enforced by the services that create them (so the API and the pages answer alike).
+"""Plan limits: how many seats, webhook endpoints, inbound sources, builder flows and free
+businesses a plan allows, enforced by the services that create them (so the API and the pages
+answer alike).
 
 Each check runs in the transaction that inserts the new row, after locking the row that owns
 the count (the business's `public.tenant` row, or the user's for new businesses) with
@@ -36,12 +37,14 @@ UPGRADE_URL = "/settings/billing"
 DEFAULTS: dict[str, dict[str, int]] = {
     "webhook_endpoints": {"free": 2, "professional": 20, "enterprise": 200},
     "inbound_sources": {"free": 2, "professional": 20, "enterprise": 200},
+    "flows": {"free": 3, "professional": 50, "enterprise": 1000},  # public_0015_flow_limits
     "businesses_per_owner": {"free": 3},  # only Free's applies: new businesses start there
 }
 NOUNS = {
     "seats": ("seat", "seats (members and pending invitations)"),
     "webhook_endpoints": ("webhook endpoint", "webhook endpoints"),
     "inbound_sources": ("incoming webhook source", "incoming webhook sources"),
+    "flows": ("integration builder flow", "integration builder flows"),
     "businesses_per_owner": ("business on the Free plan", "businesses on the Free plan"),
 }
 NEW_BUSINESSES_PER_HOUR = 5
