@@ -1,0 +1,534 @@
+"""The builder's expression layer: conditions and mappings in JSONata, text in `{{ }}`.
+
+    evaluate(expression, context) -> Any        a JSONata expression's value (None: undefined)
+    render(template, context) -> str            a `{{ }}` text template, rendered
+    render_value(value, context) -> Any         a JSON value with its template strings rendered
+    check_expression(expression) -> str | None  None when it parses, else a short message
+    check_template(template) -> str | None      the same for a template
+    ExpressionError(message, code)              code: EXPRESSION_INVALID, EXPRESSION_TIMEOUT
+                                                or EXPRESSION_TOO_LARGE; `.message`, `.code`
+
+The context is the flow's: `{"trigger", "steps": {id: {"output"}}, "run", "item", "index"}`.
+
+JSONata: jsonatapy (PyPI, MIT; github txjmb/jsonata-core), a Rust implementation with a PyO3
+binding, chosen over jsonata-python (Apache-2.0, rayokota/jsonata-python, a pure-Python port of
+jsonata-java). Both are the real projects. jsonatapy reports the whole official jsonata-js
+suite passing (1,686 of 1,686 cases for 2.2.x); jsonata-python runs the same suite with a
+dozen documented overrides. Measured here on the same condition and mapping: a condition
+~4 µs in jsonatapy against ~0.55 ms in jsonata-python, a 4-field mapping ~0.15 ms against
+~5 ms, a compile ~40 µs against ~2 ms: jsonata-python alone would spend the engine's whole
+per-step budget (1 ms) on one condition. jsonatapy also has guardrails per evaluation
+(timeout, stack depth, sequence length) where jsonata-python has a timebox callback.
+
+Neither library bounds memory, and neither can be interrupted inside one builtin:
+`$pad("", 3e8)` ran 4 s past a 100 ms timeout in jsonatapy (7.5 s in jsonata-python),
+`$join([1..1000].($$.big))` built 3 GB, and a Rust allocation failure aborts the whole
+process. So JSONata runs in a small pool of worker processes (jsonata_worker.py, `python -I`,
+only jsonatapy and msgspec imported) started on first use, one request at a time each:
+  - the worker caps its own address space (`worker_memory` above what it had at start, with
+    mimalloc's arena reservation made small so the cap is real); an expression that asks for
+    more makes the worker die, and the caller gets EXPRESSION_TOO_LARGE;
+  - jsonatapy's own guardrails stop the usual runaways cleanly inside the worker: timeout
+    (EXPRESSION_TIMEOUT), recursion depth and sequence length (EXPRESSION_TOO_LARGE);
+  - the caller waits at most twice the timeout (plus a margin for the context's size), then
+    kills the worker (EXPRESSION_TIMEOUT); a new worker replaces any that died;
+  - the result's JSON is refused past `max_output` characters, the expression past
+    `max_expression_length` characters or `max_nesting` levels of brackets, the context past
+    `max_context` bytes of JSON; `$eval` is refused (no expression built from data).
+The round trip (context encoded with msgspec, a pipe each way) costs ~65 µs; see
+bench/builder_expressions.py. Syntax is checked in this process (jsonatapy's parser, with the
+nesting bound before it) and cached, so a flow's expressions are parsed once per process and
+once per worker.
+
+Templates: templating.py (Jinja's ImmutableSandboxedEnvironment, narrowed and bounded, in
+this process; StrictUndefined). Limits are `LIMITS`, read from the environment
+(JEWELIA_EXPRESSION_TIMEOUT_MS, JEWELIA_EXPRESSION_WORKERS) and changed with `configure()`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonatapy
+import msgspec
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+
+from jewelia.tenants.builder import templating
+
+EXPRESSION_INVALID = "EXPRESSION_INVALID"
+EXPRESSION_TIMEOUT = "EXPRESSION_TIMEOUT"
+EXPRESSION_TOO_LARGE = "EXPRESSION_TOO_LARGE"
+CODES = frozenset({EXPRESSION_INVALID, EXPRESSION_TIMEOUT, EXPRESSION_TOO_LARGE})
+
+
+class ExpressionError(Exception):
+    """An expression or template that is invalid, or that passed one of its bounds."""
+
+    def __init__(self, message: str, code: str = EXPRESSION_INVALID) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code if code in CODES else EXPRESSION_INVALID
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of one evaluation or render."""
+
+    timeout_ms: int = 100
+    max_expression_length: int = 10_000  # characters of JSONata
+    max_template_length: int = 100_000  # characters of template
+    max_nesting: int = 100  # brackets inside brackets, in an expression
+    max_output: int = 1_000_000  # characters: a result's JSON, a rendered text, any value
+    max_context: int = 32_000_000  # bytes of the context's JSON
+    max_recursion: int = 300  # JSONata evaluation stack depth
+    max_sequence: int = 100_000  # items in one JSONata sequence
+    max_loop_items: int = 10_000  # items in one template loop or range()
+    max_template_steps: int = 200_000  # loop iterations, lookups, calls, filters per render
+    worker_memory: int = 256 * 1024 * 1024  # bytes a JSONata worker may add to its start size
+    workers: int = 2  # JSONata worker processes per application process, started on demand
+
+
+def _from_environment() -> Limits:
+    return Limits(
+        timeout_ms=int(os.environ.get("JEWELIA_EXPRESSION_TIMEOUT_MS", "100")),
+        workers=int(os.environ.get("JEWELIA_EXPRESSION_WORKERS", "2")),
+    )
+
+
+LIMITS = _from_environment()
+
+
+def configure(**changes: Any) -> Limits:
+    """Change the limits (fields of Limits); worker processes restart with the new ones."""
+    global LIMITS
+    LIMITS = replace(LIMITS, **changes)
+    _shutdown()
+    return LIMITS
+
+
+# --- JSONata: syntax, checked in this process -----------------------------------------------
+
+_JSONATA_CODE = re.compile(r"\b([A-Z]\d{4}): ")
+
+
+def _readable(message: str) -> str:
+    """jsonatapy's "Parse error: S0207: Unexpected end of expression" as
+    "Unexpected end of expression (S0207)"."""
+    found = list(_JSONATA_CODE.finditer(message))
+    if not found:
+        return message
+    last = found[-1]
+    return f"{message[last.end() :].strip()} ({last.group(1)})"
+
+
+def _nesting(expression: str) -> int:
+    """The deepest nesting of ( [ { outside strings and comments."""
+    depth = deepest = 0
+    quote = ""
+    i, n = 0, len(expression)
+    while i < n:
+        c = expression[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'`":
+            quote = c
+        elif c == "/" and expression.startswith("/*", i):
+            end = expression.find("*/", i + 2)
+            i = n if end < 0 else end + 1
+        elif c in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")]}":
+            depth -= 1
+        i += 1
+    return deepest
+
+
+@lru_cache(maxsize=4096)
+def _syntax(expression: str) -> tuple[str, str] | None:
+    """(code, message) when the expression cannot be evaluated as written, else None."""
+    limits = LIMITS
+    if len(expression) > limits.max_expression_length:
+        return EXPRESSION_TOO_LARGE, (
+            f"the expression is {len(expression):,} characters long, over the limit of"
+            f" {limits.max_expression_length:,}"
+        )
+    if _nesting(expression) > limits.max_nesting:
+        return EXPRESSION_TOO_LARGE, (
+            f"the expression nests brackets more than {limits.max_nesting} levels deep"
+        )
+    if not expression.strip():
+        return EXPRESSION_INVALID, "the expression is empty"
+    try:
+        jsonatapy.compile(expression)
+    except BaseException as exc:  # ValueError; a Rust panic arrives as a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        message = str(exc) or type(exc).__name__
+        code = EXPRESSION_TOO_LARGE if "U1002" in message else EXPRESSION_INVALID
+        return code, _readable(message)
+    return None
+
+
+def check_expression(expression: str) -> str | None:
+    """None when the JSONata expression parses (and is within the length and nesting
+    bounds), else a short message such as "Unexpected end of expression (S0207)"."""
+    if not isinstance(expression, str):
+        return "the expression must be a string"
+    problem = _syntax(expression)
+    return None if problem is None else problem[1]
+
+
+# --- JSONata: evaluated in worker processes -------------------------------------------------
+
+_WORKER_SCRIPT = str(Path(__file__).with_name("jsonata_worker.py"))
+_HEADER = struct.Struct(">I")
+_STARTUP_SECONDS = 20.0
+_BUSY_SECONDS = 30.0
+_ENCODER = msgspec.json.Encoder(decimal_format="number", enc_hook=str)
+
+
+class _Died(Exception):
+    """The worker process ended (or its pipe broke)."""
+
+
+class _Late(Exception):
+    """The worker did not answer by the deadline."""
+
+
+class _Worker:
+    """One worker process and its two pipes."""
+
+    def __init__(self, memory: int) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-I", _WORKER_SCRIPT, str(memory)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+            close_fds=True,
+            start_new_session=True,  # a Ctrl-C to the application does not reach it
+            env={"MIMALLOC_ARENA_RESERVE": "16M", "RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"},
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._in = self.process.stdin.fileno()
+        self._out = self.process.stdout.fileno()
+        self._poll = select.poll()
+        self._poll.register(self._out, select.POLLIN)
+        if self.receive(time.monotonic() + _STARTUP_SECONDS)[0] != "ready":
+            raise _Died("the worker did not start")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def send(self, message: list[Any]) -> None:
+        body = msgspec.msgpack.encode(message)
+        data = memoryview(_HEADER.pack(len(body)) + body)
+        try:
+            while data:
+                data = data[os.write(self._in, data) :]
+        except OSError as exc:  # BrokenPipeError: it is gone
+            raise _Died(str(exc)) from exc
+
+    def receive(self, deadline: float) -> list[Any]:
+        header = self._read(_HEADER.size, deadline)
+        answer: list[Any] = msgspec.msgpack.decode(self._read(_HEADER.unpack(header)[0], deadline))
+        return answer
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not self._poll.poll(max(1, int(wait * 1000))):
+                if time.monotonic() >= deadline:
+                    raise _Late()
+                continue
+            chunk = os.read(self._out, size - len(data))
+            if not chunk:
+                raise _Died("the worker's pipe closed")
+            data += chunk
+        return bytes(data)
+
+    def close(self) -> None:
+        if self.alive():
+            self.process.kill()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL not yet delivered
+            pass
+
+
+class _Pool:
+    """Up to `size` workers for this process; a caller takes an idle one or starts one."""
+
+    def __init__(self, size: int, memory: int) -> None:
+        self.pid = os.getpid()
+        self._size, self._memory = max(1, size), memory
+        self._idle: list[_Worker] = []
+        self._count = 0
+        self._cond = threading.Condition()
+
+    def _acquire(self) -> _Worker:
+        with self._cond:
+            while True:
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.alive():
+                        return worker
+                    worker.close()
+                    self._count -= 1
+                if self._count < self._size:
+                    self._count += 1
+                    break
+                if not self._cond.wait(timeout=_BUSY_SECONDS):
+                    raise ExpressionError(
+                        "every expression worker stayed busy; try again", EXPRESSION_TIMEOUT
+                    )
+        try:
+            return _Worker(self._memory)
+        except BaseException as exc:
+            self._forget(None)
+            raise RuntimeError(f"could not start a JSONata worker: {exc}") from exc
+
+    def _forget(self, worker: _Worker | None) -> None:
+        if worker is not None:
+            worker.close()
+        with self._cond:
+            self._count -= 1
+            self._cond.notify()
+
+    def _release(self, worker: _Worker) -> None:
+        with self._cond:
+            self._idle.append(worker)
+            self._cond.notify()
+
+    def run(self, request: list[Any], deadline_seconds: float) -> list[Any]:
+        """Send one request to a worker and return its answer, within the deadline."""
+        for attempt in (1, 2):
+            worker = self._acquire()
+            try:
+                worker.send(request)
+            except _Died:  # it had died while idle: try once more with a fresh one
+                self._forget(worker)
+                if attempt == 2:
+                    raise
+                continue
+            except BaseException:
+                self._forget(worker)
+                raise
+            try:
+                answer = worker.receive(time.monotonic() + deadline_seconds)
+            except _Late:
+                self._forget(worker)
+                raise ExpressionError(
+                    f"the expression ran longer than {LIMITS.timeout_ms} ms and was stopped",
+                    EXPRESSION_TIMEOUT,
+                ) from None
+            except _Died:
+                self._forget(worker)
+                raise ExpressionError(
+                    "the expression was stopped: it needed more memory or a deeper stack"
+                    f" than allowed ({LIMITS.worker_memory // (1024 * 1024)} MB)",
+                    EXPRESSION_TOO_LARGE,
+                ) from None
+            except BaseException:  # interrupted mid-answer: the worker's state is unknown
+                self._forget(worker)
+                raise
+            self._release(worker)
+            return answer
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        with self._cond:
+            idle, self._idle = self._idle, []
+            self._count -= len(idle)
+        for worker in idle:
+            worker.close()
+
+
+_POOL: _Pool | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> _Pool:
+    global _POOL
+    pool = _POOL
+    if pool is not None and pool.pid == os.getpid():
+        return pool
+    with _POOL_LOCK:
+        if _POOL is None or _POOL.pid != os.getpid():  # a forked child starts its own
+            _POOL = _Pool(LIMITS.workers, LIMITS.worker_memory)
+        return _POOL
+
+
+def _shutdown() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None and pool.pid == os.getpid():
+        pool.close()
+
+
+atexit.register(_shutdown)
+
+
+def warm_up() -> None:
+    """Start one JSONata worker now (a process that will evaluate can call this at start, so
+    its first evaluation does not wait ~0.2 s for the worker's interpreter)."""
+    evaluate("true", {})
+
+
+def _encode(context: dict[str, Any]) -> bytes:
+    try:
+        payload = _ENCODER.encode(context)
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # a cycle
+        raise ExpressionError(f"the context is not JSON: {exc}", EXPRESSION_INVALID) from exc
+    if len(payload) > LIMITS.max_context:
+        raise ExpressionError(
+            f"the context is {len(payload):,} bytes of JSON, over the limit of"
+            f" {LIMITS.max_context:,}",
+            EXPRESSION_TOO_LARGE,
+        )
+    return payload
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    """The value of a JSONata expression over the context (None when it is undefined).
+
+    Raises ExpressionError: EXPRESSION_INVALID (syntax, or an error while evaluating such as
+    adding a string to a number), EXPRESSION_TIMEOUT, EXPRESSION_TOO_LARGE. Blocking: from
+    async code, call it in a thread when the expression may be slow."""
+    if not isinstance(expression, str):
+        raise ExpressionError("the expression must be a string", EXPRESSION_INVALID)
+    problem = _syntax(expression)
+    if problem is not None:
+        raise ExpressionError(problem[1], problem[0])
+    limits = LIMITS
+    payload = _encode(context)
+    request = [
+        expression,
+        payload,
+        limits.timeout_ms,
+        limits.max_recursion,
+        limits.max_sequence,
+        limits.max_output,
+    ]
+    deadline = 2 * limits.timeout_ms / 1000 + 0.25 + len(payload) / 50e6
+    answer = _pool().run(request, deadline)
+    if answer[0] == "ok":
+        try:
+            return msgspec.json.decode(answer[1])
+        except msgspec.DecodeError as exc:  # pragma: no cover - jsonatapy writes JSON
+            raise ExpressionError(f"the result is not JSON: {exc}", EXPRESSION_INVALID) from exc
+    if answer[0] == "undefined":
+        return None
+    raise ExpressionError(_readable(answer[2]), answer[1])
+
+
+# --- templates ------------------------------------------------------------------------------
+
+_ENVIRONMENT = templating.TemplateSandbox()
+
+
+@lru_cache(maxsize=4096)
+def _template(source: str) -> Any:
+    """The compiled template, or (code, message) when it cannot be used (cached alike)."""
+    if len(source) > LIMITS.max_template_length:
+        return EXPRESSION_TOO_LARGE, (
+            f"the template is {len(source):,} characters long, over the limit of"
+            f" {LIMITS.max_template_length:,}"
+        )
+    try:
+        return _ENVIRONMENT.from_string(source)
+    except TemplateSyntaxError as exc:
+        return EXPRESSION_INVALID, f"line {exc.lineno}: {exc.message}"
+    except (RecursionError, MemoryError):
+        return EXPRESSION_TOO_LARGE, "the template is nested too deeply"
+    except templating.TemplateLimit as exc:
+        return exc.kind, exc.message
+    except Exception as exc:  # Python's own compiler: "too many nested parentheses" …
+        return EXPRESSION_INVALID, f"the template cannot be compiled: {exc}"
+
+
+def check_template(template: str) -> str | None:
+    """None when the `{{ }}` template compiles (and is within the length bound), else a short
+    message such as "line 1: unexpected '}'"."""
+    if not isinstance(template, str):
+        return "the template must be a string"
+    if "{" not in template:
+        return None if len(template) <= LIMITS.max_template_length else "the template is too long"
+    compiled = _template(template)
+    return compiled[1] if isinstance(compiled, tuple) else None
+
+
+def _bounds() -> templating.Bounds:
+    limits = LIMITS
+    return templating.Bounds(
+        timeout_ms=limits.timeout_ms,
+        max_steps=limits.max_template_steps,
+        max_loop_items=limits.max_loop_items,
+        max_output=limits.max_output,
+    )
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    """A `{{ }}` template rendered over the context, as plain text (no escaping).
+
+    Raises ExpressionError: EXPRESSION_INVALID (syntax, an undefined name or key, anything the
+    sandbox refuses, an error while rendering), EXPRESSION_TIMEOUT, EXPRESSION_TOO_LARGE."""
+    if not isinstance(template, str):
+        raise ExpressionError("the template must be a string", EXPRESSION_INVALID)
+    if "{" not in template:  # no tag can be in it
+        if len(template) > LIMITS.max_template_length:
+            raise ExpressionError("the template is too long", EXPRESSION_TOO_LARGE)
+        return template
+    compiled = _template(template)
+    if isinstance(compiled, tuple):
+        raise ExpressionError(compiled[1], compiled[0])
+    try:
+        return templating.render_bounded(_ENVIRONMENT, compiled, context, _bounds())
+    except templating.TemplateLimit as exc:
+        raise ExpressionError(exc.message, exc.kind) from None
+    except UndefinedError as exc:
+        raise ExpressionError(str(exc.message or exc), EXPRESSION_INVALID) from None
+    except SecurityError as exc:
+        raise ExpressionError(f"not allowed: {exc}", EXPRESSION_INVALID) from None
+    except (RecursionError, MemoryError, OverflowError) as exc:
+        raise ExpressionError(
+            f"the template needed too much: {type(exc).__name__}", EXPRESSION_TOO_LARGE
+        ) from None
+    except Exception as exc:
+        raise ExpressionError(f"{type(exc).__name__}: {exc}", EXPRESSION_INVALID) from None
+
+
+_TAG = re.compile(r"\{[{%#]")
+
+
+def render_value(value: Any, context: dict[str, Any]) -> Any:
+    """A JSON value with every string that holds a tag (`{{`, `{%`, `{#`) rendered as a
+    template; keys, numbers and other strings are kept as they are."""
+    if isinstance(value, str):
+        return render(value, context) if _TAG.search(value) else value
+    if isinstance(value, list):
+        return [render_value(item, context) for item in value]
+    if isinstance(value, dict):
+        return {key: render_value(item, context) for key, item in value.items()}
+    return value
