@@ -3,6 +3,7 @@ out-of-range pages, rate-limit headers on every answer, and the CSV content type
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
@@ -116,6 +117,94 @@ async def test_a_403_is_not_stored(api: Any, app: Any) -> None:
             "SELECT count(*) AS n FROM idempotency_key WHERE key = $1", headers["Idempotency-Key"]
         )
     assert rows[0]["n"] == 0
+
+
+async def _jobs(api: Any) -> int:
+    r = await api.get("/import-export")
+    assert r.status_code == 200, r.text
+    return int(r.json()["pagination"]["total"])
+
+
+def _wide_csv(tag: str, size: int) -> bytes:
+    """A CSV of a few customers with long notes: `size` bytes or a little more."""
+    note = "n" * 4000
+    rows = [b"Full Name,Email,Notes"]
+    n = 0
+    while sum(len(r) + 1 for r in rows) < size:
+        rows.append(f"Wide {tag} {n},wide{n}-{tag}@example.com,{note}".encode())
+        n += 1
+    return b"\n".join(rows) + b"\n"
+
+
+async def test_idempotency_key_on_a_large_import(api: Any) -> None:
+    """Bodies past 1 MiB take an Idempotency-Key (the SDKs send one on every POST): the
+    fingerprint is hashed as the body streams, the answer replayed, a changed body refused."""
+    tag = uuid.uuid4().hex[:8]
+    csv = _wide_csv(tag, 3 << 19)  # 1.5 MiB, 2 MiB as base64 JSON
+    body = {"type": "customers", "format": "csv", "data": base64.b64encode(csv).decode()}
+    body["options"] = {"dryRun": True}
+    raw = json.dumps(body).encode()
+    assert len(raw) > 1 << 20
+    headers = {"Idempotency-Key": f"big-{tag}", "content-type": "application/json"}
+    before = await _jobs(api)
+    first = await api.post("/import-export?action=import", content=raw, headers=headers)
+    assert first.status_code == 202, first.text
+    assert "idempotent-replayed" not in first.headers
+    again = await api.post("/import-export?action=import", content=raw, headers=headers)
+    assert again.status_code == 202 and again.headers["idempotent-replayed"] == "true"
+    assert again.json()["data"]["jobId"] == first.json()["data"]["jobId"]
+    changed = raw.replace(b'"dryRun": true', b'"dryRun": false')
+    assert changed != raw
+    reused = await api.post("/import-export?action=import", content=changed, headers=headers)
+    assert reused.status_code == 422 and reused.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert await _jobs(api) == before + 1
+
+    # Multipart streams to disk: chunked (no Content-Length), keyed, replayed the same way.
+    boundary = f"b-{tag}"
+    parts = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in (
+            ("type", "customers"),
+            ("format", "csv"),
+            ("options", '{"dryRun": true}'),
+        )
+    )
+    upload = (
+        parts
+        + f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+        f"Content-Type: text/csv\r\n\r\n".encode()
+        + csv
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+    async def chunked(data: bytes) -> Any:
+        for start in range(0, len(data), 64 << 10):
+            yield data[start : start + (64 << 10)]
+
+    form = {
+        "Idempotency-Key": f"form-{tag}",
+        "content-type": f"multipart/form-data; boundary={boundary}",
+    }
+    first = await api.post("/import-export?action=import", content=chunked(upload), headers=form)
+    assert first.status_code == 202, first.text
+    again = await api.post("/import-export?action=import", content=chunked(upload), headers=form)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["data"]["jobId"] == first.json()["data"]["jobId"]
+    other = upload.replace(b"Wide ", b"Vast ", 1)
+    reused = await api.post("/import-export?action=import", content=chunked(other), headers=form)
+    assert reused.status_code == 422 and reused.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert await _jobs(api) == before + 2
+    from jewelia.core.db import fetch, tenant_scope
+
+    async with tenant_scope(api.tenant.ref):
+        rows = await fetch(
+            "SELECT request_hash, octet_length(response_body) AS size FROM idempotency_key"
+            " WHERE key = ANY($1)",
+            [f"big-{tag}", f"form-{tag}"],
+        )
+    # Only the fingerprint and the answer are kept, never the upload.
+    assert len(rows) == 2 and all(len(r["request_hash"]) == 64 for r in rows)
+    assert all(r["size"] < 4096 for r in rows)
 
 
 # -- item 5: inbound webhook floods ---------------------------------------------------------

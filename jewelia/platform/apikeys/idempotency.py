@@ -2,9 +2,12 @@
 
 A key is looked up only after the request is authenticated, authorized and charged to the
 rate limit, and a stored answer belongs to the credential that made it (the API key, or the
-user of a JWT) within its tenant: another credential's key is never seen. The same key with a
-different request body is refused; a key whose first request is still running answers 409.
-Server errors (5xx) and refusals (401, 403, 429) are not stored, so a retry runs again.
+user of a JWT) within its tenant: another credential's key is never seen. The request is
+remembered by a SHA-256 fingerprint of its path, query and body, computed as the body streams
+past (uploads included, up to the route's own limit; nothing more is held in memory than the
+route holds): the same key with a different fingerprint is refused, and a key whose first
+request is still running answers 409. Server errors (5xx) and refusals (401, 403, 413, 429) are
+not stored, so a retry runs again.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from jewelia.platform.apikeys.guard import ApiAuth, admit
 
 TTL = timedelta(hours=24)
 HEADER = b"idempotency-key"
-MAX_STORED_BODY = 1 << 20
-NOT_STORED = frozenset({401, 403, 429})  # refusals: the same request may pass later
+PENDING = ""  # request_hash while the first request runs: its fingerprint is known at the end
+# Refusals (the same request may pass later) and a body over the plan's size (after an upgrade).
+NOT_STORED = frozenset({401, 403, 413, 429})
 
 
 async def _send_json(send: Any, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
@@ -35,13 +39,34 @@ async def _error(send: Any, status: int, code: str, message: str) -> None:
     await _send_json(send, status, json.dumps(envelope(message, code)).encode(), [])
 
 
-async def _read_body(receive: Any) -> bytes:
-    chunks, more = [], True
-    while more:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
+class Fingerprint:
+    """SHA-256 over the path, the query and the body chunks as the app receives them."""
+
+    def __init__(self, scope: Any, receive: Any) -> None:
+        self._hash = hashlib.sha256(
+            scope["path"].encode() + b"\0" + scope.get("query_string", b"") + b"\0"
+        )
+        self._receive = receive
+        self.complete = False  # the whole body went through
+        self.broken = False  # the client went away (or past the route's ceiling) first
+
+    async def receive(self) -> Any:
+        """The app's receive: each body chunk is hashed on its way, never kept."""
+        if self.complete or self.broken:
+            return await self._receive()
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self._hash.update(message.get("body", b""))
+            self.complete = not message.get("more_body", False)
+        else:
+            self.broken = True
+        return message
+
+    async def finish(self) -> str | None:
+        """Read what the app left unread; the hex digest, or None if the body never ended."""
+        while not (self.complete or self.broken):
+            await self.receive()
+        return None if self.broken else self._hash.hexdigest()
 
 
 def idempotency_middleware(app: Any) -> Any:
@@ -66,21 +91,7 @@ def idempotency_middleware(app: Any) -> Any:
                 send, 400, "VALIDATION_ERROR", "Idempotency-Key must be 1-255 printable characters"
             )
             return
-        declared = header_value(scope, b"content-length") or b""
-        if not declared.isdigit() or int(declared) > MAX_STORED_BODY:
-            # Replays keep the request in memory to compare it: not for uploads.
-            await _error(
-                send,
-                400,
-                "VALIDATION_ERROR",
-                "Idempotency-Key needs a Content-Length of at most 1 MiB (not for file uploads)",
-            )
-            return
         credential = _credential(auth)
-        body = await _read_body(receive)
-        digest = hashlib.sha256(
-            b"\0".join([scope["path"].encode(), scope.get("query_string", b""), body])
-        ).hexdigest()
         async with tenant_scope(auth.tenant.ref):
             await fetch(
                 "DELETE FROM idempotency_key WHERE credential = $1 AND key = $2"
@@ -95,7 +106,7 @@ def idempotency_middleware(app: Any) -> Any:
                 " ON CONFLICT (credential, key) DO NOTHING RETURNING key",
                 credential,
                 key,
-                digest,
+                PENDING,
                 scope["path"],
             )
             stored = (
@@ -109,30 +120,35 @@ def idempotency_middleware(app: Any) -> Any:
                     )
                 )[0]
             )
-        if stored is not None:
-            if stored["request_hash"] != digest:
-                await _error(
-                    send,
-                    422,
-                    "IDEMPOTENCY_KEY_REUSED",
-                    "This Idempotency-Key was used with a different request",
-                )
-            elif stored["status_code"] is None:
-                await _error(
-                    send,
-                    409,
-                    "IDEMPOTENCY_IN_PROGRESS",
-                    "A request with this Idempotency-Key is still being processed",
-                )
-            else:
-                await _send_json(
-                    send,
-                    stored["status_code"],
-                    bytes(stored["response_body"]),
-                    [(b"idempotent-replayed", b"true")],
-                )
+        fingerprint = Fingerprint(scope, receive)
+        if stored is None:
+            await _run_and_store(app, scope, send, fingerprint, (credential, key), auth)
             return
-        await _run_and_store(app, scope, send, body, (credential, key), auth)
+        if stored["status_code"] is None:
+            await _error(
+                send,
+                409,
+                "IDEMPOTENCY_IN_PROGRESS",
+                "A request with this Idempotency-Key is still being processed",
+            )
+            return
+        digest = await fingerprint.finish()  # read through, hashed, not kept
+        if digest is None:
+            return  # the client went away
+        if stored["request_hash"] != digest:
+            await _error(
+                send,
+                422,
+                "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was used with a different request",
+            )
+            return
+        await _send_json(
+            send,
+            stored["status_code"],
+            bytes(stored["response_body"]),
+            [(b"idempotent-replayed", b"true")],
+        )
 
     return middleware
 
@@ -142,37 +158,39 @@ def _credential(auth: ApiAuth) -> str:
     return f"{auth.actor.type}:{auth.actor.id}"
 
 
-async def _run_and_store(
-    app: Any, scope: Any, send: Any, body: bytes, key: tuple[str, str], auth: ApiAuth
-) -> None:
-    status, chunks, fed = 500, [], False
+def _storable(status: int) -> bool:
+    return status < 500 and status not in NOT_STORED
 
-    async def replay_receive() -> dict[str, Any]:
-        nonlocal fed
-        if fed:
-            return {"type": "http.disconnect"}
-        fed = True
-        return {"type": "http.request", "body": body, "more_body": False}
+
+async def _run_and_store(
+    app: Any, scope: Any, send: Any, fingerprint: Fingerprint, key: tuple[str, str], auth: ApiAuth
+) -> None:
+    status, chunks, digest = 500, [], None
 
     async def capture(message: dict[str, Any]) -> None:
-        nonlocal status
+        nonlocal status, digest
         if message["type"] == "http.response.start":
             status = message["status"]
+            if _storable(status):
+                # A route may answer before reading its whole body (a refusal by query
+                # parameter): read the rest now, while the server still delivers it.
+                digest = await fingerprint.finish()
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
         await send(message)
 
     try:
-        await app(scope, replay_receive, capture)
+        await app(scope, fingerprint.receive, capture)
     finally:
         async with tenant_scope(auth.tenant.ref):
-            if status >= 500 or status in NOT_STORED:
+            if digest is None or not _storable(status):
                 await fetch("DELETE FROM idempotency_key WHERE credential = $1 AND key = $2", *key)
             else:
                 await fetch(
-                    "UPDATE idempotency_key SET status_code = $3, response_body = $4"
-                    " WHERE credential = $1 AND key = $2",
+                    "UPDATE idempotency_key SET request_hash = $3, status_code = $4,"
+                    " response_body = $5 WHERE credential = $1 AND key = $2",
                     *key,
+                    digest,
                     status,
                     b"".join(chunks),
                 )
