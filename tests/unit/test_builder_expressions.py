@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -197,6 +198,16 @@ def test_the_process_and_the_pool_survive_hostile_expressions() -> None:
     assert evaluate('$join(["still", "here"], " ")', {}) == "still here"
 
 
+def test_evaluations_from_many_threads_share_the_pool() -> None:
+    def work(n: int) -> list[Any]:
+        return [evaluate("n * 2 + i", {"n": n, "i": i}) for i in range(50)]
+
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        results = list(executor.map(work, range(16)))
+    assert results == [[n * 2 + i for i in range(50)] for n in range(16)]
+    assert expressions._pool()._count <= expressions.LIMITS.workers
+
+
 def test_a_context_too_large_or_not_json_is_refused() -> None:
     fails(EXPRESSION_TOO_LARGE, evaluate, "1", {"x": "y" * (expressions.LIMITS.max_context + 1)})
     looped: list[Any] = []
@@ -252,6 +263,14 @@ def test_undefined_names_are_errors_that_name_them(context: dict[str, Any]) -> N
     assert "emial" in error.message
     error = fails(EXPRESSION_INVALID, render, "{{ trgger.customer }}", context)
     assert "'trgger' is undefined" in error.message
+
+
+def test_a_missing_value_is_false_in_a_test_but_not_printable(context: dict[str, Any]) -> None:
+    template = "{% if trigger.customer.phone %}call{% else %}mail{% endif %}"
+    assert render(template, context) == "mail"
+    fails(EXPRESSION_INVALID, render, "{% if trigger.ordr.total %}x{% endif %}", context)
+    fails(EXPRESSION_INVALID, render, "{% if trigger.customer.phone == 1 %}x{% endif %}", context)
+    fails(EXPRESSION_INVALID, render, "{% for x in trigger.customer.phone %}{% endfor %}", context)
 
 
 def test_render_value_renders_every_template_string(context: dict[str, Any]) -> None:

@@ -114,6 +114,8 @@ def configure(**changes: Any) -> Limits:
     """Change the limits (fields of Limits); worker processes restart with the new ones."""
     global LIMITS
     LIMITS = replace(LIMITS, **changes)
+    _syntax.cache_clear()  # the length and nesting bounds are part of what is cached
+    _template.cache_clear()
     _shutdown()
     return LIMITS
 

@@ -3,9 +3,10 @@
 Used through jewelia.tenants.builder.expressions (render, render_value, check_template); this
 module holds the environment. Templates are Jinja2 (>= 3.1.6) in an
 `ImmutableSandboxedEnvironment` subclass, autoescape off (the output is plain text: an HTTP
-body, a header, an email), and `StrictUndefined`: a name or key that does not exist is an
-error that names it (`'trigger' has no attribute 'emial'`), so a typo fails the step instead
-of sending an empty field; write `{{ x | default('') }}` for a value that may be absent.
+body, a header, an email), and `StrictUndefined` (FlowUndefined): a name or key that does not
+exist is an error that names it (`'dict object' has no attribute 'emial'`), so a typo fails
+the step instead of sending an empty field; write `{{ x | default('') }}` for a value that may
+be absent. The one leniency: a missing value is false in a test, so `{% if x.phone %}` works.
 
 What a template may use, beyond the sandbox's own refusals (underscored attributes, the
 internals of functions, classes and frames, mutating lists and dicts):
@@ -328,6 +329,15 @@ def _filter(node: nodes.Node, name: str, lineno: int) -> nodes.Filter:
 # --- the environment ------------------------------------------------------------------------
 
 
+class FlowUndefined(StrictUndefined):
+    """StrictUndefined, except that it is false in a test: `{% if trigger.customer.phone %}`
+    works when the phone is absent (as JSONata's undefined is falsy); printing it, comparing
+    it, iterating it or looking inside it (`trigger.ordr.total`) is still an error."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
 class TemplateSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, narrowed and bounded as the module docstring says."""
 
@@ -336,7 +346,7 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(
             autoescape=False,
-            undefined=StrictUndefined,
+            undefined=FlowUndefined,
             keep_trailing_newline=True,
             finalize=self._finalize,
             cache_size=0,
