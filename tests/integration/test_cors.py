@@ -157,6 +157,7 @@ async def test_another_business_origin_is_refused_before_any_work(shops: Any) ->
     assert body["error"] == f"Origin {a_origin} is not allowed for this business (Settings › API)"  # noqa: RUF001
     assert body["details"] == {"origin": a_origin}
     assert "access-control-allow-origin" not in refused.headers
+    assert refused.headers.get_list("vary") == ["Origin"]  # caches keep it apart by Origin
     assert "x-ratelimit-limit" not in refused.headers  # not even charged
     listed = await b.get("/customers")
     assert listed.json()["data"] == []  # nothing was created
@@ -182,6 +183,9 @@ async def test_a_business_without_origins_and_same_origin_requests(app: Any, sho
         assert same.status_code == 201 and "access-control-allow-origin" not in same.headers
         plain = await off.get("/customers")  # servers send no Origin at all
         assert plain.status_code == 200 and "access-control-allow-origin" not in plain.headers
+        # Every API answer says it depends on Origin, with or without one.
+        for answer in (r, same, plain):
+            assert answer.headers.get_list("vary") == ["Origin"], answer.headers
     finally:
         await off.aclose()
 
@@ -300,3 +304,27 @@ async def test_settings_page_sets_origins(client: Any) -> None:
     forged = await client.post("/settings/api-keys/cors", data={"cors_origins": "https://x.io"})
     assert forged.status_code == 403
     assert await origins.origins_of(tenant_id) == []
+
+
+async def test_every_api_answer_varies_by_origin(client: Any, shops: Any) -> None:
+    """Vary: Origin on every /api/v1 answer (a cache must not serve one origin's answer, or
+    its refusal, to another), merged into a Vary the route sets itself; pages are untouched."""
+    a, _, a_origin, _ = shops
+    answers = [
+        await client.get("/api/v1/customers"),  # 401, no Origin
+        await client.get("/api/v1/customers", headers={"Origin": "https://evil.example.org"}),
+        await client.options("/api/v1/customers", headers=_preflight("https://evil.example.org")),
+        await a.get("/customers"),
+        await a.get("/customers", headers={"Origin": a_origin}),
+        await a.get("/customers", headers={"Origin": "https://evil.example.org"}),  # 403
+        await client.get("/api/v1/openapi.json"),
+    ]
+    for r in answers:
+        vary = [v.strip() for line in r.headers.get_list("vary") for v in line.split(",")]
+        assert vary.count("Origin") == 1, (r.request.url, r.status_code, r.headers)
+    from jewelia.platform.apikeys.cors import with_vary_origin
+
+    assert with_vary_origin([(b"vary", b"Accept-Encoding")]) == [
+        (b"vary", b"Accept-Encoding, Origin")
+    ]
+    assert with_vary_origin([(b"Vary", b"origin")]) == [(b"Vary", b"origin")]

@@ -38,26 +38,37 @@ def cors_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         origin = origins.foreign_origin(scope)
-        if origin is None:
-            await app(scope, receive, send)
-            return
-        if scope["method"] == "OPTIONS" and header_value(scope, b"access-control-request-method"):
-            await _preflight(origin, send)
-            return
+        if origin is not None and scope["method"] == "OPTIONS":
+            if header_value(scope, b"access-control-request-method"):
+                await _preflight(origin, send)
+                return
 
         async def send_with_cors(message: Any) -> None:
-            if message["type"] == "http.response.start" and await _may_read(scope, origin):
-                message["headers"] = [
-                    *(message.get("headers") or ()),
-                    (b"access-control-allow-origin", origin.encode("latin-1")),
-                    (b"access-control-expose-headers", EXPOSE_HEADERS),
-                    (b"vary", b"Origin"),
-                ]
+            if message["type"] == "http.response.start":
+                # Every API answer may differ by Origin (a shared cache must not reuse one).
+                headers = with_vary_origin(list(message.get("headers") or ()))
+                if origin is not None and await _may_read(scope, origin):
+                    headers += [
+                        (b"access-control-allow-origin", origin.encode("latin-1")),
+                        (b"access-control-expose-headers", EXPOSE_HEADERS),
+                    ]
+                message["headers"] = headers
             await send(message)
 
         await app(scope, receive, send_with_cors)
 
     return middleware
+
+
+def with_vary_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers with Origin in Vary (added to an existing Vary, or a new one)."""
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == b"vary":
+            if b"origin" in value.lower() or value.strip() == b"*":
+                return headers
+            headers[index] = (name, value + b", Origin")
+            return headers
+    return [*headers, (b"vary", b"Origin")]
 
 
 async def _may_read(scope: Any, origin: str) -> bool:
