@@ -334,7 +334,7 @@ class FlowUndefined(StrictUndefined):
     works when the phone is absent (as JSONata's undefined is falsy); printing it, comparing
     it, iterating it or looking inside it (`trigger.ordr.total`) is still an error."""
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # type: ignore[override]  # StrictUndefined's raises
         return False
 
 
