@@ -192,6 +192,28 @@ async def test_ip_allow_list(api: Any, from_address: Any) -> None:
     assert (await from_address(private["key"]).get("/customers")).status_code == 403
 
 
+async def test_ipv4_mapped_ranges_are_ipv4_ranges(api: Any, from_address: Any) -> None:
+    """::ffff:a.b.c.d/n (n >= 96) is the IPv4 range a.b.c.d/(n - 96): stored and shown so, and
+    it matches clients whether the server reports them as IPv4 or IPv4-mapped IPv6."""
+    from jewelia.platform.apikeys import controls
+
+    assert str(controls.parse_network("::ffff:10.0.0.0/104")) == "10.0.0.0/8"
+    assert str(controls.parse_network("::ffff:192.0.2.128/121")) == "192.0.2.128/25"
+    assert str(controls.parse_network("::ffff:0:0/96")) == "0.0.0.0/0"
+    assert str(controls.parse_network("::ffff:203.0.113.9")) == "203.0.113.9/32"
+    assert str(controls.parse_network("::ffff:0:0/95")) == "::fffe:0:0/95"  # not only mapped
+    made = await _create(api, allowed_ips=["::ffff:10.0.0.0/104", "::ffff:192.0.2.0/120"])
+    assert made.status_code == 201, made.text
+    key = made.json()["data"]
+    assert key["allowed_ips"] == ["10.0.0.0/8", "192.0.2.0/24"]
+    for address in ("10.200.1.2", "::ffff:10.200.1.2", "192.0.2.77", "::ffff:192.0.2.77"):
+        ok = await from_address(key["key"], address).get("/customers")
+        assert ok.status_code == 200, (address, ok.text)
+    for address in ("11.0.0.1", "::ffff:11.0.0.1", "192.0.3.1"):
+        refused = await from_address(key["key"], address).get("/customers")
+        assert refused.status_code == 403, address
+
+
 async def test_controls_do_not_touch_jwts_and_survive_rotation(
     api: Any, app: Any, from_address: Any
 ) -> None:

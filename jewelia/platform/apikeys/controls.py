@@ -35,8 +35,9 @@ def parse_network(text: str) -> Network:
         raise ValueError(text)
     network = ipaddress.ip_network(text, strict=False)
     mapped = getattr(network.network_address, "ipv4_mapped", None)
-    if mapped is not None and network.prefixlen == 128:
-        return ipaddress.ip_network(mapped)  # ::ffff:1.2.3.4 is 1.2.3.4 on the wire
+    if mapped is not None and network.prefixlen >= 96:
+        # ::ffff:10.0.0.0/104 is 10.0.0.0/8: clients' mapped addresses are compared as IPv4.
+        return ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
     return network
 
 
