@@ -8,6 +8,7 @@ that the process (and the pool) carries on."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -196,6 +197,44 @@ def test_the_process_and_the_pool_survive_hostile_expressions() -> None:
     assert pool._count <= expressions.LIMITS.workers
     assert all(worker.alive() for worker in pool._idle)
     assert evaluate('$join(["still", "here"], " ")', {}) == "still here"
+
+
+def digest_of(context: dict[str, Any]) -> bytes:
+    return hashlib.sha256(expressions._encode(context)).digest()
+
+
+def test_a_worker_parses_a_context_once_and_never_mixes_two() -> None:
+    first = {"trigger": {"n": 1, "tag": uuid.uuid4().hex}}
+    second = {"trigger": {"n": 2, "tag": uuid.uuid4().hex}}
+    assert [evaluate(e, first) for e in ("trigger.n", "trigger.n * 10", "trigger.tag")] == [
+        1,
+        10,
+        first["trigger"]["tag"],
+    ]
+    assert any(w.knows(digest_of(first)) for w in expressions._pool()._idle)
+    assert evaluate("trigger.n", second) == 2
+    assert evaluate("trigger.tag", second) == second["trigger"]["tag"]
+    assert evaluate("trigger.tag", first) == first["trigger"]["tag"]
+
+
+def test_a_context_the_worker_no_longer_holds_is_sent_again() -> None:
+    context = {"trigger": {"n": uuid.uuid4().int % 1000}}
+    assert evaluate("1", {}) == 1
+    for worker in expressions._pool()._idle:  # each believes it holds a context it never got
+        worker.remember(digest_of(context), 100)
+    assert evaluate("trigger.n + 1", context) == context["trigger"]["n"] + 1
+
+
+def test_contexts_larger_than_the_worker_cache_are_used_once() -> None:
+    original = expressions.LIMITS
+    try:
+        expressions.configure(worker_cache=64)
+        for n in range(5):
+            context = {"trigger": {"n": n, "pad": "p" * 100}}
+            assert evaluate("trigger.n", context) == n
+            assert not any(w.knows(digest_of(context)) for w in expressions._pool()._idle)
+    finally:
+        expressions.configure(**original.__dict__)
 
 
 def test_evaluations_from_many_threads_share_the_pool() -> None:
