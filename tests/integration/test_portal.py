@@ -267,9 +267,39 @@ async def test_try_token_is_short_lived_read_only_and_for_one_business(
         assert listed.status_code == 200
         assert [c["full_name"] for c in listed.json()["data"]] == [name]
         created = await api.post("/customers", json={"full_name": "Not Allowed"})
-        assert created.status_code == 403 and "'write'" in created.json()["error"]
+        assert created.status_code == 403 and "only reads" in created.json()["error"]
         theirs = await api.get(f"/customers/{other}")
         assert theirs.status_code == 404  # another business's customer
+        # Marked as the portal's: refused on anything but GET/HEAD, whatever the route's
+        # own permission (starting an export and reporting a review need only `read`).
+        assert claims["purpose"] == "try"
+        refusals = [
+            await api.post(
+                "/import-export?action=export", json={"type": "customers", "format": "csv"}
+            ),
+            await api.post(
+                f"/integrations/marketplace/{uuid.uuid4()}/reviews/{uuid.uuid4()}/report",
+                json={"reason": "This review is about another app"},
+            ),
+            await api.request("OPTIONS", "/customers"),
+        ]
+        for refused in refusals:
+            assert refused.status_code == 403, refused.text
+            assert refused.json()["details"] == {"token": "try"}
+            assert "try-it token only reads" in refused.json()["error"]
+    # The same member's own (unmarked) token may start an export: the refusal is the mark's.
+    from jewelia.platform.apikeys.tokens import issue_access
+
+    own = issue_access(uuid.UUID(claims["sub"]), tenant.id, "read-only", claims["sep"])
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver.local/api/v1",
+        headers={"Authorization": f"Bearer {own}"},
+    ) as api:
+        started = await api.post(
+            "/import-export?action=export", json={"type": "customers", "format": "csv"}
+        )
+        assert started.status_code == 202, started.text
 
 
 async def _signed_up_elsewhere() -> str:

@@ -38,6 +38,9 @@ METHOD_PERMISSION = {
     "PATCH": "write",
     "DELETE": "delete",
 }
+# The developer portal's try-it token (a JWT claim): it reads, whatever a route's permission.
+TRY_PURPOSE = "try"
+TRY_METHODS = frozenset({"GET", "HEAD"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class ApiAuth:
     # An API key's own controls (JWTs and app tokens have none).
     hourly_limit: int | None = None
     allowed_ranges: tuple[controls.IpRange, ...] = ()
+    # A JWT's purpose claim (TRY_PURPOSE for the portal's try-it token).
+    purpose: str | None = None
 
 
 async def authenticate(authorization: str) -> ApiAuth:
@@ -95,7 +100,7 @@ async def authenticate(authorization: str) -> ApiAuth:
         # The current role counts, so a demotion applies before the token expires; and a token
         # never does more than the role it was issued for (the portal's read-only try-it token).
         granted = ROLE_PERMISSIONS[member.role] & ROLE_PERMISSIONS[claims.role]
-        auth = ApiAuth(member.tenant, granted, user.actor)
+        auth = ApiAuth(member.tenant, granted, user.actor, purpose=claims.purpose)
     if not auth.tenant.is_active:
         raise PermissionDenied(f"This business is {auth.tenant.status}")
     return auth
@@ -158,6 +163,11 @@ async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
         _check_app_scope(auth.app, str(method), scope.get("path", ""))
         scope[AUTH_SCOPE_KEY] = auth
         return auth
+    if auth.purpose == TRY_PURPOSE and method not in TRY_METHODS:
+        raise PermissionDenied(
+            "The developer portal's try-it token only reads (GET): use an API key for this",
+            {"token": TRY_PURPOSE},
+        )
     needed = handler.opt.get("permission") or METHOD_PERMISSION.get(str(method), "admin")
     if needed not in auth.permissions:
         raise PermissionDenied(f"This credential lacks the '{needed}' permission")

@@ -39,6 +39,7 @@ class AccessClaims:
     tenant_id: uuid.UUID
     role: str
     session_epoch: int = 0
+    purpose: str | None = None  # "try": the developer portal's try-it token, reads only
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,11 @@ def issue_access(
     role: str,
     session_epoch: int = 0,
     ttl: timedelta = ACCESS_TTL,
+    purpose: str | None = None,
 ) -> str:
     """A signed HS256 access token carrying a role in one tenant and the session epoch; the
-    role caps what the token may do (a lower one than the member's gives a narrower token)."""
+    role caps what the token may do (a lower one than the member's gives a narrower token),
+    and a `purpose` claim marks a token the guard restricts further (see guard.TRY_PURPOSE)."""
     now = datetime.now(UTC)
     claims = {
         "iss": ISSUER,
@@ -84,6 +87,8 @@ def issue_access(
         "exp": now + ttl,
         "jti": uuid.uuid4().hex,
     }
+    if purpose is not None:
+        claims["purpose"] = purpose
     return jwt.encode(claims, _signing_key(), algorithm="HS256")
 
 
@@ -104,11 +109,14 @@ def verify_access(token: str) -> AccessClaims:
     if claims.get("typ") != "access" or claims["role"] not in ROLE_PERMISSIONS:
         raise AuthenticationFailed("Invalid token")
     epoch = claims.get("sep", 0)
+    purpose = claims.get("purpose")
     if not isinstance(epoch, int) or isinstance(epoch, bool):
+        raise AuthenticationFailed("Invalid token")
+    if purpose is not None and not isinstance(purpose, str):
         raise AuthenticationFailed("Invalid token")
     try:
         return AccessClaims(
-            uuid.UUID(claims["sub"]), uuid.UUID(claims["tid"]), claims["role"], epoch
+            uuid.UUID(claims["sub"]), uuid.UUID(claims["tid"]), claims["role"], epoch, purpose
         )
     except ValueError as exc:
         raise AuthenticationFailed("Invalid token") from exc

@@ -22,6 +22,7 @@ from jewelia.core.errors import AUTHENTICATION_ERROR, AppError, error_response
 from jewelia.core.openapi import with_error_responses
 from jewelia.core.openapi_sdk import API_PREFIX, SDK_NAMES, camel
 from jewelia.platform.apikeys import service as keys
+from jewelia.platform.apikeys.guard import TRY_PURPOSE
 from jewelia.platform.apikeys.service import DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS
 from jewelia.platform.apikeys.tokens import ACCESS_TTL, REFRESH_TTL, ROLE_PERMISSIONS, issue_access
 from jewelia.platform.marketplace.markdown import render_markdown
@@ -193,7 +194,14 @@ async def try_token(request: Req) -> Response[Any]:
             "Log in to try calls with your business's data", AUTHENTICATION_ERROR, 401
         )
     ctx = await page_context(request)
-    token = issue_access(ctx.user.id, ctx.tenant.id, TRY_ROLE, ctx.user.session_epoch, ttl=TRY_TTL)
+    token = issue_access(
+        ctx.user.id,
+        ctx.tenant.id,
+        TRY_ROLE,
+        ctx.user.session_epoch,
+        ttl=TRY_TTL,
+        purpose=TRY_PURPOSE,
+    )
     allowed = ROLE_PERMISSIONS[ctx.current.role] & ROLE_PERMISSIONS[TRY_ROLE]
     body = {
         "success": True,
