@@ -33,6 +33,10 @@ SECURITY_HEADERS = [
 ]
 HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 CSP_HEADER = b"content-security-policy"
+CACHE_CONTROL = b"cache-control"
+# Pages hold the member's data and a CSRF token bound to the session or visitor cookie: only
+# the browser may keep them, and it asks again before reusing one. A handler may set its own.
+PAGE_CACHE = (CACHE_CONTROL, b"private, no-cache")
 
 
 def header_value(scope: Any, name: bytes) -> bytes | None:
@@ -41,6 +45,10 @@ def header_value(scope: Any, name: bytes) -> bytes | None:
         if key == name:
             return value  # type: ignore[no-any-return]
     return None
+
+
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
 
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
@@ -68,9 +76,12 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers") or ())
-                if not any(k.lower() == CSP_HEADER for k, _ in headers):
+                names = {k.lower() for k, _ in headers}
+                if CSP_HEADER not in names:
                     docs = path == DOCS_PATH
                     headers.append((CSP_HEADER, (DOCS_CSP if docs else CSP).encode()))
+                if CACHE_CONTROL not in names and _is_html(headers):
+                    headers.append(PAGE_CACHE)
                 message["headers"] = headers + extra
             await send(message)
 

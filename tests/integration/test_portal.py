@@ -330,6 +330,37 @@ async def test_api_docs_moved_and_the_reference_has_its_own_style_policy(client:
     assert (await client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")).status_code == 404
 
 
+async def test_personal_answers_are_private_and_pages_answer_head(client: Any) -> None:
+    """The reference document and the downloads (a signed-in admin's key names) are the
+    browser's only and vary by cookie; every HTML page is private, no-cache unless it says
+    otherwise (static files keep theirs); HEAD on a portal page answers as GET does."""
+    await signup(client, business="Cached Gems")
+    personal = [await client.get("/developers/reference/openapi.json")]
+    personal += [await client.get(f"/developers/samples/{lang}") for lang in samples.LANGS]
+    for r in personal:
+        assert r.status_code == 200
+        assert r.headers["cache-control"] == "private, no-cache", r.request.url
+        assert "Cookie" in r.headers.get_list("vary")
+    for href in ("/developers", "/app/customers", "/app/inventory", "/settings/api-keys"):
+        r = await client.get(href)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), href
+        assert r.headers["cache-control"] == "private, no-cache", href
+    static = await client.get("/static/app.css")
+    assert static.status_code == 200 and "private" not in static.headers.get("cache-control", "")
+    api = await client.get("/api/v1/openapi.json")
+    assert "private" not in api.headers.get("cache-control", "")
+    for _key, _label, href in TABS:
+        got, head = await client.get(href), await client.head(href)
+        assert head.status_code == 200, (href, head.status_code)
+        for name in ("content-type", "cache-control"):
+            assert head.headers[name] == got.headers[name], (href, name)
+    head = await client.head("/developers/reference/openapi.json")
+    assert head.status_code == 200 and head.headers["vary"] == "Cookie"
+    client.cookies.clear()
+    visitor = await client.get("/developers")  # a visitor's page holds its CSRF token too
+    assert visitor.headers["cache-control"] == "private, no-cache"
+
+
 async def test_errors_page_has_an_anchor_per_catalog_code(client: Any) -> None:
     from jewelia.core.error_catalog import CATALOG
 

@@ -13,7 +13,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from litestar import MediaType, Request, Response, Router, get, post
+from litestar import HttpMethod, MediaType, Request, Response, Router, post, route
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
@@ -49,7 +49,15 @@ TABS = (
 TRY_ROLE = "read-only"  # try-it tokens only read, whatever the member's role
 TRY_TTL = timedelta(minutes=5)
 NO_STORE = {"Cache-Control": "no-store"}
+# The document and the downloads name a signed-in admin's key: the browser's copy only, checked
+# again before reuse, and never one visitor's for another's cookie.
+PERSONAL = {"Cache-Control": "private, no-cache", "Vary": "Cookie"}
 DOCUMENT_KEY, CALLS_KEY = "developer_portal_document", "developer_portal_calls"
+
+
+def page(path: str, **options: Any) -> route:
+    """A portal GET route that answers HEAD the same way (headers only, as a GET would)."""
+    return route(path, http_method=[HttpMethod.GET, HttpMethod.HEAD], **options)
 
 
 async def _member(request: Req) -> PageContext | None:
@@ -128,7 +136,7 @@ def _samples_of(request: Req, operation_id: str, hint: samples.KeyHint | None) -
     return {lang: samples.sample(call, lang, base_url(request), hint) for lang in samples.LANGS}
 
 
-@get(BASE, name="developers")
+@page(BASE, name="developers")
 async def get_started(request: Req) -> Template:
     who = await _who(request)
     hint = who[1][0] if who[1] else None
@@ -143,7 +151,7 @@ async def get_started(request: Req) -> Template:
     )
 
 
-@get(f"{BASE}/auth")
+@page(f"{BASE}/auth")
 async def authentication(request: Req) -> Template:
     return await _page(
         request,
@@ -163,7 +171,7 @@ async def authentication(request: Req) -> Template:
     )
 
 
-@get(f"{BASE}/reference")
+@page(f"{BASE}/reference")
 async def reference(request: Req) -> Template:
     return await _page(
         request,
@@ -174,7 +182,7 @@ async def reference(request: Req) -> Template:
     )
 
 
-@get(f"{BASE}/reference/openapi.json", media_type=MediaType.JSON)
+@page(f"{BASE}/reference/openapi.json", media_type=MediaType.JSON)
 async def reference_document(request: Req) -> Response[dict[str, Any]]:
     """The OpenAPI document with `x-codeSamples` on every operation (our samples, not the
     viewer's), this server as its server; a signed-in admin's key name in the samples."""
@@ -182,7 +190,7 @@ async def reference_document(request: Req) -> Response[dict[str, Any]]:
     document = samples.with_code_samples(
         _document(request), base_url(request), hints[0] if hints else None
     )
-    return Response(document, media_type=MediaType.JSON, headers={"Cache-Control": "no-cache"})
+    return Response(document, media_type=MediaType.JSON, headers=PERSONAL)
 
 
 @post(f"{BASE}/reference/token", status_code=200, media_type=MediaType.JSON)
@@ -216,7 +224,7 @@ async def try_token(request: Req) -> Response[Any]:
     return Response(body, media_type=MediaType.JSON, headers=NO_STORE)
 
 
-@get(f"{BASE}/sdks")
+@page(f"{BASE}/sdks")
 async def sdks(request: Req) -> Template:
     who = await _who(request)
     hint = who[1][0] if who[1] else None
@@ -247,7 +255,7 @@ def _resources() -> list[dict[str, Any]]:
     ]
 
 
-@get(f"{BASE}/samples/{{lang:str}}")
+@page(f"{BASE}/samples/{{lang:str}}")
 async def download_samples(request: Req, lang: str) -> Response[str]:
     """Every operation's sample in one file for one language."""
     meta = samples.LANGS.get(lang)
@@ -260,11 +268,11 @@ async def download_samples(request: Req, lang: str) -> Response[str]:
     return Response(
         text,
         media_type=f"{meta['media']}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{meta["file"]}"', **NO_STORE},
+        headers={"Content-Disposition": f'attachment; filename="{meta["file"]}"', **PERSONAL},
     )
 
 
-@get(f"{BASE}/webhooks-guide")
+@page(f"{BASE}/webhooks-guide")
 async def webhooks_guide(request: Req) -> Template:
     groups: dict[str, list[dict[str, Any]]] = {}
     for event in catalog.describe():
@@ -297,7 +305,7 @@ async def webhooks_guide(request: Req) -> Template:
     )
 
 
-@get(f"{BASE}/errors")
+@page(f"{BASE}/errors")
 async def errors(request: Req) -> Template:
     entries = list(error_catalog.CATALOG.values())
     return await _page(
@@ -312,7 +320,7 @@ async def errors(request: Req) -> Template:
     )
 
 
-@get(f"{BASE}/changelog")
+@page(f"{BASE}/changelog")
 async def changelog(request: Req) -> Template:
     return await _page(
         request, "changelog", "changelog.html", changelog=render_markdown(guide.changelog_text())
