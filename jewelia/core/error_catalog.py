@@ -174,7 +174,7 @@ RESPONSE_ERRORS: tuple[ErrorInfo, ...] = (
         "EXPRESSION_TIMEOUT",
         "A builder expression ran too long",
         "422",
-        "A JSONata expression or template ran past its time limit (100 ms by default) and"
+        "A JSONata expression or template ran past its time limit (1 s by default) and"
         " was stopped: usually a recursive function that never ends, or a loop over far"
         " too much data.",
         "Make the expression do less: end recursion, filter before mapping, or move heavy"
