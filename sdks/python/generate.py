@@ -29,6 +29,12 @@ CONFIG = HERE / "openapi-python-client.yaml"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 INDENT = "    "
 LINE_LENGTH = 100
+# Operations whose sender signs the body: the method takes `signing_secret` and the core
+# serializes the body once, signs exactly those bytes and sends them (see _core.signature_headers).
+SIGNED_BODY_OPERATIONS = {
+    "receiveWebhook": "the source's secret (`whsec_...`): the body is serialized once and "
+    "exactly those bytes are signed (`X-Webhook-Signature`); no API key is needed",
+}
 
 
 def generate_low_level(spec: Path, package: Path) -> None:
@@ -200,8 +206,11 @@ class Emitter:
         optional = [p for p in query if not p.get("required")]
         signature += [self.param_line(op, param) for param in required]
         signature += [self.param_line(op, param, " = None") for param in optional]
+        signed = op["operationId"] in SIGNED_BODY_OPERATIONS
+        if signed:
+            signature.append(f"{INDENT * 2}signing_secret: str,")
         if http == "POST":
-            signature.append(f"{INDENT * 2}idempotency_key: str | None = None,")
+            signature.append(f"{INDENT * 2}idempotency_key: str | Literal[False] | None = None,")
         signature.append(f"{INDENT * 2}extra_headers: Mapping[str, str] | None = None,")
 
         prefix = "async def" if asynchronous else "def"
@@ -222,9 +231,13 @@ class Emitter:
         lines.append(f"{INDENT * 3}{'body' if request_body is not None else 'None'},")
         lines.append(f"{INDENT * 3}{'idempotency_key' if http == 'POST' else 'None'},")
         lines.append(f"{INDENT * 3}extra_headers,")
+        if signed:
+            lines.append(f"{INDENT * 3}signing_secret=signing_secret,")
         lines.append(f"{INDENT * 2})")
         lines.append(f'{INDENT * 2}return cast("{returns}", result)')
-        self.operation_table[op["operationId"]] = (http, path, kind, parsers)
+        # `security: [{}]` alone: the operation takes no credential (the key is not sent).
+        authenticated = op.get("security", self.spec.get("security")) != [{}]
+        self.operation_table[op["operationId"]] = (http, path, kind, parsers, authenticated)
         return lines
 
     def param_line(self, op: dict[str, Any], param: dict[str, Any], default: str = "") -> str:
@@ -261,6 +274,10 @@ class Emitter:
         ]
         if request_body is not None:
             described.insert(len(path_params), ("body", "the request body (a dict or a model)"))
+        if op["operationId"] in SIGNED_BODY_OPERATIONS:
+            described.append(("signing_secret", SIGNED_BODY_OPERATIONS[op["operationId"]]))
+        if http == "POST":
+            described.append(("idempotency_key", "default: a new key per call; False: send none"))
         if not described:
             return [lines[0] + '"""']
         lines += ["", f"{INDENT * 2}Args:"]
@@ -269,7 +286,7 @@ class Emitter:
 
     def render(self) -> str:
         """The whole module's text."""
-        self.operation_table: dict[str, tuple[str, str, str, list[str]]] = {}
+        self.operation_table: dict[str, tuple[str, str, str, list[str], bool]] = {}
         self.aliases: dict[str, list[str]] = {}
         resources = self.operations()
         body: list[str] = []
@@ -292,11 +309,15 @@ class Emitter:
             body += [f"{INDENT * 2}self.{r} = {prefix}{pascal(r)}(client)" for r in resources]
 
         table = ["_OPERATIONS: dict[str, Operation] = {"]
-        for operation_id, (http, path, kind, parsers) in sorted(self.operation_table.items()):
+        for operation_id, entry in sorted(self.operation_table.items()):
+            http, path, kind, parsers, authenticated = entry
             parsed = "(" + ", ".join(parsers) + ("," if len(parsers) == 1 else "") + ")"
             table.append(f'{INDENT}"{operation_id}": Operation(')
             table += [f"{INDENT * 2}{part}," for part in (f'"{http}"', f'"{path}"', f'"{kind}"')]
-            table += [f"{INDENT * 2}{parsed},", f"{INDENT}),"]
+            table.append(f"{INDENT * 2}{parsed},")
+            if not authenticated:
+                table.append(f"{INDENT * 2}authenticated=False,")
+            table.append(f"{INDENT}),")
         table.append("}")
         aliases = [line for alias in sorted(self.aliases) for line in self.aliases[alias]]
         exported = sorted(

@@ -7,6 +7,8 @@ The first path segment picks the behaviour (no header needed, so any SDK can use
   envelope with `Retry-After: 1`; later ones are forwarded.
 - `/drop-once/...`: the first POST for each path is forwarded, the server's answer is thrown
   away and the client gets 503; later requests are forwarded.
+- `/fail-once/...`: the first request for each (method, path) answers 503 without reaching
+  the server; later ones are forwarded.
 
 Every request is recorded (scenario, method, path, headers, monotonic time, status answered)
 and readable as JSON at `GET /__log`.
@@ -24,7 +26,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-SCENARIOS = ("ok", "ratelimit-once", "drop-once")
+SCENARIOS = ("ok", "ratelimit-once", "drop-once", "fail-once")
 HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -123,6 +125,9 @@ class FlakyProxy:
             entry["status"] = 429
             extra = [("Retry-After", "1"), ("X-Request-ID", "proxy-ratelimit")]
             return 429, as_json + extra, _envelope("Rate limit exceeded", "RATE_LIMIT_EXCEEDED")
+        if scenario == "fail-once" and first_time:
+            entry["status"] = 503
+            return 503, as_json, _envelope("Service unavailable", "INTERNAL_ERROR")
         try:
             status, answer_headers, answer = self._forward(method, forward_path, headers, body)
         except httpx.HTTPError as exc:

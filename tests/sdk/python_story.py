@@ -9,19 +9,22 @@ JEWELIA_WEBHOOK_SECRET. The business starts with 250 customers, none named John.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import sys
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from jewelia_api_client import (
     APIConnectionError,
+    APIError,
     AsyncJeweliaClient,
     AuthenticationError,
     ConflictError,
     JeweliaClient,
+    JeweliaError,
     NotFoundError,
     Page,
     RateLimitError,
@@ -39,6 +42,11 @@ def flaky(scenario: str) -> str:
     """The proxy's base URL for a scenario: http://host:port/<scenario>/api/v1."""
     root, _, rest = FLAKY_URL.partition("/api/v1")
     return f"{root}/{scenario}/api/v1{rest}"
+
+
+def origin() -> str:
+    """The proxy's bare origin (no path): the SDK adds /api/v1 itself."""
+    return FLAKY_URL.partition("/api/v1")[0]
 
 
 def error_facts(exc: Any) -> dict[str, Any]:
@@ -250,6 +258,93 @@ def idempotent_replay(client_kwargs: dict[str, Any]) -> dict[str, Any]:
     return {"id": str(made.id), "email": made.email}
 
 
+def retry_table(client_kwargs: dict[str, Any], customer_id: str) -> dict[str, Any]:
+    """Which failures are retried, through the proxy: a 503 before the server (fail-once) and a
+    429 (ratelimit-once), for each kind of request."""
+    failing = JeweliaClient(base_url=flaky("fail-once"), **client_kwargs)
+    limited = JeweliaClient(base_url=flaky("ratelimit-once"), **client_kwargs)
+    facts: dict[str, Any] = {"get": len(failing.customers.list(limit=1).data)}
+    try:
+        failing.customers.update(customer_id, {"notes": "patched through fail-once"})
+        facts["patch"] = "ok"
+    except APIError as exc:
+        facts["patch"] = error_facts(exc)
+    try:
+        failing.inventory.create(
+            {"sku": "SDK-UNKEYED", "name": "Unkeyed", "category": "other", "price": 1},
+            idempotency_key=False,
+        )
+        facts["unkeyed_post"] = "ok"
+    except APIError as exc:
+        facts["unkeyed_post"] = error_facts(exc)
+    facts["keyed_post"] = failing.inbound_webhooks.create({"name": "Keyed through fail-once"}).name
+    facts["unkeyed_post_429"] = limited.inbound_webhooks.create(
+        {"name": "Unkeyed through ratelimit-once"}, idempotency_key=False
+    ).name
+    return facts
+
+
+def big_import(client_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """An import whose JSON body is over 1 MiB: with the automatic Idempotency-Key, and without."""
+    note = "n" * 1200
+    rows = [f"Big Import {n:04d},big{n:04d}@example.com,{note}" for n in range(900)]
+    data = base64.b64encode(("full_name,email,notes\n" + "\n".join(rows)).encode()).decode()
+    body = {
+        "type": "customers",
+        "format": "csv",
+        "data": data,
+        "fileName": "big.csv",
+        "options": {"dryRun": True},
+    }
+    size = len(json.dumps(body))
+    client = JeweliaClient(base_url=flaky("ok"), **client_kwargs)
+    keyed = client.import_export.start(body, action="import")
+    unkeyed = client.import_export.start(body, action="import", idempotency_key=False)
+    return {"body_bytes": size, "keyed_job": str(keyed.job_id), "unkeyed_job": str(unkeyed.job_id)}
+
+
+def inbound_receive(client: JeweliaClient) -> dict[str, Any]:
+    """Send signed events to an incoming-webhook source as an integration would: no API key
+    (the environment's is hidden for the sender) and the proxy's bare origin as base_url."""
+    source = client.inbound_webhooks.create({"name": "SDK sender"})
+    saved = os.environ.pop("JEWELIA_API_KEY")
+    try:
+        sender = JeweliaClient(base_url=origin())
+    finally:
+        os.environ["JEWELIA_API_KEY"] = saved
+    try:
+        sender.customers.list()
+        keyless_list = "sent"
+    except JeweliaError as exc:
+        keyless_list = f"{type(exc).__name__}: {exc.message}"
+    event = {"id": f"evt-{uuid.uuid4()}", "event": "sdk.ping", "data": {"n": 1, "text": "é ü"}}
+    first = sender.inbound_webhooks.receive(source.id, event, signing_secret=source.secret)
+    again = sender.inbound_webhooks.receive(source.id, event, signing_secret=source.secret)
+    stamped = {
+        "event": "sdk.ping",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "data": {"stamped": True},
+    }
+    with_timestamp = sender.inbound_webhooks.receive(
+        source.id, stamped, signing_secret=source.secret
+    )
+    try:
+        sender.inbound_webhooks.receive(
+            source.id, {**event, "id": "evt-wrong"}, signing_secret="whsec_" + "B" * 32
+        )
+        wrong: Any = None
+    except AuthenticationError as exc:
+        wrong = error_facts(exc)
+    return {
+        "source_id": str(source.id),
+        "keyless_list": keyless_list,
+        "first": {"duplicate": first.duplicate, "status": first.status, "id": str(first.id)},
+        "again": {"duplicate": again.duplicate, "id": str(again.id)},
+        "with_timestamp": {"duplicate": with_timestamp.duplicate},
+        "wrong_secret": wrong,
+    }
+
+
 def webhook_checks() -> dict[str, Any]:
     with open(os.environ["JEWELIA_WEBHOOK_BODY_FILE"], "rb") as f:
         body = f.read()
@@ -273,13 +368,29 @@ def webhook_checks() -> dict[str, Any]:
         except WebhookSignatureError as exc:
             facts[name] = f"refused: {exc.message}"
     legacy_only = {k: v for k, v in headers.items() if not k.lower().startswith("webhook-")}
-    webhooks.verify_signature(body, legacy_only, secret)
+    stamp = next(k for k in headers if k.lower() == "webhook-timestamp")
+    stale = {**headers, stamp: str(int(headers[stamp]) - 3600)}
+    for name, payload, hdrs in [
+        ("legacy_default", body, legacy_only),
+        ("stale", body, stale),
+        ("partial", body, {k: v for k, v in headers.items() if k.lower() != "webhook-signature"}),
+    ]:
+        try:
+            webhooks.verify_signature(payload, hdrs, secret)
+            facts[name] = "accepted"
+        except WebhookSignatureError as exc:
+            facts[name] = f"refused: {exc.message}"
+    webhooks.verify_signature(body, legacy_only, secret, allow_legacy=True)
     facts["legacy_verified"] = True
-    try:
-        webhooks.verify_signature(tampered, legacy_only, secret)
-        facts["legacy_tampered"] = "accepted"
-    except WebhookSignatureError as exc:
-        facts["legacy_tampered"] = f"refused: {exc.message}"
+    facts["legacy_event"] = webhooks.construct_event(body, legacy_only, secret, allow_legacy=True)[
+        "event"
+    ]
+    for name, payload, hdrs in [("legacy_tampered", tampered, legacy_only), ("stale", body, stale)]:
+        try:
+            webhooks.verify_signature(payload, hdrs, secret, allow_legacy=True)
+            facts[f"{name}_allowed"] = "accepted"
+        except WebhookSignatureError as exc:
+            facts[f"{name}_allowed"] = f"refused: {exc.message}"
     return facts
 
 
@@ -329,6 +440,12 @@ def main() -> int:
     result["errors"] = typed_errors(client)
     result["rate_limit"] = rate_limited({"api_key": API_KEY})
     result["idempotency"] = idempotent_replay({"api_key": API_KEY})
+    result["retry_table"] = retry_table({"api_key": API_KEY}, result["contract"]["jane"]["id"])
+    result["big_import"] = big_import({"api_key": API_KEY})
+    result["inbound"] = inbound_receive(client)
+    result["bare_origin"] = len(
+        JeweliaClient(api_key=API_KEY, base_url=origin()).customers.list(limit=2).data
+    )
     result["webhooks"] = webhook_checks()
     result["async"] = asyncio.run(async_story())
     client.close()

@@ -63,7 +63,16 @@ def test_wheel_holds_the_package_and_declares_its_dependencies(
     assert "jewelia_api_client/_resources.py" in names
     assert not [n for n in names if "__pycache__" in n or n.startswith("tests")]
     assert "Name: jewelia-api-client" in meta
+    assert "Version: 1.0.0" in meta
     assert "Requires-Python: >=3.11" in meta
+    assert "License-Expression: MIT" in meta and "License-File: LICENSE" in meta
+    assert "Author: Jewelia" in meta
+    assert "Project-URL: Documentation, https://jewelia-crm.com/developers" in meta
+    assert "Project-URL: Repository, https://github.com/jewelia-crm/python-sdk" in meta
+    licence = next(n for n in names if n.endswith(".dist-info/licenses/LICENSE"))
+    with zipfile.ZipFile(installed_sdk["wheel"]) as wheel:
+        assert wheel.read(licence) == (SDK / "LICENSE").read_bytes()
+    assert (SDK / "LICENSE").read_text().startswith("MIT License")
     requires = sorted(
         line.split(": ", 1)[1] for line in meta.splitlines() if line.startswith("Requires-Dist")
     )
@@ -224,9 +233,88 @@ async def test_story_against_the_live_server(
 
     hooks = result["webhooks"]
     assert hooks["verified"] and hooks["legacy_verified"]
-    assert hooks["event"] == "customer.created" and hooks["tampered_changed"]
-    for case in ("tampered_body", "wrong_secret", "no_signature", "legacy_tampered"):
+    assert hooks["event"] == hooks["legacy_event"] == "customer.created"
+    assert hooks["tampered_changed"]
+    for case in ("tampered_body", "wrong_secret", "legacy_tampered_allowed", "partial"):
         assert hooks[case].startswith("refused"), (case, hooks[case])
+    # Without the timestamped headers a delivery is refused unless allow_legacy=True, and a
+    # stale timestamp is refused either way (allow_legacy never skips the webhook-* check).
+    no_timestamp = "refused: no webhook-timestamp: pass allow_legacy=True only for receivers"
+    assert hooks["no_signature"].startswith(no_timestamp)
+    assert hooks["legacy_default"].startswith(no_timestamp)
+    assert hooks["legacy_default"].endswith("it cannot stop replays")
+    assert hooks["stale"].startswith("refused: Timestamp is more than 300 s old")
+    assert hooks["stale_allowed"] == hooks["stale"]
+
+    # Retries: 503 before the server (fail-once) retried for GET and a keyed POST, not for PATCH
+    # nor an unkeyed POST; a 429 retried for an unkeyed POST too.
+    table = result["retry_table"]
+    assert table["get"] == 1 and table["keyed_post"] == "Keyed through fail-once"
+    assert table["patch"]["class"] == "APIError" and table["patch"]["status"] == 503
+    assert table["unkeyed_post"]["class"] == "APIError" and table["unkeyed_post"]["status"] == 503
+    assert table["unkeyed_post_429"] == "Unkeyed through ratelimit-once"
+    tries = {
+        (scenario, method, path): [
+            (t["status"], _header(t, "idempotency-key"))
+            for t in _requests(log, scenario, method, path)
+        ]
+        for scenario, method, path in [
+            ("fail-once", "GET", "/api/v1/customers"),
+            ("fail-once", "PATCH", f"/api/v1/customers/{contract['jane']['id']}"),
+            ("fail-once", "POST", "/api/v1/inventory"),
+            ("fail-once", "POST", "/api/v1/webhooks/inbound"),
+            ("ratelimit-once", "POST", "/api/v1/webhooks/inbound"),
+        ]
+    }
+    assert [s for s, _ in tries["fail-once", "GET", "/api/v1/customers"]] == [503, 200]
+    assert [
+        s for s, _ in tries["fail-once", "PATCH", f"/api/v1/customers/{contract['jane']['id']}"]
+    ] == [503]
+    assert tries["fail-once", "POST", "/api/v1/inventory"] == [(503, None)]
+    keyed = tries["fail-once", "POST", "/api/v1/webhooks/inbound"]
+    assert [s for s, _ in keyed] == [503, 201] and keyed[0][1] and keyed[0][1] == keyed[1][1]
+    assert tries["ratelimit-once", "POST", "/api/v1/webhooks/inbound"] == [(429, None), (201, None)]
+
+    # An import over 1 MiB: accepted with the automatic Idempotency-Key and with none.
+    big = result["big_import"]
+    assert big["body_bytes"] > 1 << 20
+    imports = _requests(log, "ok", "POST", "/api/v1/import-export")
+    assert [t["status"] for t in imports] == [202, 202]
+    assert uuid.UUID(_header(imports[0], "idempotency-key") or "")
+    assert _header(imports[1], "idempotency-key") is None
+    for job in (big["keyed_job"], big["unkeyed_job"]):
+        assert (
+            await _count(
+                tenant_id,
+                "SELECT count(*) AS n FROM transfer_job WHERE id = $1 AND file_size > $2",
+                uuid.UUID(job),
+                1 << 20,
+            )
+            == 1
+        )
+
+    # Incoming webhooks: signed by the SDK, sent with no API key to the bare origin.
+    inbound = result["inbound"]
+    assert inbound["keyless_list"] == "JeweliaError: api_key is required (or set JEWELIA_API_KEY)"
+    assert inbound["first"]["duplicate"] is False and inbound["first"]["status"] == "received"
+    assert inbound["again"] == {"duplicate": True, "id": inbound["first"]["id"]}
+    assert inbound["with_timestamp"] == {"duplicate": False}
+    assert inbound["wrong_secret"]["class"] == "AuthenticationError"
+    receives = _requests(log, "ok", "POST", f"/api/v1/webhooks/{inbound['source_id']}")
+    assert [t["status"] for t in receives] == [202, 200, 202, 401]
+    for entry in receives:
+        assert _header(entry, "authorization") is None
+        assert (_header(entry, "x-webhook-signature") or "").startswith("sha256=")
+    assert [bool(_header(t, "webhook-timestamp")) for t in receives] == [True, True, False, True]
+    assert (
+        await _count(
+            tenant_id,
+            "SELECT count(*) AS n FROM inbound_event WHERE source_id = $1",
+            uuid.UUID(inbound["source_id"]),
+        )
+        == 2
+    )
+    assert result["bare_origin"] == 2
 
     asynchronous = result["async"]
     assert asynchronous["same"] and asynchronous["notes"] == "async note"

@@ -130,6 +130,21 @@ def test_package_is_esm_with_types_and_no_dependencies(story: dict[str, Any]) ->
             if n.endswith(".js")
         }
     assert {"package/dist/index.js", "package/dist/index.d.ts", "package/README.md"} <= names
+    assert "package/LICENSE" in names
+    with tarfile.open(story["tarball"]) as tar:
+        shipped = tar.extractfile("package/LICENSE").read()  # type: ignore[union-attr]
+    assert shipped == (SDK_DIR / "LICENSE").read_bytes()
+    assert shipped.startswith(b"MIT License")
+    assert story["pack"]["version"] == manifest["version"] == "1.0.0"
+    assert manifest["license"] == "MIT"
+    assert manifest["publishConfig"] == {"access": "public"}
+    assert manifest["repository"]["url"] == "git+https://github.com/jewelia-crm/js-sdk.git"
+    assert manifest["homepage"] == "https://jewelia-crm.com/developers"
+    assert manifest["bugs"]["url"] == "https://github.com/jewelia-crm/js-sdk/issues"
+    python_version = re.search(
+        r'^version = "(.+)"$', (SDK_DIR.parent / "python" / "pyproject.toml").read_text(), re.M
+    )
+    assert python_version and python_version.group(1) == manifest["version"]
     # Every import in the shipped JavaScript is relative: nothing is loaded from node_modules.
     specifiers = {
         (name, "".join(groups))
@@ -286,11 +301,98 @@ def test_verify_webhook_signature_on_a_real_delivery(
     assert json.loads(webhook_delivery["body"])["event"] == "customer.created"
     assert got["real_bytes"] == "valid"
     assert got["real_text"] == "valid"
-    assert got["legacy_only"] == "valid"
+    # Without the timestamped headers: refused unless allowLegacy, which checks the other header.
+    assert got["legacy_only"] == (
+        "refused: no webhook-timestamp: pass allowLegacy: true only for receivers that cannot"
+        " get the timestamped headers; it cannot stop replays"
+    )
+    assert got["legacy_allowed"] == "valid"
     assert got["tampered"].startswith("refused: No v1 signature")
     assert got["wrong_secret"].startswith("refused: No v1 signature")
     assert got["legacy_tampered"].startswith("refused: X-Webhook-Signature does not match")
     assert got["stale_timestamp"].startswith("refused: Timestamp too old")
+    assert got["stale_allowed"] == got["stale_timestamp"]
+
+
+def _header(entry: dict[str, Any], name: str) -> str | None:
+    return next((v for k, v in entry["headers"].items() if k.lower() == name), None)
+
+
+def test_retries_follow_the_decision_table(
+    story: dict[str, Any], sdk_target: dict[str, Any]
+) -> None:
+    env = story_env(
+        sdk_target,
+        JEWELIA_FLAKY_URL=sdk_target["flaky_url"]("fail-once"),
+        JEWELIA_RATELIMIT_URL=sdk_target["flaky_url"]("ratelimit-once"),
+    )
+    got = run_story(story, "retries", **env)
+
+    assert got["get"] == 1 and got["keyed_post"] == "Keyed through fail-once"
+    assert got["patch"] == {"name": "APIError", "status": 503}
+    assert got["unkeyed_post"] == {"name": "APIError", "status": 503}
+    assert got["unkeyed_post_429"] == "Unkeyed through ratelimit-once"
+
+    def tries(scenario: str, method: str, path: str) -> list[tuple[int, str | None]]:
+        return [
+            (e["status"], _header(e, "idempotency-key"))
+            for e in proxy_log(sdk_target)
+            if (e["scenario"], e["method"], e["path"].split("?")[0]) == (scenario, method, path)
+        ]
+
+    assert [s for s, _ in tries("fail-once", "GET", "/api/v1/customers")] == [503, 200]
+    patched = tries("fail-once", "PATCH", f"/api/v1/customers/{got['target_id']}")
+    assert [s for s, _ in patched] == [503], "PATCH is not retried after a 5xx"
+    assert tries("fail-once", "POST", "/api/v1/inventory") == [(503, None)]
+    keyed = tries("fail-once", "POST", "/api/v1/webhooks/inbound")
+    assert [s for s, _ in keyed] == [503, 201] and keyed[0][1] and keyed[0][1] == keyed[1][1]
+    assert tries("ratelimit-once", "POST", "/api/v1/webhooks/inbound") == [(429, None), (201, None)]
+    stored = api_get(sdk_target, f"/customers/{got['target_id']}")["data"]
+    assert stored["notes"] != "patched"
+    assert api_get(sdk_target, "/inventory", search="TS-UNKEYED")["pagination"]["total"] == 0
+
+
+def test_import_over_one_mib_with_and_without_idempotency_key(
+    story: dict[str, Any], sdk_target: dict[str, Any]
+) -> None:
+    env = story_env(sdk_target, JEWELIA_FLAKY_URL=sdk_target["flaky_url"]("ok"))
+    got = run_story(story, "big-import", **env)
+
+    assert got["body_bytes"] > 1 << 20
+    imports = [
+        e
+        for e in proxy_log(sdk_target)
+        if e["method"] == "POST" and e["path"].startswith("/api/v1/import-export")
+    ]
+    assert [e["status"] for e in imports] == [202, 202]
+    assert uuid.UUID(_header(imports[0], "idempotency-key") or "").version == 4
+    assert _header(imports[1], "idempotency-key") is None
+    for job_id in (got["keyed_job"], got["unkeyed_job"]):
+        job = api_get(sdk_target, "/import-export", jobId=job_id)["data"]
+        assert job["fileSize"] > 1 << 20, job
+
+
+def test_inbound_receive_signs_the_bytes_it_sends(
+    story: dict[str, Any], sdk_target: dict[str, Any]
+) -> None:
+    env = story_env(sdk_target, JEWELIA_FLAKY_URL=sdk_target["flaky_url"]("ok"))
+    got = run_story(story, "inbound", **env)
+
+    assert got["first"]["duplicate"] is False and got["first"]["status"] == "received"
+    assert got["again"] == {"duplicate": True, "id": got["first"]["id"]}
+    assert got["with_timestamp"] == {"duplicate": False}
+    assert got["wrong_secret"] == {"name": "AuthenticationError", "status": 401}
+    assert got["keyless"] == {"name": "AuthenticationError", "status": 401}
+    receives = [
+        e for e in proxy_log(sdk_target) if e["path"] == f"/api/v1/webhooks/{got['source_id']}"
+    ]
+    assert [e["status"] for e in receives] == [202, 200, 202, 401]
+    for entry in receives:
+        assert entry["scenario"] == "ok" and _header(entry, "authorization") is None
+        assert (_header(entry, "x-webhook-signature") or "").startswith("sha256=")
+    assert [bool(_header(e, "webhook-timestamp")) for e in receives] == [True, True, False, True]
+    events = api_get(sdk_target, f"/webhooks/inbound/{got['source_id']}/events")
+    assert events["pagination"]["total"] == 2
 
 
 SAMPLES_TSCONFIG = {

@@ -16,9 +16,11 @@ class JeweliaClient(SyncCore, Resources):
     """The Jewelia API, synchronously: `JeweliaClient(api_key=..., base_url=...)`, then
     `client.customers.list(page=1, limit=20, search="john")` and the other resources.
 
-    `base_url` is the API root, e.g. `https://your-host/api/v1`; both fall back to the
-    JEWELIA_API_KEY and JEWELIA_BASE_URL environment variables. `max_retries` retries on 429,
-    5xx and connection errors; `timeout` is in seconds.
+    `base_url` is the API root, e.g. `https://your-host/api/v1` (a bare `https://your-host`
+    gets `/api/v1`); both fall back to the JEWELIA_API_KEY and JEWELIA_API_URL environment
+    variables. Only `inbound_webhooks.receive` and `auth` work without an API key.
+    `max_retries` retries 429s, and 5xx and connection errors where repeating is safe;
+    `timeout` is in seconds.
     """
 
     def __init__(
@@ -45,7 +47,7 @@ class JeweliaClient(SyncCore, Resources):
     def low_level(self) -> AuthenticatedClient:
         """The generated client (`jewelia_api_client._generated.api.*` functions take it),
         sharing this client's connection pool, retries and idempotency keys."""
-        client = AuthenticatedClient(base_url=self.base_url, token=self.api_key)
+        client = AuthenticatedClient(base_url=self.base_url, token=self.api_key or "")
         return client.set_httpx_client(self.http_client)
 
     def __enter__(self) -> JeweliaClient:
@@ -88,7 +90,7 @@ class AsyncJeweliaClient(AsyncCore, AsyncResources):
     def low_level(self) -> AuthenticatedClient:
         """The generated client for its `asyncio` functions, sharing this client's pool,
         retries and idempotency keys."""
-        client = AuthenticatedClient(base_url=self.base_url, token=self.api_key)
+        client = AuthenticatedClient(base_url=self.base_url, token=self.api_key or "")
         return client.set_async_httpx_client(self.http_client)
 
     async def __aenter__(self) -> AsyncJeweliaClient:

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
+import hmac
 import json
 import os
 import re
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import quote
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from ._pagination import AsyncPage, Page
-from ._retry import AsyncRetryTransport, RetryTransport
+from ._retry import NO_IDEMPOTENCY_KEY, AsyncRetryTransport, RetryTransport
 from .errors import APIConnectionError, APITimeoutError, JeweliaError, error_from_response
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 USER_AGENT = f"jewelia-api-client-python/{__version__}"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 2
@@ -30,12 +33,14 @@ _PATH_PARAM = re.compile(r"\{[^}]+\}")
 @dataclass(frozen=True)
 class Operation:
     """One API operation as the facade calls it; `parsers` are the generated envelope classes
-    its success answer may be, tried in order; `result` is "data", "page" or "bytes"."""
+    its success answer may be, tried in order; `result` is "data", "page" or "bytes";
+    `authenticated` is False for operations that take no API key (it is then not sent)."""
 
     method: str
     path: str
     result: str
     parsers: tuple[Any, ...] = ()
+    authenticated: bool = True
 
 
 def _json_default(value: Any) -> Any:
@@ -73,35 +78,89 @@ def query_params(query: Mapping[str, Any] | None) -> dict[str, str]:
     return params
 
 
-def settings(api_key: str | None, base_url: str | None) -> tuple[str, str]:
-    """The API key and base URL, from the arguments or JEWELIA_API_KEY / JEWELIA_BASE_URL."""
-    key = api_key or os.environ.get("JEWELIA_API_KEY")
-    url = base_url or os.environ.get("JEWELIA_BASE_URL")
-    if not key:
-        raise JeweliaError("api_key is required (or set JEWELIA_API_KEY)")
+def api_root(url: str) -> str:
+    """The API root from a base URL: a bare origin (`https://host` or `https://host/`) gets
+    `/api/v1`; a URL with a path is taken as the API root itself."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise JeweliaError(
+            f"base_url must be an http(s) URL, e.g. https://your-host/api/v1: {url!r}"
+        )
+    if parts.path in ("", "/"):
+        return parts._replace(path="/api/v1").geturl()
+    return url.rstrip("/")
+
+
+def settings(api_key: str | None, base_url: str | None) -> tuple[str | None, str]:
+    """The API key (None: only key-less operations work) and the API root, from the arguments
+    or JEWELIA_API_KEY / JEWELIA_API_URL."""
+    key = api_key or os.environ.get("JEWELIA_API_KEY") or None
+    url = base_url or os.environ.get("JEWELIA_API_URL")
     if not url:
-        raise JeweliaError("base_url is required, e.g. https://your-host/api/v1")
-    return key, url.rstrip("/")
+        raise JeweliaError("base_url is required (or set JEWELIA_API_URL), e.g. https://your-host")
+    return key, api_root(url)
 
 
-def _headers(api_key: str, extra: Mapping[str, str] | None) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {api_key}",
-        "Accept": "application/json",
-        "User-Agent": USER_AGENT,
-        **(extra or {}),
-    }
+def _headers(api_key: str | None, extra: Mapping[str, str] | None) -> dict[str, str]:
+    auth = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    return {**auth, "Accept": "application/json", "User-Agent": USER_AGENT, **(extra or {})}
 
 
 def _request_headers(
-    body: Any, idempotency_key: str | None, extra_headers: Mapping[str, str] | None
+    body: Any, idempotency_key: str | Literal[False] | None, extra_headers: Mapping[str, str] | None
 ) -> dict[str, str]:
     headers = dict(extra_headers or {})
     if body is not None:
         headers["Content-Type"] = "application/json"
-    if idempotency_key is not None:
+    if isinstance(idempotency_key, str):
         headers["Idempotency-Key"] = idempotency_key
     return headers
+
+
+def signature_headers(body: Any, content: bytes, signing_secret: str) -> dict[str, str]:
+    """What an incoming webhook's sender adds: `X-Webhook-Signature: sha256=<hex>` (HMAC-SHA256
+    of exactly `content`, keyed with the secret's UTF-8 bytes) and, unless the body carries its
+    own `timestamp`, a `webhook-timestamp` (Unix seconds) for the server's 5-minute rule."""
+    if not signing_secret:
+        raise JeweliaError("signing_secret is required: the source's secret (whsec_...)")
+    digest = hmac.new(signing_secret.encode(), content, hashlib.sha256).hexdigest()
+    headers = {"X-Webhook-Signature": f"sha256={digest}"}
+    fields = body.to_dict() if hasattr(body, "to_dict") else body
+    if not (isinstance(fields, Mapping) and "timestamp" in fields):
+        headers["webhook-timestamp"] = str(int(time.time()))
+    return headers
+
+
+def _build(
+    http: httpx.Client | httpx.AsyncClient,
+    op: Operation,
+    args: tuple[Any, ...],
+    query: Mapping[str, Any] | None,
+    body: Any,
+    idempotency_key: str | Literal[False] | None,
+    extra_headers: Mapping[str, str] | None,
+    signing_secret: str | None,
+) -> httpx.Request:
+    """The request of one call: body serialized once (and signed, for an incoming webhook)."""
+    given = {name.lower() for name in extra_headers or {}}
+    if op.authenticated and "authorization" not in http.headers and "authorization" not in given:
+        raise JeweliaError("api_key is required (or set JEWELIA_API_KEY)")
+    content = None if body is None else encode_body(body)
+    headers = _request_headers(body, idempotency_key, extra_headers)
+    if signing_secret is not None:
+        headers.update(signature_headers(body, content or b"", signing_secret))
+    request = http.build_request(
+        op.method,
+        build_path(op.path, args),
+        params=query_params(query),
+        content=content,
+        headers=headers,
+        extensions={NO_IDEMPOTENCY_KEY: True} if idempotency_key is False else None,
+    )
+    if not op.authenticated and "authorization" not in given:
+        request.headers.pop("Authorization", None)
+    return request
 
 
 def parse_envelope(op: Operation, response: httpx.Response) -> Any:
@@ -163,17 +222,23 @@ class SyncCore:
         args: tuple[Any, ...] = (),
         query: Mapping[str, Any] | None = None,
         body: Any = None,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        *,
+        signing_secret: str | None = None,
     ) -> Any:
+        request = _build(
+            self._http,
+            op,
+            args,
+            query,
+            body,
+            idempotency_key,
+            extra_headers,
+            signing_secret,
+        )
         try:
-            response = self._http.request(
-                op.method,
-                build_path(op.path, args),
-                params=query_params(query),
-                content=None if body is None else encode_body(body),
-                headers=_request_headers(body, idempotency_key, extra_headers),
-            )
+            response = self._http.send(request)
         except httpx.TransportError as exc:
             raise _translate(exc) from exc
         if response.status_code >= 400:
@@ -227,17 +292,23 @@ class AsyncCore:
         args: tuple[Any, ...] = (),
         query: Mapping[str, Any] | None = None,
         body: Any = None,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        *,
+        signing_secret: str | None = None,
     ) -> Any:
+        request = _build(
+            self._http,
+            op,
+            args,
+            query,
+            body,
+            idempotency_key,
+            extra_headers,
+            signing_secret,
+        )
         try:
-            response = await self._http.request(
-                op.method,
-                build_path(op.path, args),
-                params=query_params(query),
-                content=None if body is None else encode_body(body),
-                headers=_request_headers(body, idempotency_key, extra_headers),
-            )
+            response = await self._http.send(request)
         except httpx.TransportError as exc:
             raise _translate(exc) from exc
         if response.status_code >= 400:

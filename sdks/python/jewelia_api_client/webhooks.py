@@ -1,11 +1,12 @@
 """Verify the signature of a webhook Jewelia sent you, before trusting its body.
 
-Every delivery is signed twice. When the Standard Webhooks headers are present (`webhook-id`,
-`webhook-timestamp`, `webhook-signature: v1,<base64>`) they are checked, timestamp included,
-which stops replays: the HMAC-SHA256 of `<id>.<timestamp>.<raw body>`, keyed with the base64
-bytes after `whsec_` (or the secret's UTF-8 bytes for any other secret). Otherwise the
-`X-Webhook-Signature: sha256=<hex>` header is checked: HMAC-SHA256 of the raw body keyed with
-the secret's UTF-8 bytes.
+Every delivery is signed twice. The Standard Webhooks headers (`webhook-id`,
+`webhook-timestamp`, `webhook-signature: v1,<base64>`) are checked, timestamp included, which
+stops replays: the HMAC-SHA256 of `<id>.<timestamp>.<raw body>`, keyed with the base64 bytes
+after `whsec_` (or the secret's UTF-8 bytes for any other secret). A delivery without them is
+refused unless `allow_legacy=True`, which checks `X-Webhook-Signature: sha256=<hex>` instead
+(HMAC-SHA256 of the raw body keyed with the secret's UTF-8 bytes): it has no timestamp, so it
+cannot stop a replay; use it only where the timestamped headers cannot reach you.
 
     from jewelia_api_client import webhooks
 
@@ -29,6 +30,11 @@ __all__ = ["DEFAULT_TOLERANCE", "WebhookSignatureError", "construct_event", "ver
 
 DEFAULT_TOLERANCE = 300
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
+STANDARD_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+NO_TIMESTAMP = (
+    "no webhook-timestamp: pass allow_legacy=True only for receivers that cannot get the"
+    " timestamped headers; it cannot stop replays"
+)
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
@@ -87,20 +93,24 @@ def verify_signature(
     headers: Mapping[str, str],
     secret: str,
     tolerance: int = DEFAULT_TOLERANCE,
+    allow_legacy: bool = False,
 ) -> None:
     """Check a delivery's signature against the raw body; WebhookSignatureError when it fails.
 
     Pass the body exactly as received (bytes; not re-serialized JSON), the request headers
     and the endpoint's signing secret. `tolerance` is the accepted clock skew in seconds.
+    `allow_legacy=True` accepts a delivery with only `X-Webhook-Signature` (replayable).
     """
     if not secret:
         raise WebhookSignatureError("The signing secret is empty")
     body = payload.encode() if isinstance(payload, str) else bytes(payload)
     lowered = _lower(headers)
-    if "webhook-signature" in lowered:
+    if any(name in lowered for name in STANDARD_HEADERS):
         _verify_standard(body, lowered, secret, tolerance, time.time())
-    else:
+    elif allow_legacy:
         _verify_legacy(body, lowered, secret)
+    else:
+        raise WebhookSignatureError(NO_TIMESTAMP)
 
 
 def construct_event(
@@ -108,9 +118,10 @@ def construct_event(
     headers: Mapping[str, str],
     secret: str,
     tolerance: int = DEFAULT_TOLERANCE,
+    allow_legacy: bool = False,
 ) -> dict[str, Any]:
     """The verified event (`{"id", "event", "timestamp", "data"}`) from a delivery."""
-    verify_signature(payload, headers, secret, tolerance)
+    verify_signature(payload, headers, secret, tolerance, allow_legacy)
     event = json.loads(payload)
     if not isinstance(event, dict):
         raise WebhookSignatureError("The webhook body is not a JSON object")

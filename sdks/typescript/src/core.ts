@@ -30,6 +30,19 @@ export interface CoreConfig {
   policy: RetryPolicy;
 }
 
+/**
+ * The API root from a base URL: a bare origin (`https://host` or `https://host/`) gets `/api/v1`;
+ * a URL with a path is taken as the API root itself (a trailing slash dropped).
+ */
+export function apiRoot(baseUrl: string): string {
+  const url = baseUrl.trim();
+  if (!/^https?:\/\/[^/?#]+/i.test(url)) {
+    throw new TypeError(`baseUrl must be an http(s) URL such as https://your-host/api/v1: ${url}`);
+  }
+  if (/^https?:\/\/[^/?#]+\/?$/i.test(url)) return url.replace(/\/?$/, '/api/v1');
+  return url.replace(/\/+$/, '');
+}
+
 /** Runs generated operations with retries, unwraps envelopes and throws typed errors. */
 export class Core {
   readonly client: Client;
@@ -39,14 +52,18 @@ export class Core {
   constructor(config: CoreConfig) {
     this.policy = config.policy;
     this.headers = config.headers;
-    this.client = createClient(createConfig({ baseUrl: config.baseUrl, auth: config.apiKey }));
+    this.client = createClient(
+      createConfig({ baseUrl: apiRoot(config.baseUrl), auth: config.apiKey }),
+    );
   }
 
   private callOptions(options: RequestOptions): CallOptions {
     const send = (input: RequestInfo | URL) =>
       sendWithRetries(input instanceof Request ? input : new Request(input), this.policy, options);
     const headers: Record<string, string> = { ...this.headers, ...options.headers };
-    if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+    if (typeof options.idempotencyKey === 'string') {
+      headers['Idempotency-Key'] = options.idempotencyKey;
+    }
     return { client: this.client, fetch: send as typeof fetch, headers };
   }
 

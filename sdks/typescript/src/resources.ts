@@ -5,7 +5,8 @@ import type { Core } from './core.js';
 import * as ops from './generated/sdk.gen.js';
 import type * as T from './generated/types.gen.js';
 import type { PagePromise } from './pagination.js';
-import type { RequestOptions } from './transport.js';
+import type { ReceiveOptions, RequestOptions } from './transport.js';
+import { inboundSignatureHeaders } from './webhooks.js';
 
 abstract class Resource {
   constructor(protected readonly core: Core) {}
@@ -316,10 +317,21 @@ export class InboundWebhooks extends Resource {
     return this.core.call((o) => ops.rotateInboundSourceSecret({ ...o, path, body }), options);
   }
 
-  /** Deliver an event as the sender would (authenticated by the source's signature). */
-  receive(integrationId: string, body: T.ReceiveWebhookData['body'], options?: RequestOptions) {
-    const path = { integration_id: integrationId };
-    return this.core.call((o) => ops.receiveWebhook({ ...o, path, body }), options);
+  /**
+   * Deliver an event as the sender would: the body is serialized once and exactly those bytes
+   * are signed with `signingSecret` (`X-Webhook-Signature`) and sent, with a `webhook-timestamp`
+   * unless the body has a `timestamp`. No API key is needed (none is sent).
+   */
+  async receive(sourceId: string, body: T.ReceiveWebhookData['body'], options: ReceiveOptions) {
+    const { signingSecret, ...rest } = options ?? {};
+    const raw = JSON.stringify(body);
+    const signed = await inboundSignatureHeaders(raw, signingSecret, 'timestamp' in body);
+    const headers = { ...rest.headers, ...signed };
+    const path = { integration_id: sourceId };
+    return this.core.call(
+      (o) => ops.receiveWebhook({ ...o, path, body, bodySerializer: () => raw }),
+      { ...rest, headers },
+    );
   }
 }
 
@@ -454,5 +466,51 @@ export class Marketplace extends Resource {
   ) {
     const path = { listing_id: listingId, review_id: reviewId };
     return this.core.call((o) => ops.reportMarketplaceReview({ ...o, path, body }), options);
+  }
+}
+
+/** `client.builder`: integration builder flows (a draft you edit) and their published versions. */
+export class Builder extends Resource {
+  /** A page of flows, newest first (`template`, `isActive`, `search` in the name); iterable. */
+  list(params?: T.ListFlowsData['query'], options?: RequestOptions): PagePromise<T.FlowList> {
+    return this.core.list(params, 'cursor', (o, query) => ops.listFlows({ ...o, query }), options);
+  }
+
+  /** The configuration becomes the draft; `isActive: true` also publishes it as version 1. */
+  create(body: T.FlowCreate, options?: RequestOptions) {
+    return this.core.call((o) => ops.createFlow({ ...o, body }), options);
+  }
+
+  /** The flow's `id` goes in the body; `configuration` edits the draft (publish to run it). */
+  update(body: T.FlowUpdate, options?: RequestOptions) {
+    return this.core.call((o) => ops.updateFlow({ ...o, body }), options);
+  }
+
+  get(flowId: string, options?: RequestOptions) {
+    return this.core.call((o) => ops.getFlow({ ...o, path: { flow_id: flowId } }), options);
+  }
+
+  /** The flow goes; its versions stay for the runs that use them. */
+  delete(flowId: string, options?: RequestOptions) {
+    return this.core.call((o) => ops.deleteFlow({ ...o, path: { flow_id: flowId } }), options);
+  }
+
+  /** The draft becomes the next immutable version (the current one when nothing changed). */
+  publish(flowId: string, options?: RequestOptions) {
+    return this.core.call((o) => ops.publishFlow({ ...o, path: { flow_id: flowId } }), options);
+  }
+
+  listVersions(
+    flowId: string,
+    params?: T.ListFlowVersionsData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.FlowVersionList> {
+    const path = { flow_id: flowId };
+    return this.core.list(
+      params,
+      'page',
+      (o, query) => ops.listFlowVersions({ ...o, path, query }),
+      options,
+    );
   }
 }

@@ -2,8 +2,11 @@ import { APIConnectionError, retryAfterSeconds } from './errors.js';
 
 /** Options of one call, given as the last argument of any resource method. */
 export interface RequestOptions {
-  /** For POST: the Idempotency-Key to send (default: a new UUID, kept across retries). */
-  idempotencyKey?: string;
+  /**
+   * For POST: the Idempotency-Key to send (default: a new UUID, kept across retries); `false`
+   * sends none (the POST is then retried only after a 429).
+   */
+  idempotencyKey?: string | false;
   /** Retries after the first attempt, overriding the client's `maxRetries`. */
   maxRetries?: number;
   /** Milliseconds for each attempt, overriding the client's `timeout`. */
@@ -12,6 +15,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Extra request headers. */
   headers?: Record<string, string>;
+}
+
+/** Options of `inboundWebhooks.receive`: the source's secret signs the body. */
+export interface ReceiveOptions extends RequestOptions {
+  /** The source's signing secret (`whsec_…`). */
+  signingSecret: string;
 }
 
 export interface RetryPolicy {
@@ -26,9 +35,18 @@ const MAX_DELAY_MS = 8_000;
 // A longer Retry-After (an hourly budget spent) is the caller's to decide: RateLimitError says it.
 const MAX_RETRY_AFTER_MS = 60_000;
 
-/** True when a request may be sent again without doing its work twice. */
-export function isRetrySafe(method: string, headers: Headers): boolean {
-  return IDEMPOTENT_METHODS.has(method.toUpperCase()) || headers.has('idempotency-key');
+/**
+ * Whether an attempt that failed may be sent again. `status` is the answer's status, null when
+ * no answer came (a connection failure); `keyed` is whether the request has an Idempotency-Key.
+ * A 429 is retried for every method (the server refused it before doing anything); a 5xx or a
+ * connection failure only for GET, HEAD, PUT, DELETE, OPTIONS and a keyed POST (the server
+ * honours Idempotency-Key on POST only).
+ */
+export function mayRetry(method: string, keyed: boolean, status: number | null): boolean {
+  if (status === 429) return true;
+  if (status !== null && status < 500) return false;
+  const upper = method.toUpperCase();
+  return IDEMPOTENT_METHODS.has(upper) || (upper === 'POST' && keyed);
 }
 
 /** Exponential backoff with full jitter between half and all of min(0.5 s * 2^attempt, 8 s). */
@@ -37,10 +55,8 @@ export function backoffDelay(attempt: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-/** The wait before retrying a response, or null when it must not be retried. */
+/** The wait before retrying a response: its Retry-After, else the backoff; null when too long. */
 function retryDelay(response: Response, attempt: number): number | null {
-  const status = response.status;
-  if (status !== 429 && status < 500) return null;
   const retryAfter = retryAfterSeconds(response.headers);
   if (retryAfter === null) return backoffDelay(attempt);
   const wait = retryAfter * 1000;
@@ -78,8 +94,8 @@ function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): Abor
 }
 
 /**
- * Send a request, retrying 429, 5xx and connection failures when the request is safe to repeat
- * (idempotent method, or a POST/PATCH carrying an Idempotency-Key, which is sent unchanged).
+ * Send a request, retrying as `mayRetry` allows; a POST gets an Idempotency-Key unless it has
+ * one or the call opted out (`idempotencyKey: false`), and every attempt sends the same key.
  */
 export async function sendWithRetries(
   request: Request,
@@ -90,14 +106,16 @@ export async function sendWithRetries(
   const maxRetries = Math.max(0, options.maxRetries ?? policy.maxRetries);
   const timeout = options.timeout ?? policy.timeout;
   const headers = new Headers(request.headers);
-  if (method === 'POST' && !headers.has('idempotency-key')) {
+  if (options.idempotencyKey === false) {
+    headers.delete('idempotency-key');
+  } else if (method === 'POST' && !headers.has('idempotency-key')) {
     headers.set('Idempotency-Key', newIdempotencyKey());
   }
-  const retrySafe = isRetrySafe(method, headers);
+  const keyed = headers.has('idempotency-key');
   // Read once so every attempt sends the same bytes with a Content-Length.
   const body = request.body === null ? undefined : await request.arrayBuffer();
   for (let attempt = 0; ; attempt++) {
-    const canRetry = retrySafe && attempt < maxRetries;
+    const canRetry = attempt < maxRetries;
     let response: Response;
     try {
       response = await policy.fetch(
@@ -113,7 +131,7 @@ export async function sendWithRetries(
       if (options.signal?.aborted) {
         throw new APIConnectionError('Request aborted', error);
       }
-      if (canRetry) {
+      if (canRetry && mayRetry(method, keyed, null)) {
         await sleep(backoffDelay(attempt), options.signal);
         continue;
       }
@@ -121,7 +139,8 @@ export async function sendWithRetries(
       const reason = timedOut ? `timed out after ${timeout} ms` : describe(error);
       throw new APIConnectionError(`Connection error: ${reason}`, error);
     }
-    const wait = canRetry ? retryDelay(response, attempt) : null;
+    const wait =
+      canRetry && mayRetry(method, keyed, response.status) ? retryDelay(response, attempt) : null;
     if (wait === null) return response;
     await response.body?.cancel();
     await sleep(wait, options.signal);

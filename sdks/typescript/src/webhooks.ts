@@ -6,6 +6,11 @@ export type WebhookHeaders = Headers | Record<string, string | string[] | undefi
 export interface VerifyOptions {
   /** Seconds a Standard Webhooks timestamp may be off from now (default 300). */
   tolerance?: number;
+  /**
+   * Accept a delivery that has only `X-Webhook-Signature` (no timestamp). Off by default: that
+   * header cannot stop a replay, and every Jewelia delivery carries the timestamped headers.
+   */
+  allowLegacy?: boolean;
 }
 
 const SECRET_PREFIX = 'whsec_';
@@ -14,9 +19,10 @@ const encoder = new TextEncoder();
 
 /**
  * Check that a webhook delivery was signed by Jewelia with `secret`; throws WebhookSignatureError
- * if not. Pass the raw body exactly as received. When the Standard Webhooks headers are present
- * (`webhook-id`, `webhook-timestamp`, `webhook-signature`) they are checked, timestamp included,
- * so a replayed delivery is refused; otherwise `X-Webhook-Signature: sha256=<hex>` is.
+ * if not. Pass the raw body exactly as received. The Standard Webhooks headers (`webhook-id`,
+ * `webhook-timestamp`, `webhook-signature`) are checked, timestamp included, so a replayed
+ * delivery is refused. Without them the delivery is refused, unless `allowLegacy: true`, which
+ * checks `X-Webhook-Signature: sha256=<hex>` instead (no timestamp: replays are not stopped).
  */
 export async function verifyWebhookSignature(
   payload: string | Uint8Array | ArrayBuffer,
@@ -38,6 +44,12 @@ export async function verifyWebhookSignature(
     }
     await verifyStandard(body, id, timestamp.trim(), signatures, secret, options.tolerance ?? 300);
     return;
+  }
+  if (!options.allowLegacy) {
+    throw new WebhookSignatureError(
+      'no webhook-timestamp: pass allowLegacy: true only for receivers that cannot get the ' +
+        'timestamped headers; it cannot stop replays',
+    );
   }
   const legacy = header(LEGACY_HEADER);
   if (!legacy) {
@@ -95,6 +107,31 @@ async function verifyLegacy(body: Bytes, header: string, secret: string): Promis
   if (!(await crypto.subtle.verify('HMAC', key, signature, body))) {
     throw new WebhookSignatureError('X-Webhook-Signature does not match this secret and body');
   }
+}
+
+/**
+ * Headers an incoming-webhook sender adds for `body` (the exact bytes sent):
+ * `X-Webhook-Signature: sha256=<hex HMAC-SHA256, key = secret's UTF-8>` and, unless the body has
+ * its own `timestamp`, `webhook-timestamp` (Unix seconds; the server wants one within 5 minutes).
+ */
+export async function inboundSignatureHeaders(
+  body: string,
+  secret: string,
+  bodyHasTimestamp: boolean,
+): Promise<Record<string, string>> {
+  if (!secret) throw new TypeError("signingSecret is required: the source's secret (whsec_...)");
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(body)));
+  const hex = Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
+  const headers: Record<string, string> = { 'X-Webhook-Signature': `sha256=${hex}` };
+  if (!bodyHasTimestamp) headers['webhook-timestamp'] = String(Math.floor(Date.now() / 1000));
+  return headers;
 }
 
 /** The Standard Webhooks key: base64-decoded after `whsec_`, else the secret's UTF-8 bytes. */

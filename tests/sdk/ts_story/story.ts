@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 
 import {
   APIConnectionError,
+  APIError,
+  AuthenticationError,
   ConflictError,
   JeweliaClient,
   JeweliaError,
@@ -209,6 +211,110 @@ async function idempotency() {
   return { id: customer.id, full_name: customer.full_name };
 }
 
+/** What is retried: a 503 before the server (fail-once) and a 429 (ratelimit-once). */
+async function retries() {
+  const failing = new JeweliaClient({ apiKey, baseUrl: env("JEWELIA_FLAKY_URL") });
+  const limited = new JeweliaClient({
+    apiKey,
+    baseUrl: env("JEWELIA_RATELIMIT_URL"),
+  });
+  const direct = new JeweliaClient({ apiKey, baseUrl });
+  const target = await direct.customers.create({ full_name: "Patch Target" });
+  const outcome = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+      return "ok";
+    } catch (error) {
+      if (error instanceof APIError) return { name: error.name, status: error.status };
+      throw error;
+    }
+  };
+  const listed = await failing.customers.list({ limit: 1 });
+  return {
+    target_id: target.id,
+    get: listed.data.length,
+    patch: await outcome(() => failing.customers.update(target.id, { notes: "patched" })),
+    unkeyed_post: await outcome(() =>
+      failing.inventory.create(
+        { sku: "TS-UNKEYED", name: "Unkeyed", category: "other", price: 1 },
+        { idempotencyKey: false },
+      ),
+    ),
+    keyed_post: (await failing.inboundWebhooks.create({ name: "Keyed through fail-once" })).name,
+    unkeyed_post_429: (
+      await limited.inboundWebhooks.create(
+        { name: "Unkeyed through ratelimit-once" },
+        { idempotencyKey: false },
+      )
+    ).name,
+  };
+}
+
+/** An import whose JSON body is over 1 MiB, with the automatic Idempotency-Key and with none. */
+async function bigImport() {
+  const note = "n".repeat(1200);
+  const rows = Array.from(
+    { length: 900 },
+    (_, n) => `Big Import ${n},big${n}@example.com,${note}`,
+  );
+  const csv = ["full_name,email,notes", ...rows].join("\n");
+  const body = {
+    type: "customers" as const,
+    format: "csv" as const,
+    data: Buffer.from(csv).toString("base64"),
+    fileName: "big.csv",
+    options: { dryRun: true },
+  };
+  const client = new JeweliaClient({ apiKey, baseUrl: env("JEWELIA_FLAKY_URL") });
+  const keyed = await client.importExport.start(body, { action: "import" });
+  const unkeyed = await client.importExport.start(
+    body,
+    { action: "import" },
+    { idempotencyKey: false },
+  );
+  return {
+    body_bytes: JSON.stringify(body).length,
+    keyed_job: keyed.jobId,
+    unkeyed_job: unkeyed.jobId,
+  };
+}
+
+/** Signed events sent to an incoming-webhook source with no API key, to the bare origin. */
+async function inbound() {
+  const client = new JeweliaClient({ apiKey, baseUrl });
+  const source = await client.inboundWebhooks.create({ name: "TS sender" });
+  const sender = new JeweliaClient({ baseUrl: new URL(env("JEWELIA_FLAKY_URL")).origin });
+  const event = {
+    id: `evt-${crypto.randomUUID()}`,
+    event: "sdk.ping",
+    data: { n: 1, text: "é ü" },
+  };
+  const signingSecret = source.secret;
+  const first = await sender.inboundWebhooks.receive(source.id, event, { signingSecret });
+  const again = await sender.inboundWebhooks.receive(source.id, event, { signingSecret });
+  const stamped = await sender.inboundWebhooks.receive(
+    source.id,
+    { event: "sdk.ping", timestamp: new Date().toISOString(), data: { stamped: true } },
+    { signingSecret },
+  );
+  const wrong = await expectError(AuthenticationError, () =>
+    sender.inboundWebhooks.receive(
+      source.id,
+      { ...event, id: "evt-wrong" },
+      { signingSecret: "whsec_" + "B".repeat(32) },
+    ),
+  );
+  const keyless = await expectError(JeweliaError, () => sender.customers.list());
+  return {
+    source_id: source.id,
+    first: { duplicate: first.duplicate, status: first.status, id: first.id },
+    again: { duplicate: again.duplicate, id: again.id },
+    with_timestamp: { duplicate: stamped.duplicate },
+    wrong_secret: { name: wrong.name, status: wrong.status },
+    keyless: { name: keyless.name, status: keyless.status },
+  };
+}
+
 /** Typed errors: 404 with code and request id, 422 with field details, 401. */
 async function errors() {
   const client = new JeweliaClient({ apiKey, baseUrl });
@@ -317,6 +423,19 @@ async function webhook() {
     Object.keys(headers).find((n) => n.toLowerCase() === "webhook-timestamp") ??
     "";
   const stale = { ...headers, [stamp]: String(Number(headers[stamp]) - 3600) };
+  const allowLegacy = async (
+    payload: Uint8Array,
+    given: Record<string, string>,
+  ): Promise<string> => {
+    try {
+      await verifyWebhookSignature(payload, given, secret, { allowLegacy: true });
+      return "valid";
+    } catch (error) {
+      if (error instanceof WebhookSignatureError)
+        return `refused: ${error.message}`;
+      throw error;
+    }
+  };
   return {
     real_bytes: await outcome(new Uint8Array(body), headers),
     real_text: await outcome(body.toString("utf8"), new Headers(headers)),
@@ -327,8 +446,10 @@ async function webhook() {
       "whsec_" + btoa("x".repeat(24)),
     ),
     legacy_only: await outcome(new Uint8Array(body), legacyOnly),
-    legacy_tampered: await outcome(tampered, legacyOnly),
+    legacy_allowed: await allowLegacy(new Uint8Array(body), legacyOnly),
+    legacy_tampered: await allowLegacy(tampered, legacyOnly),
     stale_timestamp: await outcome(new Uint8Array(body), stale),
+    stale_allowed: await allowLegacy(new Uint8Array(body), stale),
   };
 }
 
@@ -339,6 +460,9 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   idempotency,
   errors,
   webhook,
+  retries,
+  "big-import": bigImport,
+  inbound,
 };
 
 const name = process.argv[2] ?? "";
