@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import pickle
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -140,6 +141,14 @@ def test_evaluation_errors_are_invalid_with_a_readable_message(context: dict[str
     assert "must evaluate to a number" in error.message
     fails(EXPRESSION_INVALID, evaluate, '$error("no stock")', context)
     fails(EXPRESSION_INVALID, evaluate, "$nosuchfunction(1)", context)
+
+
+def test_expression_errors_carry_their_code() -> None:
+    error = ExpressionError("too big", EXPRESSION_TOO_LARGE)
+    assert (error.message, error.code, str(error)) == ("too big", EXPRESSION_TOO_LARGE, "too big")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.message, copy.code) == ("too big", EXPRESSION_TOO_LARGE)
+    assert ExpressionError("odd", "SOMETHING_ELSE").code == EXPRESSION_INVALID
 
 
 def test_check_expression_gives_a_short_message_for_syntax_errors() -> None:

@@ -89,6 +89,9 @@ class ExpressionError(Exception):
         self.message = message
         self.code = code if code in CODES else EXPRESSION_INVALID
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled whole (a worker's result, a log)
+        return (type(self), (self.message, self.code))
+
 
 @dataclass(frozen=True)
 class Limits:
