@@ -108,6 +108,8 @@ def test_reference_shows_our_samples_and_fetches_nothing_elsewhere(
 
 
 def test_try_it_returns_the_signed_in_business_data(page: Any, live_server: str) -> None:
+    """No token until the member sends a call; one then, another when a call answers 401
+    (an expired token), none once the session has ended."""
     base = live_server
     outside = _outside_requests(page, base)
     tag = uuid.uuid4().hex[:8]
@@ -122,15 +124,54 @@ def test_try_it_returns_the_signed_in_business_data(page: Any, live_server: str)
     secret = page.inner_text("#new-api-key").strip()
     assert secret.startswith("jw_live_")
 
+    minted: list[str] = []
+    page.on(
+        "request",
+        lambda r: minted.append(r.url) if r.url.endswith("/developers/reference/token") else None,
+    )
     response = page.goto(f"{base}/developers/reference")
     served = response.text()
     assert secret not in served and "eyJ" not in served  # no key, no token in the HTML
     _reference_ready(page)
-    page.locator("#dev-reference[data-try-it=ready]").wait_for()
+    assert page.get_attribute("#dev-reference", "data-try-it") == "idle"
+    assert minted == []  # nothing is minted until the member sends a call
+
+    # The first call's token is refused as expired (as after five minutes): the page mints
+    # another and sends the call again, once.
+    refused: list[str] = []
+
+    def expire_once(route: Any) -> None:
+        if refused:
+            route.continue_()
+            return
+        refused.append(route.request.headers.get("authorization", ""))
+        route.fulfill(
+            status=401,
+            content_type="application/json",
+            body='{"success": false, "error": "Token has expired", "code": "AUTHENTICATION_ERROR"}',
+        )
+
+    page.route("**/api/v1/customers?*", expire_once)
     page.get_by_text("List customers").first.click()
     page.get_by_role("button", name="Test Request").first.click()
     page.locator('button:has-text("Send")').first.click()
     page.get_by_text(name).first.wait_for(timeout=RENDER_MS)  # in Scalar's response panel
+    page.locator("#dev-reference[data-try-it=ready]").wait_for()
+    assert refused and refused[0].startswith("Bearer eyJ")
+    assert len(minted) == 2, minted
+    page.unroute("**/api/v1/customers?*")
     _shots(page, "portal-try-it", whole=False)
     assert secret not in page.content()
+
+    # Signed out (the cookies gone): "Use my session" finds the session over, and the page
+    # asks for no more tokens, even when a call is sent.
+    page.context.clear_cookies()
+    page.keyboard.press("Escape")  # close Scalar's request window, which covers the page
+    page.locator("#try-session").click()
+    page.locator("#dev-reference[data-try-it=ended]").wait_for()
+    assert "session has ended" in page.inner_text("#try-status")
+    page.get_by_role("button", name="Test Request").first.click()
+    page.locator('button:has-text("Send")').first.click()
+    page.get_by_text("AUTHENTICATION_ERROR").first.wait_for(timeout=RENDER_MS)
+    assert len(minted) == 3, minted
     assert outside == [], f"requests to other hosts: {outside}"

@@ -3,8 +3,8 @@ with our code samples, sample downloads, and the try-it token for signed-in memb
 
 Anyone may read the portal; a signed-in member sees their business, their keys' names and
 prefixes in the samples (never a secret), and can try calls in the reference with a read-only
-token minted for five minutes, fetched by the page's script (POST, session + CSRF) and kept in
-memory only: no secret or token is ever written into the HTML.
+token minted for five minutes, fetched by the page's script (POST, session + CSRF) only when a
+call needs one, and kept in memory only: no secret or token is ever written into the HTML.
 """
 
 from __future__ import annotations
