@@ -108,8 +108,11 @@ RESPONSE_ERRORS: tuple[ErrorInfo, ...] = (
         "429",
         "The key (or the business, or the key's own lower hourly limit) has used its requests"
         " for the sliding hour. Page actions count against the same budget.",
-        "Wait `Retry-After` seconds (also `retryAfter` in the body) and retry; the SDKs do."
-        " Spread work out, cache reads, or upgrade the plan for a larger budget.",
+        "Wait `Retry-After` seconds (also `retryAfter` in the body) and retry. The SDKs wait"
+        " and retry by themselves when `Retry-After` is at most 60 s; a longer wait (the"
+        " hourly budget spent) raises `RateLimitError` at once with `retry_after` (Python) or"
+        " `retryAfter` (TypeScript), for you to schedule. Spread work out, cache reads, or"
+        " upgrade the plan for a larger budget.",
     ),
     _response(
         "INTERNAL_ERROR",
