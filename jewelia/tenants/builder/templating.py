@@ -314,12 +314,13 @@ class _Guard(NodeTransformer):
                 )
         if isinstance(node, nodes.For) and node.recursive:
             raise TemplateSyntaxError("recursive loops are not available", node.lineno)
-        node = super().generic_visit(node, *args, **kwargs)
-        if isinstance(node, nodes.For):
-            node.iter = _filter(node.iter, LOOP_FILTER, node.lineno)
-        elif isinstance(node, nodes.Concat):
-            return _filter(nodes.List(node.nodes, lineno=node.lineno), CONCAT_FILTER, node.lineno)
-        return node
+        visited = super().generic_visit(node, *args, **kwargs)
+        if isinstance(visited, nodes.For):
+            visited.iter = _filter(visited.iter, LOOP_FILTER, visited.lineno)
+        elif isinstance(visited, nodes.Concat):
+            parts = nodes.List(visited.nodes, lineno=visited.lineno)
+            return _filter(parts, CONCAT_FILTER, visited.lineno)
+        return visited
 
 
 def _filter(node: nodes.Node, name: str, lineno: int) -> nodes.Filter:
