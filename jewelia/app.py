@@ -33,6 +33,7 @@ from jewelia.platform.apikeys.idempotency import idempotency_middleware
 from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
+from jewelia.tenants.builder.api import FlowController
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
@@ -108,6 +109,7 @@ def api_routers() -> list[Router]:
             WebhookController,
             InboundSourceController,
             ImportExportController,
+            FlowController,
         ],
         guards=[api_guard],
         middleware=[rate_limit_headers_middleware, idempotency_middleware],

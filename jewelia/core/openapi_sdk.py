@@ -81,6 +81,13 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "createMarketplaceReview": ("marketplace", "create_review"),
     "putMarketplaceReview": ("marketplace", "put_review"),
     "reportMarketplaceReview": ("marketplace", "report_review"),
+    "listFlows": ("builder", "list"),
+    "createFlow": ("builder", "create"),
+    "updateFlow": ("builder", "update"),
+    "getFlow": ("builder", "get"),
+    "deleteFlow": ("builder", "delete"),
+    "publishFlow": ("builder", "publish"),
+    "listFlowVersions": ("builder", "list_versions"),
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

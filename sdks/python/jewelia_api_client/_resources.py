@@ -25,6 +25,8 @@ from ._generated.models import (
     CustomerUpdate,
     Deleted,
     DeletedEnvelope,
+    DeletedFlow,
+    DeletedFlowEnvelope,
     DeletedWebhook,
     DeletedWebhookEnvelope,
     DeliveryDetail,
@@ -34,6 +36,14 @@ from ._generated.models import (
     DeliveryOut,
     EventCatalogEnvelope,
     EventTypeOut,
+    Flow,
+    FlowCreate,
+    FlowEnvelope,
+    FlowList,
+    FlowUpdate,
+    FlowVersion,
+    FlowVersionEnvelope,
+    FlowVersionList,
     InboundEventList,
     InboundEventOut,
     InboundSourceCreate,
@@ -113,6 +123,7 @@ __all__ = [
     "ApiKeys",
     "AsyncApiKeys",
     "AsyncAuth",
+    "AsyncBuilder",
     "AsyncCustomers",
     "AsyncImportExport",
     "AsyncInboundWebhooks",
@@ -123,6 +134,7 @@ __all__ = [
     "AsyncWebhookTools",
     "AsyncWebhooks",
     "Auth",
+    "Builder",
     "Customers",
     "ImportExport",
     "InboundWebhooks",
@@ -189,6 +201,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (CustomerEnvelope,),
     ),
+    "createFlow": Operation(
+        "POST",
+        "/integrations/builder",
+        "data",
+        (FlowEnvelope,),
+    ),
     "createInboundSource": Operation(
         "POST",
         "/webhooks/inbound",
@@ -218,6 +236,7 @@ _OPERATIONS: dict[str, Operation] = {
         "/auth/token",
         "data",
         (TokenEnvelope,),
+        authenticated=False,
     ),
     "createWebhook": Operation(
         "POST",
@@ -230,6 +249,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/customers/{customer_id}",
         "data",
         (DeletedEnvelope,),
+    ),
+    "deleteFlow": Operation(
+        "DELETE",
+        "/integrations/builder/{flow_id}",
+        "data",
+        (DeletedFlowEnvelope,),
     ),
     "deleteInboundSource": Operation(
         "DELETE",
@@ -285,6 +310,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (CustomerEnvelope,),
     ),
+    "getFlow": Operation(
+        "GET",
+        "/integrations/builder/{flow_id}",
+        "data",
+        (FlowEnvelope,),
+    ),
     "getImportExport": Operation(
         "GET",
         "/import-export",
@@ -338,6 +369,18 @@ _OPERATIONS: dict[str, Operation] = {
         "/customers",
         "page",
         (CustomerList,),
+    ),
+    "listFlowVersions": Operation(
+        "GET",
+        "/integrations/builder/{flow_id}/versions",
+        "page",
+        (FlowVersionList,),
+    ),
+    "listFlows": Operation(
+        "GET",
+        "/integrations/builder",
+        "page",
+        (FlowList,),
     ),
     "listImportErrors": Operation(
         "GET",
@@ -405,6 +448,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (PreviewEnvelope,),
     ),
+    "publishFlow": Operation(
+        "POST",
+        "/integrations/builder/{flow_id}/publish",
+        "data",
+        (FlowVersionEnvelope,),
+    ),
     "putMarketplaceReview": Operation(
         "PUT",
         "/integrations/marketplace/{listing_id}/reviews",
@@ -416,6 +465,7 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks/{integration_id}",
         "data",
         (ReceivedEnvelope,),
+        authenticated=False,
     ),
     "recoverWebhookDeliveries": Operation(
         "POST",
@@ -428,6 +478,7 @@ _OPERATIONS: dict[str, Operation] = {
         "/auth/refresh",
         "data",
         (TokenEnvelope,),
+        authenticated=False,
     ),
     "renderWebhookTemplate": Operation(
         "POST",
@@ -531,6 +582,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (CustomerEnvelope,),
     ),
+    "updateFlow": Operation(
+        "PUT",
+        "/integrations/builder",
+        "data",
+        (FlowEnvelope,),
+    ),
     "updateInventoryItem": Operation(
         "PATCH",
         "/inventory/{item_id}",
@@ -597,13 +654,14 @@ class ApiKeys(_SyncResource):
         self,
         body: Mapping[str, Any] | ApiKeyCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiKeyCreated:
         """Create an API key (the key is shown once): `POST /api-keys`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createApiKey"],
@@ -676,13 +734,14 @@ class ApiKeys(_SyncResource):
         key_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiKeyCreated:
         """Rotate: a new secret; the old one works for grace_period_hours (default 24, max 168): `POST /api-keys/{key_id}/rotate`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["rotateApiKey"],
@@ -702,13 +761,14 @@ class Auth(_SyncResource):
         self,
         body: Mapping[str, Any] | RefreshRequest,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Tokens:
         """Spend a refresh token for a new JWT pair: `POST /auth/refresh`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["refreshToken"],
@@ -724,13 +784,14 @@ class Auth(_SyncResource):
         self,
         body: Mapping[str, Any] | TokenRequest,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Tokens:
         """Exchange email, password (and TOTP code) for a JWT pair: `POST /auth/token`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createToken"],
@@ -741,6 +802,175 @@ class Auth(_SyncResource):
             extra_headers,
         )
         return cast("Tokens", result)
+
+
+class Builder(_SyncResource):
+    """`client.builder`: 7 operations."""
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        template: str | None = None,
+        is_active: bool | None = None,
+        search: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[Flow]:
+        """List flows, newest first: `GET /integrations/builder`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            cursor: next_cursor of the previous page
+            template: One of data_sync, new_order_notification, low_stock_alert, order_status_update_to_customer, customer_anniversary_email, metal_price_repricing, webhook_to_crm, daily_sales_report
+            is_active: Only active (or inactive) flows
+            search: Text found in the flow's name
+        """
+        result = self._client._request(
+            _OPERATIONS["listFlows"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "template": template,
+                "isActive": is_active,
+                "search": search,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[Flow]", result)
+
+    def update(
+        self,
+        body: Mapping[str, Any] | FlowUpdate,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Flow:
+        """Update a flow's draft and settings (the id in the body; publish to run the draft): `PUT /integrations/builder`.
+
+        Args:
+            body: the request body (a dict or a model)
+        """
+        result = self._client._request(
+            _OPERATIONS["updateFlow"],
+            (),
+            None,
+            body,
+            None,
+            extra_headers,
+        )
+        return cast("Flow", result)
+
+    def create(
+        self,
+        body: Mapping[str, Any] | FlowCreate,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Flow:
+        """Create a flow (isActive true also publishes it as version 1): `POST /integrations/builder`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["createFlow"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("Flow", result)
+
+    def get(
+        self,
+        flow_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Flow:
+        """Get a flow with its draft: `GET /integrations/builder/{flow_id}`."""
+        result = self._client._request(
+            _OPERATIONS["getFlow"],
+            (flow_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Flow", result)
+
+    def delete(
+        self,
+        flow_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedFlow:
+        """Delete a flow (its versions stay for the runs that use them): `DELETE /integrations/builder/{flow_id}`."""
+        result = self._client._request(
+            _OPERATIONS["deleteFlow"],
+            (flow_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedFlow", result)
+
+    def publish(
+        self,
+        flow_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowVersion:
+        """Publish the draft as the next immutable version (200 with the current one when the draft has not changed): `POST /integrations/builder/{flow_id}/publish`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["publishFlow"],
+            (flow_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowVersion", result)
+
+    def list_versions(
+        self,
+        flow_id: str | UUID,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[FlowVersion]:
+        """A flow's published versions, newest first: `GET /integrations/builder/{flow_id}/versions`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
+        result = self._client._request(
+            _OPERATIONS["listFlowVersions"],
+            (flow_id,),
+            {
+                "page": page,
+                "limit": limit,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[FlowVersion]", result)
 
 
 class Customers(_SyncResource):
@@ -785,13 +1015,14 @@ class Customers(_SyncResource):
         self,
         body: Mapping[str, Any] | CustomerCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Customer:
         """Create a customer: `POST /customers`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createCustomer"],
@@ -924,7 +1155,7 @@ class ImportExport(_SyncResource):
         *,
         action: Literal["import", "export", "cancel"],
         job_id: str | UUID | None = None,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> JobStarted:
         """Start an import or export job, or cancel one (action=import|export|cancel): `POST /import-export`.
@@ -933,6 +1164,7 @@ class ImportExport(_SyncResource):
             body: the request body (a dict or a model)
             action: import (write), export (read) or cancel (write)
             job_id: The job to cancel
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["startImportExport"],
@@ -968,10 +1200,14 @@ class ImportExport(_SyncResource):
         self,
         job_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Job:
-        """Cancel a job (a running import stops after its current batch): `POST /import-export/{job_id}/cancel`."""
+        """Cancel a job (a running import stops after its current batch): `POST /import-export/{job_id}/cancel`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = self._client._request(
             _OPERATIONS["cancelImportExport"],
             (job_id,),
@@ -1034,13 +1270,14 @@ class ImportExport(_SyncResource):
         job_id: str | UUID,
         body: Mapping[str, Any] | RunAgain,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> JobStarted:
         """Run an import's file again (after a dry run, or with another mapping): `POST /import-export/{job_id}/run`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["rerunImport"],
@@ -1076,13 +1313,14 @@ class InboundWebhooks(_SyncResource):
         self,
         body: Mapping[str, Any] | InboundSourceCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InboundSourceCreated:
         """Create a source (its secret is shown once): `POST /webhooks/inbound`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createInboundSource"],
@@ -1163,13 +1401,14 @@ class InboundWebhooks(_SyncResource):
         source_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InboundSourceCreated:
         """New secret; the old one still verifies for grace_period_hours (default 24): `POST /webhooks/inbound/{source_id}/rotate-secret`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["rotateInboundSourceSecret"],
@@ -1186,13 +1425,16 @@ class InboundWebhooks(_SyncResource):
         integration_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        signing_secret: str,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ReceivedOut:
         """Receive a signed event from an integration: `POST /webhooks/{integration_id}`.
 
         Args:
             body: the request body (a dict or a model)
+            signing_secret: the source's secret (`whsec_...`): the body is serialized once and exactly those bytes are signed (`X-Webhook-Signature`); no API key is needed
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["receiveWebhook"],
@@ -1201,6 +1443,7 @@ class InboundWebhooks(_SyncResource):
             body,
             idempotency_key,
             extra_headers,
+            signing_secret=signing_secret,
         )
         return cast("ReceivedOut", result)
 
@@ -1254,13 +1497,14 @@ class Inventory(_SyncResource):
         self,
         body: Mapping[str, Any] | ItemCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Item:
         """Create an inventory item: `POST /inventory`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createInventoryItem"],
@@ -1458,13 +1702,14 @@ class Marketplace(_SyncResource):
         listing_id: str | UUID,
         body: Mapping[str, Any] | ReviewWrite,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ReviewOut:
         """Review an app your business has used for 24 hours (one per business; 409 after): `POST /integrations/marketplace/{listing_id}/reviews`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createMarketplaceReview"],
@@ -1482,13 +1727,14 @@ class Marketplace(_SyncResource):
         review_id: str | UUID,
         body: Mapping[str, Any] | ReportCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ReportOut:
         """Report a review to staff (a user's token; one open report per user and review): `POST /integrations/marketplace/{listing_id}/reviews/{review_id}/report`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["reportMarketplaceReview"],
@@ -1571,13 +1817,14 @@ class Orders(_SyncResource):
         self,
         body: Mapping[str, Any] | OrderCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Order:
         """Create an order (reserves stock): `POST /orders`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createOrder"],
@@ -1697,13 +1944,14 @@ class WebhookTools(_SyncResource):
         self,
         body: Mapping[str, Any] | WebhookTestIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookTestResult:
         """Send a test request: `POST /webhooks/test`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["sendWebhookTest"],
@@ -1719,13 +1967,14 @@ class WebhookTools(_SyncResource):
         self,
         body: Mapping[str, Any] | RenderIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RenderedRequest:
         """Render a template: `POST /webhooks/test/render`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["renderWebhookTemplate"],
@@ -1741,13 +1990,14 @@ class WebhookTools(_SyncResource):
         self,
         body: Mapping[str, Any] | SignatureIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SignatureOut:
         """Sign a body: `POST /webhooks/test/signature`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["generateWebhookSignature"],
@@ -1763,13 +2013,14 @@ class WebhookTools(_SyncResource):
         self,
         body: Mapping[str, Any] | ValidateIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> PayloadReport:
         """Check a payload against a template: `POST /webhooks/test/validate`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["validateWebhookPayload"],
@@ -1785,13 +2036,14 @@ class WebhookTools(_SyncResource):
         self,
         body: Mapping[str, Any] | VerifyIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> VerifyOut:
         """Verify a signature: `POST /webhooks/test/verify`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["verifyWebhookSignature"],
@@ -1837,13 +2089,14 @@ class Webhooks(_SyncResource):
         self,
         body: Mapping[str, Any] | WebhookCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookWithSecret:
         """Create a webhook endpoint (its signing secret is shown once): `POST /webhooks`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["createWebhook"],
@@ -1876,10 +2129,14 @@ class Webhooks(_SyncResource):
         self,
         delivery_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeliveryOut:
-        """Send a delivery again now (same webhook-id): `POST /webhooks/deliveries/{delivery_id}/replay`."""
+        """Send a delivery again now (same webhook-id): `POST /webhooks/deliveries/{delivery_id}/replay`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = self._client._request(
             _OPERATIONS["replayWebhookDelivery"],
             (delivery_id,),
@@ -2002,10 +2259,14 @@ class Webhooks(_SyncResource):
         self,
         webhook_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookOut:
-        """Disable an endpoint (events are not sent to it meanwhile): `POST /webhooks/{webhook_id}/disable`."""
+        """Disable an endpoint (events are not sent to it meanwhile): `POST /webhooks/{webhook_id}/disable`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = self._client._request(
             _OPERATIONS["disableWebhook"],
             (webhook_id,),
@@ -2020,10 +2281,14 @@ class Webhooks(_SyncResource):
         self,
         webhook_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookOut:
-        """Enable an endpoint (clears its failure state): `POST /webhooks/{webhook_id}/enable`."""
+        """Enable an endpoint (clears its failure state): `POST /webhooks/{webhook_id}/enable`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = self._client._request(
             _OPERATIONS["enableWebhook"],
             (webhook_id,),
@@ -2039,13 +2304,14 @@ class Webhooks(_SyncResource):
         webhook_id: str | UUID,
         body: Mapping[str, Any] | RecoverRequest,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RecoverResult:
         """Send every failed delivery of this endpoint since a time again: `POST /webhooks/{webhook_id}/recover`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["recoverWebhookDeliveries"],
@@ -2062,13 +2328,14 @@ class Webhooks(_SyncResource):
         webhook_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookWithSecret:
         """New signing secret; the old one keeps signing beside it for 24 hours: `POST /webhooks/{webhook_id}/rotate-secret`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = self._client._request(
             _OPERATIONS["rotateWebhookSecret"],
@@ -2084,10 +2351,14 @@ class Webhooks(_SyncResource):
         self,
         webhook_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeliveryOut:
-        """Send a webhook.test event to this endpoint now (a delivery like any other): `POST /webhooks/{webhook_id}/test`."""
+        """Send a webhook.test event to this endpoint now (a delivery like any other): `POST /webhooks/{webhook_id}/test`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = self._client._request(
             _OPERATIONS["sendWebhookTestEvent"],
             (webhook_id,),
@@ -2122,13 +2393,14 @@ class AsyncApiKeys(_AsyncResource):
         self,
         body: Mapping[str, Any] | ApiKeyCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiKeyCreated:
         """Create an API key (the key is shown once): `POST /api-keys`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createApiKey"],
@@ -2201,13 +2473,14 @@ class AsyncApiKeys(_AsyncResource):
         key_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiKeyCreated:
         """Rotate: a new secret; the old one works for grace_period_hours (default 24, max 168): `POST /api-keys/{key_id}/rotate`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["rotateApiKey"],
@@ -2227,13 +2500,14 @@ class AsyncAuth(_AsyncResource):
         self,
         body: Mapping[str, Any] | RefreshRequest,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Tokens:
         """Spend a refresh token for a new JWT pair: `POST /auth/refresh`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["refreshToken"],
@@ -2249,13 +2523,14 @@ class AsyncAuth(_AsyncResource):
         self,
         body: Mapping[str, Any] | TokenRequest,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Tokens:
         """Exchange email, password (and TOTP code) for a JWT pair: `POST /auth/token`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createToken"],
@@ -2266,6 +2541,175 @@ class AsyncAuth(_AsyncResource):
             extra_headers,
         )
         return cast("Tokens", result)
+
+
+class AsyncBuilder(_AsyncResource):
+    """`client.builder`: 7 operations."""
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        template: str | None = None,
+        is_active: bool | None = None,
+        search: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[Flow]:
+        """List flows, newest first: `GET /integrations/builder`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            cursor: next_cursor of the previous page
+            template: One of data_sync, new_order_notification, low_stock_alert, order_status_update_to_customer, customer_anniversary_email, metal_price_repricing, webhook_to_crm, daily_sales_report
+            is_active: Only active (or inactive) flows
+            search: Text found in the flow's name
+        """
+        result = await self._client._request(
+            _OPERATIONS["listFlows"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "template": template,
+                "isActive": is_active,
+                "search": search,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[Flow]", result)
+
+    async def update(
+        self,
+        body: Mapping[str, Any] | FlowUpdate,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Flow:
+        """Update a flow's draft and settings (the id in the body; publish to run the draft): `PUT /integrations/builder`.
+
+        Args:
+            body: the request body (a dict or a model)
+        """
+        result = await self._client._request(
+            _OPERATIONS["updateFlow"],
+            (),
+            None,
+            body,
+            None,
+            extra_headers,
+        )
+        return cast("Flow", result)
+
+    async def create(
+        self,
+        body: Mapping[str, Any] | FlowCreate,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Flow:
+        """Create a flow (isActive true also publishes it as version 1): `POST /integrations/builder`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["createFlow"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("Flow", result)
+
+    async def get(
+        self,
+        flow_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Flow:
+        """Get a flow with its draft: `GET /integrations/builder/{flow_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["getFlow"],
+            (flow_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Flow", result)
+
+    async def delete(
+        self,
+        flow_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedFlow:
+        """Delete a flow (its versions stay for the runs that use them): `DELETE /integrations/builder/{flow_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["deleteFlow"],
+            (flow_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedFlow", result)
+
+    async def publish(
+        self,
+        flow_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowVersion:
+        """Publish the draft as the next immutable version (200 with the current one when the draft has not changed): `POST /integrations/builder/{flow_id}/publish`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["publishFlow"],
+            (flow_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowVersion", result)
+
+    async def list_versions(
+        self,
+        flow_id: str | UUID,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[FlowVersion]:
+        """A flow's published versions, newest first: `GET /integrations/builder/{flow_id}/versions`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
+        result = await self._client._request(
+            _OPERATIONS["listFlowVersions"],
+            (flow_id,),
+            {
+                "page": page,
+                "limit": limit,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[FlowVersion]", result)
 
 
 class AsyncCustomers(_AsyncResource):
@@ -2310,13 +2754,14 @@ class AsyncCustomers(_AsyncResource):
         self,
         body: Mapping[str, Any] | CustomerCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Customer:
         """Create a customer: `POST /customers`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createCustomer"],
@@ -2449,7 +2894,7 @@ class AsyncImportExport(_AsyncResource):
         *,
         action: Literal["import", "export", "cancel"],
         job_id: str | UUID | None = None,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> JobStarted:
         """Start an import or export job, or cancel one (action=import|export|cancel): `POST /import-export`.
@@ -2458,6 +2903,7 @@ class AsyncImportExport(_AsyncResource):
             body: the request body (a dict or a model)
             action: import (write), export (read) or cancel (write)
             job_id: The job to cancel
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["startImportExport"],
@@ -2493,10 +2939,14 @@ class AsyncImportExport(_AsyncResource):
         self,
         job_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Job:
-        """Cancel a job (a running import stops after its current batch): `POST /import-export/{job_id}/cancel`."""
+        """Cancel a job (a running import stops after its current batch): `POST /import-export/{job_id}/cancel`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = await self._client._request(
             _OPERATIONS["cancelImportExport"],
             (job_id,),
@@ -2559,13 +3009,14 @@ class AsyncImportExport(_AsyncResource):
         job_id: str | UUID,
         body: Mapping[str, Any] | RunAgain,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> JobStarted:
         """Run an import's file again (after a dry run, or with another mapping): `POST /import-export/{job_id}/run`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["rerunImport"],
@@ -2601,13 +3052,14 @@ class AsyncInboundWebhooks(_AsyncResource):
         self,
         body: Mapping[str, Any] | InboundSourceCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InboundSourceCreated:
         """Create a source (its secret is shown once): `POST /webhooks/inbound`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createInboundSource"],
@@ -2688,13 +3140,14 @@ class AsyncInboundWebhooks(_AsyncResource):
         source_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InboundSourceCreated:
         """New secret; the old one still verifies for grace_period_hours (default 24): `POST /webhooks/inbound/{source_id}/rotate-secret`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["rotateInboundSourceSecret"],
@@ -2711,13 +3164,16 @@ class AsyncInboundWebhooks(_AsyncResource):
         integration_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        signing_secret: str,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ReceivedOut:
         """Receive a signed event from an integration: `POST /webhooks/{integration_id}`.
 
         Args:
             body: the request body (a dict or a model)
+            signing_secret: the source's secret (`whsec_...`): the body is serialized once and exactly those bytes are signed (`X-Webhook-Signature`); no API key is needed
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["receiveWebhook"],
@@ -2726,6 +3182,7 @@ class AsyncInboundWebhooks(_AsyncResource):
             body,
             idempotency_key,
             extra_headers,
+            signing_secret=signing_secret,
         )
         return cast("ReceivedOut", result)
 
@@ -2779,13 +3236,14 @@ class AsyncInventory(_AsyncResource):
         self,
         body: Mapping[str, Any] | ItemCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Item:
         """Create an inventory item: `POST /inventory`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createInventoryItem"],
@@ -2983,13 +3441,14 @@ class AsyncMarketplace(_AsyncResource):
         listing_id: str | UUID,
         body: Mapping[str, Any] | ReviewWrite,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ReviewOut:
         """Review an app your business has used for 24 hours (one per business; 409 after): `POST /integrations/marketplace/{listing_id}/reviews`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createMarketplaceReview"],
@@ -3007,13 +3466,14 @@ class AsyncMarketplace(_AsyncResource):
         review_id: str | UUID,
         body: Mapping[str, Any] | ReportCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ReportOut:
         """Report a review to staff (a user's token; one open report per user and review): `POST /integrations/marketplace/{listing_id}/reviews/{review_id}/report`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["reportMarketplaceReview"],
@@ -3096,13 +3556,14 @@ class AsyncOrders(_AsyncResource):
         self,
         body: Mapping[str, Any] | OrderCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Order:
         """Create an order (reserves stock): `POST /orders`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createOrder"],
@@ -3222,13 +3683,14 @@ class AsyncWebhookTools(_AsyncResource):
         self,
         body: Mapping[str, Any] | WebhookTestIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookTestResult:
         """Send a test request: `POST /webhooks/test`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["sendWebhookTest"],
@@ -3244,13 +3706,14 @@ class AsyncWebhookTools(_AsyncResource):
         self,
         body: Mapping[str, Any] | RenderIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RenderedRequest:
         """Render a template: `POST /webhooks/test/render`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["renderWebhookTemplate"],
@@ -3266,13 +3729,14 @@ class AsyncWebhookTools(_AsyncResource):
         self,
         body: Mapping[str, Any] | SignatureIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SignatureOut:
         """Sign a body: `POST /webhooks/test/signature`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["generateWebhookSignature"],
@@ -3288,13 +3752,14 @@ class AsyncWebhookTools(_AsyncResource):
         self,
         body: Mapping[str, Any] | ValidateIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> PayloadReport:
         """Check a payload against a template: `POST /webhooks/test/validate`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["validateWebhookPayload"],
@@ -3310,13 +3775,14 @@ class AsyncWebhookTools(_AsyncResource):
         self,
         body: Mapping[str, Any] | VerifyIn,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> VerifyOut:
         """Verify a signature: `POST /webhooks/test/verify`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["verifyWebhookSignature"],
@@ -3362,13 +3828,14 @@ class AsyncWebhooks(_AsyncResource):
         self,
         body: Mapping[str, Any] | WebhookCreate,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookWithSecret:
         """Create a webhook endpoint (its signing secret is shown once): `POST /webhooks`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["createWebhook"],
@@ -3401,10 +3868,14 @@ class AsyncWebhooks(_AsyncResource):
         self,
         delivery_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeliveryOut:
-        """Send a delivery again now (same webhook-id): `POST /webhooks/deliveries/{delivery_id}/replay`."""
+        """Send a delivery again now (same webhook-id): `POST /webhooks/deliveries/{delivery_id}/replay`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = await self._client._request(
             _OPERATIONS["replayWebhookDelivery"],
             (delivery_id,),
@@ -3527,10 +3998,14 @@ class AsyncWebhooks(_AsyncResource):
         self,
         webhook_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookOut:
-        """Disable an endpoint (events are not sent to it meanwhile): `POST /webhooks/{webhook_id}/disable`."""
+        """Disable an endpoint (events are not sent to it meanwhile): `POST /webhooks/{webhook_id}/disable`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = await self._client._request(
             _OPERATIONS["disableWebhook"],
             (webhook_id,),
@@ -3545,10 +4020,14 @@ class AsyncWebhooks(_AsyncResource):
         self,
         webhook_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookOut:
-        """Enable an endpoint (clears its failure state): `POST /webhooks/{webhook_id}/enable`."""
+        """Enable an endpoint (clears its failure state): `POST /webhooks/{webhook_id}/enable`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = await self._client._request(
             _OPERATIONS["enableWebhook"],
             (webhook_id,),
@@ -3564,13 +4043,14 @@ class AsyncWebhooks(_AsyncResource):
         webhook_id: str | UUID,
         body: Mapping[str, Any] | RecoverRequest,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RecoverResult:
         """Send every failed delivery of this endpoint since a time again: `POST /webhooks/{webhook_id}/recover`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["recoverWebhookDeliveries"],
@@ -3587,13 +4067,14 @@ class AsyncWebhooks(_AsyncResource):
         webhook_id: str | UUID,
         body: Mapping[str, Any],
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookWithSecret:
         """New signing secret; the old one keeps signing beside it for 24 hours: `POST /webhooks/{webhook_id}/rotate-secret`.
 
         Args:
             body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
         """
         result = await self._client._request(
             _OPERATIONS["rotateWebhookSecret"],
@@ -3609,10 +4090,14 @@ class AsyncWebhooks(_AsyncResource):
         self,
         webhook_id: str | UUID,
         *,
-        idempotency_key: str | None = None,
+        idempotency_key: str | Literal[False] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeliveryOut:
-        """Send a webhook.test event to this endpoint now (a delivery like any other): `POST /webhooks/{webhook_id}/test`."""
+        """Send a webhook.test event to this endpoint now (a delivery like any other): `POST /webhooks/{webhook_id}/test`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
         result = await self._client._request(
             _OPERATIONS["sendWebhookTestEvent"],
             (webhook_id,),
@@ -3629,6 +4114,7 @@ class Resources:
 
     api_keys: ApiKeys
     auth: Auth
+    builder: Builder
     customers: Customers
     import_export: ImportExport
     inbound_webhooks: InboundWebhooks
@@ -3641,6 +4127,7 @@ class Resources:
     def _attach_resources(self, client: SyncCore) -> None:
         self.api_keys = ApiKeys(client)
         self.auth = Auth(client)
+        self.builder = Builder(client)
         self.customers = Customers(client)
         self.import_export = ImportExport(client)
         self.inbound_webhooks = InboundWebhooks(client)
@@ -3656,6 +4143,7 @@ class AsyncResources:
 
     api_keys: AsyncApiKeys
     auth: AsyncAuth
+    builder: AsyncBuilder
     customers: AsyncCustomers
     import_export: AsyncImportExport
     inbound_webhooks: AsyncInboundWebhooks
@@ -3668,6 +4156,7 @@ class AsyncResources:
     def _attach_resources(self, client: AsyncCore) -> None:
         self.api_keys = AsyncApiKeys(client)
         self.auth = AsyncAuth(client)
+        self.builder = AsyncBuilder(client)
         self.customers = AsyncCustomers(client)
         self.import_export = AsyncImportExport(client)
         self.inbound_webhooks = AsyncInboundWebhooks(client)

@@ -2,6 +2,7 @@ import { Core } from './core.js';
 import {
   ApiKeys,
   Auth,
+  Builder,
   Customers,
   ImportExport,
   InboundWebhooks,
@@ -15,7 +16,7 @@ import {
 export interface JeweliaClientOptions {
   /** An API key (`jw_live_…`) or a JWT access token, sent as `Authorization: Bearer`. */
   apiKey?: string;
-  /** The API's base URL, with the version: `https://your-host/api/v1`. */
+  /** The API root, `https://your-host/api/v1`; a bare `https://your-host` gets `/api/v1`. */
   baseUrl: string;
   /** Retries after the first attempt on 429, 5xx and connection errors (default 2). */
   maxRetries?: number;
@@ -39,6 +40,7 @@ export class JeweliaClient {
   readonly inboundWebhooks: InboundWebhooks;
   readonly importExport: ImportExport;
   readonly marketplace: Marketplace;
+  readonly builder: Builder;
 
   constructor(options: JeweliaClientOptions) {
     if (!options?.baseUrl) {
@@ -65,5 +67,6 @@ export class JeweliaClient {
     this.inboundWebhooks = new InboundWebhooks(core);
     this.importExport = new ImportExport(core);
     this.marketplace = new Marketplace(core);
+    this.builder = new Builder(core);
   }
 }

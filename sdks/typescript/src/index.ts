@@ -15,6 +15,7 @@ export type { ItemOf, ListEnvelope, Page, PagePromise } from './pagination.js';
 export type {
   ApiKeys,
   Auth,
+  Builder,
   Customers,
   ImportExport,
   InboundWebhooks,
@@ -24,7 +25,7 @@ export type {
   WebhookTools,
   Webhooks,
 } from './resources.js';
-export type { RequestOptions } from './transport.js';
+export type { ReceiveOptions, RequestOptions } from './transport.js';
 export { verifyWebhookSignature, type VerifyOptions, type WebhookHeaders } from './webhooks.js';
 // The API's request and response types (Customer, CustomerCreate, Order, ...), generated.
 export type * from './generated/types.gen.js';

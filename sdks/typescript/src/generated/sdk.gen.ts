@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { BrowseMarketplaceData, BrowseMarketplaceErrors, BrowseMarketplaceResponses, CancelImportExportData, CancelImportExportErrors, CancelImportExportResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateInboundSourceData, CreateInboundSourceErrors, CreateInboundSourceResponses, CreateInventoryItemData, CreateInventoryItemErrors, CreateInventoryItemResponses, CreateMarketplaceReviewData, CreateMarketplaceReviewErrors, CreateMarketplaceReviewResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteInboundSourceData, DeleteInboundSourceErrors, DeleteInboundSourceResponses, DeleteInventoryItemData, DeleteInventoryItemErrors, DeleteInventoryItemResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, DisableWebhookData, DisableWebhookErrors, DisableWebhookResponses, DownloadImportExportFileData, DownloadImportExportFileErrors, DownloadImportExportFileResponses, EnableWebhookData, EnableWebhookErrors, EnableWebhookResponses, GenerateWebhookSignatureData, GenerateWebhookSignatureErrors, GenerateWebhookSignatureResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetImportExportData, GetImportExportErrors, GetImportExportResponses, GetInboundSourceData, GetInboundSourceErrors, GetInboundSourceResponses, GetInventoryItemData, GetInventoryItemErrors, GetInventoryItemResponses, GetMarketplaceListingData, GetMarketplaceListingErrors, GetMarketplaceListingResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetWebhookData, GetWebhookDeliveryData, GetWebhookDeliveryErrors, GetWebhookDeliveryResponses, GetWebhookErrors, GetWebhookResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListImportErrorsData, ListImportErrorsErrors, ListImportErrorsResponses, ListInboundEventsData, ListInboundEventsErrors, ListInboundEventsResponses, ListInboundSourcesData, ListInboundSourcesErrors, ListInboundSourcesResponses, ListInventoryData, ListInventoryErrors, ListInventoryResponses, ListMarketplaceReviewsData, ListMarketplaceReviewsErrors, ListMarketplaceReviewsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ListWebhookTemplatesData, ListWebhookTemplatesErrors, ListWebhookTemplatesResponses, PreviewImportData, PreviewImportErrors, PreviewImportResponses, PutMarketplaceReviewData, PutMarketplaceReviewErrors, PutMarketplaceReviewResponses, ReceiveWebhookData, ReceiveWebhookErrors, ReceiveWebhookResponses, RecoverWebhookDeliveriesData, RecoverWebhookDeliveriesErrors, RecoverWebhookDeliveriesResponses, RefreshTokenData, RefreshTokenErrors, RefreshTokenResponses, RenderWebhookTemplateData, RenderWebhookTemplateErrors, RenderWebhookTemplateResponses, ReplaceCustomerData, ReplaceCustomerErrors, ReplaceCustomerResponses, ReplaceInventoryItemData, ReplaceInventoryItemErrors, ReplaceInventoryItemResponses, ReplaceOrderData, ReplaceOrderErrors, ReplaceOrderResponses, ReplaceWebhookData, ReplaceWebhookErrors, ReplaceWebhookResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, ReportMarketplaceReviewData, ReportMarketplaceReviewErrors, ReportMarketplaceReviewResponses, RerunImportData, RerunImportErrors, RerunImportResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateInboundSourceSecretData, RotateInboundSourceSecretErrors, RotateInboundSourceSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestEventData, SendWebhookTestEventErrors, SendWebhookTestEventResponses, SendWebhookTestResponses, StartImportExportData, StartImportExportErrors, StartImportExportResponses, UpdateApiKeyData, UpdateApiKeyErrors, UpdateApiKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateInventoryItemData, UpdateInventoryItemErrors, UpdateInventoryItemResponses, UpdateOrderData, UpdateOrderErrors, UpdateOrderResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses, ValidateWebhookPayloadData, ValidateWebhookPayloadErrors, ValidateWebhookPayloadResponses, VerifyWebhookSignatureData, VerifyWebhookSignatureErrors, VerifyWebhookSignatureResponses } from './types.gen.js';
+import type { BrowseMarketplaceData, BrowseMarketplaceErrors, BrowseMarketplaceResponses, CancelImportExportData, CancelImportExportErrors, CancelImportExportResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInboundSourceData, CreateInboundSourceErrors, CreateInboundSourceResponses, CreateInventoryItemData, CreateInventoryItemErrors, CreateInventoryItemResponses, CreateMarketplaceReviewData, CreateMarketplaceReviewErrors, CreateMarketplaceReviewResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteInboundSourceData, DeleteInboundSourceErrors, DeleteInboundSourceResponses, DeleteInventoryItemData, DeleteInventoryItemErrors, DeleteInventoryItemResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, DisableWebhookData, DisableWebhookErrors, DisableWebhookResponses, DownloadImportExportFileData, DownloadImportExportFileErrors, DownloadImportExportFileResponses, EnableWebhookData, EnableWebhookErrors, EnableWebhookResponses, GenerateWebhookSignatureData, GenerateWebhookSignatureErrors, GenerateWebhookSignatureResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetImportExportData, GetImportExportErrors, GetImportExportResponses, GetInboundSourceData, GetInboundSourceErrors, GetInboundSourceResponses, GetInventoryItemData, GetInventoryItemErrors, GetInventoryItemResponses, GetMarketplaceListingData, GetMarketplaceListingErrors, GetMarketplaceListingResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetWebhookData, GetWebhookDeliveryData, GetWebhookDeliveryErrors, GetWebhookDeliveryResponses, GetWebhookErrors, GetWebhookResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListFlowVersionsData, ListFlowVersionsErrors, ListFlowVersionsResponses, ListImportErrorsData, ListImportErrorsErrors, ListImportErrorsResponses, ListInboundEventsData, ListInboundEventsErrors, ListInboundEventsResponses, ListInboundSourcesData, ListInboundSourcesErrors, ListInboundSourcesResponses, ListInventoryData, ListInventoryErrors, ListInventoryResponses, ListMarketplaceReviewsData, ListMarketplaceReviewsErrors, ListMarketplaceReviewsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ListWebhookTemplatesData, ListWebhookTemplatesErrors, ListWebhookTemplatesResponses, PreviewImportData, PreviewImportErrors, PreviewImportResponses, PublishFlowData, PublishFlowErrors, PublishFlowResponses, PutMarketplaceReviewData, PutMarketplaceReviewErrors, PutMarketplaceReviewResponses, ReceiveWebhookData, ReceiveWebhookErrors, ReceiveWebhookResponses, RecoverWebhookDeliveriesData, RecoverWebhookDeliveriesErrors, RecoverWebhookDeliveriesResponses, RefreshTokenData, RefreshTokenErrors, RefreshTokenResponses, RenderWebhookTemplateData, RenderWebhookTemplateErrors, RenderWebhookTemplateResponses, ReplaceCustomerData, ReplaceCustomerErrors, ReplaceCustomerResponses, ReplaceInventoryItemData, ReplaceInventoryItemErrors, ReplaceInventoryItemResponses, ReplaceOrderData, ReplaceOrderErrors, ReplaceOrderResponses, ReplaceWebhookData, ReplaceWebhookErrors, ReplaceWebhookResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, ReportMarketplaceReviewData, ReportMarketplaceReviewErrors, ReportMarketplaceReviewResponses, RerunImportData, RerunImportErrors, RerunImportResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateInboundSourceSecretData, RotateInboundSourceSecretErrors, RotateInboundSourceSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestEventData, SendWebhookTestEventErrors, SendWebhookTestEventResponses, SendWebhookTestResponses, StartImportExportData, StartImportExportErrors, StartImportExportResponses, UpdateApiKeyData, UpdateApiKeyErrors, UpdateApiKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateInventoryItemData, UpdateInventoryItemErrors, UpdateInventoryItemResponses, UpdateOrderData, UpdateOrderErrors, UpdateOrderResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses, ValidateWebhookPayloadData, ValidateWebhookPayloadErrors, ValidateWebhookPayloadResponses, VerifyWebhookSignatureData, VerifyWebhookSignatureErrors, VerifyWebhookSignatureResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -239,6 +239,77 @@ export const rerunImport = <ThrowOnError extends boolean = false>(options: Optio
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List flows, newest first
+ */
+export const listFlows = <ThrowOnError extends boolean = false>(options?: Options<ListFlowsData, ThrowOnError>) => (options?.client ?? client).get<ListFlowsResponses, ListFlowsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder',
+    ...options
+});
+
+/**
+ * Create a flow (isActive true also publishes it as version 1)
+ */
+export const createFlow = <ThrowOnError extends boolean = false>(options: Options<CreateFlowData, ThrowOnError>) => (options.client ?? client).post<CreateFlowResponses, CreateFlowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Update a flow's draft and settings (the id in the body; publish to run the draft)
+ */
+export const updateFlow = <ThrowOnError extends boolean = false>(options: Options<UpdateFlowData, ThrowOnError>) => (options.client ?? client).put<UpdateFlowResponses, UpdateFlowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a flow (its versions stay for the runs that use them)
+ */
+export const deleteFlow = <ThrowOnError extends boolean = false>(options: Options<DeleteFlowData, ThrowOnError>) => (options.client ?? client).delete<DeleteFlowResponses, DeleteFlowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/{flow_id}',
+    ...options
+});
+
+/**
+ * Get a flow with its draft
+ */
+export const getFlow = <ThrowOnError extends boolean = false>(options: Options<GetFlowData, ThrowOnError>) => (options.client ?? client).get<GetFlowResponses, GetFlowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/{flow_id}',
+    ...options
+});
+
+/**
+ * Publish the draft as the next immutable version (200 with the current one when the draft has not changed)
+ */
+export const publishFlow = <ThrowOnError extends boolean = false>(options: Options<PublishFlowData, ThrowOnError>) => (options.client ?? client).post<PublishFlowResponses, PublishFlowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/{flow_id}/publish',
+    ...options
+});
+
+/**
+ * A flow's published versions, newest first
+ */
+export const listFlowVersions = <ThrowOnError extends boolean = false>(options: Options<ListFlowVersionsData, ThrowOnError>) => (options.client ?? client).get<ListFlowVersionsResponses, ListFlowVersionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/{flow_id}/versions',
+    ...options
 });
 
 /**

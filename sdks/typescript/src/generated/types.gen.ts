@@ -202,6 +202,22 @@ export type DeletedEnvelope = {
 };
 
 /**
+ * DeletedFlow
+ */
+export type DeletedFlow = {
+    deleted: boolean;
+    id: string;
+};
+
+/**
+ * DeletedFlowEnvelope
+ */
+export type DeletedFlowEnvelope = {
+    data: DeletedFlow;
+    success: boolean;
+};
+
+/**
  * DeletedWebhook
  */
 export type DeletedWebhook = {
@@ -370,6 +386,117 @@ export type FieldIssue = {
     code: string;
     field: string;
     message: string;
+};
+
+/**
+ * Flow
+ */
+export type Flow = {
+    /**
+     * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
+     */
+    configuration: {
+        [key: string]: unknown;
+    };
+    created_at: string;
+    created_by: FlowActor;
+    description: string;
+    id: string;
+    isActive: boolean;
+    name: string;
+    published_version: number | null;
+    template: string | null;
+    updated_at: string;
+};
+
+/**
+ * FlowActor
+ */
+export type FlowActor = {
+    id: string | null;
+    label: string;
+    type: string;
+};
+
+/**
+ * FlowCreate
+ */
+export type FlowCreate = {
+    /**
+     * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
+     */
+    configuration: {
+        [key: string]: unknown;
+    };
+    description?: string | null;
+    isActive?: boolean;
+    name: string;
+    template?: string | null;
+};
+
+/**
+ * FlowEnvelope
+ */
+export type FlowEnvelope = {
+    data: Flow;
+    success: boolean;
+};
+
+/**
+ * FlowList
+ */
+export type FlowList = {
+    data: Array<Flow>;
+    pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * FlowUpdate
+ */
+export type FlowUpdate = {
+    /**
+     * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
+     */
+    configuration?: {
+        [key: string]: unknown;
+    };
+    description?: string | null;
+    id: string;
+    isActive?: boolean;
+    name?: string;
+    template?: string | null;
+};
+
+/**
+ * FlowVersion
+ */
+export type FlowVersion = {
+    configuration: {
+        [key: string]: unknown;
+    };
+    flow_id: string;
+    id: string;
+    number: number;
+    published_at: string;
+    published_by: FlowActor;
+};
+
+/**
+ * FlowVersionEnvelope
+ */
+export type FlowVersionEnvelope = {
+    data: FlowVersion;
+    success: boolean;
+};
+
+/**
+ * FlowVersionList
+ */
+export type FlowVersionList = {
+    data: Array<FlowVersion>;
+    pagination: Pagination;
+    success: boolean;
 };
 
 /**
@@ -2762,6 +2889,447 @@ export type RerunImportResponses = {
 };
 
 export type RerunImportResponse = RerunImportResponses[keyof RerunImportResponses];
+
+export type ListFlowsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+        /**
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * One of data_sync, new_order_notification, low_stock_alert, order_status_update_to_customer, customer_anniversary_email, metal_price_repricing, webhook_to_crm, daily_sales_report
+         */
+        template?: string | null;
+        /**
+         * Only active (or inactive) flows
+         */
+        isActive?: boolean | null;
+        /**
+         * Text found in the flow's name
+         */
+        search?: string | null;
+    };
+    url: '/integrations/builder';
+};
+
+export type ListFlowsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListFlowsError = ListFlowsErrors[keyof ListFlowsErrors];
+
+export type ListFlowsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowList;
+};
+
+export type ListFlowsResponse = ListFlowsResponses[keyof ListFlowsResponses];
+
+export type CreateFlowData = {
+    body: FlowCreate;
+    path?: never;
+    query?: never;
+    url: '/integrations/builder';
+};
+
+export type CreateFlowErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type CreateFlowError = CreateFlowErrors[keyof CreateFlowErrors];
+
+export type CreateFlowResponses = {
+    /**
+     * Document created, URL follows
+     */
+    201: FlowEnvelope;
+};
+
+export type CreateFlowResponse = CreateFlowResponses[keyof CreateFlowResponses];
+
+export type UpdateFlowData = {
+    body: FlowUpdate;
+    path?: never;
+    query?: never;
+    url: '/integrations/builder';
+};
+
+export type UpdateFlowErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type UpdateFlowError = UpdateFlowErrors[keyof UpdateFlowErrors];
+
+export type UpdateFlowResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowEnvelope;
+};
+
+export type UpdateFlowResponse = UpdateFlowResponses[keyof UpdateFlowResponses];
+
+export type DeleteFlowData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}';
+};
+
+export type DeleteFlowErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type DeleteFlowError = DeleteFlowErrors[keyof DeleteFlowErrors];
+
+export type DeleteFlowResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: DeletedFlowEnvelope;
+};
+
+export type DeleteFlowResponse = DeleteFlowResponses[keyof DeleteFlowResponses];
+
+export type GetFlowData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}';
+};
+
+export type GetFlowErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetFlowError = GetFlowErrors[keyof GetFlowErrors];
+
+export type GetFlowResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowEnvelope;
+};
+
+export type GetFlowResponse = GetFlowResponses[keyof GetFlowResponses];
+
+export type PublishFlowData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/publish';
+};
+
+export type PublishFlowErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type PublishFlowError = PublishFlowErrors[keyof PublishFlowErrors];
+
+export type PublishFlowResponses = {
+    /**
+     * Document created, URL follows
+     */
+    201: FlowVersionEnvelope;
+};
+
+export type PublishFlowResponse = PublishFlowResponses[keyof PublishFlowResponses];
+
+export type ListFlowVersionsData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+    };
+    url: '/integrations/builder/{flow_id}/versions';
+};
+
+export type ListFlowVersionsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListFlowVersionsError = ListFlowVersionsErrors[keyof ListFlowVersionsErrors];
+
+export type ListFlowVersionsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowVersionList;
+};
+
+export type ListFlowVersionsResponse = ListFlowVersionsResponses[keyof ListFlowVersionsResponses];
 
 export type BrowseMarketplaceData = {
     body?: never;

@@ -20,6 +20,8 @@ from .customer_list import CustomerList
 from .customer_update import CustomerUpdate
 from .deleted import Deleted
 from .deleted_envelope import DeletedEnvelope
+from .deleted_flow import DeletedFlow
+from .deleted_flow_envelope import DeletedFlowEnvelope
 from .deleted_webhook import DeletedWebhook
 from .deleted_webhook_envelope import DeletedWebhookEnvelope
 from .delivery_attempt import DeliveryAttempt
@@ -41,6 +43,19 @@ from .event_type_out_schema import EventTypeOutSchema
 from .facet_count import FacetCount
 from .facets import Facets
 from .field_issue import FieldIssue
+from .flow import Flow
+from .flow_actor import FlowActor
+from .flow_configuration import FlowConfiguration
+from .flow_create import FlowCreate
+from .flow_create_configuration import FlowCreateConfiguration
+from .flow_envelope import FlowEnvelope
+from .flow_list import FlowList
+from .flow_update import FlowUpdate
+from .flow_update_configuration_type_0 import FlowUpdateConfigurationType0
+from .flow_version import FlowVersion
+from .flow_version_configuration import FlowVersionConfiguration
+from .flow_version_envelope import FlowVersionEnvelope
+from .flow_version_list import FlowVersionList
 from .get_import_export_status_type_0 import GetImportExportStatusType0
 from .get_import_export_type_type_0 import GetImportExportTypeType0
 from .import_options import ImportOptions
@@ -204,6 +219,8 @@ __all__ = (
     "CustomerUpdate",
     "Deleted",
     "DeletedEnvelope",
+    "DeletedFlow",
+    "DeletedFlowEnvelope",
     "DeletedWebhook",
     "DeletedWebhookEnvelope",
     "DeliveryAttempt",
@@ -225,6 +242,19 @@ __all__ = (
     "FacetCount",
     "Facets",
     "FieldIssue",
+    "Flow",
+    "FlowActor",
+    "FlowConfiguration",
+    "FlowCreate",
+    "FlowCreateConfiguration",
+    "FlowEnvelope",
+    "FlowList",
+    "FlowUpdate",
+    "FlowUpdateConfigurationType0",
+    "FlowVersion",
+    "FlowVersionConfiguration",
+    "FlowVersionEnvelope",
+    "FlowVersionList",
     "GetImportExportStatusType0",
     "GetImportExportTypeType0",
     "ImportOptions",

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+from uuid import UUID
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.flow_actor import FlowActor
+  from ..models.flow_configuration import FlowConfiguration
+
+
+
+
+
+T = TypeVar("T", bound="Flow")
+
+
+
+@_attrs_define
+class Flow:
+    """ 
+        Attributes:
+            configuration (FlowConfiguration): `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types:
+                webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of
+                actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file,
+                notification, transform, delay, and the containers branch and for_each. Problems are reported with their path,
+                e.g. configuration.actions[1].config.url.
+            created_at (datetime.datetime):
+            created_by (FlowActor):
+            description (str):
+            id (UUID):
+            is_active (bool):
+            name (str):
+            published_version (int | None):
+            template (None | str):
+            updated_at (datetime.datetime):
+     """
+
+    configuration: FlowConfiguration
+    created_at: datetime.datetime
+    created_by: FlowActor
+    description: str
+    id: UUID
+    is_active: bool
+    name: str
+    published_version: int | None
+    template: None | str
+    updated_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.flow_actor import FlowActor # noqa: PLC0415
+        from ..models.flow_configuration import FlowConfiguration # noqa: PLC0415
+        configuration = self.configuration.to_dict()
+
+        created_at = self.created_at.isoformat()
+
+        created_by = self.created_by.to_dict()
+
+        description = self.description
+
+        id = str(self.id)
+
+        is_active = self.is_active
+
+        name = self.name
+
+        published_version: int | None
+        published_version = self.published_version
+
+        template: None | str
+        template = self.template
+
+        updated_at = self.updated_at.isoformat()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "configuration": configuration,
+            "created_at": created_at,
+            "created_by": created_by,
+            "description": description,
+            "id": id,
+            "isActive": is_active,
+            "name": name,
+            "published_version": published_version,
+            "template": template,
+            "updated_at": updated_at,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.flow_actor import FlowActor # noqa: PLC0415
+        from ..models.flow_configuration import FlowConfiguration # noqa: PLC0415
+        d = dict(src_dict)
+        configuration = FlowConfiguration.from_dict(d.pop("configuration"))
+
+
+
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        created_by = FlowActor.from_dict(d.pop("created_by"))
+
+
+
+
+        description = d.pop("description")
+
+        id = UUID(d.pop("id"))
+
+
+
+
+        is_active = d.pop("isActive")
+
+        name = d.pop("name")
+
+        def _parse_published_version(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        published_version = _parse_published_version(d.pop("published_version"))
+
+
+        def _parse_template(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        template = _parse_template(d.pop("template"))
+
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+
+
+
+        flow = cls(
+            configuration=configuration,
+            created_at=created_at,
+            created_by=created_by,
+            description=description,
+            id=id,
+            is_active=is_active,
+            name=name,
+            published_version=published_version,
+            template=template,
+            updated_at=updated_at,
+        )
+
+
+        flow.additional_properties = d
+        return flow
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.flow_create_configuration import FlowCreateConfiguration
+
+
+
+
+
+T = TypeVar("T", bound="FlowCreate")
+
+
+
+@_attrs_define
+class FlowCreate:
+    """ 
+        Attributes:
+            configuration (FlowCreateConfiguration): `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger
+                types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an
+                element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file,
+                notification, transform, delay, and the containers branch and for_each. Problems are reported with their path,
+                e.g. configuration.actions[1].config.url.
+            name (str):
+            description (None | str | Unset):  Default: ''.
+            is_active (bool | Unset):  Default: False.
+            template (None | str | Unset):
+     """
+
+    configuration: FlowCreateConfiguration
+    name: str
+    description: None | str | Unset = ''
+    is_active: bool | Unset = False
+    template: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.flow_create_configuration import FlowCreateConfiguration # noqa: PLC0415
+        configuration = self.configuration.to_dict()
+
+        name = self.name
+
+        description: None | str | Unset
+        if isinstance(self.description, Unset):
+            description = UNSET
+        else:
+            description = self.description
+
+        is_active = self.is_active
+
+        template: None | str | Unset
+        if isinstance(self.template, Unset):
+            template = UNSET
+        else:
+            template = self.template
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "configuration": configuration,
+            "name": name,
+        })
+        if description is not UNSET:
+            field_dict["description"] = description
+        if is_active is not UNSET:
+            field_dict["isActive"] = is_active
+        if template is not UNSET:
+            field_dict["template"] = template
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.flow_create_configuration import FlowCreateConfiguration # noqa: PLC0415
+        d = dict(src_dict)
+        configuration = FlowCreateConfiguration.from_dict(d.pop("configuration"))
+
+
+
+
+        name = d.pop("name")
+
+        def _parse_description(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        description = _parse_description(d.pop("description", UNSET))
+
+
+        is_active = d.pop("isActive", UNSET)
+
+        def _parse_template(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        template = _parse_template(d.pop("template", UNSET))
+
+
+        flow_create = cls(
+            configuration=configuration,
+            name=name,
+            description=description,
+            is_active=is_active,
+            template=template,
+        )
+
+
+        flow_create.additional_properties = d
+        return flow_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
