@@ -1,0 +1,659 @@
+"""The step loop: a worker claims a run with a lease and walks its definition step by step.
+
+Each step is recorded in flow_run_step under its path (`s1`; `loop.3.s2` for a for_each's
+fourth item; a branch's steps keep their own id, as one branch runs). Walking is replay: a step
+whose row says succeeded or skipped is not run again, its output is taken from the row; so after
+a crash, a redelivered message or a wake-up, the walk resumes at the first unfinished step.
+Decisions are recorded too (the branch taken, the for_each items), so a resumed run goes the
+same way.
+
+Commits, per step:
+- a side-effecting step outside the database (http_request) first commits its row as
+  `running` with its rendered input and the idempotency key `<run_id>:<step_path>`; every
+  attempt (a retry, or a re-run after a crash) reuses that input and key, so a receiver that
+  honours Idempotency-Key performs it once;
+- a database step runs inside the transaction that records its output, so its change and the
+  step's `succeeded` commit together (exactly once, see actions/database.py);
+- a step without side effects (transform, find, delay) commits only its result.
+Every one of these transactions first checks that the run's lease is still this worker's (and
+renews it); a worker that lost its lease stops without writing. Retries re-enqueue the run with
+a delay (exponential back-off with jitter), as do delays: a worker never sleeps for a run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+from jewelia.core.db import TenantRef, fetch, tenant_scope
+from jewelia.platform.tenancy.registry import live_tenant
+from jewelia.tenants.builder.engine import runs
+from jewelia.tenants.builder.engine.actions import database, delay, http_request, transform
+from jewelia.tenants.builder.engine.base import (
+    OUTPUT_INLINE_BYTES,
+    OUTPUT_MAX_BYTES,
+    Park,
+    StepContext,
+    StepError,
+    plain,
+    to_json,
+)
+from jewelia.tenants.builder.engine.flow import MAX_ITEMS, RetryPolicy, on_error
+from jewelia.tenants.builder.engine.render import evaluate, in_thread, truthy
+
+log = logging.getLogger("jewelia.builder")
+ACTIONS: dict[str, ModuleType] = {
+    "http_request": http_request,
+    "transform": transform,
+    "delay": delay,
+    "database": database,
+}
+SLICE_SECONDS = 300.0  # one message advances a run at most this long, then re-enqueues it
+EARLY_WAKE = timedelta(seconds=2)  # a wake-up message may beat the database clock by this much
+MAX_CLAIMS = 10_000
+
+
+class LeaseLost(Exception):
+    """Another worker holds the run now (or it finished): stop without writing."""
+
+
+class Parked(Exception):
+    """The run waits until `until` (a delay, a retry's back-off, the end of a time slice)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+class RunFailed(Exception):
+    """A step failed with onError stop (or the run timed out): the run fails, naming it."""
+
+    def __init__(self, path: str, message: str, error_type: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.error_type = error_type
+
+
+class RunTimedOut(RunFailed):
+    """The run's time is up: no container's onError continue goes on after that."""
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass
+class Scope:
+    """What the steps at one level see: the outputs so far, and the for_each item."""
+
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    item: Any = None
+    index: int | None = None
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def claim(tenant: TenantRef, run_id: uuid.UUID, token: uuid.UUID) -> Any:
+    """Take the run if it is open, due, and no live lease holds it: (run, step rows by path)."""
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            "UPDATE flow_run SET status = 'running', lease_token = $2,"
+            " leased_until = now() + $3::interval, claims = claims + 1,"
+            " started_at = coalesce(started_at, now()), wake_at = NULL"
+            " WHERE id = $1 AND status IN ('queued', 'running')"
+            " AND (leased_until IS NULL OR leased_until < now())"
+            " AND (wake_at IS NULL OR wake_at <= now() + $4::interval)"
+            " RETURNING id, flow_id, flow_name, version, definition, trigger_type,"
+            " trigger_payload, timeout_seconds, started_at, cancel_requested, claims",
+            run_id,
+            token,
+            timedelta(seconds=runs.lease_seconds()),
+            EARLY_WAKE,
+        )
+        if not rows:
+            return None
+        steps = await fetch(
+            "SELECT s.step_path, s.status, s.attempts, s.input, s.output, s.error, s.error_type,"
+            " s.next_attempt_at, s.started_at, b.content AS blob FROM flow_run_step s"
+            " LEFT JOIN flow_run_blob b ON b.id = s.output_ref WHERE s.run_id = $1",
+            run_id,
+        )
+    run = rows[0]
+    run["definition"] = _json(run["definition"])
+    run["trigger_payload"] = _json(run["trigger_payload"])
+    by_path = {}
+    for s in steps:
+        s["input"] = _json(s["input"])
+        s["output"] = _json(s.pop("blob")) if s["blob"] is not None else _json(s["output"])
+        by_path[s["step_path"]] = s
+    return run, by_path
+
+
+async def advance(tenant_id: uuid.UUID, run_id: uuid.UUID) -> None:
+    """Advance one run as far as it goes now (the actor's whole job). A run that is finished,
+    not due yet, or held by another worker's lease is left alone."""
+    tenant = await live_tenant(tenant_id)
+    if tenant is None:
+        return
+    token = uuid.uuid4()
+    claimed = await claim(tenant.ref, run_id, token)
+    if claimed is None:
+        return
+    run, rows = claimed
+    execution = Execution(tenant.ref, run, rows, token)
+    # The heartbeat is stopped, never cancelled: a task cancelled while it opens a transaction
+    # would leave its connection out of the pool for good.
+    beat = asyncio.create_task(execution.heartbeat())
+    try:
+        await execution.run()
+    finally:
+        execution.stopped.set()
+        with contextlib.suppress(Exception):
+            await beat
+
+
+class Execution:
+    """One claim of one run: walks the definition, writing each step (see the module doc)."""
+
+    def __init__(
+        self, tenant: TenantRef, run: dict[str, Any], rows: dict[str, Any], token: uuid.UUID
+    ) -> None:
+        self.tenant = tenant
+        self.run_row = run
+        self.rows = rows
+        self.token = token
+        self.run_id: uuid.UUID = run["id"]
+        self.deadline: datetime = run["started_at"] + timedelta(seconds=run["timeout_seconds"])
+        self.began = time.monotonic()
+        self.cancel_requested = bool(run["cancel_requested"])
+        self.lost = False
+        self.stopped = asyncio.Event()
+        self.run_info = {
+            "id": str(run["id"]),
+            "flow_id": str(run["flow_id"]),
+            "version": run["version"],
+            "started_at": run["started_at"].isoformat(),
+        }
+
+    # --- the run as a whole ---------------------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            await self.walk()
+        except LeaseLost:
+            log.info("builder run %s: lease lost, another worker continues it", self.run_id)
+        except BaseException:
+            await self.release()
+            raise
+
+    async def walk(self) -> None:
+        """Walk the steps and record how the run ends (or that it waits)."""
+        try:
+            if self.run_row["claims"] > MAX_CLAIMS:
+                raise RunFailed("", "The run was resumed too many times", "engine")
+            actions = self.run_row["definition"].get("actions") or []
+            await self.steps(actions if isinstance(actions, list) else [], "", Scope())
+        except Parked as parked:
+            await self.park(parked.until)
+        except RunFailed as failed:
+            await self.finish("failed", failed.message, failed.error_type, failed.path or None)
+        except Cancelled:
+            await self.finish("cancelled", "Cancelled", None, None)
+        else:
+            await self.finish("succeeded", None, None, None)
+
+    async def heartbeat(self) -> None:
+        """Renew the lease while a long step runs (every third of the lease) until stopped."""
+        while not self.stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopped.wait(), timeout=runs.lease_seconds() / 3)
+                return
+            try:
+                async with tenant_scope(self.tenant):
+                    await self.fence()
+            except LeaseLost:
+                self.lost = True
+                return
+
+    async def fence(self) -> None:
+        """Inside a transaction: renew the lease and lock the run, or LeaseLost."""
+        rows = await fetch(
+            "UPDATE flow_run SET leased_until = now() + $3::interval"
+            " WHERE id = $1 AND lease_token = $2 AND status = 'running' RETURNING cancel_requested",
+            self.run_id,
+            self.token,
+            timedelta(seconds=runs.lease_seconds()),
+        )
+        if not rows:
+            raise LeaseLost
+        self.cancel_requested = bool(rows[0]["cancel_requested"])
+
+    async def finish(
+        self, status: str, error: str | None, error_type: str | None, path: str | None
+    ) -> None:
+        async with tenant_scope(self.tenant):
+            await self.fence()
+            await fetch(
+                "UPDATE flow_run SET status = $2, error = $3, error_type = $4, failed_step_id = $5,"
+                " finished_at = now(), lease_token = NULL, leased_until = NULL, wake_at = NULL"
+                " WHERE id = $1",
+                self.run_id,
+                status,
+                error[:4000] if error else None,
+                error_type,
+                path,
+            )
+
+    async def park(self, until: datetime) -> None:
+        """Release the run until `until` and send its wake-up message."""
+        async with tenant_scope(self.tenant):
+            await self.fence()
+            await fetch(
+                "UPDATE flow_run SET wake_at = $2, lease_token = NULL, leased_until = NULL,"
+                " enqueued_at = now() WHERE id = $1",
+                self.run_id,
+                until,
+            )
+            wait = max(0.0, (until - _now()).total_seconds())
+            await runs.mark_due(self.tenant.id, wait + runs.resend_seconds())
+        await runs.send(self.tenant.id, self.run_id, delay_ms=int(wait * 1000) or None)
+
+    async def release(self) -> None:
+        """Give the run up after an unexpected error (the message's retry claims it again)."""
+        try:
+            async with tenant_scope(self.tenant):
+                await fetch(
+                    "UPDATE flow_run SET lease_token = NULL, leased_until = NULL"
+                    " WHERE id = $1 AND lease_token = $2",
+                    self.run_id,
+                    self.token,
+                )
+        except Exception:
+            log.exception("builder run %s: could not release its lease", self.run_id)
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def context(self, scope: Scope) -> dict[str, Any]:
+        return {
+            "trigger": self.run_row["trigger_payload"],
+            "steps": scope.steps,
+            "run": self.run_info,
+            "item": scope.item,
+            "index": scope.index,
+        }
+
+    def check_time(self, path: str) -> None:
+        if self.lost:
+            raise LeaseLost
+        if self.cancel_requested:
+            raise Cancelled
+        if _now() > self.deadline:
+            raise RunTimedOut(
+                path,
+                f"The run did not finish within {self.run_row['timeout_seconds']} s",
+                "run_timeout",
+            )
+        if time.monotonic() - self.began > SLICE_SECONDS:
+            raise Parked(_now())
+
+    async def steps(self, steps: list[Any], prefix: str, scope: Scope) -> None:
+        for n, step in enumerate(steps):
+            if not isinstance(step, dict) or not isinstance(step.get("id"), str):
+                raise RunFailed(
+                    f"{prefix}{n}", f"Step {n + 1} is not a valid step", "invalid_config"
+                )
+            await self.step(step, prefix, scope)
+
+    async def step(self, step: dict[str, Any], prefix: str, scope: Scope) -> None:
+        sid = step["id"]
+        path = f"{prefix}{sid}"
+        kind = step.get("type")
+        row = self.rows.get(path)
+        if row is not None and row["status"] == "skipped":
+            scope.steps[sid] = {"output": None, "status": "skipped"}
+            return
+        if row is not None and row["status"] == "succeeded" and kind != "branch":
+            scope.steps[sid] = {"output": row["output"]}
+            return
+        if row is not None and row["status"] == "failed":
+            error = StepError(row["error"] or "failed", row["error_type"] or "failed")
+            return self.fell(step, path, scope, error)
+        self.check_time(path)
+        if row is None and step.get("if") is not None:
+            try:
+                go = truthy(await in_thread(evaluate, str(step["if"]), self.context(scope)))
+            except StepError as exc:
+                return await self.failed(step, path, scope, exc, 0, None)
+            if not go:
+                await self.save(path, step, "skipped")
+                scope.steps[sid] = {"output": None, "status": "skipped"}
+                return
+        if kind == "branch":
+            await self.branch(step, path, prefix, scope, row)
+        elif kind == "for_each":
+            await self.for_each(step, path, scope, row)
+        elif isinstance(kind, str) and kind in ACTIONS:
+            await self.action(ACTIONS[kind], step, path, scope, row)
+        else:
+            error = StepError(f"Steps of type {kind!r} cannot run here", "invalid_config")
+            await self.failed(step, path, scope, error, 0, None)
+
+    def fell(self, step: dict[str, Any], path: str, scope: Scope, error: StepError) -> None:
+        """A recorded failure: go on (onError continue) or fail the run."""
+        scope.steps[step["id"]] = {
+            "output": None,
+            "status": "failed",
+            "error": {"message": error.message, "type": error.error_type},
+        }
+        if on_error(step) != "continue":
+            raise RunFailed(path, f"Step {path} failed: {error.message}", error.error_type)
+
+    async def failed(
+        self,
+        step: dict[str, Any],
+        path: str,
+        scope: Scope,
+        error: StepError,
+        attempts: int,
+        request: Any,
+    ) -> None:
+        await self.save(
+            path, step, "failed", attempts=attempts, request=request, error=error, done=True
+        )
+        self.fell(step, path, scope, error)
+
+    async def save(
+        self,
+        path: str,
+        step: dict[str, Any],
+        status: str,
+        *,
+        attempts: int = 0,
+        request: Any = None,
+        output: Any = None,
+        error: StepError | None = None,
+        next_at: datetime | None = None,
+        done: bool = True,
+        fenced: bool = False,
+    ) -> datetime:
+        """Write the step's row (its own transaction unless `fenced`: already in one); the time
+        it first started."""
+        if not fenced:
+            async with tenant_scope(self.tenant):
+                await self.fence()
+                return await self.save(
+                    path,
+                    step,
+                    status,
+                    attempts=attempts,
+                    request=request,
+                    output=output,
+                    error=error,
+                    next_at=next_at,
+                    done=done,
+                    fenced=True,
+                )
+        inline, size, ref = None, None, None
+        if status == "succeeded":
+            text = to_json(output)
+            size = len(text.encode())
+            if size > OUTPUT_INLINE_BYTES:
+                ref = uuid.uuid4()
+                await fetch(
+                    "INSERT INTO flow_run_blob (id, run_id, step_path, size, content)"
+                    " VALUES ($1, $2, $3, $4, $5)",
+                    ref,
+                    self.run_id,
+                    path,
+                    size,
+                    text,
+                )
+            else:
+                inline = text
+        rows = await fetch(
+            "INSERT INTO flow_run_step (run_id, step_path, step_id, seq, type, status, attempts,"
+            " input, output, output_size, output_ref, error, error_type, idempotency_key,"
+            " next_attempt_at, started_at, finished_at) VALUES ($1, $2, $3,"
+            " (SELECT coalesce(max(seq), 0) + 1 FROM flow_run_step WHERE run_id = $1),"
+            " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now(),"
+            " CASE WHEN $15 THEN now() END)"
+            " ON CONFLICT (run_id, step_path) DO UPDATE SET status = EXCLUDED.status,"
+            " attempts = EXCLUDED.attempts, input = coalesce(EXCLUDED.input, flow_run_step.input),"
+            " output = EXCLUDED.output, output_size = EXCLUDED.output_size,"
+            " output_ref = EXCLUDED.output_ref, error = EXCLUDED.error,"
+            " error_type = EXCLUDED.error_type, next_attempt_at = EXCLUDED.next_attempt_at,"
+            " finished_at = EXCLUDED.finished_at RETURNING started_at",
+            self.run_id,
+            path,
+            step["id"],
+            str(step.get("type"))[:20],
+            status,
+            attempts,
+            None if request is None else to_json(request),
+            inline,
+            size,
+            ref,
+            error.message[:4000] if error else None,
+            error.error_type[:40] if error else None,
+            f"{self.run_id}:{path}",
+            next_at,
+            done,
+        )
+        return rows[0]["started_at"]  # type: ignore[no-any-return]
+
+    async def action(
+        self, module: ModuleType, step: dict[str, Any], path: str, scope: Scope, row: Any
+    ) -> None:
+        context = self.context(scope)
+        if row is not None and row["input"] is not None:
+            request = row["input"]
+        else:
+            try:
+                request = plain(await in_thread(module.prepare, step.get("config") or {}, context))
+            except StepError as exc:
+                return await self.failed(step, path, scope, exc, 1, None)
+        waiting = row["next_attempt_at"] if row is not None else None
+        if waiting is not None and waiting > _now() + EARLY_WAKE:
+            raise Parked(waiting)
+        # A `running` row with a wake-up time is a delay still in its one attempt; any other
+        # row found here is an attempt that failed (pending) or was cut short by a crash.
+        delaying = waiting is not None and row is not None and row["status"] == "running"
+        attempt = 1 if row is None else row["attempts"] + (0 if delaying else 1)
+        started = row["started_at"] if row is not None else None
+        in_transaction = getattr(module, "IN_TRANSACTION", False)
+        effects = getattr(module, "side_effect", None)
+        side_effect = effects(request) if effects else getattr(module, "SIDE_EFFECT", True)
+        if side_effect and not in_transaction:
+            started = await self.save(
+                path, step, "running", attempts=attempt, request=request, done=False
+            )
+        info = StepContext(
+            tenant=self.tenant,
+            run_id=self.run_id,
+            flow_id=self.run_row["flow_id"],
+            flow_name=self.run_row["flow_name"],
+            step_path=path,
+            step_id=step["id"],
+            idempotency_key=f"{self.run_id}:{path}",
+            attempt=attempt,
+            first_started_at=started or _now(),
+            remaining_seconds=max(0.0, (self.deadline - _now()).total_seconds()),
+            expression_context=context,
+        )
+        try:
+            if in_transaction:
+                async with tenant_scope(self.tenant):
+                    await self.fence()
+                    output = self.capped(await module.execute(info, request))
+                    await self.save(
+                        path,
+                        step,
+                        "succeeded",
+                        attempts=attempt,
+                        request=request,
+                        output=output,
+                        fenced=True,
+                    )
+            else:
+                output = self.capped(await module.execute(info, request))
+                await self.save(
+                    path, step, "succeeded", attempts=attempt, request=request, output=output
+                )
+        except Park as park:
+            if park.until > self.deadline:
+                raise RunTimedOut(
+                    path,
+                    f"The run would wait past its time limit ({self.run_row['timeout_seconds']} s)",
+                    "run_timeout",
+                ) from park
+            await self.save(
+                path,
+                step,
+                "running",
+                attempts=attempt,
+                request=request,
+                next_at=park.until,
+                done=False,
+            )
+            raise Parked(park.until) from park
+        except StepError as exc:
+            policy = RetryPolicy.of(step)
+            if exc.retry_kind in policy.retry_on and attempt < policy.attempts:
+                until = _now() + timedelta(seconds=policy.delay_after(attempt, random.random()))
+                if until < self.deadline:
+                    await self.save(
+                        path,
+                        step,
+                        "pending",
+                        attempts=attempt,
+                        request=request,
+                        error=exc,
+                        next_at=until,
+                        done=False,
+                    )
+                    raise Parked(until) from exc
+            return await self.failed(step, path, scope, exc, attempt, request)
+        scope.steps[step["id"]] = {"output": output}
+
+    @staticmethod
+    def capped(output: Any) -> Any:
+        """The output as stored (plain JSON), or StepError when over OUTPUT_MAX_BYTES."""
+        text = to_json(output)
+        if len(text.encode()) > OUTPUT_MAX_BYTES:
+            raise StepError(
+                f"The step's output is over {OUTPUT_MAX_BYTES // (1024 * 1024)} MB",
+                "output_too_large",
+            )
+        return json.loads(text)
+
+    async def branch(
+        self, step: dict[str, Any], path: str, prefix: str, scope: Scope, row: Any
+    ) -> None:
+        config = step.get("config") or {}
+        branches = [b for b in config.get("branches") or [] if isinstance(b, dict)]
+        if row is not None and isinstance(row["input"], dict):
+            chosen = row["input"].get("branch")
+        else:
+            chosen = "else" if config.get("else") else None
+            try:
+                for n, candidate in enumerate(branches):
+                    condition = str(candidate.get("if"))
+                    if truthy(await in_thread(evaluate, condition, self.context(scope))):
+                        chosen = n
+                        break
+            except StepError as exc:
+                return await self.failed(step, path, scope, exc, 1, None)
+            await self.save(
+                path, step, "running", attempts=1, request={"branch": chosen}, done=False
+            )
+        if isinstance(chosen, int) and chosen < len(branches):
+            actions = branches[chosen].get("actions") or []
+        else:
+            actions = config.get("else") or [] if chosen == "else" else []
+        try:
+            await self.steps(actions, prefix, scope)
+        except RunTimedOut:
+            raise
+        except RunFailed as failure:
+            await self.save(
+                path,
+                step,
+                "failed",
+                attempts=1,
+                error=StepError(failure.message, failure.error_type),
+            )
+            scope.steps[step["id"]] = {"output": None, "status": "failed"}
+            if on_error(step) != "continue":
+                raise
+            return
+        output = {"branch": chosen}
+        if row is None or row["status"] != "succeeded":
+            await self.save(path, step, "succeeded", attempts=1, output=output)
+        scope.steps[step["id"]] = {"output": output}
+
+    async def for_each(self, step: dict[str, Any], path: str, scope: Scope, row: Any) -> None:
+        config = step.get("config") or {}
+        if row is not None and isinstance(row["input"], dict):
+            items = row["input"].get("items") or []
+        else:
+            try:
+                given = config.get("items")
+                value = (
+                    await in_thread(evaluate, given, self.context(scope))
+                    if isinstance(given, str)
+                    else given
+                )
+                items = [] if value is None else value if isinstance(value, list) else [value]
+                limit = config.get("maxItems")
+                limit = min(limit, MAX_ITEMS) if isinstance(limit, int) and limit > 0 else MAX_ITEMS
+                if len(items) > limit:
+                    raise StepError(
+                        f"{len(items)} items is more than this loop's maxItems ({limit})",
+                        "too_many_items",
+                    )
+                items = self.capped(items)
+            except StepError as exc:
+                return await self.failed(step, path, scope, exc, 1, None)
+            await self.save(path, step, "running", attempts=1, request={"items": items}, done=False)
+        results = []
+        actions = config.get("actions") or []
+        for index, item in enumerate(items):
+            inner = Scope(steps=dict(scope.steps), item=item, index=index)
+            try:
+                await self.steps(actions, f"{path}.{index}.", inner)
+            except RunTimedOut:
+                raise
+            except RunFailed as failure:
+                message = f"Item {index}: {failure.message}"
+                await self.save(
+                    path,
+                    step,
+                    "failed",
+                    attempts=1,
+                    error=StepError(message, failure.error_type),
+                )
+                scope.steps[step["id"]] = {"output": None, "status": "failed"}
+                if on_error(step) != "continue":
+                    raise
+                return
+            results.append(
+                {k: v.get("output") for k, v in inner.steps.items() if k not in scope.steps}
+            )
+        await self.save(path, step, "succeeded", attempts=1, output=results)
+        scope.steps[step["id"]] = {"output": results}

@@ -1,0 +1,67 @@
+"""The engine's use of the expression language (jewelia.tenants.builder.expressions): JSONata
+expressions and `{{ }}` templates, their failures turned into step errors.
+
+These calls block (a JSONata evaluation is a round trip to a sandboxed worker process, a
+template renders under a deadline): the executor runs them off the event loop (`in_thread`), so
+one slow expression never stalls the other runs and heartbeats of the worker process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from jewelia.tenants.builder import expressions
+from jewelia.tenants.builder.engine.base import StepError
+
+T = TypeVar("T")
+
+
+def _failed(exc: expressions.ExpressionError) -> StepError:
+    return StepError(exc.message, exc.code.lower())
+
+
+def prepared(context: dict[str, Any]) -> expressions.PreparedContext:
+    """The context encoded once, for several evaluations over it (StepError if it cannot be)."""
+    try:
+        return expressions.prepare(context)
+    except expressions.ExpressionError as exc:
+        raise _failed(exc) from exc
+
+
+def evaluate(expression: str, context: dict[str, Any] | expressions.PreparedContext) -> Any:
+    """The value of a JSONata expression (None when undefined), or StepError."""
+    try:
+        return expressions.evaluate(expression, context)
+    except expressions.ExpressionError as exc:
+        raise _failed(exc) from exc
+
+
+def render_template(template: str, context: dict[str, Any]) -> str:
+    """A `{{ }}` template rendered to text, or StepError."""
+    try:
+        return expressions.render(template, context)
+    except expressions.ExpressionError as exc:
+        raise _failed(exc) from exc
+
+
+def render_value(value: Any, context: dict[str, Any]) -> Any:
+    """A JSON value whose strings holding `{{ }}` are rendered as templates, or StepError."""
+    try:
+        return expressions.render_value(value, context)
+    except expressions.ExpressionError as exc:
+        raise _failed(exc) from exc
+
+
+def truthy(value: Any) -> bool:
+    """JSONata's boolean cast: empty strings, arrays and objects, zero, null and undefined are
+    false; an array is true when one of its members is."""
+    if isinstance(value, list):
+        return any(truthy(v) for v in value)
+    return bool(value)
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run a blocking expression call in a thread."""
+    return await asyncio.to_thread(function, *args)

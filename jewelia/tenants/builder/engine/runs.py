@@ -1,0 +1,268 @@
+"""Runs: created in one transaction and enqueued through the jobs port; read back with their
+steps; cancelled; and swept when their worker or their message was lost.
+
+A run copies the definition it executes (its version's configuration, step ids filled in), so
+editing or publishing the flow never changes a run in flight. The actor gets tenant id + run id
+and calls executor.advance, which claims the run with a lease.
+
+Recovery: every tenant with open runs has a row in public.builder_due saying when the sweeper
+(a loop beside the actors in each worker process) should next look. It re-sends runs that no
+live lease holds and that are not waiting for a wake-up: a run whose worker was killed (its
+lease ran out), a run whose message was lost with Redis, a run whose wake-up message never
+came. Extra messages are harmless: a run is advanced only by the holder of its lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+from jewelia.core import jobs
+from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.core.errors import (
+    PAYLOAD_TOO_LARGE,
+    AppError,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+)
+from jewelia.platform.tenancy.registry import live_tenant
+from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES, to_json
+from jewelia.tenants.builder.engine.flow import normalize
+
+log = logging.getLogger("jewelia.builder")
+ACTOR = "builder_run"
+QUEUE = "builder"
+TRIGGER_TYPES = ("webhook", "schedule", "database_change", "api_call", "manual")
+DEFAULT_TIMEOUT_SECONDS = 15 * 60
+MAX_TIMEOUT_SECONDS = 24 * 3600
+RUN_COLUMNS = (
+    "id, flow_id, flow_version_id, version, flow_name, trigger_type, status, error, error_type,"
+    " failed_step_id, timeout_seconds, claims, created_at, started_at, finished_at"
+)
+STEP_COLUMNS = (
+    "step_path, step_id, seq, type, status, attempts, input, output, output_size, output_ref,"
+    " error, error_type, idempotency_key, next_attempt_at, started_at, finished_at"
+)
+
+
+class PayloadTooLarge(AppError):
+    status_code = HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = PAYLOAD_TOO_LARGE
+
+
+def lease_seconds() -> float:
+    """How long a worker holds a run without renewing (JEWELIA_BUILDER_LEASE_SECONDS)."""
+    return float(os.environ.get("JEWELIA_BUILDER_LEASE_SECONDS", "30"))
+
+
+def resend_seconds() -> float:
+    """How long a queued run or an overdue wake-up waits for its message before the sweeper
+    sends another (JEWELIA_BUILDER_RESEND_SECONDS)."""
+    return float(os.environ.get("JEWELIA_BUILDER_RESEND_SECONDS", "60"))
+
+
+async def mark_due(tenant_id: uuid.UUID, seconds: float) -> None:
+    """Inside a transaction: make sure the sweeper looks at this tenant within `seconds`.
+
+    The row is locked FOR SHARE when it is early enough (no write on the busy path); the
+    sweeper takes it FOR UPDATE, so it never drops a marker while a new run is being created.
+    """
+    due = await fetch(
+        "SELECT 1 FROM public.builder_due WHERE tenant_id = $1"
+        " AND due_at <= now() + $2::interval FOR SHARE",
+        tenant_id,
+        timedelta(seconds=seconds),
+    )
+    if not due:
+        await execute(
+            "INSERT INTO public.builder_due (tenant_id, due_at) VALUES ($1, now() + $2::interval)"
+            " ON CONFLICT (tenant_id) DO UPDATE"
+            " SET due_at = least(builder_due.due_at, EXCLUDED.due_at)",
+            tenant_id,
+            timedelta(seconds=seconds),
+        )
+
+
+async def start_run(
+    tenant: TenantRef,
+    *,
+    flow_id: uuid.UUID,
+    definition: dict[str, Any],
+    trigger_type: str,
+    payload: Any = None,
+    flow_name: str = "",
+    version: int | None = None,
+    flow_version_id: uuid.UUID | None = None,
+    timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
+) -> uuid.UUID:
+    """Create a queued run of `definition` (the flow's configuration: {triggers, actions}) and
+    enqueue it; the run's id. The payload is refused over 10 MB (PayloadTooLarge)."""
+    payload_json = to_json(payload)
+    if len(payload_json.encode()) > TRIGGER_MAX_BYTES:
+        raise PayloadTooLarge(
+            f"The trigger payload is over {TRIGGER_MAX_BYTES // (1024 * 1024)} MB",
+            [{"field": "payload", "limit_bytes": TRIGGER_MAX_BYTES}],
+        )
+    if trigger_type not in TRIGGER_TYPES:
+        raise ValidationFailed(
+            [FieldError("trigger_type", f"Unknown trigger type {trigger_type!r}", "INVALID")]
+        )
+    timeout = max(1, min(int(timeout_seconds), MAX_TIMEOUT_SECONDS))
+    run_id = uuid.uuid4()
+    async with tenant_scope(tenant):
+        await execute(
+            "INSERT INTO flow_run (id, flow_id, flow_version_id, version, flow_name, definition,"
+            " trigger_type, trigger_payload, timeout_seconds, enqueued_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())",
+            run_id,
+            flow_id,
+            flow_version_id,
+            version,
+            flow_name[:200],
+            to_json(normalize(definition)),
+            trigger_type,
+            payload_json,
+            timeout,
+        )
+        await mark_due(tenant.id, resend_seconds())
+    await send(tenant.id, run_id)
+    return run_id
+
+
+async def send(tenant_id: uuid.UUID, run_id: uuid.UUID, delay_ms: int | None = None) -> None:
+    """Enqueue the run's actor (a failure is logged: the sweeper sends it again later)."""
+    try:
+        await asyncio.to_thread(
+            jobs.enqueue, ACTOR, str(tenant_id), str(run_id), queue_name=QUEUE, delay_ms=delay_ms
+        )
+    except Exception:
+        log.exception("could not enqueue builder run %s; the sweeper will", run_id)
+
+
+def _step(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("input", "output"):
+        if isinstance(row.get(key), str):
+            row[key] = json.loads(row[key])
+    return row
+
+
+async def get_run(tenant: TenantRef, run_id: uuid.UUID) -> dict[str, Any]:
+    """A run with its trigger payload and its steps in the order they started, or NotFound."""
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            f"SELECT {RUN_COLUMNS}, trigger_payload FROM flow_run WHERE id = $1", run_id
+        )
+        if not rows:
+            raise NotFound("Run not found")
+        steps = await fetch(
+            f"SELECT {STEP_COLUMNS} FROM flow_run_step WHERE run_id = $1 ORDER BY seq", run_id
+        )
+    run = rows[0]
+    if isinstance(run["trigger_payload"], str):
+        run["trigger_payload"] = json.loads(run["trigger_payload"])
+    run["steps"] = [_step(s) for s in steps]
+    return run
+
+
+async def step_output(tenant: TenantRef, run_id: uuid.UUID, step_path: str) -> Any:
+    """A step's whole output (from flow_run_blob when it was too large for the step row)."""
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            "SELECT s.output, b.content FROM flow_run_step s"
+            " LEFT JOIN flow_run_blob b ON b.id = s.output_ref"
+            " WHERE s.run_id = $1 AND s.step_path = $2",
+            run_id,
+            step_path,
+        )
+    if not rows:
+        raise NotFound("Step not found")
+    value = rows[0]["content"] if rows[0]["content"] is not None else rows[0]["output"]
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def cancel_run(tenant: TenantRef, run_id: uuid.UUID) -> str:
+    """Cancel an open run: at once when no worker holds it, else at its next step; the status."""
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            "UPDATE flow_run SET cancel_requested = true,"
+            " status = CASE WHEN leased_until IS NULL OR leased_until < now()"
+            "  THEN 'cancelled' ELSE status END,"
+            " finished_at = CASE WHEN leased_until IS NULL OR leased_until < now()"
+            "  THEN now() ELSE finished_at END,"
+            " error = CASE WHEN leased_until IS NULL OR leased_until < now()"
+            "  THEN 'Cancelled' ELSE error END"
+            " WHERE id = $1 AND status IN ('queued', 'running') RETURNING status",
+            run_id,
+        )
+        if rows:
+            return str(rows[0]["status"])
+        found = await fetch("SELECT status FROM flow_run WHERE id = $1", run_id)
+    if not found:
+        raise NotFound("Run not found")
+    raise Conflict(f"This run has already finished ({found[0]['status']})")
+
+
+# --- the sweeper --------------------------------------------------------------------------------
+
+
+async def sweep(max_tenants: int = 200) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(tenant id, run id) of every run to send again, for the tenants that are due."""
+    rows = await fetch(
+        "SELECT tenant_id FROM public.builder_due WHERE due_at <= now() ORDER BY due_at LIMIT $1",
+        max_tenants,
+    )
+    found: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for r in rows:
+        tenant = await live_tenant(r["tenant_id"])
+        if tenant is None:
+            await execute("DELETE FROM public.builder_due WHERE tenant_id = $1", r["tenant_id"])
+            continue
+        found += [(tenant.id, run_id) for run_id in await sweep_tenant(tenant.ref)]
+    return found
+
+
+async def sweep_tenant(tenant: TenantRef) -> list[uuid.UUID]:
+    """Runs of one tenant to send again; the tenant's next look is scheduled (or dropped)."""
+    resend = timedelta(seconds=resend_seconds())
+    async with tenant_scope(tenant):
+        marker = await fetch(
+            "SELECT 1 FROM public.builder_due WHERE tenant_id = $1 FOR UPDATE SKIP LOCKED",
+            tenant.id,
+        )
+        if not marker:  # another worker is sweeping this tenant
+            return []
+        stale = await fetch(
+            "UPDATE flow_run SET enqueued_at = now() WHERE id IN ("
+            " SELECT id FROM flow_run WHERE status IN ('queued', 'running')"
+            " AND (leased_until IS NULL OR leased_until < now())"
+            " AND (wake_at IS NULL OR wake_at < now() - $1::interval)"
+            " AND (enqueued_at IS NULL OR enqueued_at < now() - $1::interval"
+            "      OR (leased_until IS NOT NULL AND enqueued_at < leased_until))"
+            " FOR UPDATE SKIP LOCKED) RETURNING id",
+            resend,
+        )
+        nxt = await fetch(
+            "SELECT min(greatest(coalesce(leased_until, now()),"
+            "  coalesce(wake_at + $1::interval, now()), coalesce(enqueued_at + $1::interval, now())))"
+            " AS at FROM flow_run WHERE status IN ('queued', 'running')",
+            resend,
+        )
+        if nxt[0]["at"] is None:
+            await execute("DELETE FROM public.builder_due WHERE tenant_id = $1", tenant.id)
+        else:
+            await execute(
+                "UPDATE public.builder_due SET due_at = greatest($2, now() + interval '1 second')"
+                " WHERE tenant_id = $1",
+                tenant.id,
+                nxt[0]["at"],
+            )
+    return [r["id"] for r in stale]
