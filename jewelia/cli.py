@@ -344,6 +344,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "jewelia.workers.inbound_actors",
         "jewelia.workers.webhook_actors",
         "jewelia.workers.transfer_actors",
+        "jewelia.workers.builder_actors",
         "--processes",
         str(args.processes),
         "--threads",
