@@ -12,9 +12,9 @@ from dramatiq.middleware.asyncio import AsyncIO
 from jewelia.core import jobs
 from jewelia.core.settings import get_settings
 
-# Queues whose messages someone is waiting for (webhook deliveries); the others (email,
-# imports, sweeps) keep Dramatiq's idle back-off and cost nothing while idle.
-PROMPT_QUEUES = frozenset({"webhooks"})
+# Queues whose messages someone is waiting for (webhook deliveries, builder runs); the others
+# (email, imports, sweeps) keep Dramatiq's idle back-off and cost nothing while idle.
+PROMPT_QUEUES = frozenset({"webhooks", "builder"})
 
 
 class PromptRedisBroker(RedisBroker):
