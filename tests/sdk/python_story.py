@@ -277,10 +277,11 @@ def retry_table(client_kwargs: dict[str, Any], customer_id: str) -> dict[str, An
         facts["unkeyed_post"] = "ok"
     except APIError as exc:
         facts["unkeyed_post"] = error_facts(exc)
-    facts["keyed_post"] = failing.inbound_webhooks.create({"name": "Keyed through fail-once"}).name
-    facts["unkeyed_post_429"] = limited.inbound_webhooks.create(
-        {"name": "Unkeyed through ratelimit-once"}, idempotency_key=False
-    ).name
+    sign = {"secret": "whsec_" + "C" * 32, "body": "{}"}  # a POST that changes nothing
+    facts["keyed_post"] = failing.webhook_tools.sign(sign).legacy_signature[:7]
+    facts["unkeyed_post_429"] = limited.webhook_tools.sign(
+        sign, idempotency_key=False
+    ).legacy_signature[:7]
     return facts
 
 

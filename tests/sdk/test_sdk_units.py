@@ -51,7 +51,7 @@ def expected_retry(method: str, keyed: bool, status: int | None) -> bool:
     return after_5xx if status >= 500 else False
 
 
-CASES = [
+CASES: list[dict[str, Any]] = [
     {"method": method, "keyed": keyed, "status": status}
     for (method, keyed) in RETRY_TABLE
     for status in STATUSES

@@ -328,10 +328,10 @@ def test_retries_follow_the_decision_table(
     )
     got = run_story(story, "retries", **env)
 
-    assert got["get"] == 1 and got["keyed_post"] == "Keyed through fail-once"
+    assert got["get"] == 1 and got["keyed_post"] == "sha256="
     assert got["patch"] == {"name": "APIError", "status": 503}
     assert got["unkeyed_post"] == {"name": "APIError", "status": 503}
-    assert got["unkeyed_post_429"] == "Unkeyed through ratelimit-once"
+    assert got["unkeyed_post_429"] == "sha256="
 
     def tries(scenario: str, method: str, path: str) -> list[tuple[int, str | None]]:
         return [
@@ -344,9 +344,10 @@ def test_retries_follow_the_decision_table(
     patched = tries("fail-once", "PATCH", f"/api/v1/customers/{got['target_id']}")
     assert [s for s, _ in patched] == [503], "PATCH is not retried after a 5xx"
     assert tries("fail-once", "POST", "/api/v1/inventory") == [(503, None)]
-    keyed = tries("fail-once", "POST", "/api/v1/webhooks/inbound")
-    assert [s for s, _ in keyed] == [503, 201] and keyed[0][1] and keyed[0][1] == keyed[1][1]
-    assert tries("ratelimit-once", "POST", "/api/v1/webhooks/inbound") == [(429, None), (201, None)]
+    keyed = tries("fail-once", "POST", "/api/v1/webhooks/test/signature")
+    assert [s for s, _ in keyed] == [503, 200] and keyed[0][1] and keyed[0][1] == keyed[1][1]
+    unkeyed = tries("ratelimit-once", "POST", "/api/v1/webhooks/test/signature")
+    assert unkeyed == [(429, None), (200, None)]
     stored = api_get(sdk_target, f"/customers/{got['target_id']}")["data"]
     assert stored["notes"] != "patched"
     assert api_get(sdk_target, "/inventory", search="TS-UNKEYED")["pagination"]["total"] == 0

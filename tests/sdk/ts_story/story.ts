@@ -230,6 +230,7 @@ async function retries() {
     }
   };
   const listed = await failing.customers.list({ limit: 1 });
+  const sign = { secret: "whsec_" + "C".repeat(32), body: "{}" };
   return {
     target_id: target.id,
     get: listed.data.length,
@@ -240,13 +241,11 @@ async function retries() {
         { idempotencyKey: false },
       ),
     ),
-    keyed_post: (await failing.inboundWebhooks.create({ name: "Keyed through fail-once" })).name,
+    // webhookTools.sign: a POST that changes nothing
+    keyed_post: (await failing.webhookTools.sign(sign)).legacySignature.slice(0, 7),
     unkeyed_post_429: (
-      await limited.inboundWebhooks.create(
-        { name: "Unkeyed through ratelimit-once" },
-        { idempotencyKey: false },
-      )
-    ).name,
+      await limited.webhookTools.sign(sign, { idempotencyKey: false })
+    ).legacySignature.slice(0, 7),
   };
 }
 
