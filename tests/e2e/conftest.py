@@ -39,7 +39,9 @@ def browser(live_server: str) -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(30000)
+    # The API reference loads a 4.8 MB script; a busy 2-core machine needs time to parse it.
+    pg.set_default_navigation_timeout(60000)
     errors: list[str] = []
     # A 4xx document (a form answered with its errors) is logged as a failed load; not a bug.
     pg.on(
