@@ -657,7 +657,9 @@ FIELD_ERRORS: tuple[ErrorInfo, ...] = (
 def _merge() -> dict[str, ErrorInfo]:
     """One entry per code; a code used both ways (NOT_FOUND) keeps its response entry."""
     out: dict[str, ErrorInfo] = {e.code: e for e in RESPONSE_ERRORS}
-    field_as_well = {"NOT_FOUND"}  # also a field code: a referenced SKU or email not found
+    # Also field codes: a referenced SKU or email not found; a flow configuration's JSONata
+    # expression or template that does not parse (named by its path).
+    field_as_well = {"NOT_FOUND", "EXPRESSION_INVALID"}
     for code in field_as_well:
         e = out[code]
         out[code] = ErrorInfo(e.code, e.title, e.status, e.cause, e.fix, True, True)

@@ -242,6 +242,59 @@ async def test_validation_errors_name_the_path(api: Any) -> None:
         "configuration.actions[2].config.maxItems": "OUT_OF_RANGE",
     }
 
+    # JSONata expressions and {{ }} templates are compiled as a run would, named by path.
+    r = await api.post(
+        BASE,
+        json=flow_body(
+            [
+                {"type": "transform", "config": {"output": "$sum(trigger.items.(price * qty)"}},
+                {
+                    "type": "http_request",
+                    "config": {
+                        "method": "POST",
+                        "url": "https://crm.example/{{ trigger.id }",
+                        "headers": {"X-Total": "{{ steps.step_1.output }}"},
+                        "body": {"lines": ["{{ item.sku }}", "{% for %}"]},
+                    },
+                    "if": "trigger.total >",
+                },
+                {
+                    "type": "branch",
+                    "config": {
+                        "branches": [
+                            {
+                                "if": "trigger.total > 100",
+                                "actions": [
+                                    {
+                                        "type": "notification",
+                                        "config": {"channel": "in_app", "body": "{{ trigger. }}"},
+                                    }
+                                ],
+                            }
+                        ]
+                    },
+                },
+                {
+                    "type": "database",
+                    "config": {
+                        "resource": "customers",
+                        "operation": "find",
+                        "match": {"email": "trigger.email = = 1"},
+                    },
+                },
+            ]
+        ),
+    )
+    assert fields(r) == {
+        "configuration.actions[0].config.output": "EXPRESSION_INVALID",
+        "configuration.actions[1].if": "EXPRESSION_INVALID",
+        "configuration.actions[1].config.url": "EXPRESSION_INVALID",
+        "configuration.actions[1].config.body.lines[1]": "EXPRESSION_INVALID",
+        "configuration.actions[2].config.branches[0].actions[0].config.body": "EXPRESSION_INVALID",
+        "configuration.actions[3].config.match.email": "EXPRESSION_INVALID",
+    }
+    assert "Not a valid JSONata expression: " in r.text and "Not a valid template: " in r.text
+
     # The flow's own fields are checked alongside, and nothing was created by any of this.
     r = await api.post(BASE, json={**flow_body([]), "name": " ", "template": "nope"})
     assert fields(r) == {

@@ -30,6 +30,7 @@ from jsonschema.exceptions import ValidationError
 
 from jewelia.core.errors import FieldError, ValidationFailed
 from jewelia.core.outbound import check_url
+from jewelia.tenants.builder.expressions import check_expression, check_template
 
 ROOT = "configuration"
 TEMPLATES = (
@@ -60,6 +61,7 @@ MAX_STEPS = 200  # in the whole flow, containers' children included
 MAX_DEPTH = 5  # containers inside containers
 MAX_TRIGGERS = 10
 STEP_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
+TAG = re.compile(r"\{[{%#]")  # what makes a string a template (as expressions.render_value)
 
 Schema = dict[str, Any]
 
@@ -375,6 +377,52 @@ def expressions(configuration: Any, root: str = ROOT) -> list[tuple[str, str]]:
     return found
 
 
+def _template_strings(path: str, value: Any, found: list[tuple[str, str]]) -> None:
+    """The strings of a JSON body that hold a tag (rendered as templates when sent)."""
+    if isinstance(value, str):
+        if TAG.search(value):
+            found.append((path, value))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _template_strings(f"{path}[{i}]", item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _template_strings(f"{path}.{key}", item, found)
+
+
+def templates(configuration: Any, root: str = ROOT) -> list[tuple[str, str]]:
+    """(path, `{{ }}` template) for every text a run renders: an HTTP request's URL, header
+    values and body (a string, or each string of a JSON body that holds a tag), a file's name,
+    a notification's recipient, subject and body."""
+    found: list[tuple[str, str]] = []
+    for at in steps(configuration, root):
+        config, kind = at.step.get("config"), at.step.get("type")
+        if not isinstance(config, dict):
+            continue
+        here = f"{at.path}.config"
+        names: tuple[str, ...] = ()
+        if kind == "http_request":
+            if isinstance(config.get("url"), str):
+                found.append((f"{here}.url", config["url"]))
+            if isinstance(config.get("headers"), dict):
+                for key, value in config["headers"].items():
+                    if isinstance(value, str):
+                        found.append((f"{here}.headers.{key}", value))
+            body = config.get("body")
+            if isinstance(body, str):
+                found.append((f"{here}.body", body))
+            else:
+                _template_strings(f"{here}.body", body, found)
+        elif kind == "file":
+            names = ("name",)
+        elif kind == "notification":
+            names = ("to", "subject", "body")
+        for name in names:
+            if isinstance(config.get(name), str):
+                found.append((f"{here}.{name}", config[name]))
+    return found
+
+
 # --- validation ----------------------------------------------------------------------------
 
 
@@ -568,6 +616,23 @@ def _check_steps(configuration: Any, errors: list[FieldError]) -> None:
             _check_url(f"{at.path}.config.webhookUrl", config.get("webhookUrl"), errors)
 
 
+def _check_expressions(configuration: Any, errors: list[FieldError]) -> None:
+    """JSONata syntax of every expression and `{{ }}` syntax of every template, as the run
+    would compile them (expressions.check_expression / check_template)."""
+    for path, expression in expressions(configuration):
+        problem = check_expression(expression) if expression else None  # "": REQUIRED
+        if problem:
+            errors.append(
+                FieldError(path, f"Not a valid JSONata expression: {problem}", "EXPRESSION_INVALID")
+            )
+    for path, template in templates(configuration):
+        problem = check_template(template)
+        if problem:
+            errors.append(
+                FieldError(path, f"Not a valid template: {problem}", "EXPRESSION_INVALID")
+            )
+
+
 def problems(configuration: Any, root: str = ROOT) -> list[FieldError]:
     """Every problem of a configuration (empty when it is valid), fields named by path."""
     errors: list[FieldError] = []
@@ -578,6 +643,7 @@ def problems(configuration: Any, root: str = ROOT) -> list[FieldError]:
         for i, trigger in enumerate(triggers if isinstance(triggers, list) else []):
             _check_trigger(f"{root}.triggers[{i}]", trigger, errors)
         _check_steps(configuration, errors)
+        _check_expressions(configuration, errors)
     unique: dict[tuple[str, str, str], FieldError] = {}
     for e in errors:
         unique.setdefault((e["field"], e["message"], e["code"]), e)
