@@ -1,7 +1,8 @@
 """Per-key controls: an hourly limit lower than the plan's, and an IP allow-list (CIDRs).
 
 The client address is the ASGI peer. `jewelia serve` runs uvicorn with proxy headers, which
-takes X-Forwarded-For only from the addresses in FORWARDED_ALLOW_IPS (127.0.0.1 unless set):
+takes X-Forwarded-For only from the addresses in FORWARDED_ALLOW_IPS (127.0.0.1 and ::1 unless
+set; README, "Behind a reverse proxy"):
 that is the one trusted-proxy rule, shared with login throttles and inbound webhooks.
 """
 
