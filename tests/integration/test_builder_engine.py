@@ -508,3 +508,170 @@ def test_output_json_is_plain() -> None:
 
     assert plain({"a": uuid.UUID(int=1)}) == {"a": str(uuid.UUID(int=1))}
     assert json.loads(json.dumps(plain([1, "x"]))) == [1, "x"]
+
+
+async def make_flow(tenant: Any, actions: list[dict[str, Any]], active: bool = True) -> Any:
+    from jewelia.tenants.audit.service import Actor
+    from jewelia.tenants.builder import service as flows
+
+    made = await flows.create_flow(
+        tenant.ref,
+        Actor.system("test"),
+        {
+            "name": "Versioned flow",
+            "description": "",
+            "configuration": {"triggers": [{"type": "api_call", "config": {}}], "actions": actions},
+            "isActive": active,
+        },
+    )
+    return made["id"]
+
+
+async def test_runs_in_flight_keep_their_version_when_the_flow_is_republished(
+    business: Any, worker: Any
+) -> None:
+    from jewelia.tenants.audit.service import Actor
+    from jewelia.tenants.builder import service as flows
+
+    _, tenant = business
+    say = {"id": "say", "type": "transform", "config": {"output": "'v1'"}}
+    flow_id = await make_flow(
+        tenant, [{"id": "wait", "type": "delay", "config": {"seconds": 1}}, say]
+    )
+    first = await runs.start_flow_run(tenant.ref, flow_id, "api_call", {"n": 1})
+    assert first["version"] == 1
+    actions = [{"id": "say", "type": "transform", "config": {"output": "'v2'"}}]
+    await flows.update_flow(
+        tenant.ref, Actor.system("test"), flow_id, {"configuration": {"actions": actions}}
+    )
+    version, made = await flows.publish_flow(tenant.ref, Actor.system("test"), flow_id)
+    assert made and version["number"] == 2
+    second = await runs.start_flow_run(tenant.ref, flow_id, "api_call", {"n": 2})
+
+    run = await finished(tenant, first["run_id"])
+    assert run["status"] == "succeeded" and run["version"] == 1
+    assert [s["step_path"] for s in run["steps"]] == ["wait", "say"]
+    assert steps_of(run)["say"]["output"] == "v1"
+    run = await finished(tenant, second["run_id"])
+    assert run["version"] == 2 and [s["output"] for s in run["steps"]] == ["v2"]
+    assert run["flow_name"] == "Versioned flow" and run["trigger_payload"] == {"n": 2}
+
+
+async def test_a_flow_runs_only_when_it_can(business: Any) -> None:
+    from jewelia.core.errors import Conflict, NotFound
+    from jewelia.tenants.audit.service import Actor
+    from jewelia.tenants.builder import service as flows
+
+    _, tenant = business
+    step = {"id": "t", "type": "transform", "config": {"output": "1"}}
+    draft = await make_flow(tenant, [step], active=False)
+    with pytest.raises(Conflict, match="no published version"):
+        await runs.start_flow_run(tenant.ref, draft, "manual")
+    await flows.publish_flow(tenant.ref, Actor.system("test"), draft)
+    with pytest.raises(Conflict, match="switched off"):
+        await runs.start_flow_run(tenant.ref, draft, "api_call")
+    started = await runs.start_flow_run(tenant.ref, draft, "manual")  # run now: allowed
+    assert started["version"] == 1
+    active = await make_flow(tenant, [step])
+    with pytest.raises(Conflict, match="no webhook trigger"):
+        await runs.start_flow_run(tenant.ref, active, "webhook")
+    with pytest.raises(NotFound):
+        await runs.start_flow_run(tenant.ref, uuid.uuid4(), "api_call")
+    with pytest.raises(NotFound):
+        await runs.start_flow_run(tenant.ref, active, "api_call", version=9)
+
+
+async def test_retry_resumes_at_the_failed_step_without_repeating_earlier_ones(
+    business: Any, worker: Any
+) -> None:
+    _, tenant = business
+    with Receiver() as receiver:
+        definition = flow(
+            {
+                "id": "first",
+                "type": "http_request",
+                "config": {"method": "POST", "url": receiver.url("/hook"), "body": {}},
+            },
+            {
+                "id": "loop",
+                "type": "for_each",
+                "config": {
+                    "items": "[1, 2]",
+                    "actions": [
+                        {
+                            "id": "push",
+                            "type": "http_request",
+                            "config": {
+                                "method": "POST",
+                                "url": receiver.url("/flaky/1"),
+                                "body": {"item": "{{ item }}"},
+                            },
+                        }
+                    ],
+                },
+            },
+        )
+        run_id = await start(tenant, definition)
+        run = await finished(tenant, run_id)
+        assert run["status"] == "failed" and run["failed_step_id"] == "loop.0.push"
+        assert steps_of(run)["loop"]["status"] == "failed"
+        with pytest.raises(runs.Conflict, match="already finished"):
+            await runs.cancel_run(tenant.ref, run_id)
+        again = await runs.retry_run(tenant.ref, run_id)
+        assert again["status"] in ("queued", "running", "succeeded")  # the worker is quick
+        assert again["error"] is None and again["failed_step_id"] is None
+        run = await finished(tenant, run_id)
+        assert run["status"] == "succeeded", run
+        steps = steps_of(run)
+        assert steps["first"]["attempts"] == 1 and steps["loop.0.push"]["attempts"] == 2
+        assert steps["loop"]["output"] == [
+            {"push": steps["loop.0.push"]["output"]},
+            {"push": steps["loop.1.push"]["output"]},
+        ]
+        assert [r.headers["Idempotency-Key"] for r in receiver.received] == [
+            f"{run_id}:first",
+            f"{run_id}:loop.0.push",
+            f"{run_id}:loop.0.push",
+            f"{run_id}:loop.1.push",
+        ]
+        with pytest.raises(runs.Conflict, match="Only a failed run"):
+            await runs.retry_run(tenant.ref, run_id)
+
+
+async def test_runs_are_listed_newest_first_with_filters(business: Any, worker: Any) -> None:
+    from jewelia.core.api import Page
+    from jewelia.core.errors import ValidationFailed
+
+    _, tenant = business
+    flow_id = uuid.uuid4()
+    ok = flow({"id": "t", "type": "transform", "config": {"output": "1"}})
+    bad = flow({"id": "t", "type": "transform", "config": {"output": "$error('no')"}})
+    ids = [await start(tenant, d, flow_id=flow_id) for d in (ok, bad, ok)]
+    for run_id in ids:
+        await finished(tenant, run_id)
+    page = Page(page=1, limit=10)
+    listed, total, _ = await runs.list_runs(tenant.ref, page, flow_id=flow_id)
+    assert total == 3 and [r["id"] for r in listed] == ids[::-1]
+    assert all(r["duration_ms"] is not None and "steps" not in r for r in listed)
+    failed, total, _ = await runs.list_runs(tenant.ref, page, flow_id=flow_id, status="failed")
+    assert total == 1 and failed[0]["id"] == ids[1] and failed[0]["failed_step_id"] == "t"
+    one, total, cursor = await runs.list_runs(tenant.ref, Page(page=1, limit=2), flow_id=flow_id)
+    assert total == 3 and cursor is not None and len(one) == 2
+    with pytest.raises(ValidationFailed):
+        await runs.list_runs(tenant.ref, page, status="lost")
+
+
+async def test_cancel_stops_a_waiting_run(business: Any, worker: Any) -> None:
+    _, tenant = business
+    definition = flow(
+        {"id": "wait", "type": "delay", "config": {"seconds": 30}},
+        {"id": "after", "type": "transform", "config": {"output": "1"}},
+    )
+    run_id = await start(tenant, definition)
+    deadline = time.monotonic() + 60
+    while not steps_of(await runs.get_run(tenant.ref, run_id)):  # parked in its delay
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    assert await runs.cancel_run(tenant.ref, run_id) in ("cancelled", "running")
+    run = await finished(tenant, run_id)
+    assert run["status"] == "cancelled" and list(steps_of(run)) == ["wait"]

@@ -249,21 +249,31 @@ class Execution:
     ) -> None:
         async with tenant_scope(self.tenant):
             await self.fence()
-            await fetch(
-                "UPDATE flow_run SET status = $2, error = $3, error_type = $4, failed_step_id = $5,"
-                " finished_at = now(), lease_token = NULL, leased_until = NULL, wake_at = NULL"
-                " WHERE id = $1",
-                self.run_id,
-                status,
-                error[:4000] if error else None,
-                error_type,
-                path,
-            )
+            await self.close(status, error, error_type, path)
+
+    async def close(
+        self, status: str, error: str | None, error_type: str | None, path: str | None
+    ) -> None:
+        """Inside a fenced transaction: record how the run ended and release it."""
+        await fetch(
+            "UPDATE flow_run SET status = $2, error = $3, error_type = $4, failed_step_id = $5,"
+            " finished_at = now(), lease_token = NULL, leased_until = NULL, wake_at = NULL"
+            " WHERE id = $1",
+            self.run_id,
+            status,
+            error[:4000] if error else None,
+            error_type,
+            path,
+        )
 
     async def park(self, until: datetime) -> None:
-        """Release the run until `until` and send its wake-up message."""
+        """Release the run until `until` and send its wake-up message (a run cancelled in the
+        meantime ends now instead)."""
         async with tenant_scope(self.tenant):
             await self.fence()
+            if self.cancel_requested:
+                await self.close("cancelled", "Cancelled", None, None)
+                return
             await fetch(
                 "UPDATE flow_run SET wake_at = $2, lease_token = NULL, leased_until = NULL,"
                 " enqueued_at = now() WHERE id = $1",

@@ -85,3 +85,31 @@ class RetryPolicy:
 
 def on_error(step: dict[str, Any]) -> str:
     return "continue" if step.get("onError") == "continue" else "stop"
+
+
+def chain(definition: dict[str, Any], path: str) -> list[str]:
+    """The step paths from the outermost container down to the step at `path` (the executor's
+    paths: a for_each adds `<its path>.<index>.`, a branch adds nothing); [] if not found."""
+
+    def walk(steps: Any, prefix: str) -> list[str]:
+        for step in steps if isinstance(steps, list) else []:
+            if not isinstance(step, dict) or not isinstance(step.get("id"), str):
+                continue
+            here = f"{prefix}{step['id']}"
+            if here == path:
+                return [here]
+            config = step.get("config")
+            config = config if isinstance(config, dict) else {}
+            if step.get("type") == "branch":
+                for inner in _children(step):
+                    found = walk(inner, prefix)
+                    if found:
+                        return [here, *found]
+            elif step.get("type") == "for_each" and path.startswith(f"{here}."):
+                index = path[len(here) + 1 :].split(".", 1)[0]
+                found = walk(config.get("actions"), f"{here}.{index}.")
+                if found:
+                    return [here, *found]
+        return []
+
+    return walk(definition.get("actions"), "")

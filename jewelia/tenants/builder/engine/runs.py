@@ -19,12 +19,13 @@ import json
 import logging
 import os
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from jewelia.core import jobs
+from jewelia.core.api import Page
 from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.core.errors import (
     PAYLOAD_TOO_LARGE,
@@ -34,14 +35,17 @@ from jewelia.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from jewelia.core.validation import Checker
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES, to_json
-from jewelia.tenants.builder.engine.flow import normalize
+from jewelia.tenants.builder.engine.flow import chain, normalize
+from jewelia.tenants.crm.records import Filters, page_of
 
 log = logging.getLogger("jewelia.builder")
 ACTOR = "builder_run"
 QUEUE = "builder"
 TRIGGER_TYPES = ("webhook", "schedule", "database_change", "api_call", "manual")
+RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 DEFAULT_TIMEOUT_SECONDS = 15 * 60
 MAX_TIMEOUT_SECONDS = 24 * 3600
 RUN_COLUMNS = (
@@ -138,6 +142,67 @@ async def start_run(
     return run_id
 
 
+async def start_flow_run(
+    tenant: TenantRef,
+    flow_id: uuid.UUID,
+    trigger_type: str,
+    payload: Any = None,
+    *,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """Start a run of a flow's published version (or of `version`): {run_id, flow_id, version}.
+
+    `manual` (run now) runs any flow with a version. Any other trigger fires only for an active
+    flow whose version declares that trigger (`api_call` is POST .../{id}/run). Refused: an
+    unknown or deleted flow (NotFound), no version to run or a trigger that does not apply
+    (Conflict), a payload over 10 MB (PayloadTooLarge)."""
+    async with tenant_scope(tenant):
+        flows = await fetch(
+            "SELECT name, is_active, published_version FROM flow"
+            " WHERE id = $1 AND deleted_at IS NULL",
+            flow_id,
+        )
+        if not flows:
+            raise NotFound("Flow not found")
+        flow = flows[0]
+        number = version if version is not None else flow["published_version"]
+        rows = (
+            await fetch(
+                "SELECT id, number, definition::text AS definition FROM flow_version"
+                " WHERE flow_id = $1 AND number = $2",
+                flow_id,
+                number,
+            )
+            if number is not None
+            else []
+        )
+    if not rows:
+        if number is None:
+            raise Conflict("This flow has no published version: publish it before running it")
+        raise NotFound(f"Flow version {number} not found")
+    definition = json.loads(rows[0]["definition"])
+    if trigger_type != "manual":
+        if not flow["is_active"]:
+            raise Conflict("This flow is switched off (isActive false): switch it on first")
+        declared = {t.get("type") for t in definition.get("triggers") or [] if isinstance(t, dict)}
+        if trigger_type not in declared:
+            raise Conflict(
+                f"Version {number} of this flow has no {trigger_type} trigger"
+                f" (it has: {', '.join(sorted(str(d) for d in declared)) or 'none'})"
+            )
+    run_id = await start_run(
+        tenant,
+        flow_id=flow_id,
+        flow_name=flow["name"],
+        definition=definition,
+        trigger_type=trigger_type,
+        payload=payload,
+        version=rows[0]["number"],
+        flow_version_id=rows[0]["id"],
+    )
+    return {"run_id": run_id, "flow_id": flow_id, "version": rows[0]["number"]}
+
+
 async def send(tenant_id: uuid.UUID, run_id: uuid.UUID, delay_ms: int | None = None) -> None:
     """Enqueue the run's actor (a failure is logged: the sweeper sends it again later)."""
     try:
@@ -146,6 +211,10 @@ async def send(tenant_id: uuid.UUID, run_id: uuid.UUID, delay_ms: int | None = N
         )
     except Exception:
         log.exception("could not enqueue builder run %s; the sweeper will", run_id)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _step(row: dict[str, Any]) -> dict[str, Any]:
@@ -209,6 +278,101 @@ async def cancel_run(tenant: TenantRef, run_id: uuid.UUID) -> str:
     if not found:
         raise NotFound("Run not found")
     raise Conflict(f"This run has already finished ({found[0]['status']})")
+
+
+async def retry_run(tenant: TenantRef, run_id: uuid.UUID) -> dict[str, Any]:
+    """Run a failed run again from the step that failed: the steps before it are not run again
+    (their outputs are kept), the failed step runs with the input and idempotency key it had,
+    and the time limit counts from now. Conflict unless the run failed; the run, re-queued."""
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            "SELECT status, failed_step_id, definition FROM flow_run WHERE id = $1 FOR UPDATE",
+            run_id,
+        )
+        if not rows:
+            raise NotFound("Run not found")
+        if rows[0]["status"] != "failed":
+            raise Conflict(f"Only a failed run can be retried; this one is {rows[0]['status']}")
+        failed = rows[0]["failed_step_id"] or ""
+        # the failed step and the containers it is in open again (`loop` and `loop.3.push`; a
+        # branch around it); a container keeps its decision (the items, the branch taken)
+        path = chain(_json(rows[0]["definition"]), failed)
+        await execute(
+            "DELETE FROM flow_run_step WHERE run_id = $1 AND step_path = ANY($2::text[])"
+            " AND status = 'failed' AND input IS NULL",
+            run_id,
+            path,
+        )
+        await execute(
+            "UPDATE flow_run_step SET status = CASE WHEN step_path = $3 THEN 'pending'"
+            " ELSE 'running' END, next_attempt_at = NULL, finished_at = NULL"
+            " WHERE run_id = $1 AND step_path = ANY($2::text[]) AND status = 'failed'",
+            run_id,
+            path,
+            failed,
+        )
+        await execute(
+            "UPDATE flow_run SET status = 'queued', error = NULL, error_type = NULL,"
+            " failed_step_id = NULL, finished_at = NULL, started_at = now(), wake_at = NULL,"
+            " cancel_requested = false, enqueued_at = now() WHERE id = $1",
+            run_id,
+        )
+        await mark_due(tenant.id, resend_seconds())
+    await send(tenant.id, run_id)
+    return await get_run(tenant, run_id)
+
+
+def run_public(row: dict[str, Any]) -> dict[str, Any]:
+    """A run in the API's shape (steps included when loaded)."""
+    out = {k: row[k] for k in row if k not in ("claims", "trigger_payload", "steps")}
+    out["duration_ms"] = _duration(row.get("started_at"), row.get("finished_at"))
+    if "trigger_payload" in row:
+        out["trigger_payload"] = row["trigger_payload"]
+    if "steps" in row:
+        out["steps"] = [
+            {
+                **{k: v for k, v in s.items() if k != "seq"},
+                "duration_ms": _duration(s.get("started_at"), s.get("finished_at")),
+            }
+            for s in row["steps"]
+        ]
+    return out
+
+
+def _duration(start: Any, end: Any) -> int | None:
+    return int((end - start).total_seconds() * 1000) if start and end else None
+
+
+async def list_runs(
+    tenant: TenantRef,
+    page: Page,
+    *,
+    flow_id: uuid.UUID | None = None,
+    status: str | None = None,
+    version: int | None = None,
+    trigger_type: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> tuple[list[dict[str, Any]], int, str | None]:
+    """One page of runs, newest first, filtered by flow, status, version, trigger and time."""
+    check = Checker()
+    if status is not None:
+        check.choice("status", status, RUN_STATUSES, "status")
+    if trigger_type is not None:
+        check.choice("trigger", trigger_type, TRIGGER_TYPES, "trigger")
+    check.raise_if_any()
+    filters = Filters()
+    filters.add("flow_id = {}", flow_id)
+    filters.add("status = {}", status)
+    filters.add("version = {}", version)
+    filters.add("trigger_type = {}", trigger_type)
+    filters.add("created_at >= {}", created_from)
+    filters.add("created_at < {}", created_to)
+    async with tenant_scope(tenant):
+        rows, total, cursor = await page_of(
+            "flow_run", RUN_COLUMNS, filters, "created_at DESC, id DESC", page, True
+        )
+    return [run_public(r) for r in rows], total, cursor
 
 
 # --- the sweeper --------------------------------------------------------------------------------
