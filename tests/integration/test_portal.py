@@ -369,6 +369,29 @@ async def test_errors_page_has_an_anchor_per_catalog_code(client: Any) -> None:
         assert text.count(f'id="error-{code}"') == 1, code
 
 
+async def test_pages_say_what_the_sdks_do(client: Any) -> None:
+    """Retries of a 429 (only up to a 60 s Retry-After), the request id and retry-after
+    spellings per language, webhook verification without a silent legacy fall-back."""
+    from jewelia.core.error_catalog import CATALOG
+
+    errors = (await client.get("/developers/errors")).text
+    assert "`" not in errors.split('id="rate-limits"')[1].split("</section>")[0]
+    assert "(also <code>retryAfter</code>)" in errors
+    assert "at most 60 seconds" in errors and "raises <code>RateLimitError</code> at once" in errors
+    limit = CATALOG["RATE_LIMIT_EXCEEDED"].fix
+    assert "at most 60 s" in limit and "`RateLimitError`" in limit and "`retryAfter`" in limit
+    sdks = (await client.get("/developers/sdks")).text
+    assert "<code>request_id</code> and TypeScript <code>requestId</code>" in sdks
+    assert "<code>retry_after</code> (Python) / <code>retryAfter</code> (TypeScript)" in sdks
+    assert "longer than 60 seconds" in sdks
+    assert "import asyncio\nimport os\n\nfrom jewelia_api_client import AsyncJeweliaClient" in (
+        sdks.replace("&#34;", '"')
+    )
+    assert "<code>allow_legacy=True</code> (Python)" in sdks and "cannot stop a replay" in sdks
+    guide = (await client.get("/developers/webhooks-guide")).text
+    assert "cannot stop a replay</em>" in guide and "never as a fall-back" in guide
+
+
 async def test_changelog_renders_the_repository_file(client: Any) -> None:
     text = (await client.get("/developers/changelog")).text
     assert '<div class="markdown dev-changelog"><h1>' in text
@@ -381,7 +404,8 @@ def test_permissions_list_is_complete() -> None:
 
 def test_signature_samples_verify_real_signatures(tmp_path: Any) -> None:
     """The Webhooks tab's samples (shell with openssl, Python, TypeScript) accept what
-    signing.py signs and refuse a changed body or a stale timestamp."""
+    signing.py signs and refuse a changed body, a stale timestamp, and a delivery whose
+    webhook-* headers were stripped (a replay) unless the legacy check was opted into."""
     import time
 
     from jewelia.tenants.webhooks import signing
@@ -394,40 +418,42 @@ def test_signature_samples_verify_real_signatures(tmp_path: Any) -> None:
     fresh = signing.signed_headers([secret], "msg_fresh", now, body.encode())
     stale = signing.signed_headers([secret], "msg_stale", now - 3600, body.encode())
     legacy = {"X-Webhook-Signature": fresh["X-Webhook-Signature"]}
+    replayed = {"X-Webhook-Signature": stale["X-Webhook-Signature"]}  # webhook-* stripped
+    no_stamp = {k: v for k, v in fresh.items() if k != "webhook-timestamp"}
+    # (body, headers, valid by default, valid with the legacy check allowed)
     cases = [
-        (body, fresh, True),
-        (body, legacy, True),
-        (body + " ", fresh, False),
-        (body + " ", legacy, False),
-        (body, stale, False),
+        (body, fresh, True, True),
+        (body, legacy, False, True),
+        (body, replayed, False, True),  # why the legacy check is opt-in only
+        (body + " ", fresh, False, False),
+        (body + " ", legacy, False, False),
+        (body, stale, False, False),
+        (body, no_stamp, False, False),  # webhook-* present: no fall back to the legacy check
     ]
 
     namespace: dict[str, Any] = {}
     exec(guide.VERIFY_PYTHON, namespace)
-    for text, headers, expected in cases:
-        assert namespace["verify"](text.encode(), headers, secret) is expected, headers
+    for text, headers, default, with_legacy in cases:
+        assert namespace["verify"](text.encode(), headers, secret) is default, headers
+        got = namespace["verify"](text.encode(), headers, secret, allow_legacy=True)
+        assert got is with_legacy, headers
 
-    env = {
-        "BODY": body,
-        "SECRET": secret,
-        "X_WEBHOOK_SIGNATURE": fresh["X-Webhook-Signature"],
-        "WEBHOOK_ID": fresh["webhook-id"],
-        "WEBHOOK_TIMESTAMP": fresh["webhook-timestamp"],
-        "WEBHOOK_SIGNATURE": fresh["webhook-signature"],
-        "PATH": "/usr/bin:/bin",
-    }
-    shell = subprocess.run(
-        ["sh", "-c", guide.VERIFY_SHELL], env=env, capture_output=True, text=True, check=True
-    )
-    assert shell.stdout.split("\n")[:2] == [
-        "X-Webhook-Signature valid",
-        "webhook-signature valid",
-    ], shell.stderr
-    env["BODY"] = body + " "
-    shell = subprocess.run(
-        ["sh", "-c", guide.VERIFY_SHELL], env=env, capture_output=True, text=True
-    )
-    assert "valid" not in shell.stdout
+    for text, headers, default, _ in cases:
+        env = {
+            "BODY": text,
+            "SECRET": secret,
+            "X_WEBHOOK_SIGNATURE": headers.get("X-Webhook-Signature", ""),
+            "WEBHOOK_ID": headers.get("webhook-id", ""),
+            "WEBHOOK_TIMESTAMP": headers.get("webhook-timestamp", ""),
+            "WEBHOOK_SIGNATURE": headers.get("webhook-signature", ""),
+            "PATH": "/usr/bin:/bin",
+        }
+        shell = subprocess.run(
+            ["sh", "-c", guide.VERIFY_SHELL], env=env, capture_output=True, text=True
+        )
+        assert (shell.returncode == 0) is default, (headers, shell.stdout, shell.stderr)
+        assert ("webhook-signature valid" in shell.stdout) is default
+        assert default or shell.stderr.startswith("refused: "), shell.stderr
 
     ensure_node_modules()  # the TypeScript SDK's lockfile brings the compiler
     (tmp_path / "verify.ts").write_text(guide.VERIFY_TYPESCRIPT)
@@ -458,12 +484,17 @@ def test_signature_samples_verify_real_signatures(tmp_path: Any) -> None:
         "import { verify } from './out/verify.js';\n"
         "const cases = JSON.parse(readFileSync('cases.json', 'utf8'));\n"
         "const got = [];\n"
-        "for (const [body, headers] of cases) got.push(await verify(body, headers, process.argv[2]));\n"
+        "for (const [body, headers] of cases) {\n"
+        "  got.push([\n"
+        "    await verify(body, headers, process.argv[2]),\n"
+        "    await verify(body, headers, process.argv[2], { allowLegacy: true }),\n"
+        "  ]);\n"
+        "}\n"
         "console.log(JSON.stringify(got));\n"
     )
     ran = subprocess.run(["node", "run.mjs", secret], cwd=tmp_path, capture_output=True, text=True)
     assert ran.returncode == 0, ran.stderr
-    assert json.loads(ran.stdout) == [expected for _b, _h, expected in cases]
+    assert json.loads(ran.stdout) == [[d, legacy_ok] for _b, _h, d, legacy_ok in cases]
 
 
 SDKS = Path(__file__).resolve().parents[2] / "sdks"
@@ -492,7 +523,11 @@ def _sample_call(source: str) -> tuple[str, str, list[Any], dict[str, Any]]:
         ):
 
             def value(arg: ast.expr) -> Any:
-                return values[arg.id] if isinstance(arg, ast.Name) else ast.literal_eval(arg)
+                if isinstance(arg, ast.Name):
+                    return values[arg.id]
+                if isinstance(arg, ast.Subscript):  # os.environ["..."]: a secret, not shown
+                    return "from-the-environment"
+                return ast.literal_eval(arg)
 
             args = [value(a) for a in node.args]
             kwargs = {k.arg: value(k.value) for k in node.keywords if k.arg}
@@ -562,3 +597,52 @@ async def test_typescript_samples_type_check_against_the_typescript_sdk(
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert len(list(tmp_path.glob("sdk_*.ts"))) == len(SDK_NAMES)
+
+
+async def test_receive_samples_deliver_a_signed_event(
+    api: Any, app: Any, live_server: str, tmp_path: Path
+) -> None:
+    """The incoming-webhook samples run as written against a live server: curl signing with
+    openssl, Python through sdks/python (it signs what it sends), fetch signing with WebCrypto
+    under node. Each event is taken (202), none is a duplicate."""
+    import os
+    import sys
+
+    from jewelia.core.openapi import with_error_responses
+
+    source = (await api.post("/webhooks/inbound", json={"name": "Samples"})).json()["data"]
+    call = next(
+        c
+        for c in samples.calls(with_error_responses(app.openapi_schema.to_schema()))
+        if c.operation_id == "receiveWebhook"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "JEWELIA_SOURCE_SECRET": source["secret"],
+        "JEWELIA_API_KEY": "jw_live_not_needed_here",
+        "PYTHONPATH": str(SDKS / "python"),
+    }
+    runners = {
+        "curl": (["sh", "sample.sh"], "sample.sh"),
+        "python": ([sys.executable, "sample.py"], "sample.py"),
+        "fetch": (["node", "sample.mjs"], "sample.mjs"),
+    }
+    for lang, (command, file_name) in runners.items():
+        text = samples.sample(call, lang, f"{live_server}/api/v1")
+        assert "JEWELIA_SOURCE_SECRET" in text, lang
+        text = text.replace(samples.EXAMPLE_ID, source["id"]).replace(
+            "evt_1001", f"evt-{lang}-{uuid.uuid4().hex[:8]}"
+        )
+        (tmp_path / file_name).write_text(text)
+        ran = await asyncio.to_thread(
+            subprocess.run, command, cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert ran.returncode == 0, (lang, ran.stdout, ran.stderr)
+        out = ran.stdout
+        if lang == "curl":
+            answer = json.loads(out)
+            assert answer["success"] is True and answer["data"]["duplicate"] is False, out
+        else:
+            assert re.search(r"duplicate[=:] ?(False|false)", out), (lang, out)
+    events = (await api.get(f"/webhooks/inbound/{source['id']}/events")).json()
+    assert len(events["data"]) == 3, events

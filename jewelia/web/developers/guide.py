@@ -123,43 +123,75 @@ def changelog_text() -> str:
 
 
 # Verifying a delivery, as signing.py signs it (tests run each sample against real signatures).
-VERIFY_SHELL = r"""# BODY: the raw request body; SECRET: the endpoint's signing secret (whsec_...)
-# 1. X-Webhook-Signature: HMAC-SHA256 of the body, keyed with the secret's text
-expected="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.* //')"
-[ "$expected" = "$X_WEBHOOK_SIGNATURE" ] && echo "X-Webhook-Signature valid"
-
-# 2. Standard Webhooks: HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>",
-#    keyed with the base64-decoded part after whsec_; check the timestamp is recent too
+# The Standard Webhooks check comes first and alone: its timestamp is what stops a replay. The
+# X-Webhook-Signature check is an opt-in for receivers that cannot read the webhook-* headers;
+# falling back to it whenever they are missing would let anyone strip them and replay.
+VERIFY_SHELL = r"""# BODY: the raw request body; SECRET: the endpoint's signing secret (whsec_...);
+# WEBHOOK_ID, WEBHOOK_TIMESTAMP, WEBHOOK_SIGNATURE: the delivery's webhook-* headers.
+TOLERANCE=300
+refuse() { echo "refused: $1" >&2; exit 1; }
+[ -n "$WEBHOOK_ID" ] && [ -n "$WEBHOOK_SIGNATURE" ] || refuse "missing webhook-* headers"
+case "$WEBHOOK_TIMESTAMP" in '' | *[!0-9]*) refuse "webhook-timestamp is not Unix seconds" ;; esac
+# 1. The timestamp must be recent: this is what stops a replay of an old delivery.
+age=$(($(date +%s) - WEBHOOK_TIMESTAMP))
+[ "${age#-}" -le "$TOLERANCE" ] || refuse "timestamp more than $TOLERANCE s away (a replay?)"
+# 2. HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>", keyed with the base64-decoded
+#    part after whsec_; webhook-signature lists "v1,<base64>" entries separated by spaces.
 key_hex=$(printf '%s' "${SECRET#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n')
 signature="v1,$(printf '%s.%s.%s' "$WEBHOOK_ID" "$WEBHOOK_TIMESTAMP" "$BODY" \
   | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | base64)"
-case " $WEBHOOK_SIGNATURE " in *" $signature "*) echo "webhook-signature valid" ;; esac"""
+case " $WEBHOOK_SIGNATURE " in
+  *" $signature "*) echo "webhook-signature valid" ;;
+  *) refuse "webhook-signature does not match" ;;
+esac
+
+# Legacy, only if your receiver cannot read the webhook-* headers at all: X-Webhook-Signature
+# (HMAC-SHA256 of the body keyed with the secret's text) has NO timestamp, so it cannot stop a
+# replay: anyone who saw one delivery can send it again, forever. Never fall back to it when
+# the webhook-* headers are missing; if you opted in, check it instead of steps 1 and 2:
+#   expected="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.* //')"
+#   [ "$expected" = "$X_WEBHOOK_SIGNATURE" ] || refuse "X-Webhook-Signature does not match"
+# (in the SDKs: allow_legacy=True in Python, { allowLegacy: true } in TypeScript)"""
 
 VERIFY_PYTHON = '''import base64
 import hashlib
 import hmac
 import time
 
+STANDARD = ("webhook-id", "webhook-timestamp", "webhook-signature")
 
-def verify(body: bytes, headers: dict[str, str], secret: str, tolerance: int = 300) -> bool:
-    """True when a Jewelia delivery is authentic (and recent, with Standard Webhooks headers)."""
+
+def verify(
+    body: bytes,
+    headers: dict[str, str],
+    secret: str,
+    tolerance: int = 300,
+    allow_legacy: bool = False,
+) -> bool:
+    """True when a Jewelia delivery is authentic and recent (Standard Webhooks headers)."""
     h = {k.lower(): v for k, v in headers.items()}
-    if "webhook-signature" in h:
-        timestamp = int(h["webhook-timestamp"])
-        if abs(time.time() - timestamp) > tolerance:
+    if any(name in h for name in STANDARD):
+        stamp = h.get("webhook-timestamp", "")
+        if not (h.get("webhook-id") and h.get("webhook-signature") and stamp.isdigit()):
+            return False
+        if abs(time.time() - int(stamp)) > tolerance:
             return False  # too old or too far ahead: a replay?
         if secret.startswith("whsec_"):
             key = base64.b64decode(secret.removeprefix("whsec_"))
         else:
             key = secret.encode()
-        signed = f"{h['webhook-id']}.{timestamp}.".encode() + body
+        signed = f"{h['webhook-id']}.{stamp}.".encode() + body
         digest = hmac.new(key, signed, hashlib.sha256).digest()
         expected = "v1," + base64.b64encode(digest).decode()
         return any(hmac.compare_digest(s, expected) for s in h["webhook-signature"].split())
+    if not allow_legacy:
+        return False  # no timestamped headers: refused (they may have been stripped to replay)
+    # Legacy, opt-in only: X-Webhook-Signature has no timestamp, so it CANNOT stop a replay.
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(h.get("x-webhook-signature", ""), expected)'''
 
 VERIFY_TYPESCRIPT = """const encoder = new TextEncoder();
+const STANDARD = ['webhook-id', 'webhook-timestamp', 'webhook-signature'];
 
 async function hmacSha256(key: BufferSource, data: string): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey(
@@ -174,24 +206,30 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** True when a Jewelia delivery is authentic (and recent, with Standard Webhooks headers). */
+/** True when a Jewelia delivery is authentic and recent (Standard Webhooks headers). */
 export async function verify(
-  body: string, headers: Record<string, string>, secret: string, tolerance = 300,
+  body: string,
+  headers: Record<string, string>,
+  secret: string,
+  { tolerance = 300, allowLegacy = false }: { tolerance?: number; allowLegacy?: boolean } = {},
 ): Promise<boolean> {
   const h: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) h[name.toLowerCase()] = value;
-  if (h['webhook-signature']) {
-    const timestamp = Number(h['webhook-timestamp']);
-    if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > tolerance) {
+  if (STANDARD.some((name) => name in h)) {
+    const stamp = h['webhook-timestamp'] ?? '';
+    if (!h['webhook-id'] || !h['webhook-signature'] || !/^[0-9]+$/.test(stamp)) return false;
+    if (Math.abs(Date.now() / 1000 - Number(stamp)) > tolerance) {
       return false; // too old or too far ahead: a replay?
     }
     const key = secret.startsWith('whsec_')
       ? Uint8Array.from(atob(secret.slice('whsec_'.length)), (c) => c.charCodeAt(0))
       : encoder.encode(secret);
-    const mac = await hmacSha256(key, `${h['webhook-id']}.${timestamp}.${body}`);
+    const mac = await hmacSha256(key, `${h['webhook-id']}.${stamp}.${body}`);
     const expected = `v1,${btoa(String.fromCharCode(...mac))}`;
     return h['webhook-signature'].split(' ').some((s) => sameText(s, expected));
   }
+  if (!allowLegacy) return false; // no timestamped headers: refused (stripped to replay?)
+  // Legacy, opt-in only: X-Webhook-Signature has no timestamp, so it CANNOT stop a replay.
   const mac = await hmacSha256(encoder.encode(secret), body);
   const hex = Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
   return sameText(h['x-webhook-signature'] ?? '', `sha256=${hex}`);

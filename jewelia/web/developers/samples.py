@@ -40,6 +40,8 @@ LANGS: dict[str, dict[str, str]] = {
     },
 }
 ENV_KEY = "JEWELIA_API_KEY"
+ENV_SOURCE_SECRET = "JEWELIA_SOURCE_SECRET"  # noqa: S105 - the variable holding a source's secret
+RECEIVE = "receiveWebhook"
 EXAMPLE_ID = "3f6c2b1e-8d4a-4c5e-9b7a-2d1e0f9c8b7a"
 # Field values a jeweler would recognise, by (schema title, field) and then by field alone.
 BY_SCHEMA: dict[tuple[str, str], Any] = {
@@ -434,22 +436,28 @@ def body_lines(call: Call, lang: str, base_url: str) -> list[str]:
     raise KeyError(lang)
 
 
-def _signed_note(call: Call, mark: str) -> list[str]:
-    if call.operation_id != "receiveWebhook":
+def _signed_note(call: Call, mark: str, by_sdk: bool = False) -> list[str]:
+    if call.operation_id != RECEIVE:
         return []
+    if by_sdk:
+        return [
+            f"{mark} No API key: the SDK signs the exact bytes it sends with the source's",
+            f"{mark} secret (whsec_..., here from {ENV_SOURCE_SECRET}) and adds a timestamp.",
+        ]
     return [
-        f"{mark} No API key: the sender signs the body with the source's secret"
-        " (see /developers/webhooks-guide)."
+        f"{mark} No API key: sign the exact bytes you send (HMAC-SHA256, hex) with the source's",
+        f"{mark} secret (whsec_..., here {ENV_SOURCE_SECRET}) and send a timestamp within 5",
+        f"{mark} minutes (see /developers/webhooks-guide).",
     ]
 
 
 def _curl(call: Call, base_url: str) -> list[str]:
     lines = [*_signed_note(call, "#")]
     body = None if call.body is None else _json_text(call.body)
-    if call.operation_id == "receiveWebhook" and body is not None:
+    if call.operation_id == RECEIVE and body is not None:
         lines += [
             f"BODY={_shell_quote(body)}",
-            'SIGNATURE=$(printf "%s" "$BODY" | openssl dgst -sha256 -hmac "$JEWELIA_SOURCE_SECRET"'
+            f'SIGNATURE=$(printf "%s" "$BODY" | openssl dgst -sha256 -hmac "${ENV_SOURCE_SECRET}"'
             " | sed 's/^.* //')",
         ]
     parts = [f'curl -X {call.method} "{call.url(base_url)}"']
@@ -457,8 +465,12 @@ def _curl(call: Call, base_url: str) -> list[str]:
         parts.append(f'-H "Authorization: Bearer ${ENV_KEY}"')
     if body is not None:
         parts.append('-H "Content-Type: application/json"')
-        if call.operation_id == "receiveWebhook":
-            parts += ['-H "X-Webhook-Signature: sha256=$SIGNATURE"', '--data-binary "$BODY"']
+        if call.operation_id == RECEIVE:
+            parts += [
+                '-H "X-Webhook-Signature: sha256=$SIGNATURE"',
+                '-H "webhook-timestamp: $(date +%s)"',
+                '--data-binary "$BODY"',
+            ]
         elif call.method == "POST" and call.auth:
             parts += ['-H "Idempotency-Key: $(uuidgen)"', f"-d {_shell_quote(body)}"]
         else:
@@ -469,11 +481,16 @@ def _curl(call: Call, base_url: str) -> list[str]:
 def _python(call: Call) -> list[str]:
     args = [name for name, _ in call.path_params]
     values = [f"{name} = {py_literal(value)}" for name, value in call.path_params]
-    if call.body is not None:
+    if call.operation_id == RECEIVE and call.body is not None:
+        values.append(f"event = {py_literal(call.body)}")
+        args += ["event", f'signing_secret=os.environ["{ENV_SOURCE_SECRET}"]']
+    elif call.body is not None:
         args.append(py_literal(call.body))
     args += [f"{python_name(k)}={py_literal(v)}" for k, v in call.query]
     invocation = f"{call.python_call}({', '.join(args)})"
-    lines = [*_signed_note(call, "#"), *values]
+    if call.operation_id == RECEIVE:
+        invocation = f"{call.python_call}(\n    {', '.join(args)}\n)"
+    lines = [*_signed_note(call, "#", by_sdk=True), *values]
     if call.paged:
         lines += [
             f"page = {invocation}",
@@ -489,12 +506,17 @@ def _python(call: Call) -> list[str]:
 def _typescript(call: Call) -> list[str]:
     args = [camel(name) for name, _ in call.path_params]
     values = [f"const {camel(name)} = {ts_literal(value)};" for name, value in call.path_params]
-    if call.body is not None:
+    if call.operation_id == RECEIVE and call.body is not None:
+        values.append(f"const event = {ts_literal(call.body)};")
+        args += ["event", f"{{ signingSecret: process.env.{ENV_SOURCE_SECRET}! }}"]
+    elif call.body is not None:
         args.append(ts_literal(call.body))
     if call.query:
         args.append(ts_literal(dict(call.query)))
     invocation = f"await {call.ts_call}({', '.join(args)})"
-    lines = [*_signed_note(call, "//"), *values]
+    if call.operation_id == RECEIVE:
+        invocation = f"await {call.ts_call}(\n  {', '.join(args)},\n)"
+    lines = [*_signed_note(call, "//", by_sdk=True), *values]
     if call.paged:
         lines += [
             f"const page = {invocation};",
@@ -513,18 +535,33 @@ def _fetch(call: Call) -> list[str]:
         headers.append("Authorization: `Bearer ${API_KEY}`")
     if call.body is not None:
         headers.append("'Content-Type': 'application/json'")
-        if call.operation_id == "receiveWebhook":
+        if call.operation_id == RECEIVE:
             headers.append("'X-Webhook-Signature': `sha256=${signature}`")
+            headers.append("'webhook-timestamp': String(Math.floor(Date.now() / 1000))")
         elif call.method == "POST" and call.auth:
             headers.append("'Idempotency-Key': crypto.randomUUID()")
     options = [f"  method: '{call.method}',"]
     if headers:
         options.append("  headers: {\n" + "".join(f"    {h},\n" for h in headers) + "  },")
-    if call.body is not None:
-        options.append(f"  body: JSON.stringify({ts_literal(call.body, 1)}),")
     lines = [*_signed_note(call, "//")]
-    if call.operation_id == "receiveWebhook":
-        lines.append("const signature = 'hex HMAC-SHA256 of the body with your secret';")
+    if call.operation_id == RECEIVE and call.body is not None:
+        # The bytes signed are the bytes sent: serialise once.
+        options.append("  body: payload,")
+        lines += [
+            f"const payload = JSON.stringify({ts_literal(call.body)});",
+            "const encoder = new TextEncoder();",
+            "const key = await crypto.subtle.importKey(",
+            "  'raw',",
+            f"  encoder.encode(process.env.{ENV_SOURCE_SECRET}),",
+            "  { name: 'HMAC', hash: 'SHA-256' },",
+            "  false,",
+            "  ['sign'],",
+            ");",
+            "const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(payload)));",
+            "const signature = Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');",
+        ]
+    elif call.body is not None:
+        options.append(f"  body: JSON.stringify({ts_literal(call.body, 1)}),")
     lines += [
         f"const response = await fetch(`{url}`, {{",
         *options,
