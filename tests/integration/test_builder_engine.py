@@ -675,3 +675,55 @@ async def test_cancel_stops_a_waiting_run(business: Any, worker: Any) -> None:
     assert await runs.cancel_run(tenant.ref, run_id) in ("cancelled", "running")
     run = await finished(tenant, run_id)
     assert run["status"] == "cancelled" and list(steps_of(run)) == ["wait"]
+
+
+async def test_notifications_by_email_and_slack(business: Any, worker: Any) -> None:
+    _, tenant = business
+    to = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    with Receiver() as slack:
+        definition = flow(
+            {
+                "id": "mail",
+                "type": "notification",
+                "config": {
+                    "channel": "email",
+                    "to": "{{ trigger.email }}, Second@Example.com",
+                    "subject": "Order {{ trigger.order }}",
+                    "body": "Your order {{ trigger.order }} is ready.",
+                },
+            },
+            {
+                "id": "chat",
+                "type": "notification",
+                "config": {
+                    "channel": "slack",
+                    "webhookUrl": slack.url("/hook"),
+                    "subject": "New order",
+                    "body": "Order {{ trigger.order }}",
+                },
+            },
+            {
+                "id": "bad",
+                "type": "notification",
+                "onError": "continue",
+                "config": {"channel": "email", "to": "not an address", "body": "x"},
+            },
+        )
+        run_id = await start(tenant, definition, {"email": to, "order": "A-17"})
+        run = await finished(tenant, run_id)
+        assert run["status"] == "succeeded", run
+        steps = steps_of(run)
+        assert steps["mail"]["output"] == {
+            "channel": "email",
+            "to": [to, "second@example.com"],
+            "queued": 2,
+        }
+        assert steps["chat"]["output"] == {"channel": "slack", "status": 200}
+        assert steps["bad"]["status"] == "failed" and steps["bad"]["error_type"] == "validation"
+        [posted] = slack.received
+        assert posted.json() == {"text": "*New order*\nOrder A-17"}
+        assert posted.headers["Idempotency-Key"] == f"{run_id}:chat"
+    mails = await fetch(
+        "SELECT subject, body_text FROM public.email_outbox WHERE to_address = $1", to
+    )
+    assert mails == [{"subject": "Order A-17", "body_text": "Your order A-17 is ready."}]

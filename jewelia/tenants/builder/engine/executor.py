@@ -37,7 +37,13 @@ from typing import Any
 from jewelia.core.db import TenantRef, fetch, tenant_scope
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder.engine import runs
-from jewelia.tenants.builder.engine.actions import database, delay, http_request, transform
+from jewelia.tenants.builder.engine.actions import (
+    database,
+    delay,
+    http_request,
+    notification,
+    transform,
+)
 from jewelia.tenants.builder.engine.base import (
     OUTPUT_INLINE_BYTES,
     OUTPUT_MAX_BYTES,
@@ -56,6 +62,7 @@ ACTIONS: dict[str, ModuleType] = {
     "transform": transform,
     "delay": delay,
     "database": database,
+    "notification": notification,
 }
 SLICE_SECONDS = 300.0  # one message advances a run at most this long, then re-enqueues it
 EARLY_WAKE = timedelta(seconds=2)  # a wake-up message may beat the database clock by this much
@@ -486,7 +493,8 @@ class Execution:
         delaying = waiting is not None and row is not None and row["status"] == "running"
         attempt = 1 if row is None else row["attempts"] + (0 if delaying else 1)
         started = row["started_at"] if row is not None else None
-        in_transaction = getattr(module, "IN_TRANSACTION", False)
+        placed = getattr(module, "in_transaction", None)
+        in_transaction = placed(request) if placed else getattr(module, "IN_TRANSACTION", False)
         effects = getattr(module, "side_effect", None)
         side_effect = effects(request) if effects else getattr(module, "SIDE_EFFECT", True)
         if side_effect and not in_transaction:
