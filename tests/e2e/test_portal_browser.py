@@ -135,6 +135,7 @@ def test_try_it_returns_the_signed_in_business_data(page: Any, live_server: str)
     _reference_ready(page)
     assert page.get_attribute("#dev-reference", "data-try-it") == "idle"
     assert minted == []  # nothing is minted until the member sends a call
+    _shots(page, "portal-try-idle", whole=False)
 
     # The first call's token is refused as expired (as after five minutes): the page mints
     # another and sends the call again, once.
