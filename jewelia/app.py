@@ -34,6 +34,7 @@ from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
 from jewelia.tenants.builder.api import FlowController
+from jewelia.tenants.builder.runs_api import FlowRunController
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
@@ -110,6 +111,7 @@ def api_routers() -> list[Router]:
             InboundSourceController,
             ImportExportController,
             FlowController,
+            FlowRunController,
         ],
         guards=[api_guard],
         middleware=[rate_limit_headers_middleware, idempotency_middleware],

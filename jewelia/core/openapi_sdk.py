@@ -88,6 +88,11 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "deleteFlow": ("builder", "delete"),
     "publishFlow": ("builder", "publish"),
     "listFlowVersions": ("builder", "list_versions"),
+    "runFlow": ("builder", "run"),
+    "listFlowRuns": ("builder", "list_runs"),
+    "getFlowRun": ("builder", "get_run"),
+    "retryFlowRun": ("builder", "retry_run"),
+    "cancelFlowRun": ("builder", "cancel_run"),
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -40,6 +40,9 @@ from ._generated.models import (
     FlowCreate,
     FlowEnvelope,
     FlowList,
+    FlowRun,
+    FlowRunEnvelope,
+    FlowRunList,
     FlowUpdate,
     FlowVersion,
     FlowVersionEnvelope,
@@ -94,6 +97,9 @@ from ._generated.models import (
     RowError,
     RowErrorList,
     RunAgain,
+    RunRequest,
+    RunStarted,
+    RunStartedEnvelope,
     SignatureEnvelope,
     SignatureIn,
     SignatureOut,
@@ -182,6 +188,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/integrations/marketplace",
         "page",
         (MarketplaceList,),
+    ),
+    "cancelFlowRun": Operation(
+        "POST",
+        "/integrations/builder/runs/{run_id}/cancel",
+        "data",
+        (FlowRunEnvelope,),
     ),
     "cancelImportExport": Operation(
         "POST",
@@ -316,6 +328,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (FlowEnvelope,),
     ),
+    "getFlowRun": Operation(
+        "GET",
+        "/integrations/builder/runs/{run_id}",
+        "data",
+        (FlowRunEnvelope,),
+    ),
     "getImportExport": Operation(
         "GET",
         "/import-export",
@@ -369,6 +387,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/customers",
         "page",
         (CustomerList,),
+    ),
+    "listFlowRuns": Operation(
+        "GET",
+        "/integrations/builder/runs",
+        "page",
+        (FlowRunList,),
     ),
     "listFlowVersions": Operation(
         "GET",
@@ -528,6 +552,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (JobStartedEnvelope,),
     ),
+    "retryFlowRun": Operation(
+        "POST",
+        "/integrations/builder/runs/{run_id}/retry",
+        "data",
+        (FlowRunEnvelope,),
+    ),
     "revokeApiKey": Operation(
         "DELETE",
         "/api-keys/{key_id}",
@@ -551,6 +581,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks/{webhook_id}/rotate-secret",
         "data",
         (WebhookSecretEnvelope,),
+    ),
+    "runFlow": Operation(
+        "POST",
+        "/integrations/builder/{flow_id}/run",
+        "data",
+        (RunStartedEnvelope,),
     ),
     "sendWebhookTest": Operation(
         "POST",
@@ -805,7 +841,7 @@ class Auth(_SyncResource):
 
 
 class Builder(_SyncResource):
-    """`client.builder`: 7 operations."""
+    """`client.builder`: 12 operations."""
 
     def list(
         self,
@@ -889,6 +925,114 @@ class Builder(_SyncResource):
         )
         return cast("Flow", result)
 
+    def list_runs(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        flow_id: str | UUID | None = None,
+        status: str | None = None,
+        version: int | None = None,
+        trigger: str | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[FlowRun]:
+        """List runs, newest first: `GET /integrations/builder/runs`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            cursor: next_cursor of the previous page
+            flow_id: Runs of this flow
+            status: queued, running, succeeded, failed, cancelled
+            version: Runs of this version
+            trigger: webhook, schedule, database_change, api_call or manual
+            created_from: Created at or after (ISO 8601 date-time)
+            created_to: Created before (ISO 8601 date-time)
+        """
+        result = self._client._request(
+            _OPERATIONS["listFlowRuns"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "flow_id": flow_id,
+                "status": status,
+                "version": version,
+                "trigger": trigger,
+                "created_from": created_from,
+                "created_to": created_to,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[FlowRun]", result)
+
+    def get_run(
+        self,
+        run_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowRun:
+        """Get a run with its trigger payload and its steps: `GET /integrations/builder/runs/{run_id}`."""
+        result = self._client._request(
+            _OPERATIONS["getFlowRun"],
+            (run_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("FlowRun", result)
+
+    def cancel_run(
+        self,
+        run_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowRun:
+        """Cancel an open run (at once when it waits, else before its next step): `POST /integrations/builder/runs/{run_id}/cancel`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["cancelFlowRun"],
+            (run_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowRun", result)
+
+    def retry_run(
+        self,
+        run_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowRun:
+        """Run a failed run again from its failed step (earlier steps are not repeated): `POST /integrations/builder/runs/{run_id}/retry`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["retryFlowRun"],
+            (run_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowRun", result)
+
     def get(
         self,
         flow_id: str | UUID,
@@ -944,6 +1088,30 @@ class Builder(_SyncResource):
             extra_headers,
         )
         return cast("FlowVersion", result)
+
+    def run(
+        self,
+        flow_id: str | UUID,
+        body: Mapping[str, Any] | RunRequest,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RunStarted:
+        """Run a flow now through its api_call trigger (`payload` is what the run sees as `trigger`): `POST /integrations/builder/{flow_id}/run`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["runFlow"],
+            (flow_id,),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("RunStarted", result)
 
     def list_versions(
         self,
@@ -2544,7 +2712,7 @@ class AsyncAuth(_AsyncResource):
 
 
 class AsyncBuilder(_AsyncResource):
-    """`client.builder`: 7 operations."""
+    """`client.builder`: 12 operations."""
 
     async def list(
         self,
@@ -2628,6 +2796,114 @@ class AsyncBuilder(_AsyncResource):
         )
         return cast("Flow", result)
 
+    async def list_runs(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        flow_id: str | UUID | None = None,
+        status: str | None = None,
+        version: int | None = None,
+        trigger: str | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[FlowRun]:
+        """List runs, newest first: `GET /integrations/builder/runs`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            cursor: next_cursor of the previous page
+            flow_id: Runs of this flow
+            status: queued, running, succeeded, failed, cancelled
+            version: Runs of this version
+            trigger: webhook, schedule, database_change, api_call or manual
+            created_from: Created at or after (ISO 8601 date-time)
+            created_to: Created before (ISO 8601 date-time)
+        """
+        result = await self._client._request(
+            _OPERATIONS["listFlowRuns"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "flow_id": flow_id,
+                "status": status,
+                "version": version,
+                "trigger": trigger,
+                "created_from": created_from,
+                "created_to": created_to,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[FlowRun]", result)
+
+    async def get_run(
+        self,
+        run_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowRun:
+        """Get a run with its trigger payload and its steps: `GET /integrations/builder/runs/{run_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["getFlowRun"],
+            (run_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("FlowRun", result)
+
+    async def cancel_run(
+        self,
+        run_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowRun:
+        """Cancel an open run (at once when it waits, else before its next step): `POST /integrations/builder/runs/{run_id}/cancel`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["cancelFlowRun"],
+            (run_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowRun", result)
+
+    async def retry_run(
+        self,
+        run_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowRun:
+        """Run a failed run again from its failed step (earlier steps are not repeated): `POST /integrations/builder/runs/{run_id}/retry`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["retryFlowRun"],
+            (run_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowRun", result)
+
     async def get(
         self,
         flow_id: str | UUID,
@@ -2683,6 +2959,30 @@ class AsyncBuilder(_AsyncResource):
             extra_headers,
         )
         return cast("FlowVersion", result)
+
+    async def run(
+        self,
+        flow_id: str | UUID,
+        body: Mapping[str, Any] | RunRequest,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RunStarted:
+        """Run a flow now through its api_call trigger (`payload` is what the run sees as `trigger`): `POST /integrations/builder/{flow_id}/run`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["runFlow"],
+            (flow_id,),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("RunStarted", result)
 
     async def list_versions(
         self,

@@ -469,7 +469,7 @@ export class Marketplace extends Resource {
   }
 }
 
-/** `client.builder`: integration builder flows (a draft you edit) and their published versions. */
+/** `client.builder`: integration builder flows (a draft you edit), their versions and runs. */
 export class Builder extends Resource {
   /** A page of flows, newest first (`template`, `isActive`, `search` in the name); iterable. */
   list(params?: T.ListFlowsData['query'], options?: RequestOptions): PagePromise<T.FlowList> {
@@ -512,5 +512,39 @@ export class Builder extends Resource {
       (o, query) => ops.listFlowVersions({ ...o, path, query }),
       options,
     );
+  }
+
+  /** Run now (api_call): `payload` is the run's `trigger`; `version` defaults to the current. */
+  run(flowId: string, body: T.RunRequest = {}, options?: RequestOptions) {
+    const path = { flow_id: flowId };
+    return this.core.call((o) => ops.runFlow({ ...o, path, body }), options);
+  }
+
+  /** A page of runs, newest first (`flow_id`, `status`, `version`, `trigger`, time); iterable. */
+  listRuns(
+    params?: T.ListFlowRunsData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.FlowRunList> {
+    return this.core.list(
+      params,
+      'cursor',
+      (o, query) => ops.listFlowRuns({ ...o, query }),
+      options,
+    );
+  }
+
+  /** A run with its trigger payload and its steps, in the order they started. */
+  getRun(runId: string, options?: RequestOptions) {
+    return this.core.call((o) => ops.getFlowRun({ ...o, path: { run_id: runId } }), options);
+  }
+
+  /** Run a failed run again from its failed step (earlier steps are not repeated). */
+  retryRun(runId: string, options?: RequestOptions) {
+    return this.core.call((o) => ops.retryFlowRun({ ...o, path: { run_id: runId } }), options);
+  }
+
+  /** Cancel an open run (at once when it waits, else before its next step). */
+  cancelRun(runId: string, options?: RequestOptions) {
+    return this.core.call((o) => ops.cancelFlowRun({ ...o, path: { run_id: runId } }), options);
   }
 }

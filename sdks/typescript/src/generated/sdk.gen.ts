@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { BrowseMarketplaceData, BrowseMarketplaceErrors, BrowseMarketplaceResponses, CancelImportExportData, CancelImportExportErrors, CancelImportExportResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInboundSourceData, CreateInboundSourceErrors, CreateInboundSourceResponses, CreateInventoryItemData, CreateInventoryItemErrors, CreateInventoryItemResponses, CreateMarketplaceReviewData, CreateMarketplaceReviewErrors, CreateMarketplaceReviewResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteInboundSourceData, DeleteInboundSourceErrors, DeleteInboundSourceResponses, DeleteInventoryItemData, DeleteInventoryItemErrors, DeleteInventoryItemResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, DisableWebhookData, DisableWebhookErrors, DisableWebhookResponses, DownloadImportExportFileData, DownloadImportExportFileErrors, DownloadImportExportFileResponses, EnableWebhookData, EnableWebhookErrors, EnableWebhookResponses, GenerateWebhookSignatureData, GenerateWebhookSignatureErrors, GenerateWebhookSignatureResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetImportExportData, GetImportExportErrors, GetImportExportResponses, GetInboundSourceData, GetInboundSourceErrors, GetInboundSourceResponses, GetInventoryItemData, GetInventoryItemErrors, GetInventoryItemResponses, GetMarketplaceListingData, GetMarketplaceListingErrors, GetMarketplaceListingResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetWebhookData, GetWebhookDeliveryData, GetWebhookDeliveryErrors, GetWebhookDeliveryResponses, GetWebhookErrors, GetWebhookResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListFlowVersionsData, ListFlowVersionsErrors, ListFlowVersionsResponses, ListImportErrorsData, ListImportErrorsErrors, ListImportErrorsResponses, ListInboundEventsData, ListInboundEventsErrors, ListInboundEventsResponses, ListInboundSourcesData, ListInboundSourcesErrors, ListInboundSourcesResponses, ListInventoryData, ListInventoryErrors, ListInventoryResponses, ListMarketplaceReviewsData, ListMarketplaceReviewsErrors, ListMarketplaceReviewsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ListWebhookTemplatesData, ListWebhookTemplatesErrors, ListWebhookTemplatesResponses, PreviewImportData, PreviewImportErrors, PreviewImportResponses, PublishFlowData, PublishFlowErrors, PublishFlowResponses, PutMarketplaceReviewData, PutMarketplaceReviewErrors, PutMarketplaceReviewResponses, ReceiveWebhookData, ReceiveWebhookErrors, ReceiveWebhookResponses, RecoverWebhookDeliveriesData, RecoverWebhookDeliveriesErrors, RecoverWebhookDeliveriesResponses, RefreshTokenData, RefreshTokenErrors, RefreshTokenResponses, RenderWebhookTemplateData, RenderWebhookTemplateErrors, RenderWebhookTemplateResponses, ReplaceCustomerData, ReplaceCustomerErrors, ReplaceCustomerResponses, ReplaceInventoryItemData, ReplaceInventoryItemErrors, ReplaceInventoryItemResponses, ReplaceOrderData, ReplaceOrderErrors, ReplaceOrderResponses, ReplaceWebhookData, ReplaceWebhookErrors, ReplaceWebhookResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, ReportMarketplaceReviewData, ReportMarketplaceReviewErrors, ReportMarketplaceReviewResponses, RerunImportData, RerunImportErrors, RerunImportResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateInboundSourceSecretData, RotateInboundSourceSecretErrors, RotateInboundSourceSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestEventData, SendWebhookTestEventErrors, SendWebhookTestEventResponses, SendWebhookTestResponses, StartImportExportData, StartImportExportErrors, StartImportExportResponses, UpdateApiKeyData, UpdateApiKeyErrors, UpdateApiKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateInventoryItemData, UpdateInventoryItemErrors, UpdateInventoryItemResponses, UpdateOrderData, UpdateOrderErrors, UpdateOrderResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses, ValidateWebhookPayloadData, ValidateWebhookPayloadErrors, ValidateWebhookPayloadResponses, VerifyWebhookSignatureData, VerifyWebhookSignatureErrors, VerifyWebhookSignatureResponses } from './types.gen.js';
+import type { BrowseMarketplaceData, BrowseMarketplaceErrors, BrowseMarketplaceResponses, CancelFlowRunData, CancelFlowRunErrors, CancelFlowRunResponses, CancelImportExportData, CancelImportExportErrors, CancelImportExportResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInboundSourceData, CreateInboundSourceErrors, CreateInboundSourceResponses, CreateInventoryItemData, CreateInventoryItemErrors, CreateInventoryItemResponses, CreateMarketplaceReviewData, CreateMarketplaceReviewErrors, CreateMarketplaceReviewResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteInboundSourceData, DeleteInboundSourceErrors, DeleteInboundSourceResponses, DeleteInventoryItemData, DeleteInventoryItemErrors, DeleteInventoryItemResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, DisableWebhookData, DisableWebhookErrors, DisableWebhookResponses, DownloadImportExportFileData, DownloadImportExportFileErrors, DownloadImportExportFileResponses, EnableWebhookData, EnableWebhookErrors, EnableWebhookResponses, GenerateWebhookSignatureData, GenerateWebhookSignatureErrors, GenerateWebhookSignatureResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetFlowRunData, GetFlowRunErrors, GetFlowRunResponses, GetImportExportData, GetImportExportErrors, GetImportExportResponses, GetInboundSourceData, GetInboundSourceErrors, GetInboundSourceResponses, GetInventoryItemData, GetInventoryItemErrors, GetInventoryItemResponses, GetMarketplaceListingData, GetMarketplaceListingErrors, GetMarketplaceListingResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetWebhookData, GetWebhookDeliveryData, GetWebhookDeliveryErrors, GetWebhookDeliveryResponses, GetWebhookErrors, GetWebhookResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListFlowRunsData, ListFlowRunsErrors, ListFlowRunsResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListFlowVersionsData, ListFlowVersionsErrors, ListFlowVersionsResponses, ListImportErrorsData, ListImportErrorsErrors, ListImportErrorsResponses, ListInboundEventsData, ListInboundEventsErrors, ListInboundEventsResponses, ListInboundSourcesData, ListInboundSourcesErrors, ListInboundSourcesResponses, ListInventoryData, ListInventoryErrors, ListInventoryResponses, ListMarketplaceReviewsData, ListMarketplaceReviewsErrors, ListMarketplaceReviewsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ListWebhookTemplatesData, ListWebhookTemplatesErrors, ListWebhookTemplatesResponses, PreviewImportData, PreviewImportErrors, PreviewImportResponses, PublishFlowData, PublishFlowErrors, PublishFlowResponses, PutMarketplaceReviewData, PutMarketplaceReviewErrors, PutMarketplaceReviewResponses, ReceiveWebhookData, ReceiveWebhookErrors, ReceiveWebhookResponses, RecoverWebhookDeliveriesData, RecoverWebhookDeliveriesErrors, RecoverWebhookDeliveriesResponses, RefreshTokenData, RefreshTokenErrors, RefreshTokenResponses, RenderWebhookTemplateData, RenderWebhookTemplateErrors, RenderWebhookTemplateResponses, ReplaceCustomerData, ReplaceCustomerErrors, ReplaceCustomerResponses, ReplaceInventoryItemData, ReplaceInventoryItemErrors, ReplaceInventoryItemResponses, ReplaceOrderData, ReplaceOrderErrors, ReplaceOrderResponses, ReplaceWebhookData, ReplaceWebhookErrors, ReplaceWebhookResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, ReportMarketplaceReviewData, ReportMarketplaceReviewErrors, ReportMarketplaceReviewResponses, RerunImportData, RerunImportErrors, RerunImportResponses, RetryFlowRunData, RetryFlowRunErrors, RetryFlowRunResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateInboundSourceSecretData, RotateInboundSourceSecretErrors, RotateInboundSourceSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, RunFlowData, RunFlowErrors, RunFlowResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestEventData, SendWebhookTestEventErrors, SendWebhookTestEventResponses, SendWebhookTestResponses, StartImportExportData, StartImportExportErrors, StartImportExportResponses, UpdateApiKeyData, UpdateApiKeyErrors, UpdateApiKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateInventoryItemData, UpdateInventoryItemErrors, UpdateInventoryItemResponses, UpdateOrderData, UpdateOrderErrors, UpdateOrderResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses, ValidateWebhookPayloadData, ValidateWebhookPayloadErrors, ValidateWebhookPayloadResponses, VerifyWebhookSignatureData, VerifyWebhookSignatureErrors, VerifyWebhookSignatureResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -277,6 +277,42 @@ export const updateFlow = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
+ * List runs, newest first
+ */
+export const listFlowRuns = <ThrowOnError extends boolean = false>(options?: Options<ListFlowRunsData, ThrowOnError>) => (options?.client ?? client).get<ListFlowRunsResponses, ListFlowRunsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/runs',
+    ...options
+});
+
+/**
+ * Get a run with its trigger payload and its steps
+ */
+export const getFlowRun = <ThrowOnError extends boolean = false>(options: Options<GetFlowRunData, ThrowOnError>) => (options.client ?? client).get<GetFlowRunResponses, GetFlowRunErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/runs/{run_id}',
+    ...options
+});
+
+/**
+ * Cancel an open run (at once when it waits, else before its next step)
+ */
+export const cancelFlowRun = <ThrowOnError extends boolean = false>(options: Options<CancelFlowRunData, ThrowOnError>) => (options.client ?? client).post<CancelFlowRunResponses, CancelFlowRunErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/runs/{run_id}/cancel',
+    ...options
+});
+
+/**
+ * Run a failed run again from its failed step (earlier steps are not repeated)
+ */
+export const retryFlowRun = <ThrowOnError extends boolean = false>(options: Options<RetryFlowRunData, ThrowOnError>) => (options.client ?? client).post<RetryFlowRunResponses, RetryFlowRunErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/runs/{run_id}/retry',
+    ...options
+});
+
+/**
  * Delete a flow (its versions stay for the runs that use them)
  */
 export const deleteFlow = <ThrowOnError extends boolean = false>(options: Options<DeleteFlowData, ThrowOnError>) => (options.client ?? client).delete<DeleteFlowResponses, DeleteFlowErrors, ThrowOnError>({
@@ -301,6 +337,19 @@ export const publishFlow = <ThrowOnError extends boolean = false>(options: Optio
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/integrations/builder/{flow_id}/publish',
     ...options
+});
+
+/**
+ * Run a flow now through its api_call trigger (`payload` is what the run sees as `trigger`)
+ */
+export const runFlow = <ThrowOnError extends boolean = false>(options: Options<RunFlowData, ThrowOnError>) => (options.client ?? client).post<RunFlowResponses, RunFlowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/integrations/builder/{flow_id}/run',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -452,6 +452,68 @@ export type FlowList = {
 };
 
 /**
+ * FlowRun
+ */
+export type FlowRun = {
+    created_at: string;
+    duration_ms: number | null;
+    error: string | null;
+    error_type: string | null;
+    failed_step_id: string | null;
+    finished_at: string | null;
+    flow_id: string;
+    flow_name: string;
+    flow_version_id: string | null;
+    id: string;
+    started_at: string | null;
+    status: string;
+    steps?: Array<FlowRunStep>;
+    timeout_seconds: number;
+    trigger_payload?: unknown;
+    trigger_type: string;
+    version: number | null;
+};
+
+/**
+ * FlowRunEnvelope
+ */
+export type FlowRunEnvelope = {
+    data: FlowRun;
+    success: boolean;
+};
+
+/**
+ * FlowRunList
+ */
+export type FlowRunList = {
+    data: Array<FlowRun>;
+    pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * FlowRunStep
+ */
+export type FlowRunStep = {
+    attempts: number;
+    duration_ms: number | null;
+    error: string | null;
+    error_type: string | null;
+    finished_at: string | null;
+    idempotency_key: string;
+    input: unknown;
+    next_attempt_at: string | null;
+    output: unknown;
+    output_ref: string | null;
+    output_size: number | null;
+    started_at: string | null;
+    status: string;
+    step_id: string;
+    step_path: string;
+    type: string;
+};
+
+/**
  * FlowUpdate
  */
 export type FlowUpdate = {
@@ -1214,6 +1276,34 @@ export type RunAgain = {
         [key: string]: string | MappingRule;
     } | null;
     options?: ImportOptions | null;
+};
+
+/**
+ * RunRequest
+ */
+export type RunRequest = {
+    payload?: {
+        [key: string]: unknown;
+    } | null;
+    version?: number;
+};
+
+/**
+ * RunStarted
+ */
+export type RunStarted = {
+    flow_id: string;
+    run_id: string;
+    status: string;
+    version: number;
+};
+
+/**
+ * RunStartedEnvelope
+ */
+export type RunStartedEnvelope = {
+    data: RunStarted;
+    success: boolean;
 };
 
 /**
@@ -3086,6 +3176,277 @@ export type UpdateFlowResponses = {
 
 export type UpdateFlowResponse = UpdateFlowResponses[keyof UpdateFlowResponses];
 
+export type ListFlowRunsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+        /**
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Runs of this flow
+         */
+        flow_id?: string | null;
+        /**
+         * queued, running, succeeded, failed, cancelled
+         */
+        status?: string | null;
+        /**
+         * Runs of this version
+         */
+        version?: number | null;
+        /**
+         * webhook, schedule, database_change, api_call or manual
+         */
+        trigger?: string | null;
+        /**
+         * Created at or after (ISO 8601 date-time)
+         */
+        created_from?: string | null;
+        /**
+         * Created before (ISO 8601 date-time)
+         */
+        created_to?: string | null;
+    };
+    url: '/integrations/builder/runs';
+};
+
+export type ListFlowRunsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListFlowRunsError = ListFlowRunsErrors[keyof ListFlowRunsErrors];
+
+export type ListFlowRunsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowRunList;
+};
+
+export type ListFlowRunsResponse = ListFlowRunsResponses[keyof ListFlowRunsResponses];
+
+export type GetFlowRunData = {
+    body?: never;
+    path: {
+        run_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/runs/{run_id}';
+};
+
+export type GetFlowRunErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetFlowRunError = GetFlowRunErrors[keyof GetFlowRunErrors];
+
+export type GetFlowRunResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowRunEnvelope;
+};
+
+export type GetFlowRunResponse = GetFlowRunResponses[keyof GetFlowRunResponses];
+
+export type CancelFlowRunData = {
+    body?: never;
+    path: {
+        run_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/runs/{run_id}/cancel';
+};
+
+export type CancelFlowRunErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type CancelFlowRunError = CancelFlowRunErrors[keyof CancelFlowRunErrors];
+
+export type CancelFlowRunResponses = {
+    /**
+     * Request accepted, processing continues off-line
+     */
+    202: FlowRunEnvelope;
+};
+
+export type CancelFlowRunResponse = CancelFlowRunResponses[keyof CancelFlowRunResponses];
+
+export type RetryFlowRunData = {
+    body?: never;
+    path: {
+        run_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/runs/{run_id}/retry';
+};
+
+export type RetryFlowRunErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type RetryFlowRunError = RetryFlowRunErrors[keyof RetryFlowRunErrors];
+
+export type RetryFlowRunResponses = {
+    /**
+     * Request accepted, processing continues off-line
+     */
+    202: FlowRunEnvelope;
+};
+
+export type RetryFlowRunResponse = RetryFlowRunResponses[keyof RetryFlowRunResponses];
+
 export type DeleteFlowData = {
     body?: never;
     path: {
@@ -3262,6 +3623,65 @@ export type PublishFlowResponses = {
 };
 
 export type PublishFlowResponse = PublishFlowResponses[keyof PublishFlowResponses];
+
+export type RunFlowData = {
+    body: RunRequest;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/run';
+};
+
+export type RunFlowErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type RunFlowError = RunFlowErrors[keyof RunFlowErrors];
+
+export type RunFlowResponses = {
+    /**
+     * Request accepted, processing continues off-line
+     */
+    202: RunStartedEnvelope;
+};
+
+export type RunFlowResponse = RunFlowResponses[keyof RunFlowResponses];
 
 export type ListFlowVersionsData = {
     body?: never;

@@ -50,6 +50,10 @@ from .flow_create import FlowCreate
 from .flow_create_configuration import FlowCreateConfiguration
 from .flow_envelope import FlowEnvelope
 from .flow_list import FlowList
+from .flow_run import FlowRun
+from .flow_run_envelope import FlowRunEnvelope
+from .flow_run_list import FlowRunList
+from .flow_run_step import FlowRunStep
 from .flow_update import FlowUpdate
 from .flow_update_configuration_type_0 import FlowUpdateConfigurationType0
 from .flow_version import FlowVersion
@@ -146,6 +150,10 @@ from .row_error_list import RowErrorList
 from .row_error_values import RowErrorValues
 from .run_again import RunAgain
 from .run_again_mapping_type_0 import RunAgainMappingType0
+from .run_request import RunRequest
+from .run_request_payload_type_0 import RunRequestPayloadType0
+from .run_started import RunStarted
+from .run_started_envelope import RunStartedEnvelope
 from .scope_text import ScopeText
 from .screenshot import Screenshot
 from .secret_rotate import SecretRotate
@@ -249,6 +257,10 @@ __all__ = (
     "FlowCreateConfiguration",
     "FlowEnvelope",
     "FlowList",
+    "FlowRun",
+    "FlowRunEnvelope",
+    "FlowRunList",
+    "FlowRunStep",
     "FlowUpdate",
     "FlowUpdateConfigurationType0",
     "FlowVersion",
@@ -345,6 +357,10 @@ __all__ = (
     "RowErrorValues",
     "RunAgain",
     "RunAgainMappingType0",
+    "RunRequest",
+    "RunRequestPayloadType0",
+    "RunStarted",
+    "RunStartedEnvelope",
     "ScopeText",
     "Screenshot",
     "SecretRotate",
