@@ -155,6 +155,23 @@ async def names_by_id(tenant: TenantRef, ids: list[uuid.UUID]) -> dict[uuid.UUID
     return {r["id"]: r["full_name"] for r in rows}
 
 
+async def on_day(
+    tenant: TenantRef, field: str, month: int, day: int, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Customers whose birthday or anniversary falls on a month and day (any year), by name."""
+    if field not in ("birthday", "anniversary"):
+        raise ValueError(field)
+    async with tenant_scope(tenant):
+        rows = await fetch(
+            f"SELECT {COLUMNS} FROM customer WHERE extract(month FROM {field}) = $1"
+            f" AND extract(day FROM {field}) = $2 ORDER BY lower(full_name), id LIMIT $3",
+            month,
+            day,
+            limit,
+        )
+    return [to_public(r) for r in rows]
+
+
 async def rows_by_email(tenant: TenantRef, emails: list[str]) -> dict[str, dict[str, Any]]:
     """Customers by (lower-case) email, as stored columns: the importer's upsert lookup."""
     if not emails:

@@ -3,7 +3,8 @@ services, audited as the flow (actor type "flow", the flow's id and name).
 
 Input: {resource, operation, match, data}; each value of `match` and `data` that is a string is
 a JSONata expression over the run's context (write a literal text as `"'VIP'"`), any other JSON
-value is taken as it is.
+value is taken as it is. Customers found by `birthday` or `anniversary` match on month and day
+(a value "MM-DD" or a date); orders by `created_from` / `created_to` (ISO date or time, UTC).
 
 Exactly once: the executor runs `execute` inside the transaction that also checks the run's
 lease and records the step's output. The service calls join that transaction (a tenant scope
@@ -16,6 +17,7 @@ run again. A stale worker whose lease was taken over cannot commit (the lease ch
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 from typing import Any
 
 from jewelia.core.api import Page
@@ -31,9 +33,9 @@ OPERATIONS = ("find", "create", "update")
 IN_TRANSACTION = True
 FIND_LIMIT = 100
 MATCH_FIELDS = {
-    "customers": ("id", "email"),
+    "customers": ("id", "email", "birthday", "anniversary"),
     "inventory": ("id", "sku"),
-    "orders": ("id", "customer_id", "status", "payment_status"),
+    "orders": ("id", "customer_id", "status", "payment_status", "created_from", "created_to"),
 }
 WRITE_FIELDS = {
     ("customers", "create"): customers.FIELDS,
@@ -125,6 +127,11 @@ async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list
         return [r for r in found if all(_same(r.get(k), v) for k, v in match.items())]
     if resource == "customers":
         email = match.get("email")
+        if email is None and ("birthday" in match or "anniversary" in match):
+            field = "birthday" if "birthday" in match else "anniversary"
+            month, day = _month_day(match[field], f"match.{field}")
+            found = await customers.on_day(tenant, field, month, day, FIND_LIMIT)
+            return [r for r in found if all(_same_day(r.get(k), v) for k, v in match.items())]
         by_email = await customers.rows_by_email(tenant, [str(email)]) if email else {}
         return [customers.to_public(r) for r in by_email.values()]
     if resource == "inventory":
@@ -137,8 +144,43 @@ async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list
         status=match.get("status"),
         payment_status=match.get("payment_status"),
         customer_id=_uuid(customer, "match.customer_id") if customer is not None else None,
+        created_from=_moment(match.get("created_from"), "match.created_from"),
+        created_to=_moment(match.get("created_to"), "match.created_to"),
     )
     return rows
+
+
+def _month_day(value: Any, field: str) -> tuple[int, int]:
+    """(month, day) from "MM-DD" or a date "YYYY-MM-DD[...]"."""
+    text = str(value or "")
+    parts = text[5:10] if len(text) >= 10 and text[4] == "-" else text
+    try:
+        month, day = (int(p) for p in parts.split("-"))
+        date(2000, month, day)  # a leap year: 02-29 is a day
+    except ValueError as exc:
+        raise StepError(
+            f"{field} must be MM-DD or a date, not {text[:40]!r}", "validation"
+        ) from exc
+    return month, day
+
+
+def _same_day(stored: Any, wanted: Any) -> bool:
+    if isinstance(stored, date) and isinstance(wanted, str):
+        return stored.strftime("%m-%d") in (wanted, wanted[5:10])
+    return _same(stored, wanted)
+
+
+def _moment(value: Any, field: str) -> datetime | None:
+    """An ISO date (midnight UTC) or time as an aware datetime; None when not given."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise StepError(
+            f"{field} must be an ISO date or time, not {str(value)[:40]!r}", "validation"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _same(stored: Any, wanted: Any) -> bool:
