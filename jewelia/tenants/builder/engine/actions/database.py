@@ -4,7 +4,8 @@ services, audited as the flow (actor type "flow", the flow's id and name).
 Input: {resource, operation, match, data}; each value of `match` and `data` that is a string is
 a JSONata expression over the run's context (write a literal text as `"'VIP'"`), any other JSON
 value is taken as it is. Customers found by `birthday` or `anniversary` match on month and day
-(a value "MM-DD" or a date); orders by `created_from` / `created_to` (ISO date or time, UTC).
+(a value "MM-DD" or a date); inventory by `category` and `status`; orders by `created_from` /
+`created_to` (ISO date or time, UTC). A find answers at most FIND_LIMIT records.
 
 Exactly once: the executor runs `execute` inside the transaction that also checks the run's
 lease and records the step's output. The service calls join that transaction (a tenant scope
@@ -34,7 +35,7 @@ IN_TRANSACTION = True
 FIND_LIMIT = 100
 MATCH_FIELDS = {
     "customers": ("id", "email", "birthday", "anniversary"),
-    "inventory": ("id", "sku"),
+    "inventory": ("id", "sku", "category", "status"),
     "orders": ("id", "customer_id", "status", "payment_status", "created_from", "created_to"),
 }
 WRITE_FIELDS = {
@@ -136,6 +137,15 @@ async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list
         return [customers.to_public(r) for r in by_email.values()]
     if resource == "inventory":
         sku = match.get("sku")
+        if sku is None and ("category" in match or "status" in match):
+            rows, _, _ = await inventory.list_items(
+                tenant,
+                Page(page=1, limit=FIND_LIMIT),
+                category=_text(match.get("category")),
+                status=_text(match.get("status")),
+                sort="sku",
+            )
+            return rows
         return list((await inventory.rows_by_sku(tenant, [str(sku)])).values()) if sku else []
     customer = match.get("customer_id")
     rows, _, _ = await orders.list_orders(
@@ -148,6 +158,10 @@ async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list
         created_to=_moment(match.get("created_to"), "match.created_to"),
     )
     return rows
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _month_day(value: Any, field: str) -> tuple[int, int]:
