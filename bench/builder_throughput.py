@@ -1,0 +1,393 @@
+"""Benchmark: builder runs end to end (trigger -> condition -> create customer), sustained.
+
+    .venv/bin/python bench/builder_throughput.py                    # 300 runs/s for 60 s
+    .venv/bin/python bench/builder_throughput.py --rate 150 --seconds 30
+    .venv/bin/python bench/builder_throughput.py --condition if     # the condition as a step's if
+
+A throw-away installation (embedded PostgreSQL and Redis, all migrations), one Enterprise
+business with an API key (write) and one active flow, published through the flows service:
+an api_call trigger, a condition (a `branch` step whose one branch has `if:
+trigger.amount > 0`; with --condition if, the `if` of the create step instead) and a
+`database` step that creates a customer from the trigger's name and email. The real
+processes run it as an operator runs them: `jewelia serve --workers N` and
+`jewelia worker --processes 2 --threads 8`.
+
+This process is the client: every 50 ms it sends rate/20 POST /api/v1/integrations/builder/
+{id}/run over kept-alive connections (open loop: it does not wait for answers before the
+next tick) and notes when each request left. Trigger-to-finish is the run's finished_at (the
+database clock, same machine) minus that moment. Throughput is finished runs from the first
+request to the last finish; the run counts only if every request was accepted, every run
+succeeded and the backlog drained within 2 s of the last request. Targets: >= 300 runs/s
+sustained and p99 trigger-to-finish < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _common as common
+
+RATE_TARGET = 300.0
+P99_TARGET_MS = 1000.0
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def definition(condition: str) -> dict[str, Any]:
+    """The three-step flow: api_call trigger -> condition -> create a customer."""
+    create = {
+        "id": "create",
+        "type": "database",
+        "config": {
+            "resource": "customers",
+            "operation": "create",
+            "data": {"full_name": "trigger.name", "email": "trigger.email", "tags": ["flow"]},
+        },
+    }
+    if condition == "if":
+        actions = [{**create, "if": "trigger.amount > 0"}]
+    else:
+        actions = [
+            {
+                "id": "check",
+                "type": "branch",
+                "config": {"branches": [{"if": "trigger.amount > 0", "actions": [create]}]},
+            }
+        ]
+    return {"triggers": [{"type": "api_call", "config": {}}], "actions": actions}
+
+
+async def prepare(condition: str) -> dict[str, Any]:
+    """The business, its API key and the published flow."""
+    from jewelia.core.db import stop_db
+    from jewelia.platform.accounts.service import signup
+    from jewelia.platform.apikeys.service import create_key
+    from jewelia.tenants.audit.service import Actor
+    from jewelia.tenants.builder import service as flows
+
+    await common.open_database()
+    try:
+        owner, tenant = await signup(
+            "Flow Bench Jewelers",
+            "Fio Bench",
+            "owner@flowbench.example",
+            "Sparkle-Gems-2026!",
+            "enterprise",
+            verified=True,
+        )
+        key = await create_key(tenant.id, "bench", ["read", "write"], owner.id)
+        made = await flows.create_flow(
+            tenant.ref,
+            Actor.system("bench"),
+            {
+                "name": "New customer from the shop",
+                "description": "",
+                "configuration": definition(condition),
+                "isActive": True,
+            },
+        )
+    finally:
+        await stop_db()
+    return {"key": key.secret, "flow_id": str(made["id"]), "tenant": tenant.ref}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            raw = Path(f"/proc/{pid}/stat").read_text()
+            fields = raw[raw.rindex(")") + 2 :].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def _group_pids(pgid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def _machine_busy() -> float:
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:4]]
+    return sum(values) / CLK_TCK
+
+
+def start(args: Any, log_dir: Path) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], str]:
+    """`jewelia serve` and `jewelia worker`, both in their own process groups; the base URL."""
+    import httpx
+
+    port = _free_port()
+    serve_args = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(args.serve_workers)]
+    worker_args = ["--processes", str(args.processes), "--threads", str(args.threads)]
+    serve = subprocess.Popen(
+        [common.JEWELIA_BIN, "serve", *serve_args],
+        cwd=common.ROOT,
+        stdout=(log_dir / "serve.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    worker = subprocess.Popen(
+        [common.JEWELIA_BIN, "worker", *worker_args],
+        cwd=common.ROOT,
+        stdout=(log_dir / "worker.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        if serve.poll() is not None:
+            raise RuntimeError(f"jewelia serve exited: {(log_dir / 'serve.log').read_text()}")
+        try:
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                return serve, worker, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("jewelia serve not ready")
+
+
+def stop(*procs: subprocess.Popen[bytes]) -> None:
+    for proc in procs:
+        with_group = True
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            with_group = False
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            if with_group:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+async def load(url: str, seed: dict[str, Any], rate: float, seconds: float) -> dict[str, Any]:
+    """Send rate/20 run requests every 50 ms for `seconds`; each run's send time."""
+    import httpx
+
+    per_tick, tick = max(1, round(rate / 20)), 0.05
+    sent: dict[str, float] = {}
+    refused: list[str] = []
+    path = f"{url}/api/v1/integrations/builder/{seed['flow_id']}/run"
+    headers = {"Authorization": f"Bearer {seed['key']}"}
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers) as client:
+
+        async def one(n: int) -> None:
+            body = {
+                "payload": {
+                    "name": f"Bench Customer {n}",
+                    "email": f"c{n}-{uuid.uuid4().hex[:6]}@flowbench.example",
+                    "amount": 100 + n % 50,
+                }
+            }
+            at = time.time()
+            try:
+                resp = await client.post(path, json=body)
+            except httpx.HTTPError as exc:
+                refused.append(repr(exc))
+                return
+            if resp.status_code != 202:
+                refused.append(f"{resp.status_code} {resp.text[:200]}")
+                return
+            sent[resp.json()["data"]["run_id"]] = at
+
+        tasks: list[asyncio.Task[None]] = []
+        start_at = time.monotonic()
+        n = 0
+        while time.monotonic() - start_at < seconds:
+            for _ in range(per_tick):
+                tasks.append(asyncio.create_task(one(n)))
+                n += 1
+            ticks = (time.monotonic() - start_at) / tick
+            await asyncio.sleep(max(0.0, (int(ticks) + 1) * tick - (time.monotonic() - start_at)))
+        last_send = time.time()
+        await asyncio.gather(*tasks)
+    return {"sent": sent, "refused": refused, "offered": n, "last_send": last_send}
+
+
+async def outcomes(tenant: Any, run_ids: list[str], wait: float) -> dict[str, Any]:
+    """Wait up to `wait` seconds for the runs to finish; their status and finish times."""
+    from jewelia.core.db import fetch, start_db, stop_db, tenant_scope
+
+    await start_db(os.environ["DATABASE_URL"])
+    ids = [uuid.UUID(r) for r in run_ids]
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            async with tenant_scope(tenant):
+                left = await fetch(
+                    "SELECT count(*) AS n FROM flow_run WHERE id = ANY($1::uuid[])"
+                    " AND status IN ('queued', 'running')",
+                    ids,
+                )
+            if left[0]["n"] == 0 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
+        async with tenant_scope(tenant):
+            rows = await fetch(
+                "SELECT id::text AS id, status, extract(epoch FROM created_at) AS created,"
+                " extract(epoch FROM started_at) AS started,"
+                " extract(epoch FROM finished_at) AS finished"
+                " FROM flow_run WHERE id = ANY($1::uuid[])",
+                ids,
+            )
+            made = await fetch(
+                "SELECT count(*) AS n FROM customer WHERE email LIKE '%@flowbench.example'"
+            )
+            steps = await fetch(
+                "SELECT count(*) AS n FROM flow_run_step WHERE run_id = ANY($1::uuid[])", ids
+            )
+    finally:
+        await stop_db()
+    return {
+        "runs": {r["id"]: r for r in rows},
+        "customers": made[0]["n"],
+        "steps": steps[0]["n"],
+    }
+
+
+def measure(args: Any, url: str, seed: dict[str, Any], pids: list[int], seconds: float) -> Any:
+    """One load phase: requests, then the runs' outcomes and the CPU spent."""
+    cpu0, busy0 = _cpu_seconds(pids), _machine_busy()
+    began = time.time()
+    sent = asyncio.run(load(url, seed, args.rate, seconds))
+    done = asyncio.run(outcomes(seed["tenant"], list(sent["sent"]), 120))
+    cpu, busy = _cpu_seconds(pids) - cpu0, _machine_busy() - busy0
+    return began, sent, done, cpu, busy
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="builder run throughput")
+    parser.add_argument("--rate", type=float, default=RATE_TARGET, help="runs started per second")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of warm-up at rate/4")
+    parser.add_argument("--condition", choices=("branch", "if"), default="branch")
+    parser.add_argument("--serve-workers", type=int, default=1)
+    parser.add_argument("--processes", type=int, default=2, help="worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker process")
+    args = parser.parse_args(argv)
+
+    with common.installation() as data_dir:
+        common.log("seeding: business, API key, flow (published)")
+        seed = asyncio.run(prepare(args.condition))
+        serve, worker, url = start(args, data_dir)
+        try:
+            time.sleep(3)  # the worker's processes import and connect
+            common.log(f"warm-up: {args.rate / 4:.0f} runs/s for {args.warmup:.0f} s")
+            rate = args.rate
+            args.rate = rate / 4
+            measure(args, url, seed, [], args.warmup)
+            args.rate = rate
+            pids = {
+                "serve": _group_pids(serve.pid),
+                "worker": _group_pids(worker.pid),
+            }
+            common.log(f"load: {args.rate:.0f} runs/s for {args.seconds:.0f} s")
+            cpu0 = {k: _cpu_seconds(v) for k, v in pids.items()}
+            began, sent, done, _, busy = measure(args, url, seed, [], args.seconds)
+            cpu = {k: _cpu_seconds(v) - cpu0[k] for k, v in pids.items()}
+        finally:
+            stop(serve, worker)
+    return report(args, began, sent, done, busy, cpu)
+
+
+def report(
+    args: Any,
+    began: float,
+    sent: dict[str, Any],
+    done: dict[str, Any],
+    busy: float,
+    cpu: dict[str, float],
+) -> int:
+    runs = done["runs"]
+    latencies, statuses = [], {}
+    for run_id, at in sent["sent"].items():
+        row = runs.get(run_id)
+        status = row["status"] if row else "missing"
+        statuses[status] = statuses.get(status, 0) + 1
+        if row and row["finished"] is not None and status == "succeeded":
+            latencies.append(float(row["finished"]) - at)
+    finishes = [float(r["finished"]) for r in runs.values() if r["finished"] is not None]
+    last = max(finishes, default=sent["last_send"])
+    window = last - began
+    succeeded = statuses.get("succeeded", 0)
+    throughput = succeeded / window if window > 0 else 0.0
+    drained = last - sent["last_send"]
+    q = {p: common.percentile(latencies, p) * 1000 for p in (0.5, 0.95, 0.99)} if latencies else {}
+    queue_wait = [
+        float(r["started"]) - float(r["created"]) for r in runs.values() if r["started"] is not None
+    ]
+    exec_time = [
+        float(r["finished"]) - float(r["started"])
+        for r in runs.values()
+        if r["started"] is not None and r["finished"] is not None
+    ]
+    print()
+    print(
+        f"Builder throughput on {common.machine()}: {args.rate:.0f} runs/s offered for"
+        f" {args.seconds:.0f} s through POST .../run (api_call), condition as {args.condition},"
+        f" serve --workers {args.serve_workers}, worker --processes {args.processes}"
+        f" --threads {args.threads}; load average {common.load_average()}"
+    )
+    print(
+        f"requests {sent['offered']:,}; accepted {len(sent['sent']):,}; refused"
+        f" {len(sent['refused'])} {sent['refused'][:3]}; runs {statuses};"
+        f" customers created {done['customers']:,} (warm-up included); steps {done['steps']:,}"
+    )
+    print(
+        f"throughput {throughput:,.1f} runs/s (first request to last finish); drained"
+        f" {drained:.2f} s after the last request; trigger->finish p50 {q.get(0.5, 0):.0f} ms,"
+        f" p95 {q.get(0.95, 0):.0f} ms, p99 {q.get(0.99, 0):.0f} ms"
+    )
+    if queue_wait and exec_time:
+        print(
+            f"created->claimed p50 {common.percentile(queue_wait, 0.5) * 1000:.0f} ms, p99"
+            f" {common.percentile(queue_wait, 0.99) * 1000:.0f} ms; claimed->finished p50"
+            f" {common.percentile(exec_time, 0.5) * 1000:.0f} ms, p99"
+            f" {common.percentile(exec_time, 0.99) * 1000:.0f} ms"
+        )
+    per_run = 1000 / max(succeeded, 1)
+    print(
+        f"CPU per run (ms): serve {cpu['serve'] * per_run:.2f},"
+        f" worker {cpu['worker'] * per_run:.2f}; machine busy {busy / window:.2f} of"
+        f" {os.cpu_count()} cores during the load"
+        if window > 0
+        else ""
+    )
+    checks = [
+        (
+            f"throughput >= {RATE_TARGET:.0f} runs/s, every run succeeded, drained < 2 s",
+            throughput >= RATE_TARGET and succeeded == sent["offered"] and drained < 2,
+        ),
+        (
+            f"trigger->finish p99 < {P99_TARGET_MS:.0f} ms",
+            bool(q) and q[0.99] < P99_TARGET_MS,
+        ),
+    ]
+    for name, ok in checks:
+        print(f"[{'PASS' if ok else 'FAIL'}] {name}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
