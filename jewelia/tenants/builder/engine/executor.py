@@ -36,10 +36,12 @@ from typing import Any
 
 from jewelia.core.db import TenantRef, fetch, tenant_scope
 from jewelia.platform.tenancy.registry import live_tenant
+from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
 from jewelia.tenants.builder.engine.actions import (
     database,
     delay,
+    file,
     http_request,
     notification,
     transform,
@@ -63,6 +65,7 @@ ACTIONS: dict[str, ModuleType] = {
     "delay": delay,
     "database": database,
     "notification": notification,
+    "file": file,
 }
 SLICE_SECONDS = 300.0  # one message advances a run at most this long, then re-enqueues it
 EARLY_WAKE = timedelta(seconds=2)  # a wake-up message may beat the database clock by this much
@@ -272,6 +275,7 @@ class Execution:
             error_type,
             path,
         )
+        await monitoring.run_finished(self.tenant, self.run_row["flow_id"], status, error, path)
 
     async def park(self, until: datetime) -> None:
         """Release the run until `until` and send its wake-up message (a run cancelled in the

@@ -10,7 +10,11 @@ templates (`to` may name several addresses, separated by commas).
   Idempotency-Key; retried like an http_request (5xx, 429, timeouts, network errors). Slack's
   incoming webhooks do not honour the key, so a worker killed during that request may post the
   message twice (at least once, never lost).
-- in_app: not available yet (the step fails saying so).
+- in_app: a notification of the business (the bell in the app), written inside the step's own
+  transaction under the step's idempotency key, so it is shown exactly once.
+
+`simulate` says what the step would do (the email, message or notification) without doing it
+(a dry run, or a test with simulate).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from jewelia.platform.mail.service import queue_email
 from jewelia.tenants.builder.engine.actions import http_request
 from jewelia.tenants.builder.engine.base import StepContext, StepError
 from jewelia.tenants.builder.engine.render import render_template
+from jewelia.tenants.notifications import service as notifications
 
 CHANNELS = ("email", "slack", "in_app")
 MAX_RECIPIENTS = 20
@@ -34,7 +39,7 @@ def side_effect(request: dict[str, Any]) -> bool:
 
 
 def in_transaction(request: dict[str, Any]) -> bool:
-    return request.get("channel") == "email"
+    return request.get("channel") in ("email", "in_app")
 
 
 def prepare(config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
@@ -88,4 +93,27 @@ async def execute(step: StepContext, request: dict[str, Any]) -> dict[str, Any]:
             },
         )
         return {"channel": "slack", "status": answer["status"]}
-    raise StepError("In-app notifications are not available yet", "not_available")
+    if channel == "in_app":  # inside the step's transaction, once per idempotency key
+        subject = request["subject"] or f"From {step.flow_name or 'a flow'}"
+        note = await notifications.add(
+            subject,
+            request["body"],
+            source_type="flow",
+            source_id=step.flow_id,
+            idempotency_key=step.idempotency_key,
+        )
+        return {"channel": "in_app", "notificationId": str(note["id"]), "title": note["title"]}
+    raise StepError(f"Unknown channel {channel!r}", "invalid_config")
+
+
+def simulate(step: StepContext, request: dict[str, Any]) -> dict[str, Any]:
+    """What the step would send, without sending it."""
+    channel = request["channel"]
+    would: dict[str, Any] = {"channel": channel, "subject": request["subject"]}
+    if channel == "email":
+        would["subject"] = request["subject"] or f"Notification from {step.flow_name or 'a flow'}"
+        would["to"] = request["to"]
+    elif channel == "slack":
+        would["webhookUrl"] = request["webhookUrl"]
+    would["body"] = request["body"]
+    return {"simulated": True, "wouldSend": would}
