@@ -36,6 +36,7 @@ from typing import Any
 
 from jewelia.core.db import TenantRef, fetch, tenant_scope
 from jewelia.platform.tenancy.registry import live_tenant
+from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
 from jewelia.tenants.builder.engine.actions import (
     database,
@@ -274,6 +275,7 @@ class Execution:
             error_type,
             path,
         )
+        await monitoring.run_finished(self.tenant, self.run_row["flow_id"], status, error, path)
 
     async def park(self, until: datetime) -> None:
         """Release the run until `until` and send its wake-up message (a run cancelled in the
