@@ -5,7 +5,8 @@ the receiver (a request cut short by the kill is repeated with the same key).
 
 It runs against a database and Redis namespace of its own (tests/isolated.py), so the suite's
 shared worker cannot finish the runs for the one that is killed. JEWELIA_CHAOS_RUNS sets how
-many runs (the issue's acceptance run uses 1000).
+many runs: 1000 by default, the issue's acceptance (about 37 s on the 2-core build machine;
+marked slow, and still part of `make test` and CI).
 """
 
 from __future__ import annotations
@@ -20,17 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import pytest
 
 from tests.isolated import Isolated, kill, stop, wait_until
 from tests.webhook_receiver import Receiver
 
-RUNS = int(os.environ.get("JEWELIA_CHAOS_RUNS", "300"))
+RUNS = int(os.environ.get("JEWELIA_CHAOS_RUNS", "1000"))
 
 SETUP = textwrap.dedent(
     """
     import asyncio, json, sys, uuid
     import jewelia.workers.broker  # the jobs port's broker
-    from jewelia.core.db import start_db
+    from jewelia.core.db import execute, start_db
     from jewelia.core.settings import get_settings
     from jewelia.platform.tenancy.registry import get_tenant_by_slug
     from jewelia.tenants.builder.engine import runs
@@ -38,6 +40,8 @@ SETUP = textwrap.dedent(
     async def main() -> None:
         await start_db(get_settings().database_url)
         tenant = await get_tenant_by_slug(sys.argv[1])
+        # Free allows 1,000 runs a month; this test may run more
+        await execute("UPDATE public.tenant SET plan = 'enterprise' WHERE id = $1", tenant.id)
         definition = {
             "triggers": [{"type": "api_call", "config": {}}],
             "actions": [
@@ -78,6 +82,7 @@ class SlowReceiver(Receiver):
         return super().answer(path, headers, body)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_every_side_effect_once(db: None, tmp_path: Path) -> None:
     site = Isolated(
         "jewelia_builder_chaos",
