@@ -34,7 +34,10 @@ from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
 from jewelia.tenants.builder.api import FlowController
+from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
 from jewelia.tenants.builder.runs_api import FlowRunController
+from jewelia.tenants.builder.triggers.api import FlowHookController, FlowWebhookController
+from jewelia.tenants.builder.triggers.webhook import HOOK_PATH
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
@@ -112,6 +115,7 @@ def api_routers() -> list[Router]:
             ImportExportController,
             FlowController,
             FlowRunController,
+            FlowWebhookController,
         ],
         guards=[api_guard],
         middleware=[rate_limit_headers_middleware, idempotency_middleware],
@@ -120,7 +124,12 @@ def api_routers() -> list[Router]:
     # No API key here: token routes, and incoming webhooks (the sender signs the body).
     unguarded = Router(
         path="/api/v1",
-        route_handlers=[AuthController, InboundReceiveController, DownloadController],
+        route_handlers=[
+            AuthController,
+            InboundReceiveController,
+            DownloadController,
+            FlowHookController,
+        ],
     )
     unguarded.register(ReviewController)  # marketplace reviews: GET public, writes guarded
     unguarded.register(MarketplaceController)  # marketplace browse: public catalog, own guard
@@ -213,6 +222,7 @@ def create_app() -> Litestar:
                 settings.max_body_bytes,
                 {
                     IMPORT_PATH: MAX_IMPORT_BODY,
+                    HOOK_PATH: TRIGGER_MAX_BYTES,  # builder webhook URLs (a prefix)
                     transfer_pages.UPLOAD_PATH: transfer_pages.UPLOAD_BODY,
                     partner_media.UPLOAD_PATH: partner_media.UPLOAD_BODY,
                 },

@@ -117,9 +117,17 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
     PostgreSQL text cannot hold NUL, so it is refused here once rather than in every field rule.
     `streamed` names POST routes that read their own body as a stream (file uploads, which may be
     binary): they are passed through unbuffered, up to their own ceiling; the handler applies
-    the exact (per-plan) limit and refuses NUL in the fields it keeps.
+    the exact (per-plan) limit and refuses NUL in the fields it keeps. A key ending in `/`
+    covers every path under it (the builder's webhook URLs).
     """
     streamed = streamed or {}
+    prefixes = [(p, n) for p, n in streamed.items() if p.endswith("/")]
+
+    def ceiling_of(path: str) -> int | None:
+        exact = streamed.get(path)
+        if exact is not None:
+            return exact
+        return next((n for p, n in prefixes if path.startswith(p)), None)
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Any, receive: Any, send: Any) -> None:
@@ -127,7 +135,7 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
                 await app(scope, receive, send)
                 return
             declared = header_value(scope, b"content-length")
-            ceiling = streamed.get(scope["path"]) if scope["method"] == "POST" else None
+            ceiling = ceiling_of(scope["path"]) if scope["method"] == "POST" else None
             if ceiling is not None:
                 if declared is not None and declared.isdigit() and int(declared) > ceiling:
                     message = f"Request body too large (at most {ceiling >> 20} MB here)"

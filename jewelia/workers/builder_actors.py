@@ -39,6 +39,15 @@ async def builder_run(tenant_id: str, run_id: str) -> None:
     await advance(uuid.UUID(tenant_id), uuid.UUID(run_id))
 
 
+@dramatiq.actor(queue_name="default", max_retries=0, time_limit=120_000)
+async def fire_builder_schedules() -> None:
+    """Start the runs of every builder schedule that is due (sent by the scheduler's beat)."""
+    from jewelia.tenants.builder.triggers.schedule import fire_due
+
+    await _ensure_db()
+    await fire_due()
+
+
 async def run_sweeper(stop: asyncio.Event) -> None:
     """Re-send runs whose message was lost until `stop` is set."""
     from jewelia.tenants.builder.engine import runs

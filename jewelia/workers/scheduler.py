@@ -13,7 +13,7 @@ BEAT_SECONDS = 5.0
 
 def run_scheduler(stop: threading.Event | None = None) -> None:
     """Enqueue periodic work until stopped (SIGTERM/SIGINT)."""
-    from jewelia.workers import actors, inbound_actors
+    from jewelia.workers import actors, builder_actors, inbound_actors
 
     stop = stop or threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -22,6 +22,7 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
     while not stop.is_set():
         try:
             actors.deliver_emails.send()
+            builder_actors.fire_builder_schedules.send()
             if ticks % 12 == 0:
                 actors.replenish_spare_pool.send()
                 actors.enforce_payment_grace.send()

@@ -23,11 +23,15 @@ from jewelia.core.validation import Checker
 from jewelia.platform.billing import limits
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.builder import definition
+from jewelia.tenants.builder.triggers.sync import sync_flow
+from jewelia.tenants.builder.triggers.webhook import hook_url
 from jewelia.tenants.crm.records import Filters, changes, page_of
 
 FLOW_COLUMNS = (
     "id, name, description, template, is_active, draft::text AS draft, published_version,"
-    " created_by_type, created_by_id, created_by_label, created_at, updated_at"
+    " created_by_type, created_by_id, created_by_label, created_at, updated_at,"
+    " (SELECT w.hook_id FROM flow_webhook w WHERE w.flow_id = flow.id AND w.enabled) AS hook_id,"
+    " (SELECT w.secret_preview FROM flow_webhook w WHERE w.flow_id = flow.id) AS hook_preview"
 )
 VERSION_COLUMNS = (
     "id, flow_id, number, definition::text AS definition, published_by_type, published_by_id,"
@@ -42,7 +46,9 @@ def _actor(kind: str, actor_id: Any, label: str) -> dict[str, Any]:
 
 
 def flow_public(row: dict[str, Any]) -> dict[str, Any]:
-    """A flow in the API's shape; `configuration` is its draft."""
+    """A flow in the API's shape; `configuration` is its draft. `webhookUrl` is set while the
+    published version has a webhook trigger (its secret only as a masked preview)."""
+    hook = row.get("hook_id")
     return {
         "id": row["id"],
         "name": row["name"],
@@ -54,6 +60,8 @@ def flow_public(row: dict[str, Any]) -> dict[str, Any]:
         "created_by": _actor(row["created_by_type"], row["created_by_id"], row["created_by_label"]),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
+        "webhookUrl": hook_url(hook) if hook else None,
+        "webhookSecretPreview": row.get("hook_preview") if hook else None,
     }
 
 
@@ -148,6 +156,9 @@ async def _publish(row: dict[str, Any], actor: Actor) -> tuple[dict[str, Any], b
         version["number"],
     )
     await record(actor, "flow.published", "flow", row["id"], None, {"version": version["number"]})
+    minted = await sync_flow(row["id"])
+    if minted:  # the webhook trigger's URL and secret, shown this once
+        version["webhook"] = minted
     return version, True
 
 
@@ -176,8 +187,10 @@ async def create_flow(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> 
         public = flow_public(rows[0])
         await record(actor, "flow.created", "flow", public["id"], None, public)
         if public["isActive"]:
-            await _publish(rows[0], actor)
+            version, _ = await _publish(rows[0], actor)
             public = flow_public(await _own_flow(public["id"]))
+            if "webhook" in version:
+                public["webhook"] = version["webhook"]
     return public
 
 
@@ -257,6 +270,8 @@ async def update_flow(
             flow_id,
             *stored.values(),
         )
+        if "is_active" in values and values["is_active"] != row["is_active"]:
+            await sync_flow(flow_id)
         after = flow_public(rows[0])
         changed = changes(before, after)
         if changed:
@@ -280,6 +295,7 @@ async def delete_flow(tenant: TenantRef, actor: Actor, flow_id: uuid.UUID) -> No
             " WHERE id = $1",
             flow_id,
         )
+        await sync_flow(flow_id)
         await record(actor, "flow.deleted", "flow", flow_id, before, None)
 
 

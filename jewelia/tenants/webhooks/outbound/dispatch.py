@@ -15,6 +15,7 @@ from typing import Any
 
 from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.platform.tenancy.registry import live_tenant
+from jewelia.tenants.builder.triggers import database_change
 from jewelia.tenants.webhooks import catalog
 from jewelia.tenants.webhooks.outbound.service import mark_due
 
@@ -73,8 +74,9 @@ async def dispatch_signalled(max_tenants: int = 200) -> list[Job]:
 
 async def dispatch_tenant(tenant: TenantRef, upto: int) -> list[Job]:
     """One transaction: take the tenant's undispatched events, make a delivery per matching
-    enabled endpoint, mark the events dispatched."""
+    enabled endpoint, start the builder flows they trigger, mark the events dispatched."""
     lease = timedelta(seconds=lease_seconds())
+    flow_runs: list[uuid.UUID] = []
     async with tenant_scope(tenant):
         await execute(
             "DELETE FROM public.outbox_signal WHERE tenant_id = $1 AND id <= $2", tenant.id, upto
@@ -116,10 +118,12 @@ async def dispatch_tenant(tenant: TenantRef, upto: int) -> list[Job]:
                 lease,
             )
             await mark_due(tenant.id, datetime.now(UTC) + lease)
+        flow_runs = await database_change.consume(tenant, events)
         await execute(
             "UPDATE event_outbox SET dispatched_at = now() WHERE id = ANY($1::uuid[])",
             [e["id"] for e in events],
         )
+    await database_change.send(tenant.id, flow_runs)
     return _jobs(tenant.id, rows)
 
 

@@ -1,0 +1,112 @@
+"""The database_change trigger: CRM inserts, updates and deletes, read from the tenant's outbox.
+
+The webhook dispatcher (woken by the outbox's NOTIFY at commit) hands each batch of committed
+events to `consume` inside its own transaction, before it marks them dispatched: every active
+flow whose published version watches the event's resource and operation gets one run per event
+(a receipt keyed by the event id), so nothing polls the CRM tables and no event is lost or
+counted twice. The runs are sent after that transaction commits (`send`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from jewelia.core.db import TenantRef, execute, fetch
+from jewelia.core.errors import AppError
+from jewelia.tenants.builder.engine import runs
+from jewelia.tenants.builder.triggers.fire import start_once
+
+log = logging.getLogger("jewelia.builder")
+RESOURCES = {"customer": "customers", "inventory": "inventory", "order": "orders"}
+OPERATIONS = {"created": "insert", "updated": "update", "deleted": "delete"}
+
+
+def classify(event_type: str) -> tuple[str, str] | None:
+    """(resource, operation) of a CRM row event (`customer.updated`), else None."""
+    entity, _, action = event_type.partition(".")
+    if entity in RESOURCES and action in OPERATIONS:
+        return RESOURCES[entity], OPERATIONS[action]
+    return None
+
+
+def _watchers(flows: list[dict[str, Any]], resource: str, operation: str) -> list[uuid.UUID]:
+    found = []
+    for flow in flows:
+        for trigger in json.loads(flow["triggers"]) or []:
+            config = trigger.get("config") or {}
+            if (
+                trigger.get("type") == "database_change"
+                and config.get("resource") == resource
+                and operation in (config.get("operations") or [])
+            ):
+                found.append(flow["id"])
+                break
+    return found
+
+
+def run_payload(event: dict[str, Any], resource: str, operation: str) -> dict[str, Any]:
+    """What the run sees as `trigger`: {event, resource, operation, data, changed?, eventId,
+    timestamp}; `data` is the record as the event carries it."""
+    body = json.loads(event["payload"]) if isinstance(event["payload"], str) else event["payload"]
+    data = dict(body.get("data") or {})
+    payload: dict[str, Any] = {
+        "event": event["event_type"],
+        "resource": resource,
+        "operation": operation,
+        "data": data,
+        "eventId": str(event["id"]),
+        "timestamp": body.get("timestamp"),
+    }
+    if "changed" in data:
+        payload["changed"] = data.pop("changed")
+    return payload
+
+
+async def consume(tenant: TenantRef, events: list[dict[str, Any]]) -> list[uuid.UUID]:
+    """Inside the dispatcher's tenant transaction: start the runs these events trigger; their
+    ids (send them after commit). A flow that cannot run now is skipped and logged."""
+    kinds = [(e, classify(e["event_type"])) for e in events]
+    if not any(kind for _, kind in kinds):
+        return []
+    flows = await fetch(
+        "SELECT f.id, (v.definition -> 'triggers')::text AS triggers FROM flow f"
+        " JOIN flow_version v ON v.flow_id = f.id AND v.number = f.published_version"
+        " WHERE f.is_active AND f.deleted_at IS NULL"
+        " AND v.definition -> 'triggers' @> '[{\"type\": \"database_change\"}]'::jsonb"
+    )
+    if not flows:
+        return []
+    started: list[uuid.UUID] = []
+    for event, kind in kinds:
+        if kind is None:
+            continue
+        for flow_id in _watchers(flows, *kind):
+            await execute("SAVEPOINT builder_db_change")
+            try:
+                got = await start_once(
+                    tenant,
+                    flow_id,
+                    "database_change",
+                    f"event:{event['id']}",
+                    run_payload(event, *kind),
+                )
+            except Exception as exc:  # one flow's failure must not hold up the outbox
+                await execute("ROLLBACK TO SAVEPOINT builder_db_change")
+                if isinstance(exc, AppError):
+                    log.warning("event %s did not start flow %s: %s", event["id"], flow_id, exc)
+                else:
+                    log.exception("event %s did not start flow %s", event["id"], flow_id)
+                continue
+            await execute("RELEASE SAVEPOINT builder_db_change")
+            if got.run_id is not None and not got.duplicate:
+                started.append(got.run_id)
+    return started
+
+
+async def send(tenant_id: uuid.UUID, run_ids: list[uuid.UUID]) -> None:
+    """After the dispatcher's commit: enqueue the runs `consume` started."""
+    for run_id in run_ids:
+        await runs.send(tenant_id, run_id)

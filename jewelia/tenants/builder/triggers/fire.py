@@ -1,0 +1,59 @@
+"""Start a run at most once per delivery key (a webhook-id, an outbox event id, a fire time).
+
+The receipt row and the run are written in the caller's transaction; a concurrent copy of the
+same key waits on the receipt's primary key and then finds the first copy's run. The caller
+sends the run's message after its transaction commits (`runs.send`): the message
+`start_flow_run` sends from inside the transaction may reach a worker before the run is visible
+(the worker then drops it), and extra messages are harmless.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.tenants.builder.engine import runs
+
+KEY_MAX = 400
+
+
+@dataclass(frozen=True)
+class Started:
+    """A run started for a key, or the run an earlier copy of the key started."""
+
+    run_id: uuid.UUID | None
+    flow_id: uuid.UUID
+    version: int | None
+    duplicate: bool
+
+
+async def start_once(
+    tenant: TenantRef, flow_id: uuid.UUID, trigger_type: str, key: str, payload: Any
+) -> Started:
+    """Start a run of the flow for `key` unless one was already started for it."""
+    key = key[:KEY_MAX]
+    async with tenant_scope(tenant):
+        made = await fetch(
+            "INSERT INTO flow_trigger_receipt (flow_id, key) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING RETURNING flow_id",
+            flow_id,
+            key,
+        )
+        if not made:
+            rows = await fetch(
+                "SELECT r.run_id, fr.version FROM flow_trigger_receipt r"
+                " LEFT JOIN flow_run fr ON fr.id = r.run_id WHERE r.flow_id = $1 AND r.key = $2",
+                flow_id,
+                key,
+            )
+            return Started(rows[0]["run_id"], flow_id, rows[0]["version"], True)
+        started = await runs.start_flow_run(tenant, flow_id, trigger_type, payload)
+        await execute(
+            "UPDATE flow_trigger_receipt SET run_id = $3 WHERE flow_id = $1 AND key = $2",
+            flow_id,
+            key,
+            started["run_id"],
+        )
+    return Started(started["run_id"], flow_id, started["version"], False)
