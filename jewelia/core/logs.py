@@ -16,7 +16,8 @@ _SECRET_WORDS = ("password", "secret", "token", "authorization", "api_key", "api
 # Routes whose next path segment is a bearer secret: signed download links, password reset,
 # invite, email verification and unlock links.
 _SECRET_SEGMENT = re.compile(
-    r"(/api/v1/import-export/download|/password/reset|/invites?|/verify(?:-email)?"
+    r"(/api/v1/import-export/download|/api/v1/integrations/builder/files/download"
+    r"|/password/reset|/invites?|/verify(?:-email)?"
     r"|/email/verify|/unlock)/[^/]+"
 )
 

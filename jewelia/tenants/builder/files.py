@@ -49,6 +49,11 @@ def file_path(tenant_id: uuid.UUID, file_id: uuid.UUID) -> Path:
     return get_settings().data_dir / "builder" / str(uuid.UUID(str(tenant_id))) / str(file_id)
 
 
+def incoming_dir() -> Path:
+    """Where uploads wait while they are checked (moved to their file's place once kept)."""
+    return get_settings().data_dir / "builder" / "incoming"
+
+
 def clean_name(name: str) -> str | None:
     """A file name as stored (trimmed, no folders or control characters), or None if unusable."""
     name = name.strip().rsplit("/", 1)[-1].rsplit("\\", 1)[-1].strip()

@@ -264,3 +264,34 @@ async def execute(step: StepContext, request: dict[str, Any]) -> Any:
         return await _update(step, resource, _uuid(records[0]["id"], "id"), data)
     except AppError as exc:
         raise _failure(exc) from exc
+
+
+async def simulate(step: StepContext, request: dict[str, Any]) -> dict[str, Any]:
+    """The record a create or update would write, written by no one (an update's record is
+    looked up for real); a find simply runs."""
+    resource, operation = request["resource"], request["operation"]
+    if operation == "find":
+        return await execute(step, request)  # type: ignore[no-any-return]
+    if operation == "create":
+        return {"simulated": True, "wouldCreate": {"resource": resource, "data": request["data"]}}
+    try:
+        records = await _find(step, resource, request["match"])
+    except AppError as exc:
+        raise _failure(exc) from exc
+    if not records:
+        raise StepError(f"No {resource} record matches {request['match']}"[:500], "not_found")
+    if len(records) > 1:
+        raise StepError(
+            f"{len(records)} {resource} records match {request['match']}"[:500], "ambiguous"
+        )
+    before = records[0]
+    return {
+        "simulated": True,
+        "wouldUpdate": {
+            "resource": resource,
+            "id": before.get("id"),
+            "before": before,
+            "data": request["data"],
+            "after": {**before, **request["data"]},
+        },
+    }

@@ -27,3 +27,8 @@ async def execute(step: StepContext, config: dict[str, Any]) -> dict[str, Any]:
     if datetime.now(UTC) < until:
         raise Park(until)
     return {"waitedSeconds": config["seconds"], "until": until.isoformat()}
+
+
+def simulate(step: StepContext, config: dict[str, Any]) -> dict[str, Any]:
+    """What the step would do: wait, here without waiting."""
+    return {"simulated": True, "wouldWaitSeconds": config["seconds"]}

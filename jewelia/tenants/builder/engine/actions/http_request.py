@@ -125,6 +125,22 @@ async def execute(step: StepContext, request: dict[str, Any]) -> dict[str, Any]:
     return output
 
 
+def simulate(step: StepContext, request: dict[str, Any]) -> dict[str, Any]:
+    """The request exactly as `execute` would send it, not sent (a blocked URL still fails)."""
+    headers = {k: v for k, v in request["headers"].items() if k.lower() != "idempotency-key"}
+    headers.setdefault("User-Agent", USER_AGENT)
+    headers["Idempotency-Key"] = step.idempotency_key
+    content = _content(request, headers)
+    try:
+        check_url_shape(request["url"])
+    except BlockedDestination as exc:
+        raise StepError(exc.message, "blocked_destination") from exc
+    would: dict[str, Any] = {"method": request["method"], "url": request["url"], "headers": headers}
+    if content is not None:
+        would["body"] = request["body"]
+    return {"simulated": True, "wouldSend": would}
+
+
 async def _read(response: httpx.Response) -> tuple[bytes, bool]:
     chunks: list[bytes] = []
     size = 0

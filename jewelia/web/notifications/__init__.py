@@ -1,0 +1,1 @@
+"""The notifications page and the bell of the app's layout."""
