@@ -36,6 +36,7 @@ from jewelia.platform.oauth.api import OAuthController
 from jewelia.tenants.builder.api import FlowController
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
 from jewelia.tenants.builder.runs_api import FlowRunController
+from jewelia.tenants.builder.templates_api import FlowTemplateController
 from jewelia.tenants.builder.triggers.api import FlowHookController, FlowWebhookController
 from jewelia.tenants.builder.triggers.webhook import HOOK_PATH
 from jewelia.tenants.crm.customers.api import CustomerController
@@ -115,6 +116,7 @@ def api_routers() -> list[Router]:
             ImportExportController,
             FlowController,
             FlowRunController,
+            FlowTemplateController,
             FlowWebhookController,
         ],
         guards=[api_guard],

@@ -23,6 +23,7 @@ from jewelia.core.validation import Checker
 from jewelia.platform.billing import limits
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.builder import definition
+from jewelia.tenants.builder.flow_templates import configure, get_template
 from jewelia.tenants.builder.triggers.sync import sync_flow
 from jewelia.tenants.builder.triggers.webhook import hook_url
 from jewelia.tenants.crm.records import Filters, changes, page_of
@@ -98,6 +99,10 @@ def validate_flow(data: dict[str, Any], draft: dict[str, Any] | None = None) -> 
         if template is not None:
             check.choice("template", template, definition.TEMPLATES, "template")
         values["template"] = template
+    if not partial and data.get("configuration") is None and not _bad_template(check):
+        data = {**data, "configuration": _from_template(data, check)}
+    elif data.get("settings") is not None:
+        check.add("settings", "settings go with a template and no configuration", "INVALID")
     if "configuration" in data or not partial:
         configuration = data.get("configuration")
         if partial and isinstance(configuration, dict):
@@ -108,6 +113,21 @@ def validate_flow(data: dict[str, Any], draft: dict[str, Any] | None = None) -> 
         values["is_active"] = bool(data["isActive"])
     check.raise_if_any()
     return values
+
+
+def _bad_template(check: Checker) -> bool:
+    return any(e["field"] == "template" for e in check.errors)
+
+
+def _from_template(data: dict[str, Any], check: Checker) -> dict[str, Any] | None:
+    """A new flow without a configuration starts from its template's, with its settings."""
+    if not data.get("template"):
+        return None
+    try:
+        return configure(data["template"], data.get("settings"))
+    except ValidationFailed as exc:
+        check.errors += exc.errors
+        return get_template(data["template"])["configuration"]  # checked already
 
 
 async def _own_flow(flow_id: uuid.UUID, lock: bool = False) -> dict[str, Any]:
