@@ -72,6 +72,28 @@ EARLY_WAKE = timedelta(seconds=2)  # a wake-up message may beat the database clo
 MAX_CLAIMS = 10_000
 
 
+# A step row ($1-$15; `source` is empty, or `FROM fence` to write it only when the fence held).
+SAVE_SQL = (
+    "INSERT INTO flow_run_step (run_id, step_path, step_id, seq, type, status, attempts,"
+    " input, output, output_size, output_ref, error, error_type, idempotency_key,"
+    " next_attempt_at, started_at, finished_at) SELECT $1::uuid, $2::text, $3::text,"
+    " (SELECT coalesce(max(seq), 0) + 1 FROM flow_run_step WHERE run_id = $1),"
+    " $4::text, $5::text, $6::int, $7::jsonb, $8::jsonb, $9::int, $10::uuid, $11::text,"
+    " $12::text, $13::text, $14::timestamptz, now(), CASE WHEN $15::bool THEN now() END"
+    " {source} ON CONFLICT (run_id, step_path) DO UPDATE SET status = EXCLUDED.status,"
+    " attempts = EXCLUDED.attempts, input = coalesce(EXCLUDED.input, flow_run_step.input),"
+    " output = EXCLUDED.output, output_size = EXCLUDED.output_size,"
+    " output_ref = EXCLUDED.output_ref, error = EXCLUDED.error,"
+    " error_type = EXCLUDED.error_type, next_attempt_at = EXCLUDED.next_attempt_at,"
+    " finished_at = EXCLUDED.finished_at"
+)
+# The lease check ($16 the token, $17 the lease), as Execution.fence does it.
+FENCE_SQL = (
+    "UPDATE flow_run SET leased_until = now() + $17::interval"
+    " WHERE id = $1 AND lease_token = $16 AND status = 'running' RETURNING cancel_requested"
+)
+
+
 class LeaseLost(Exception):
     """Another worker holds the run now (or it finished): stop without writing."""
 
@@ -138,11 +160,17 @@ async def claim(tenant: TenantRef, run_id: uuid.UUID, token: uuid.UUID) -> Any:
         )
         if not rows:
             return None
-        steps = await fetch(
-            "SELECT s.step_path, s.status, s.attempts, s.input, s.output, s.error, s.error_type,"
-            " s.next_attempt_at, s.started_at, b.content AS blob FROM flow_run_step s"
-            " LEFT JOIN flow_run_blob b ON b.id = s.output_ref WHERE s.run_id = $1",
-            run_id,
+        # steps are written only by a lease holder, so a run claimed for the first time has none
+        steps = (
+            await fetch(
+                "SELECT s.step_path, s.status, s.attempts, s.input, s.output, s.error,"
+                " s.error_type, s.next_attempt_at, s.started_at, b.content AS blob"
+                " FROM flow_run_step s LEFT JOIN flow_run_blob b ON b.id = s.output_ref"
+                " WHERE s.run_id = $1",
+                run_id,
+            )
+            if rows[0]["claims"] > 1
+            else []
         )
     run = rows[0]
     run["definition"] = _json(run["definition"])
@@ -258,23 +286,26 @@ class Execution:
         self, status: str, error: str | None, error_type: str | None, path: str | None
     ) -> None:
         async with tenant_scope(self.tenant):
-            await self.fence()
             await self.close(status, error, error_type, path)
 
     async def close(
         self, status: str, error: str | None, error_type: str | None, path: str | None
     ) -> None:
-        """Inside a fenced transaction: record how the run ended and release it."""
-        await fetch(
+        """Inside a transaction: record how the run ended and release it, or LeaseLost (the
+        statement is its own fence)."""
+        closed = await fetch(
             "UPDATE flow_run SET status = $2, error = $3, error_type = $4, failed_step_id = $5,"
             " finished_at = now(), lease_token = NULL, leased_until = NULL, wake_at = NULL"
-            " WHERE id = $1",
+            " WHERE id = $1 AND lease_token = $6 AND status = 'running' RETURNING id",
             self.run_id,
             status,
             error[:4000] if error else None,
             error_type,
             path,
+            self.token,
         )
+        if not closed:
+            raise LeaseLost
         await monitoring.run_finished(self.tenant, self.run_row["flow_id"], status, error, path)
 
     async def park(self, until: datetime) -> None:
@@ -412,9 +443,31 @@ class Execution:
         next_at: datetime | None = None,
         done: bool = True,
         fenced: bool = False,
+        text: str | None = None,
     ) -> datetime:
         """Write the step's row (its own transaction unless `fenced`: already in one); the time
-        it first started."""
+        it first started. `text`: the output's JSON when the caller has it already."""
+        if text is None and status == "succeeded":
+            text = to_json(output)
+        if not fenced and (text is None or len(text) <= OUTPUT_INLINE_BYTES // 4):
+            # the common case: the fence and the row in one statement (an output that may be
+            # over OUTPUT_INLINE_BYTES once encoded goes the long way, its blob first)
+            async with tenant_scope(self.tenant):
+                rows = await fetch(
+                    f"WITH fence AS ({FENCE_SQL}), saved AS ({SAVE_SQL.format(source='FROM fence')} RETURNING started_at)"
+                    " SELECT fence.cancel_requested, saved.started_at FROM fence"
+                    " LEFT JOIN saved ON true",
+                    *self.step_values(path, step, status, attempts, request, text, None, error),
+                    f"{self.run_id}:{path}",
+                    next_at,
+                    done,
+                    self.token,
+                    timedelta(seconds=runs.lease_seconds()),
+                )
+                if not rows:
+                    raise LeaseLost
+                self.cancel_requested = bool(rows[0]["cancel_requested"])
+                return rows[0]["started_at"]  # type: ignore[no-any-return]
         if not fenced:
             async with tenant_scope(self.tenant):
                 await self.fence()
@@ -429,37 +482,43 @@ class Execution:
                     next_at=next_at,
                     done=done,
                     fenced=True,
+                    text=text,
                 )
-        inline, size, ref = None, None, None
-        if status == "succeeded":
-            text = to_json(output)
-            size = len(text.encode())
-            if size > OUTPUT_INLINE_BYTES:
-                ref = uuid.uuid4()
-                await fetch(
-                    "INSERT INTO flow_run_blob (id, run_id, step_path, size, content)"
-                    " VALUES ($1, $2, $3, $4, $5)",
-                    ref,
-                    self.run_id,
-                    path,
-                    size,
-                    text,
-                )
-            else:
-                inline = text
+        ref = None
+        size = None if text is None else len(text.encode())
+        if size is not None and size > OUTPUT_INLINE_BYTES:
+            ref = uuid.uuid4()
+            await fetch(
+                "INSERT INTO flow_run_blob (id, run_id, step_path, size, content)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                ref,
+                self.run_id,
+                path,
+                size,
+                text,
+            )
         rows = await fetch(
-            "INSERT INTO flow_run_step (run_id, step_path, step_id, seq, type, status, attempts,"
-            " input, output, output_size, output_ref, error, error_type, idempotency_key,"
-            " next_attempt_at, started_at, finished_at) VALUES ($1, $2, $3,"
-            " (SELECT coalesce(max(seq), 0) + 1 FROM flow_run_step WHERE run_id = $1),"
-            " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now(),"
-            " CASE WHEN $15 THEN now() END)"
-            " ON CONFLICT (run_id, step_path) DO UPDATE SET status = EXCLUDED.status,"
-            " attempts = EXCLUDED.attempts, input = coalesce(EXCLUDED.input, flow_run_step.input),"
-            " output = EXCLUDED.output, output_size = EXCLUDED.output_size,"
-            " output_ref = EXCLUDED.output_ref, error = EXCLUDED.error,"
-            " error_type = EXCLUDED.error_type, next_attempt_at = EXCLUDED.next_attempt_at,"
-            " finished_at = EXCLUDED.finished_at RETURNING started_at",
+            SAVE_SQL.format(source="") + " RETURNING started_at",
+            *self.step_values(path, step, status, attempts, request, text, ref, error),
+            f"{self.run_id}:{path}",
+            next_at,
+            done,
+        )
+        return rows[0]["started_at"]  # type: ignore[no-any-return]
+
+    def step_values(
+        self,
+        path: str,
+        step: dict[str, Any],
+        status: str,
+        attempts: int,
+        request: Any,
+        text: str | None,
+        ref: uuid.UUID | None,
+        error: StepError | None,
+    ) -> tuple[Any, ...]:
+        """SAVE_SQL's parameters $1-$12 (the output inline unless `ref` holds it)."""
+        return (
             self.run_id,
             path,
             step["id"],
@@ -467,16 +526,12 @@ class Execution:
             status,
             attempts,
             None if request is None else to_json(request),
-            inline,
-            size,
+            None if text is None or ref is not None else text,
+            None if text is None else len(text.encode()),
             ref,
             error.message[:4000] if error else None,
             error.error_type[:40] if error else None,
-            f"{self.run_id}:{path}",
-            next_at,
-            done,
         )
-        return rows[0]["started_at"]  # type: ignore[no-any-return]
 
     async def action(
         self, module: ModuleType, step: dict[str, Any], path: str, scope: Scope, row: Any
@@ -522,7 +577,7 @@ class Execution:
             if in_transaction:
                 async with tenant_scope(self.tenant):
                     await self.fence()
-                    output = self.capped(await module.execute(info, request))
+                    output, text = self.encoded(await module.execute(info, request))
                     await self.save(
                         path,
                         step,
@@ -531,11 +586,18 @@ class Execution:
                         request=request,
                         output=output,
                         fenced=True,
+                        text=text,
                     )
             else:
-                output = self.capped(await module.execute(info, request))
+                output, text = self.encoded(await module.execute(info, request))
                 await self.save(
-                    path, step, "succeeded", attempts=attempt, request=request, output=output
+                    path,
+                    step,
+                    "succeeded",
+                    attempts=attempt,
+                    request=request,
+                    output=output,
+                    text=text,
                 )
         except Park as park:
             if park.until > self.deadline:
@@ -576,13 +638,19 @@ class Execution:
     @staticmethod
     def capped(output: Any) -> Any:
         """The output as stored (plain JSON), or StepError when over OUTPUT_MAX_BYTES."""
+        return Execution.encoded(output)[0]
+
+    @staticmethod
+    def encoded(output: Any) -> tuple[Any, str]:
+        """The output as stored (plain JSON) and its JSON text (encoded once, for the step's
+        row too), or StepError when over OUTPUT_MAX_BYTES."""
         text = to_json(output)
-        if len(text.encode()) > OUTPUT_MAX_BYTES:
+        if len(text) > OUTPUT_MAX_BYTES // 4 and len(text.encode()) > OUTPUT_MAX_BYTES:
             raise StepError(
                 f"The step's output is over {OUTPUT_MAX_BYTES // (1024 * 1024)} MB",
                 "output_too_large",
             )
-        return json.loads(text)
+        return json.loads(text), text
 
     async def branch(
         self, step: dict[str, Any], path: str, prefix: str, scope: Scope, row: Any

@@ -1,0 +1,194 @@
+"""Benchmark: the run engine's own time per step (the executor outside the actions).
+
+    .venv/bin/python bench/builder_step_overhead.py                  # 500 runs per flow, ~1 min
+    .venv/bin/python bench/builder_step_overhead.py --runs 2000 --profile
+
+A throw-away installation (embedded PostgreSQL and Redis, all migrations), one Enterprise
+business and two active flows made through the flows service: (a) the three-step flow of
+builder_throughput.py (a `branch` condition on the trigger, then a `database` step creating a
+customer), (b) five `transform` steps in a row, each reading the previous one's output.
+Runs are started with `runs.start_flow_run` (their messages go to Redis, no worker takes
+them), then this process advances each one with `executor.advance`, one at a time, exactly as
+the actor does: claim with a lease, heartbeat, each step's transactions, the finish.
+
+Every action's `execute` is timed (wrapped; the wrapper calls the real one), so a run's engine
+time is its `advance` time minus the time spent inside the actions: the claim, the lease
+fences, rendering inputs and conditions (JSONata in the sandboxed worker process), the step
+rows, the finish. Per step = that engine time / the run's step rows. Target: p50 <= 1 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import pstats
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _common as common
+
+TARGET_MS = 1.0
+
+
+def flows() -> dict[str, dict[str, Any]]:
+    """The measured flows' configurations, by name."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from builder_throughput import definition
+
+    five = [
+        {"id": "t1", "type": "transform", "config": {"output": "{'n': trigger.amount}"}},
+        *(
+            {
+                "id": f"t{n}",
+                "type": "transform",
+                "config": {"output": f"{{'n': steps.t{n - 1}.output.n + 1}}"},
+            }
+            for n in range(2, 6)
+        ),
+    ]
+    return {
+        "three-step (branch + create customer)": definition("branch"),
+        "five transforms": {"triggers": [{"type": "api_call", "config": {}}], "actions": five},
+    }
+
+
+class Timed:
+    """Wraps the actions' execute functions and adds up the time spent inside them."""
+
+    def __init__(self) -> None:
+        from jewelia.tenants.builder.engine import executor
+
+        self.inside = 0.0
+        for module in executor.ACTIONS.values():
+            module.execute = self.wrap(module.execute)
+
+    def wrap(self, real: Any) -> Any:
+        async def execute(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return await real(*args, **kwargs)
+            finally:
+                self.inside += time.perf_counter() - began
+
+        return execute
+
+
+async def measure(runs_per_flow: int, warmup: int, profile: bool) -> dict[str, Any]:
+    """For each flow: per-run advance time, action time and step count; the profile text."""
+    from jewelia.core.db import fetch, stop_db, tenant_scope
+    from jewelia.platform.accounts.service import signup
+    from jewelia.tenants.audit.service import Actor
+    from jewelia.tenants.builder import service as flow_service
+    from jewelia.tenants.builder.engine import executor, runs
+
+    await common.open_database()
+    timed = Timed()
+    profiler = cProfile.Profile() if profile else None
+    results: dict[str, Any] = {}
+    try:
+        _, tenant = await signup(
+            "Step Bench Jewelers",
+            "Sid Bench",
+            "owner@stepbench.example",
+            "Sparkle-Gems-2026!",
+            "enterprise",
+            verified=True,
+        )
+        for name, configuration in flows().items():
+            made = await flow_service.create_flow(
+                tenant.ref,
+                Actor.system("bench"),
+                {"name": name, "description": "", "configuration": configuration, "isActive": True},
+            )
+            total = warmup + runs_per_flow
+            started = []
+            for n in range(total):
+                payload = {
+                    "name": f"Step Bench {n}",
+                    "email": f"s{n}-{uuid.uuid4().hex[:6]}@stepbench.example",
+                    "amount": 100 + n,
+                }
+                started.append(
+                    (await runs.start_flow_run(tenant.ref, made["id"], "api_call", payload))[
+                        "run_id"
+                    ]
+                )
+            samples = []
+            for n, run_id in enumerate(started):
+                timing = profiler is not None and n >= warmup
+                timed.inside = 0.0
+                began = time.perf_counter()
+                if timing:
+                    profiler.enable()  # type: ignore[union-attr]
+                await executor.advance(tenant.id, run_id)
+                if timing:
+                    profiler.disable()  # type: ignore[union-attr]
+                took = time.perf_counter() - began
+                if n >= warmup:
+                    samples.append((run_id, took, timed.inside))
+            async with tenant_scope(tenant.ref):
+                rows = await fetch(
+                    "SELECT r.id, r.status, (SELECT count(*) FROM flow_run_step s"
+                    " WHERE s.run_id = r.id) AS steps FROM flow_run r WHERE r.id = ANY($1::uuid[])",
+                    [s[0] for s in samples],
+                )
+            by_id = {r["id"]: r for r in rows}
+            bad = [r for r in rows if r["status"] != "succeeded"]
+            if bad:
+                raise RuntimeError(f"{len(bad)} runs did not succeed: {bad[:3]}")
+            results[name] = [
+                (took, inside, by_id[run_id]["steps"]) for run_id, took, inside in samples
+            ]
+    finally:
+        await stop_db()
+    if profiler is not None:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        results["_profile"] = out.getvalue()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="builder engine overhead per step")
+    parser.add_argument("--runs", type=int, default=500, help="timed runs per flow")
+    parser.add_argument("--warmup", type=int, default=50, help="untimed runs per flow")
+    parser.add_argument("--profile", action="store_true", help="print cProfile of advance()")
+    args = parser.parse_args(argv)
+
+    with common.installation():
+        common.log(f"{args.warmup} + {args.runs} runs per flow, advanced one at a time")
+        results = asyncio.run(measure(args.runs, args.warmup, args.profile))
+    profile = results.pop("_profile", None)
+    if profile:
+        print(profile)
+    checks = []
+    for name, samples in results.items():
+        steps = samples[0][2]
+        per_step = [(took - inside) / steps for took, inside, steps in samples]
+        whole = [took for took, _, _ in samples]
+        actions = [inside / steps for _, inside, steps in samples]
+        checks.append(
+            common.Check(
+                f"engine time per step, {name}",
+                common.percentile(per_step, 0.5) * 1000,
+                "ms",
+                TARGET_MS + 1e-9,
+                f"p95 {common.percentile(per_step, 0.95) * 1000:.2f} ms; {steps} step rows;"
+                f" whole run p50 {common.percentile(whole, 0.5) * 1000:.2f} ms; inside actions"
+                f" p50 {common.percentile(actions, 0.5) * 1000:.2f} ms per step",
+            )
+        )
+    return common.report(
+        f"Builder engine overhead per step ({args.runs} runs per flow, one at a time)", checks
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
