@@ -116,6 +116,21 @@ class ScopedTransaction(PostgresTransaction):
         super().__init__(engine)
         self._schema = check_schema_name(schema)
 
+    async def __aenter__(self) -> ScopedTransaction:
+        """Take a connection and BEGIN; a cancel or error on the way in gives the connection
+        back (no __aexit__ runs for a context manager that was never entered)."""
+        assert self._parent is None and self.engine.pool is not None
+        self.connection = await self.engine.pool.acquire()
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await self.engine.pool.release(self.connection)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
     async def begin(self) -> None:
         await self.connection.execute(
             f"BEGIN; SELECT set_config('search_path', '{self._schema}', true)"
