@@ -194,7 +194,8 @@ ORDER_STATUS: Template = {
 ANNIVERSARY: Template = {
     "name": "customer_anniversary_email",
     "title": "Customer anniversary email",
-    "description": "Every day, email the customers whose wedding anniversary is today.",
+    "description": "Every day, email the customers whose wedding anniversary is today (the fire"
+    " time's date in UTC).",
     "category": "marketing",
     "settings": [CRON, TIMEZONE, SHOP],
     "configuration": {
@@ -371,7 +372,8 @@ WEBHOOK_TO_CRM: Template = {
 SALES_REPORT: Template = {
     "name": "daily_sales_report",
     "title": "Daily sales report",
-    "description": "Every evening, write today's orders to an Excel file and email the link.",
+    "description": "Every evening, write today's orders (since midnight UTC) to an Excel file and"
+    " email the link.",
     "category": "reporting",
     "settings": [
         {**CRON, "default": "0 18 * * *"},
