@@ -33,15 +33,18 @@ from jewelia.platform.apikeys.idempotency import idempotency_middleware
 from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
+from jewelia.tenants.builder import files_api as flow_files_api
 from jewelia.tenants.builder.api import FlowController
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
 from jewelia.tenants.builder.runs_api import FlowRunController
 from jewelia.tenants.builder.templates_api import FlowTemplateController
+from jewelia.tenants.builder.testing_api import FlowTestController
 from jewelia.tenants.builder.triggers.api import FlowHookController, FlowWebhookController
 from jewelia.tenants.builder.triggers.webhook import HOOK_PATH
 from jewelia.tenants.crm.customers.api import CustomerController
 from jewelia.tenants.crm.inventory.api import InventoryController
 from jewelia.tenants.crm.orders.api import OrderController
+from jewelia.tenants.notifications.api import NotificationController
 from jewelia.tenants.transfer.api import DownloadController, ImportExportController
 from jewelia.tenants.webhooks.inbound.api import InboundReceiveController, InboundSourceController
 from jewelia.tenants.webhooks.outbound.api import WebhookController
@@ -64,6 +67,7 @@ from jewelia.web.health import health, ready
 from jewelia.web.integrations import pages as integration_pages
 from jewelia.web.marketplace import pages as marketplace_pages
 from jewelia.web.marketplace import reviews as marketplace_review_pages
+from jewelia.web.notifications import pages as notification_pages
 from jewelia.web.oauth import pages as oauth_pages
 from jewelia.web.partners import listings as partner_listing_pages
 from jewelia.web.partners import media as partner_media
@@ -116,6 +120,9 @@ def api_routers() -> list[Router]:
             ImportExportController,
             FlowController,
             FlowRunController,
+            FlowTestController,
+            flow_files_api.FlowFileController,
+            NotificationController,
             FlowTemplateController,
             FlowWebhookController,
         ],
@@ -130,6 +137,7 @@ def api_routers() -> list[Router]:
             AuthController,
             InboundReceiveController,
             DownloadController,
+            flow_files_api.FlowFileDownloadController,
             FlowHookController,
         ],
     )
@@ -209,6 +217,7 @@ def create_app() -> Litestar:
             marketplace_review_pages.router,
             partner_review_pages.router,
             staff_report_pages.router,
+            notification_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),
@@ -224,6 +233,7 @@ def create_app() -> Litestar:
                 settings.max_body_bytes,
                 {
                     IMPORT_PATH: MAX_IMPORT_BODY,
+                    flow_files_api.UPLOAD_PATH: flow_files_api.UPLOAD_BODY,
                     HOOK_PATH: TRIGGER_MAX_BYTES,  # builder webhook URLs (a prefix)
                     transfer_pages.UPLOAD_PATH: transfer_pages.UPLOAD_BODY,
                     partner_media.UPLOAD_PATH: partner_media.UPLOAD_BODY,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -118,16 +119,23 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
     `streamed` names POST routes that read their own body as a stream (file uploads, which may be
     binary): they are passed through unbuffered, up to their own ceiling; the handler applies
     the exact (per-plan) limit and refuses NUL in the fields it keeps. A key ending in `/`
-    covers every path under it (the builder's webhook URLs).
+    covers every path under it (the builder's webhook URLs); a `*` in a key stands for one path
+    segment (an id: a flow's file uploads).
     """
     streamed = streamed or {}
     prefixes = [(p, n) for p, n in streamed.items() if p.endswith("/")]
+    patterns = [
+        (re.compile("^" + re.escape(p).replace(r"\*", "[^/]+") + "$"), n)
+        for p, n in streamed.items()
+        if "*" in p
+    ]
 
     def ceiling_of(path: str) -> int | None:
         exact = streamed.get(path)
         if exact is not None:
             return exact
-        return next((n for p, n in prefixes if path.startswith(p)), None)
+        found = next((n for p, n in prefixes if path.startswith(p)), None)
+        return found if found is not None else next((n for r, n in patterns if r.match(path)), None)
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Any, receive: Any, send: Any) -> None:
