@@ -93,6 +93,7 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "getFlowRun": ("builder", "get_run"),
     "retryFlowRun": ("builder", "retry_run"),
     "cancelFlowRun": ("builder", "cancel_run"),
+    "rotateFlowWebhook": ("builder", "rotate_webhook"),
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

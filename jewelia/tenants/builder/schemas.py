@@ -21,26 +21,17 @@ CONFIGURATION_DOC = (
 )
 
 Configuration = Annotated[dict[str, Any], msgspec.Meta(description=CONFIGURATION_DOC)]
-Settings = Annotated[
-    dict[str, Any],
-    msgspec.Meta(
-        description="A template's settings by key (GET /integrations/builder/templates lists"
-        " them); those left out take their defaults"
-    ),
-]
 
 
 class FlowCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new flow; `configuration` becomes its draft. With `isActive` true the draft is also
-    published as version 1, so the flow runs at once. With a `template` and no configuration,
-    the draft is the template's configuration with `settings` put in."""
+    published as version 1, so the flow runs at once."""
 
     name: str
-    configuration: Configuration | None = None
+    configuration: Configuration
     description: str | None = ""
     template: str | None = None
     isActive: bool = False
-    settings: Settings | None = None
 
 
 class FlowUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -63,6 +54,14 @@ class FlowActor(msgspec.Struct):
     label: str
 
 
+class FlowWebhook(msgspec.Struct):
+    """A flow's webhook URL and signing secret (`whsec_…`), shown only when minted: on the first
+    publish of a version with a webhook trigger (and by rotateFlowWebhook)."""
+
+    url: str
+    secret: str
+
+
 class Flow(msgspec.Struct):
     id: UUID
     name: str
@@ -74,6 +73,9 @@ class Flow(msgspec.Struct):
     created_by: FlowActor
     created_at: datetime
     updated_at: datetime
+    webhookUrl: str | None = None
+    webhookSecretPreview: str | None = None
+    webhook: FlowWebhook | None = None
 
 
 class FlowEnvelope(msgspec.Struct):
@@ -97,6 +99,7 @@ class FlowVersion(msgspec.Struct):
     configuration: dict[str, Any]
     published_by: FlowActor
     published_at: datetime
+    webhook: FlowWebhook | None = None
 
 
 class FlowVersionEnvelope(msgspec.Struct):

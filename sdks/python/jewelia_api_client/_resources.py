@@ -47,6 +47,8 @@ from ._generated.models import (
     FlowVersion,
     FlowVersionEnvelope,
     FlowVersionList,
+    FlowWebhook,
+    FlowWebhookEnvelope,
     InboundEventList,
     InboundEventOut,
     InboundSourceCreate,
@@ -570,6 +572,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (ApiKeyCreatedEnvelope,),
     ),
+    "rotateFlowWebhook": Operation(
+        "POST",
+        "/integrations/builder/{flow_id}/webhook/rotate",
+        "data",
+        (FlowWebhookEnvelope,),
+    ),
     "rotateInboundSourceSecret": Operation(
         "POST",
         "/webhooks/inbound/{source_id}/rotate-secret",
@@ -841,7 +849,7 @@ class Auth(_SyncResource):
 
 
 class Builder(_SyncResource):
-    """`client.builder`: 12 operations."""
+    """`client.builder`: 13 operations."""
 
     def list(
         self,
@@ -1139,6 +1147,28 @@ class Builder(_SyncResource):
             extra_headers,
         )
         return cast("Page[FlowVersion]", result)
+
+    def rotate_webhook(
+        self,
+        flow_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowWebhook:
+        """A new signing secret for the flow's webhook URL (shown once; the old one stops verifying at once): `POST /integrations/builder/{flow_id}/webhook/rotate`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["rotateFlowWebhook"],
+            (flow_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowWebhook", result)
 
 
 class Customers(_SyncResource):
@@ -2712,7 +2742,7 @@ class AsyncAuth(_AsyncResource):
 
 
 class AsyncBuilder(_AsyncResource):
-    """`client.builder`: 12 operations."""
+    """`client.builder`: 13 operations."""
 
     async def list(
         self,
@@ -3010,6 +3040,28 @@ class AsyncBuilder(_AsyncResource):
             extra_headers,
         )
         return cast("AsyncPage[FlowVersion]", result)
+
+    async def rotate_webhook(
+        self,
+        flow_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowWebhook:
+        """A new signing secret for the flow's webhook URL (shown once; the old one stops verifying at once): `POST /integrations/builder/{flow_id}/webhook/rotate`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["rotateFlowWebhook"],
+            (flow_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowWebhook", result)
 
 
 class AsyncCustomers(_AsyncResource):

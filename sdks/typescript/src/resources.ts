@@ -547,4 +547,10 @@ export class Builder extends Resource {
   cancelRun(runId: string, options?: RequestOptions) {
     return this.core.call((o) => ops.cancelFlowRun({ ...o, path: { run_id: runId } }), options);
   }
+
+  /** A new signing secret for the flow's webhook URL: {url, secret}, the secret shown this once. */
+  rotateWebhook(flowId: string, options?: RequestOptions) {
+    const path = { flow_id: flowId };
+    return this.core.call((o) => ops.rotateFlowWebhook({ ...o, path }), options);
+  }
 }

@@ -8,11 +8,11 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, post
-from litestar.openapi.datastructures import ResponseSpec
 
 from jewelia.core.api import ok
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
+from jewelia.tenants.builder.schemas import FlowWebhook
 from jewelia.tenants.builder.triggers import webhook
 
 RECEIVE_DESCRIPTION = """Start a run of the flow whose webhook URL this is (no API key: sign
@@ -24,16 +24,9 @@ retried delivery answers 200 with the first run. 404 unknown URL, 401 bad or sta
 409 flow switched off or its published version has no webhook trigger."""
 
 
-class WebhookSecret(msgspec.Struct):
-    """The flow's webhook URL and its new secret (shown this once)."""
-
-    url: str
-    secret: str
-
-
-class WebhookSecretEnvelope(msgspec.Struct):
+class FlowWebhookEnvelope(msgspec.Struct):
     success: bool
-    data: WebhookSecret
+    data: FlowWebhook
 
 
 class HookRunStarted(msgspec.Struct):
@@ -63,7 +56,7 @@ class FlowHookController(Controller):
         description=RECEIVE_DESCRIPTION,
         status_code=202,
         request_max_body_size=TRIGGER_MAX_BYTES,
-        responses={200: ResponseSpec(HookRunStartedEnvelope, description="Already received")},
+        include_in_schema=False,  # called by other systems, not by our SDKs (see the README)
     )
     async def receive(
         self, request: Request[Any, Any, Any], hook_id: str
@@ -83,5 +76,5 @@ class FlowWebhookController(Controller):
         " verifying at once)",
         status_code=201,
     )
-    async def rotate(self, auth: ApiAuth, flow_id: UUID) -> Response[WebhookSecretEnvelope]:
+    async def rotate(self, auth: ApiAuth, flow_id: UUID) -> Response[FlowWebhookEnvelope]:
         return ok(await webhook.rotate(auth.tenant.ref, auth.actor, flow_id), status_code=201)

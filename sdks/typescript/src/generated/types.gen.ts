@@ -407,6 +407,9 @@ export type Flow = {
     published_version: number | null;
     template: string | null;
     updated_at: string;
+    webhook?: FlowWebhook | null;
+    webhookSecretPreview?: string | null;
+    webhookUrl?: string | null;
 };
 
 /**
@@ -542,6 +545,7 @@ export type FlowVersion = {
     number: number;
     published_at: string;
     published_by: FlowActor;
+    webhook?: FlowWebhook | null;
 };
 
 /**
@@ -558,6 +562,22 @@ export type FlowVersionEnvelope = {
 export type FlowVersionList = {
     data: Array<FlowVersion>;
     pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * FlowWebhook
+ */
+export type FlowWebhook = {
+    secret: string;
+    url: string;
+};
+
+/**
+ * FlowWebhookEnvelope
+ */
+export type FlowWebhookEnvelope = {
+    data: FlowWebhook;
     success: boolean;
 };
 
@@ -3750,6 +3770,65 @@ export type ListFlowVersionsResponses = {
 };
 
 export type ListFlowVersionsResponse = ListFlowVersionsResponses[keyof ListFlowVersionsResponses];
+
+export type RotateFlowWebhookData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/webhook/rotate';
+};
+
+export type RotateFlowWebhookErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type RotateFlowWebhookError = RotateFlowWebhookErrors[keyof RotateFlowWebhookErrors];
+
+export type RotateFlowWebhookResponses = {
+    /**
+     * Document created, URL follows
+     */
+    201: FlowWebhookEnvelope;
+};
+
+export type RotateFlowWebhookResponse = RotateFlowWebhookResponses[keyof RotateFlowWebhookResponses];
 
 export type BrowseMarketplaceData = {
     body?: never;

@@ -60,6 +60,8 @@ from .flow_version import FlowVersion
 from .flow_version_configuration import FlowVersionConfiguration
 from .flow_version_envelope import FlowVersionEnvelope
 from .flow_version_list import FlowVersionList
+from .flow_webhook import FlowWebhook
+from .flow_webhook_envelope import FlowWebhookEnvelope
 from .get_import_export_status_type_0 import GetImportExportStatusType0
 from .get_import_export_type_type_0 import GetImportExportTypeType0
 from .import_options import ImportOptions
@@ -267,6 +269,8 @@ __all__ = (
     "FlowVersionConfiguration",
     "FlowVersionEnvelope",
     "FlowVersionList",
+    "FlowWebhook",
+    "FlowWebhookEnvelope",
     "GetImportExportStatusType0",
     "GetImportExportTypeType0",
     "ImportOptions",

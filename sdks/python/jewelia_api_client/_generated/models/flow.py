@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 from uuid import UUID
 import datetime
@@ -15,6 +16,7 @@ import datetime
 if TYPE_CHECKING:
   from ..models.flow_actor import FlowActor
   from ..models.flow_configuration import FlowConfiguration
+  from ..models.flow_webhook import FlowWebhook
 
 
 
@@ -42,6 +44,9 @@ class Flow:
             published_version (int | None):
             template (None | str):
             updated_at (datetime.datetime):
+            webhook (FlowWebhook | None | Unset):
+            webhook_secret_preview (None | str | Unset):
+            webhook_url (None | str | Unset):
      """
 
     configuration: FlowConfiguration
@@ -54,6 +59,9 @@ class Flow:
     published_version: int | None
     template: None | str
     updated_at: datetime.datetime
+    webhook: FlowWebhook | None | Unset = UNSET
+    webhook_secret_preview: None | str | Unset = UNSET
+    webhook_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -63,6 +71,7 @@ class Flow:
     def to_dict(self) -> dict[str, Any]:
         from ..models.flow_actor import FlowActor # noqa: PLC0415
         from ..models.flow_configuration import FlowConfiguration # noqa: PLC0415
+        from ..models.flow_webhook import FlowWebhook # noqa: PLC0415
         configuration = self.configuration.to_dict()
 
         created_at = self.created_at.isoformat()
@@ -85,6 +94,26 @@ class Flow:
 
         updated_at = self.updated_at.isoformat()
 
+        webhook: dict[str, Any] | None | Unset
+        if isinstance(self.webhook, Unset):
+            webhook = UNSET
+        elif isinstance(self.webhook, FlowWebhook):
+            webhook = self.webhook.to_dict()
+        else:
+            webhook = self.webhook
+
+        webhook_secret_preview: None | str | Unset
+        if isinstance(self.webhook_secret_preview, Unset):
+            webhook_secret_preview = UNSET
+        else:
+            webhook_secret_preview = self.webhook_secret_preview
+
+        webhook_url: None | str | Unset
+        if isinstance(self.webhook_url, Unset):
+            webhook_url = UNSET
+        else:
+            webhook_url = self.webhook_url
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -100,6 +129,12 @@ class Flow:
             "template": template,
             "updated_at": updated_at,
         })
+        if webhook is not UNSET:
+            field_dict["webhook"] = webhook
+        if webhook_secret_preview is not UNSET:
+            field_dict["webhookSecretPreview"] = webhook_secret_preview
+        if webhook_url is not UNSET:
+            field_dict["webhookUrl"] = webhook_url
 
         return field_dict
 
@@ -109,6 +144,7 @@ class Flow:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.flow_actor import FlowActor # noqa: PLC0415
         from ..models.flow_configuration import FlowConfiguration # noqa: PLC0415
+        from ..models.flow_webhook import FlowWebhook # noqa: PLC0415
         d = dict(src_dict)
         configuration = FlowConfiguration.from_dict(d.pop("configuration"))
 
@@ -157,6 +193,46 @@ class Flow:
 
 
 
+        def _parse_webhook(data: object) -> FlowWebhook | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                webhook_type_0 = FlowWebhook.from_dict(data)
+
+
+
+                return webhook_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FlowWebhook | None | Unset, data)
+
+        webhook = _parse_webhook(d.pop("webhook", UNSET))
+
+
+        def _parse_webhook_secret_preview(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        webhook_secret_preview = _parse_webhook_secret_preview(d.pop("webhookSecretPreview", UNSET))
+
+
+        def _parse_webhook_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        webhook_url = _parse_webhook_url(d.pop("webhookUrl", UNSET))
+
+
         flow = cls(
             configuration=configuration,
             created_at=created_at,
@@ -168,6 +244,9 @@ class Flow:
             published_version=published_version,
             template=template,
             updated_at=updated_at,
+            webhook=webhook,
+            webhook_secret_preview=webhook_secret_preview,
+            webhook_url=webhook_url,
         )
 
 

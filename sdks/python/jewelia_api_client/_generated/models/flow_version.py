@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 from uuid import UUID
 import datetime
@@ -15,6 +16,7 @@ import datetime
 if TYPE_CHECKING:
   from ..models.flow_actor import FlowActor
   from ..models.flow_version_configuration import FlowVersionConfiguration
+  from ..models.flow_webhook import FlowWebhook
 
 
 
@@ -34,6 +36,7 @@ class FlowVersion:
             number (int):
             published_at (datetime.datetime):
             published_by (FlowActor):
+            webhook (FlowWebhook | None | Unset):
      """
 
     configuration: FlowVersionConfiguration
@@ -42,6 +45,7 @@ class FlowVersion:
     number: int
     published_at: datetime.datetime
     published_by: FlowActor
+    webhook: FlowWebhook | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -51,6 +55,7 @@ class FlowVersion:
     def to_dict(self) -> dict[str, Any]:
         from ..models.flow_actor import FlowActor # noqa: PLC0415
         from ..models.flow_version_configuration import FlowVersionConfiguration # noqa: PLC0415
+        from ..models.flow_webhook import FlowWebhook # noqa: PLC0415
         configuration = self.configuration.to_dict()
 
         flow_id = str(self.flow_id)
@@ -63,6 +68,14 @@ class FlowVersion:
 
         published_by = self.published_by.to_dict()
 
+        webhook: dict[str, Any] | None | Unset
+        if isinstance(self.webhook, Unset):
+            webhook = UNSET
+        elif isinstance(self.webhook, FlowWebhook):
+            webhook = self.webhook.to_dict()
+        else:
+            webhook = self.webhook
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -74,6 +87,8 @@ class FlowVersion:
             "published_at": published_at,
             "published_by": published_by,
         })
+        if webhook is not UNSET:
+            field_dict["webhook"] = webhook
 
         return field_dict
 
@@ -83,6 +98,7 @@ class FlowVersion:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.flow_actor import FlowActor # noqa: PLC0415
         from ..models.flow_version_configuration import FlowVersionConfiguration # noqa: PLC0415
+        from ..models.flow_webhook import FlowWebhook # noqa: PLC0415
         d = dict(src_dict)
         configuration = FlowVersionConfiguration.from_dict(d.pop("configuration"))
 
@@ -111,6 +127,26 @@ class FlowVersion:
 
 
 
+        def _parse_webhook(data: object) -> FlowWebhook | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                webhook_type_0 = FlowWebhook.from_dict(data)
+
+
+
+                return webhook_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FlowWebhook | None | Unset, data)
+
+        webhook = _parse_webhook(d.pop("webhook", UNSET))
+
+
         flow_version = cls(
             configuration=configuration,
             flow_id=flow_id,
@@ -118,6 +154,7 @@ class FlowVersion:
             number=number,
             published_at=published_at,
             published_by=published_by,
+            webhook=webhook,
         )
 
 
