@@ -54,6 +54,7 @@ from jewelia.web.account import pages as account_pages
 from jewelia.web.account import security
 from jewelia.web.auth import pages as auth
 from jewelia.web.billing import pages as billing_pages
+from jewelia.web.builder import pages as builder_pages
 from jewelia.web.context import LoginRequired
 from jewelia.web.crm import customers, inventory, orders
 from jewelia.web.csrf import csrf_middleware, refresh_token
@@ -209,6 +210,7 @@ def create_app() -> Litestar:
             OAuthController,  # /oauth/token, /oauth/revoke, RFC 8414 metadata
             oauth_pages.router,  # /oauth/authorize consent page
             integration_pages.router,
+            builder_pages.router,
             marketplace_pages.router,
             partner_org_pages.router,
             partner_listing_pages.router,

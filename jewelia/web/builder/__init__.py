@@ -1,0 +1,1 @@
+"""Integrations > Flow builder pages: the list of flows and the editor."""

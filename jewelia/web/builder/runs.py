@@ -1,0 +1,89 @@
+"""The builder page's run history (each run's step timeline, polled while a run is in flight),
+the list page's per-flow figures, and the output picker's fields from the last recorded run."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from jewelia.core.api import page_of
+from jewelia.core.db import TenantRef
+from jewelia.tenants.builder.engine import runs
+
+HISTORY = 10
+RATE_WINDOW = 50
+OPEN = ("queued", "running")
+PICK_DEPTH = 3
+PICK_MAX = 40
+
+
+async def history(tenant: TenantRef, flow_id: uuid.UUID) -> dict[str, Any]:
+    """The flow's latest runs with their steps, and whether one is still in flight."""
+    listed, total, _ = await runs.list_runs(tenant, page_of(1, HISTORY), flow_id=flow_id)
+    shown = []
+    for row in listed:
+        run = runs.run_public(await runs.get_run(tenant, row["id"]))
+        for step in run["steps"]:
+            step["output_text"] = _pretty(step.get("output"))
+            step["input_text"] = _pretty(step.get("input"))
+        run["payload_text"] = _pretty(run.get("trigger_payload"))
+        shown.append(run)
+    return {
+        "runs": shown,
+        "runs_total": total,
+        "in_flight": any(r["status"] in OPEN for r in shown),
+    }
+
+
+async def figures(tenant: TenantRef, flow_id: uuid.UUID) -> dict[str, Any]:
+    """The last run and the success rate over the latest finished runs (None without any)."""
+    listed, _, _ = await runs.list_runs(tenant, page_of(1, RATE_WINDOW), flow_id=flow_id)
+    done = [r for r in listed if r["status"] in ("succeeded", "failed")]
+    ok = sum(1 for r in done if r["status"] == "succeeded")
+    return {
+        "last_run": listed[0] if listed else None,
+        "success_rate": round(100.0 * ok / len(done), 1) if done else None,
+        "rate_of": len(done),
+    }
+
+
+def _pretty(value: Any) -> str:
+    return "" if value is None else json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _paths(value: Any, prefix: str, depth: int, out: list[str]) -> None:
+    """Dotted paths into a JSON value (a list looked into through its first item)."""
+    if len(out) >= PICK_MAX:
+        return
+    if isinstance(value, dict) and depth < PICK_DEPTH:
+        for key in list(value)[:PICK_MAX]:
+            name = f"{prefix}.{key}" if key.isidentifier() else f"{prefix}.`{key}`"
+            out.append(name)
+            _paths(value[key], name, depth + 1, out)
+    elif isinstance(value, list) and value and depth < PICK_DEPTH:
+        _paths(value[0], f"{prefix}[0]", depth + 1, out)
+
+
+def pick_fields(shown: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+    """For the trigger and each step id, the fields its output had in the latest run that
+    recorded one, each as a JSONata path and a `{{ }}` reference."""
+    found: dict[str, list[str]] = {}
+    for run in shown:  # newest first
+        if "trigger" not in found and run.get("trigger_payload") is not None:
+            found["trigger"] = []
+            _paths(run["trigger_payload"], "trigger", 0, found["trigger"])
+        for step in run.get("steps") or []:
+            sid = step.get("step_id")
+            if step.get("step_path") != sid or step.get("output") is None or sid in found:
+                continue  # inside a container (not this level's field), or already known
+            base = f"steps.{sid}.output"
+            found[sid] = [base]
+            _paths(step["output"], base, 0, found[sid])
+    return {
+        source: [
+            {"path": p, "jsonata": p, "template": "{{ " + p.replace("`", "") + " }}"} for p in paths
+        ]
+        for source, paths in found.items()
+        if paths
+    }
