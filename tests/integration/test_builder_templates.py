@@ -2,9 +2,10 @@
 the settings of its fixture, its records set up through the CRM API, its real trigger fired (a
 CRM change read from the outbox, a signed POST to the flow's webhook URL, the scheduler's fire
 for a fixed time), run by a real worker against a real HTTP receiver; the step outputs match the
-fixture's `expected`, the receiver, the mail outbox, the database and the files say the same.
-Also: the templates API, every template valid, settings checked, and the contract's POST and
-PUT verbatim (data_sync) running against a receiver."""
+fixture's `expected`, the receiver, the mail outbox, the database and the files say the same;
+a dry run on the fixture's payload then performs nothing. Also: the templates API, every
+template valid, settings checked, and the contract's POST and PUT verbatim (data_sync) running
+against a receiver."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import pytest
 
 from jewelia.core.db import execute, fetch, tenant_scope
 from jewelia.core.errors import ValidationFailed
-from jewelia.tenants.builder import definition, flow_templates
+from jewelia.tenants.builder import definition, flow_templates, testing
 from jewelia.tenants.builder.triggers import schedule
 from jewelia.tenants.webhooks import signing
 from tests.webhook_receiver import Receiver
@@ -251,6 +252,10 @@ async def run_template(api: Any, client: Any, name: str) -> tuple[Env, dict[str,
             assert answer.status_code == 202, answer.text
         [run] = await runs_of(api, created["id"])
         received = list(receiver.received)
+        # A dry run on the same payload walks every step and performs none of their effects.
+        dry = await testing.dry_run(api.tenant.ref, None, uuid.UUID(created["id"]), payload=payload)
+        assert dry["status"] == "succeeded", dry
+        assert len(receiver.received) == len(received)
     assert run["trigger_type"] == trigger["type"]
     assert run["status"] == "succeeded", run
     seen = {k: v for k, v in run["trigger_payload"].items() if k not in IGNORED_TRIGGER_KEYS}

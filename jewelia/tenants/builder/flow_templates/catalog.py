@@ -419,7 +419,8 @@ SALES_REPORT: Template = {
                 "Sales {{ steps.summary.output.date }}: {{ steps.summary.output.orders }} orders,"
                 " {{ steps.summary.output.total }}",
                 "{{ steps.summary.output.orders }} orders today, {{ steps.summary.output.total }}"
-                " in total.\n\nThe report: {{ steps.write_report.output.downloadUrl }}",
+                " in total.\n\nThe report: {{ steps.write_report.output.downloadUrl"
+                " | default('none (no file was written)') }}",
             ),
         ],
     },
