@@ -94,6 +94,8 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "retryFlowRun": ("builder", "retry_run"),
     "cancelFlowRun": ("builder", "cancel_run"),
     "rotateFlowWebhook": ("builder", "rotate_webhook"),
+    "listFlowTemplates": ("builder", "list_templates"),
+    "getFlowTemplate": ("builder", "get_template"),
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
