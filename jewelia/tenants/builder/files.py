@@ -195,10 +195,10 @@ async def upload(
         try:
             _, count = await asyncio.to_thread(read_rows, source, fmt, 0)
         except SourceError as exc:
-            raise ValidationFailed([FieldError("file", str(exc), "INVALID_FILE")]) from exc
+            raise ValidationFailed([FieldError("file", str(exc), "UNREADABLE_FILE")]) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValidationFailed(
-                [FieldError("file", f"This is not a readable {fmt} file", "INVALID_FILE")]
+                [FieldError("file", f"This is not a readable {fmt} file", "UNREADABLE_FILE")]
             ) from exc
         async with tenant_scope(tenant):
             await _own_flow(flow_id)
@@ -219,7 +219,7 @@ async def upload(
                             FieldError(
                                 "file",
                                 f"A flow keeps at most {UPLOADS_PER_FLOW} uploaded files",
-                                "LIMIT",
+                                "TOO_MANY",
                             )
                         ]
                     )
