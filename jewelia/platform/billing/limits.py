@@ -1,6 +1,6 @@
-"""Plan limits: how many seats, webhook endpoints, inbound sources, builder flows and free
-businesses a plan allows, enforced by the services that create them (so the API and the pages
-answer alike).
+"""Plan limits: how many seats, webhook endpoints, inbound sources, builder flows, builder
+runs a month and free businesses a plan allows, enforced by the services that create them (so
+the API and the pages answer alike).
 
 Each check runs in the transaction that inserts the new row, after locking the row that owns
 the count (the business's `public.tenant` row, or the user's for new businesses) with
@@ -38,6 +38,8 @@ DEFAULTS: dict[str, dict[str, int]] = {
     "webhook_endpoints": {"free": 2, "professional": 20, "enterprise": 200},
     "inbound_sources": {"free": 2, "professional": 20, "enterprise": 200},
     "flows": {"free": 3, "professional": 50, "enterprise": 1000},  # public_0015_flow_limits
+    # public_0017_flow_run_limits
+    "flow_runs_per_month": {"free": 1_000, "professional": 50_000, "enterprise": 1_000_000},
     "businesses_per_owner": {"free": 3},  # only Free's applies: new businesses start there
 }
 NOUNS = {
@@ -45,6 +47,7 @@ NOUNS = {
     "webhook_endpoints": ("webhook endpoint", "webhook endpoints"),
     "inbound_sources": ("incoming webhook source", "incoming webhook sources"),
     "flows": ("integration builder flow", "integration builder flows"),
+    "flow_runs_per_month": ("flow run this month", "flow runs this month"),
     "businesses_per_owner": ("business on the Free plan", "businesses on the Free plan"),
 }
 NEW_BUSINESSES_PER_HOUR = 5
@@ -77,6 +80,9 @@ def limit_of(plan: Plan, name: str) -> int:
     if value is None:
         value = DEFAULTS[name].get(plan.name, DEFAULTS[name]["free"])
     return int(value)
+
+
+MONTH_SQL = "date_trunc('month', now() AT TIME ZONE 'UTC')::date"
 
 
 def _message(name: str, plan: Plan, allowed: int) -> str:
@@ -196,3 +202,45 @@ async def charge_action(tenant: TenantInfo, actor: Actor) -> None:
             decision.retry_after,
             decision.headers(),
         )
+
+
+async def take_flow_run(tenant_id: uuid.UUID) -> None:
+    """Count one builder run against this month's `flow_runs_per_month`, or refuse it
+    (PlanLimitExceeded). Call inside the transaction that creates the run, last: one
+    conditional upsert, so racing runs are counted exactly and the counter row is locked
+    only until that transaction commits."""
+    plan = await plan_named(await _plan_name(tenant_id))
+    allowed = limit_of(plan, "flow_runs_per_month")
+    rows = await fetch(
+        "INSERT INTO public.flow_run_usage AS u (tenant_id, month, runs)"
+        f" SELECT $1, {MONTH_SQL}, 1 WHERE $2 > 0"
+        " ON CONFLICT (tenant_id, month) DO UPDATE SET runs = u.runs + 1 WHERE u.runs < $2"
+        " RETURNING runs",
+        tenant_id,
+        allowed,
+    )
+    if not rows:
+        used = await flow_runs_this_month(tenant_id)
+        raise PlanLimitExceeded(
+            "flow_runs_per_month",
+            plan,
+            allowed,
+            used,
+            f"The {plan.display_name} plan allows {allowed:,} flow runs a month, and this"
+            f" month's are used. Runs start again on the 1st (UTC), or upgrade the plan in"
+            f" Settings > Billing ({UPGRADE_URL}) for more.",
+        )
+
+
+async def flow_runs_this_month(tenant_id: uuid.UUID) -> int:
+    """Builder runs the business has started this calendar month (UTC)."""
+    rows = await fetch(
+        f"SELECT runs FROM public.flow_run_usage WHERE tenant_id = $1 AND month = {MONTH_SQL}",
+        tenant_id,
+    )
+    return int(rows[0]["runs"]) if rows else 0
+
+
+async def _plan_name(tenant_id: uuid.UUID) -> str:
+    rows = await fetch("SELECT plan FROM public.tenant WHERE id = $1", tenant_id)
+    return str(rows[0]["plan"]) if rows else "free"

@@ -23,6 +23,7 @@ from jewelia.core.errors import FieldError, NotFound, ValidationFailed
 from jewelia.core.settings import get_settings
 from jewelia.platform.mail.service import queue_email
 from jewelia.tenants.audit.service import Actor, record
+from jewelia.tenants.builder.triggers.sync import sync_flow
 
 DEFAULT_ALERT_AFTER = 3
 DEFAULT_PAUSE_AFTER = 10
@@ -113,6 +114,7 @@ async def run_finished(
             flow_id,
             reason,
         )
+        await sync_flow(flow_id)  # its webhook URL and schedules stop too
         await record(
             Actor.system("Flow monitoring"),
             "flow.paused",

@@ -1,5 +1,5 @@
 """REST controller for builder runs: run a flow (the `api_call` trigger), list runs, get one
-with its steps, retry a failed run from its failed step, cancel an open run.
+with its steps, retry a failed run from its failed step, cancel an open run; a flow's stats.
 
 Same rules as the flows' controller: API keys and users with the usual permissions (GET read,
 POST write); app tokens are refused (no app scope covers /integrations/builder).
@@ -16,6 +16,7 @@ from litestar.params import Parameter
 
 from jewelia.core.api import ok, ok_list, parse_datetime, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
+from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
 from jewelia.tenants.builder.runs_schemas import (
     FlowRunEnvelope,
@@ -23,6 +24,7 @@ from jewelia.tenants.builder.runs_schemas import (
     RunRequest,
     RunStartedEnvelope,
 )
+from jewelia.tenants.builder.stats_schemas import FlowStatsEnvelope
 
 PageQ = Annotated[int | None, Parameter(ge=1, le=100_000, description="Page number, from 1")]
 LimitQ = Annotated[int | None, Parameter(ge=1, le=100, description="Page size, 1-100 (default 20)")]
@@ -50,6 +52,22 @@ class FlowRunController(Controller):
             auth.tenant.ref, flow_id, "api_call", data.payload, version=version
         )
         return ok({**started, "status": "queued"}, status_code=202)
+
+    @get(
+        "/{flow_id:uuid}/stats",
+        operation_id="getFlowStats",
+        summary="A flow's run stats over a window: runs by status, success rate, p50/p95"
+        " duration, last run and failure, failure streak, runs per hour or day",
+    )
+    async def flow_stats(
+        self,
+        auth: ApiAuth,
+        flow_id: UUID,
+        window: Annotated[
+            str, Parameter(max_length=10, description="24h (hourly timeline), 7d or 30d (daily)")
+        ] = "24h",
+    ) -> Response[FlowStatsEnvelope]:
+        return ok(await monitoring.flow_stats(auth.tenant.ref, flow_id, window))
 
     @get("/runs", operation_id="listFlowRuns", summary="List runs, newest first")
     async def list_runs(

@@ -21,6 +21,16 @@ CONFIGURATION_DOC = (
 )
 
 Configuration = Annotated[dict[str, Any], msgspec.Meta(description=CONFIGURATION_DOC)]
+Threshold = Annotated[
+    int,
+    msgspec.Meta(
+        ge=1,
+        le=1000,
+        description="Consecutive failed runs before the owners and admins are emailed"
+        " (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures,"
+        " default 10; pausedReason and pausedAt then say why and when)",
+    ),
+]
 
 
 class FlowCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -32,6 +42,8 @@ class FlowCreate(msgspec.Struct, forbid_unknown_fields=True):
     description: str | None = ""
     template: str | None = None
     isActive: bool = False
+    alertAfterFailures: Threshold | None = None
+    pauseAfterFailures: Threshold | None = None
 
 
 class FlowUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -44,6 +56,8 @@ class FlowUpdate(msgspec.Struct, forbid_unknown_fields=True):
     template: str | msgspec.UnsetType | None = msgspec.UNSET
     configuration: Configuration | msgspec.UnsetType = msgspec.UNSET
     isActive: bool | msgspec.UnsetType = msgspec.UNSET
+    alertAfterFailures: Threshold | msgspec.UnsetType = msgspec.UNSET
+    pauseAfterFailures: Threshold | msgspec.UnsetType = msgspec.UNSET
 
 
 class FlowActor(msgspec.Struct):
@@ -70,6 +84,10 @@ class Flow(msgspec.Struct):
     configuration: Configuration
     isActive: bool
     published_version: int | None
+    alertAfterFailures: int
+    pauseAfterFailures: int
+    pausedReason: str | None
+    pausedAt: datetime | None
     created_by: FlowActor
     created_at: datetime
     updated_at: datetime

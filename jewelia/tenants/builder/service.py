@@ -22,7 +22,7 @@ from jewelia.core.errors import FieldError, NotFound, ValidationFailed
 from jewelia.core.validation import Checker
 from jewelia.platform.billing import limits
 from jewelia.tenants.audit.service import Actor, record
-from jewelia.tenants.builder import definition
+from jewelia.tenants.builder import definition, monitoring
 from jewelia.tenants.builder.flow_templates import configure, get_template
 from jewelia.tenants.builder.triggers.sync import sync_flow
 from jewelia.tenants.builder.triggers.webhook import hook_url
@@ -31,6 +31,7 @@ from jewelia.tenants.crm.records import Filters, changes, page_of
 FLOW_COLUMNS = (
     "id, name, description, template, is_active, draft::text AS draft, published_version,"
     " created_by_type, created_by_id, created_by_label, created_at, updated_at,"
+    " alert_after_failures, pause_after_failures, paused_reason, paused_at,"
     " (SELECT w.hook_id FROM flow_webhook w WHERE w.flow_id = flow.id AND w.enabled) AS hook_id,"
     " (SELECT w.secret_preview FROM flow_webhook w WHERE w.flow_id = flow.id) AS hook_preview"
 )
@@ -39,6 +40,10 @@ VERSION_COLUMNS = (
     " published_by_label, published_at"
 )
 NAME_MAX = 200
+THRESHOLDS = {
+    "alertAfterFailures": "alert_after_failures",
+    "pauseAfterFailures": "pause_after_failures",
+}
 DESCRIPTION_MAX = 2000
 
 
@@ -58,6 +63,10 @@ def flow_public(row: dict[str, Any]) -> dict[str, Any]:
         "configuration": json.loads(row["draft"]),
         "isActive": row["is_active"],
         "published_version": row["published_version"],
+        "alertAfterFailures": row["alert_after_failures"],
+        "pauseAfterFailures": row["pause_after_failures"],
+        "pausedReason": row["paused_reason"],
+        "pausedAt": row["paused_at"],
         "created_by": _actor(row["created_by_type"], row["created_by_id"], row["created_by_label"]),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
@@ -111,6 +120,10 @@ def validate_flow(data: dict[str, Any], draft: dict[str, Any] | None = None) -> 
         values["draft"] = configuration
     if data.get("isActive") is not None:
         values["is_active"] = bool(data["isActive"])
+    monitoring.check_thresholds(data, check.errors)
+    for name, column in THRESHOLDS.items():
+        if data.get(name) is not None:
+            values[column] = data[name]
     check.raise_if_any()
     return values
 
@@ -192,8 +205,9 @@ async def create_flow(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> 
         )
         rows = await fetch(
             "INSERT INTO flow (id, name, description, template, is_active, draft,"
-            " created_by_type, created_by_id, created_by_label)"
-            f" VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) RETURNING {FLOW_COLUMNS}",
+            " created_by_type, created_by_id, created_by_label, alert_after_failures,"
+            " pause_after_failures) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)"
+            f" RETURNING {FLOW_COLUMNS}",
             uuid.uuid4(),
             values["name"],
             values.get("description", ""),
@@ -203,6 +217,8 @@ async def create_flow(tenant: TenantRef, actor: Actor, data: dict[str, Any]) -> 
             actor.type,
             actor.id,
             actor.label[:254],
+            values.get("alert_after_failures", monitoring.DEFAULT_ALERT_AFTER),
+            values.get("pause_after_failures", monitoring.DEFAULT_PAUSE_AFTER),
         )
         public = flow_public(rows[0])
         await record(actor, "flow.created", "flow", public["id"], None, public)
@@ -280,6 +296,10 @@ async def update_flow(
         before = flow_public(row)
         if not values:
             return before
+        if values.get("is_active") and not row["is_active"]:
+            # switched on again: a pause and the failure streak are cleared
+            values.update(paused_reason=None, paused_at=None, failure_streak=0)
+            values["streak_alerted"] = False
         stored = {k: json.dumps(v) if k == "draft" else v for k, v in values.items()}
         sets = ", ".join(
             f"{k} = ${n}::jsonb" if k == "draft" else f"{k} = ${n}"

@@ -11,10 +11,11 @@ from litestar.response import Redirect, Template
 
 from jewelia.core.errors import AppError, AuthenticationFailed, NotFound, PermissionDenied
 from jewelia.core.settings import get_settings
-from jewelia.platform.billing import ratelimit
+from jewelia.platform.billing import limits, ratelimit
 from jewelia.platform.billing import service as billing
 from jewelia.platform.billing import stripe_gateway as gateway
-from jewelia.platform.billing.plans import all_plans
+from jewelia.platform.billing.plans import Plan, all_plans
+from jewelia.tenants.builder import monitoring
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import form_dict
@@ -48,6 +49,23 @@ def _month_chart(days: dict[int, int]) -> dict[str, Any]:
     }
 
 
+async def _builder_usage(ctx: PageContext, plan: Plan | None) -> list[dict[str, Any]]:
+    """Flows and this month's runs of the integration builder against the plan's limits."""
+    if plan is None:
+        return []
+    flows = (await monitoring.usage(ctx.tenant.ref))["flows"]
+    rows = [
+        ("flows", "Builder flows", flows, limits.limit_of(plan, "flows")),
+        (
+            "flow-runs",
+            "Flow runs this month",
+            await limits.flow_runs_this_month(ctx.tenant.id),
+            limits.limit_of(plan, "flow_runs_per_month"),
+        ),
+    ]
+    return [{"id": i, "label": label, "used": used, "limit": cap} for i, label, used, cap in rows]
+
+
 @get("/settings/billing", name="billing")
 async def billing_page(request: Req, checkout: str | None = None) -> Template:
     ctx = await page_context(request)
@@ -59,6 +77,7 @@ async def billing_page(request: Req, checkout: str | None = None) -> Template:
         info=info,
         hour=hour,
         chart=_month_chart(days),
+        builder=await _builder_usage(ctx, info["plan"]),
         checkout=checkout,
         is_owner=ctx.current.role == "owner",
     )

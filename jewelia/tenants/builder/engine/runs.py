@@ -36,6 +36,7 @@ from jewelia.core.errors import (
     ValidationFailed,
 )
 from jewelia.core.validation import Checker
+from jewelia.platform.billing import limits
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES, to_json
 from jewelia.tenants.builder.engine.flow import chain, normalize
@@ -109,7 +110,8 @@ async def start_run(
     timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
 ) -> uuid.UUID:
     """Create a queued run of `definition` (the flow's configuration: {triggers, actions}) and
-    enqueue it; the run's id. The payload is refused over 10 MB (PayloadTooLarge)."""
+    enqueue it; the run's id. The payload is refused over 10 MB (PayloadTooLarge), the run over
+    the plan's runs this month (PlanLimitExceeded)."""
     payload_json = to_json(payload)
     if len(payload_json.encode()) > TRIGGER_MAX_BYTES:
         raise PayloadTooLarge(
@@ -138,6 +140,7 @@ async def start_run(
             timeout,
         )
         await mark_due(tenant.id, resend_seconds())
+        await limits.take_flow_run(tenant.id)  # last: its counter row stays locked until commit
     await send(tenant.id, run_id)
     return run_id
 
