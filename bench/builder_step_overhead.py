@@ -60,21 +60,38 @@ def flows() -> dict[str, dict[str, Any]]:
 
 
 class Timed:
-    """Wraps the actions' execute functions and adds up the time spent inside them."""
+    """Wraps the actions' execute functions and adds up the time spent inside them; counts the
+    database round trips (asyncpg calls) outside them."""
 
     def __init__(self) -> None:
+        import asyncpg
+
         from jewelia.tenants.builder.engine import executor
 
         self.inside = 0.0
+        self.in_action = False
+        self.trips = 0
         for module in executor.ACTIONS.values():
             module.execute = self.wrap(module.execute)
+        for name in ("fetch", "fetchrow", "fetchval", "execute", "executemany"):
+            setattr(asyncpg.Connection, name, self.count(getattr(asyncpg.Connection, name)))
+
+    def count(self, real: Any) -> Any:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            if not self.in_action:
+                self.trips += 1
+            return await real(*args, **kwargs)
+
+        return call
 
     def wrap(self, real: Any) -> Any:
         async def execute(*args: Any, **kwargs: Any) -> Any:
             began = time.perf_counter()
+            self.in_action = True
             try:
                 return await real(*args, **kwargs)
             finally:
+                self.in_action = False
                 self.inside += time.perf_counter() - began
 
         return execute
@@ -123,16 +140,16 @@ async def measure(runs_per_flow: int, warmup: int, profile: bool) -> dict[str, A
             samples = []
             for n, run_id in enumerate(started):
                 timing = profiler is not None and n >= warmup
-                timed.inside = 0.0
-                began = time.perf_counter()
+                timed.inside, timed.trips = 0.0, 0
+                began, cpu = time.perf_counter(), time.process_time()
                 if timing:
                     profiler.enable()  # type: ignore[union-attr]
                 await executor.advance(tenant.id, run_id)
                 if timing:
                     profiler.disable()  # type: ignore[union-attr]
-                took = time.perf_counter() - began
+                took, cpu = time.perf_counter() - began, time.process_time() - cpu
                 if n >= warmup:
-                    samples.append((run_id, took, timed.inside))
+                    samples.append((run_id, took, timed.inside, cpu, timed.trips))
             async with tenant_scope(tenant.ref):
                 rows = await fetch(
                     "SELECT r.id, r.status, (SELECT count(*) FROM flow_run_step s"
@@ -144,7 +161,8 @@ async def measure(runs_per_flow: int, warmup: int, profile: bool) -> dict[str, A
             if bad:
                 raise RuntimeError(f"{len(bad)} runs did not succeed: {bad[:3]}")
             results[name] = [
-                (took, inside, by_id[run_id]["steps"]) for run_id, took, inside in samples
+                (took, inside, by_id[run_id]["steps"], cpu, trips)
+                for run_id, took, inside, cpu, trips in samples
             ]
     finally:
         await stop_db()
@@ -160,7 +178,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=500, help="timed runs per flow")
     parser.add_argument("--warmup", type=int, default=50, help="untimed runs per flow")
     parser.add_argument("--profile", action="store_true", help="print cProfile of advance()")
+    parser.add_argument(
+        "--executor", help="measure this copy of engine/executor.py instead (before/after)"
+    )
     args = parser.parse_args(argv)
+    if args.executor:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(
+            "jewelia.tenants.builder.engine.executor", args.executor
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
 
     with common.installation():
         common.log(f"{args.warmup} + {args.runs} runs per flow, advanced one at a time")
@@ -171,9 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     checks = []
     for name, samples in results.items():
         steps = samples[0][2]
-        per_step = [(took - inside) / steps for took, inside, steps in samples]
-        whole = [took for took, _, _ in samples]
-        actions = [inside / steps for _, inside, steps in samples]
+        per_step = [(took - inside) / steps for took, inside, steps, _, _ in samples]
+        whole = [took for took, *_ in samples]
+        actions = [inside / steps for _, inside, steps, _, _ in samples]
+        cpu = [c / steps for _, _, steps, c, _ in samples]
+        trips = sorted(t for *_, t in samples)[len(samples) // 2]
         checks.append(
             common.Check(
                 f"engine time per step, {name}",
@@ -183,6 +216,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"p95 {common.percentile(per_step, 0.95) * 1000:.2f} ms; {steps} step rows;"
                 f" whole run p50 {common.percentile(whole, 0.5) * 1000:.2f} ms; inside actions"
                 f" p50 {common.percentile(actions, 0.5) * 1000:.2f} ms per step",
+            )
+        )
+        checks.append(
+            common.Check(
+                f"  CPU of this process per step (actions included), {name}",
+                common.percentile(cpu, 0.5) * 1000,
+                "ms",
+                None,
+                f"database round trips per run outside the actions (median): {trips}",
             )
         )
     return common.report(

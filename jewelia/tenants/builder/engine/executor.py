@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
-from jewelia.core.db import TenantRef, fetch, tenant_scope
+from jewelia.core.db import DB, TenantRef, fetch, tenant_scope
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
@@ -72,14 +72,16 @@ EARLY_WAKE = timedelta(seconds=2)  # a wake-up message may beat the database clo
 MAX_CLAIMS = 10_000
 
 
-# A step row ($1-$15; `source` is empty, or `FROM fence` to write it only when the fence held).
+# A step row ($1-$16; `source` is empty, or `FROM fence` to write it only when the fence held;
+# $16 the time of the step when the row is written later, else null: now()).
 SAVE_SQL = (
     "INSERT INTO flow_run_step (run_id, step_path, step_id, seq, type, status, attempts,"
     " input, output, output_size, output_ref, error, error_type, idempotency_key,"
     " next_attempt_at, started_at, finished_at) SELECT $1::uuid, $2::text, $3::text,"
     " (SELECT coalesce(max(seq), 0) + 1 FROM flow_run_step WHERE run_id = $1),"
     " $4::text, $5::text, $6::int, $7::jsonb, $8::jsonb, $9::int, $10::uuid, $11::text,"
-    " $12::text, $13::text, $14::timestamptz, now(), CASE WHEN $15::bool THEN now() END"
+    " $12::text, $13::text, $14::timestamptz, coalesce($16::timestamptz, now()),"
+    " CASE WHEN $15::bool THEN coalesce($16::timestamptz, now()) END"
     " {source} ON CONFLICT (run_id, step_path) DO UPDATE SET status = EXCLUDED.status,"
     " attempts = EXCLUDED.attempts, input = coalesce(EXCLUDED.input, flow_run_step.input),"
     " output = EXCLUDED.output, output_size = EXCLUDED.output_size,"
@@ -87,10 +89,17 @@ SAVE_SQL = (
     " error_type = EXCLUDED.error_type, next_attempt_at = EXCLUDED.next_attempt_at,"
     " finished_at = EXCLUDED.finished_at"
 )
-# The lease check ($16 the token, $17 the lease), as Execution.fence does it.
+# The lease check ($17 the token, $18 the lease), as Execution.fence does it.
 FENCE_SQL = (
-    "UPDATE flow_run SET leased_until = now() + $17::interval"
-    " WHERE id = $1 AND lease_token = $16 AND status = 'running' RETURNING cancel_requested"
+    "UPDATE flow_run SET leased_until = now() + $18::interval"
+    " WHERE id = $1 AND lease_token = $17 AND status = 'running' RETURNING cancel_requested"
+)
+
+# The fence and a step row in one statement: no row is written when the fence fails.
+FENCED_SAVE_SQL = (
+    f"WITH fence AS ({FENCE_SQL}),"
+    f" saved AS ({SAVE_SQL.format(source='FROM fence')} RETURNING started_at)"
+    " SELECT fence.cancel_requested, saved.started_at FROM fence LEFT JOIN saved ON true"
 )
 
 
@@ -222,6 +231,9 @@ class Execution:
         self.cancel_requested = bool(run["cancel_requested"])
         self.lost = False
         self.stopped = asyncio.Event()
+        # rows of side-effect-free steps not written yet: the run's next transaction writes
+        # them (see `save`)
+        self.pending: list[tuple[Any, ...]] = []
         self.run_info = {
             "id": str(run["id"]),
             "flow_id": str(run["flow_id"]),
@@ -264,13 +276,14 @@ class Execution:
                 return
             try:
                 async with tenant_scope(self.tenant):
-                    await self.fence()
+                    await self.fence(flush=False)
             except LeaseLost:
                 self.lost = True
                 return
 
-    async def fence(self) -> None:
-        """Inside a transaction: renew the lease and lock the run, or LeaseLost."""
+    async def fence(self, flush: bool = True) -> None:
+        """Inside a transaction: renew the lease and lock the run, or LeaseLost; then write the
+        deferred step rows (unless `flush` is false: the heartbeat, a task of its own)."""
         rows = await fetch(
             "UPDATE flow_run SET leased_until = now() + $3::interval"
             " WHERE id = $1 AND lease_token = $2 AND status = 'running' RETURNING cancel_requested",
@@ -281,6 +294,17 @@ class Execution:
         if not rows:
             raise LeaseLost
         self.cancel_requested = bool(rows[0]["cancel_requested"])
+        if flush:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Inside a fenced transaction: write the rows `save` deferred, in their order, in one
+        round trip."""
+        if self.pending:
+            pending, self.pending = self.pending, []
+            txn = DB.current_transaction.get()
+            assert txn is not None, "flush outside a transaction"
+            await txn.connection.executemany(SAVE_SQL.format(source=""), pending)
 
     async def finish(
         self, status: str, error: str | None, error_type: str | None, path: str | None
@@ -306,6 +330,7 @@ class Execution:
         )
         if not closed:
             raise LeaseLost
+        await self.flush()
         await monitoring.run_finished(self.tenant, self.run_row["flow_id"], status, error, path)
 
     async def park(self, until: datetime) -> None:
@@ -393,7 +418,7 @@ class Execution:
             except StepError as exc:
                 return await self.failed(step, path, scope, exc, 0, None)
             if not go:
-                await self.save(path, step, "skipped")
+                await self.save(path, step, "skipped", defer=True)
                 scope.steps[sid] = {"output": None, "status": "skipped"}
                 return
         if kind == "branch":
@@ -444,23 +469,35 @@ class Execution:
         done: bool = True,
         fenced: bool = False,
         text: str | None = None,
+        defer: bool = False,
     ) -> datetime:
         """Write the step's row (its own transaction unless `fenced`: already in one); the time
-        it first started. `text`: the output's JSON when the caller has it already."""
+        it first started. `text`: the output's JSON when the caller has it already.
+
+        `defer`: the row of a step without side effects (a transform, a skip, a container's
+        decision) is written by the run's next transaction instead, with the time it has now.
+        Nothing outside the run sees it before then, and a crash before then loses only work
+        that is done again the same way on replay (no later step was committed either).
+        """
         if text is None and status == "succeeded":
             text = to_json(output)
-        if not fenced and (text is None or len(text) <= OUTPUT_INLINE_BYTES // 4):
+        small = text is None or len(text) <= OUTPUT_INLINE_BYTES // 4
+        if defer and small and not fenced:
+            at = _now()
+            values = self.step_values(path, step, status, attempts, request, text, None, error)
+            self.pending.append((*values, f"{self.run_id}:{path}", next_at, done, at))
+            return at
+        if not fenced and small and not self.pending:
             # the common case: the fence and the row in one statement (an output that may be
             # over OUTPUT_INLINE_BYTES once encoded goes the long way, its blob first)
             async with tenant_scope(self.tenant):
                 rows = await fetch(
-                    f"WITH fence AS ({FENCE_SQL}), saved AS ({SAVE_SQL.format(source='FROM fence')} RETURNING started_at)"
-                    " SELECT fence.cancel_requested, saved.started_at FROM fence"
-                    " LEFT JOIN saved ON true",
+                    FENCED_SAVE_SQL,
                     *self.step_values(path, step, status, attempts, request, text, None, error),
                     f"{self.run_id}:{path}",
                     next_at,
                     done,
+                    None,
                     self.token,
                     timedelta(seconds=runs.lease_seconds()),
                 )
@@ -503,6 +540,7 @@ class Execution:
             f"{self.run_id}:{path}",
             next_at,
             done,
+            None,
         )
         return rows[0]["started_at"]  # type: ignore[no-any-return]
 
@@ -598,6 +636,7 @@ class Execution:
                     request=request,
                     output=output,
                     text=text,
+                    defer=not side_effect,
                 )
         except Park as park:
             if park.until > self.deadline:
@@ -670,7 +709,13 @@ class Execution:
             except StepError as exc:
                 return await self.failed(step, path, scope, exc, 1, None)
             await self.save(
-                path, step, "running", attempts=1, request={"branch": chosen}, done=False
+                path,
+                step,
+                "running",
+                attempts=1,
+                request={"branch": chosen},
+                done=False,
+                defer=True,
             )
         if isinstance(chosen, int) and chosen < len(branches):
             actions = branches[chosen].get("actions") or []
@@ -694,7 +739,7 @@ class Execution:
             return
         output = {"branch": chosen}
         if row is None or row["status"] != "succeeded":
-            await self.save(path, step, "succeeded", attempts=1, output=output)
+            await self.save(path, step, "succeeded", attempts=1, output=output, defer=True)
         scope.steps[step["id"]] = {"output": output}
 
     async def for_each(self, step: dict[str, Any], path: str, scope: Scope, row: Any) -> None:
@@ -720,7 +765,9 @@ class Execution:
                 items = self.capped(items)
             except StepError as exc:
                 return await self.failed(step, path, scope, exc, 1, None)
-            await self.save(path, step, "running", attempts=1, request={"items": items}, done=False)
+            await self.save(
+                path, step, "running", attempts=1, request={"items": items}, done=False, defer=True
+            )
         results = []
         actions = config.get("actions") or []
         for index, item in enumerate(items):
@@ -745,5 +792,5 @@ class Execution:
             results.append(
                 {k: v.get("output") for k, v in inner.steps.items() if k not in scope.steps}
             )
-        await self.save(path, step, "succeeded", attempts=1, output=results)
+        await self.save(path, step, "succeeded", attempts=1, output=results, defer=True)
         scope.steps[step["id"]] = {"output": results}
