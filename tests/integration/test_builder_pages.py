@@ -227,3 +227,25 @@ async def test_read_only_members_and_other_businesses(client: Any) -> None:
         r = await client.post(target, data={"_csrf_token": token, "confirm": "yes"}, headers=HTML)
         assert r.status_code == 404, target
     assert (await service.get_flow(tenant.ref, flow["id"]))["name"] == "Watched"
+
+
+async def test_dry_run_shows_what_steps_would_do_and_sends_nothing(client: Any) -> None:
+    await signup(client, business="Dry Gems")
+    path, token = await _new_flow(client)
+    with Receiver() as receiver:
+        fields = {**_editor_fields((await client.get(path)).text), "add_type": "http_request"}
+        fields = _editor_fields((await _post(client, path, token, fields, "add")).text)
+        fields["http_request_1.url"] = receiver.url("/hook")
+        fields["http_request_1.body"] = '{"ring": "{{ trigger.ring }}"}'
+        assert "Draft saved." in (await _post(client, path, token, fields, "save")).text
+        r = await client.post(
+            f"{path}/dry-run", data={"_csrf_token": token, "payload": '{"ring": "R-7"}'}
+        )
+        assert r.status_code == 200
+        result = r.text[r.text.index('id="dry-result"') :]
+        assert "dry run succeeded" in result
+        assert result.count('data-status="succeeded"') == 2 and "simulated" in result
+        assert "R-7" in result  # the rendered body it would send
+        assert receiver.received == []  # nothing was sent
+        r = await client.post(f"{path}/dry-run", data={"_csrf_token": token, "payload": "{x"})
+        assert "Not valid JSON" in r.text

@@ -160,6 +160,8 @@ async def _editor(
         "json_error": None,
         "focus": None,
         "new_hook": None,
+        "dry": None,
+        "payload_text": "{}",
     }
     values.update(extra)
     values.setdefault("json_text", json.dumps(flow["configuration"], indent=2, ensure_ascii=False))
@@ -390,6 +392,30 @@ async def run_now(request: Req, flow_id: uuid.UUID) -> Redirect:
     return redirect_with(request, back, f"Run started (version {started['version']}).")
 
 
+@post(f"{BASE}/{{flow_id:uuid}}/dry-run")
+async def dry_run(request: Req, flow_id: uuid.UUID) -> Template:
+    """Walk the saved draft with the payload, side effects simulated (testing.dry_run)."""
+    ctx = await page_context(request)
+    require_writer(ctx)
+    flow = await service.get_flow(ctx.tenant.ref, flow_id)
+    text = str((await request.form()).get("payload") or "").strip()
+    try:
+        payload = json.loads(text) if text else {}
+    except json.JSONDecodeError as exc:
+        return await _editor(
+            request, ctx, flow, payload_text=text, dry={"error": f"Not valid JSON: {exc.msg}"}
+        )
+    testing = importlib.import_module("jewelia.tenants.builder.testing")
+    try:
+        result = await testing.dry_run(ctx.tenant.ref, ctx.user.actor, flow_id, payload=payload)
+    except AppError as exc:
+        return await _editor(request, ctx, flow, payload_text=text, dry={"error": exc.message})
+    for step in result.get("steps") or []:
+        step["input_text"] = _pretty(step.get("input"))
+        step["output_text"] = _pretty(step.get("output"))
+    return await _editor(request, ctx, flow, payload_text=text, dry=result)
+
+
 @post(f"{BASE}/{{flow_id:uuid}}/delete")
 async def delete_flow(request: Req, flow_id: uuid.UUID) -> Template | Redirect:
     ctx = await page_context(request)
@@ -434,6 +460,7 @@ router = Router(
         save_json,
         set_active,
         run_now,
+        dry_run,
         delete_flow,
         runs_part,
     ],
