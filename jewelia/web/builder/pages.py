@@ -24,7 +24,7 @@ from jewelia.core.errors import AppError, FieldError, ValidationFailed
 from jewelia.tenants.builder import definition, service
 from jewelia.tenants.builder.engine import runs as engine_runs
 from jewelia.web.builder import editor
-from jewelia.web.builder.runs import figures, history, pick_fields
+from jewelia.web.builder.runs import STATS_WINDOW, figures, history, pick_fields
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
 from jewelia.web.forms import require_writer
@@ -101,6 +101,7 @@ async def _list(ctx: PageContext, status_code: int = 200, **extra: Any) -> Templ
         flows=flows,
         total=total,
         gallery=_gallery(),
+        stats_window=STATS_WINDOW,
         can_write=ctx.current.can_write,
         status_code=status_code,
         **values,
@@ -185,6 +186,8 @@ async def _editor(
         base=f"{BASE}/{flow['id']}",
         status_code=status_code,
         watching=flow["isActive"],
+        stats=await figures(ctx.tenant.ref, flow["id"]),
+        stats_window=STATS_WINDOW,
         **runs_view,
         **values,
     )

@@ -9,10 +9,11 @@ from typing import Any
 
 from jewelia.core.api import page_of
 from jewelia.core.db import TenantRef
+from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
 
 HISTORY = 10
-RATE_WINDOW = 50
+STATS_WINDOW = "7d"
 OPEN = ("queued", "running")
 PICK_DEPTH = 3
 PICK_MAX = 40
@@ -37,14 +38,18 @@ async def history(tenant: TenantRef, flow_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def figures(tenant: TenantRef, flow_id: uuid.UUID) -> dict[str, Any]:
-    """The last run and the success rate over the latest finished runs (None without any)."""
-    listed, _, _ = await runs.list_runs(tenant, page_of(1, RATE_WINDOW), flow_id=flow_id)
-    done = [r for r in listed if r["status"] in ("succeeded", "failed")]
-    ok = sum(1 for r in done if r["status"] == "succeeded")
+    """The flow's last run, and over the last 7 days its success rate (None without a
+    finished run), how many runs finished, and p50/p95 durations (monitoring.flow_stats)."""
+    stats = await monitoring.flow_stats(tenant, flow_id, STATS_WINDOW)
+    finished = stats["runs"].get("succeeded", 0) + stats["runs"].get("failed", 0)
+    rate = stats["success_rate"]
     return {
-        "last_run": listed[0] if listed else None,
-        "success_rate": round(100.0 * ok / len(done), 1) if done else None,
-        "rate_of": len(done),
+        "last_run": stats["last_run"],
+        "success_rate": round(rate * 100, 1) if rate is not None else None,
+        "rate_of": finished,
+        "p50_ms": stats["duration_ms"]["p50"],
+        "p95_ms": stats["duration_ms"]["p95"],
+        "last_failure": stats["last_failure"],
     }
 
 
