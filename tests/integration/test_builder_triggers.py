@@ -377,3 +377,49 @@ async def test_one_run_per_event(api: Any) -> None:
     assert len(runs) == 1 and runs[0]["trigger_type"] == "database_change"
     assert database_change.classify("order.status_changed") is None
     assert database_change.classify("inventory.deleted") == ("inventory", "delete")
+
+
+async def test_a_flow_is_not_triggered_by_its_own_change(api: Any, worker: Any) -> None:
+    save = {
+        "id": "save",
+        "type": "database",
+        "config": {
+            "resource": "customers",
+            "operation": "update",
+            "match": {"id": "trigger.data.id"},
+            "data": {"full_name": "'Seen by the flow'"},
+        },
+    }
+    made = await api.post(
+        BASE,
+        json={
+            "name": "Loop guard",
+            "configuration": {
+                "triggers": [
+                    {
+                        "type": "database_change",
+                        "config": {"resource": "customers", "operations": ["update"]},
+                    }
+                ],
+                "actions": [save],
+            },
+            "isActive": True,
+        },
+    )
+    assert made.status_code == 201, made.text
+    flow_id = made.json()["data"]["id"]
+    customer = (
+        await api.post("/customers", json={"full_name": "Loop", "email": unique_email("loop")})
+    ).json()["data"]
+    assert (
+        await api.put(f"/customers/{customer['id']}", json={"full_name": "Loop 2"})
+    ).status_code == 200
+    first = await wait_runs(api, flow_id, 1)
+    deadline = time.monotonic() + 30
+    while (await api.get(f"{BASE}/runs/{first[0]['id']}")).json()["data"]["status"] != "succeeded":
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.1)
+    got = (await api.get(f"/customers/{customer['id']}")).json()["data"]
+    assert got["full_name"] == "Seen by the flow"
+    await asyncio.sleep(2)
+    assert len(await runs_of(api, flow_id)) == 1

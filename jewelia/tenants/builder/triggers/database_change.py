@@ -5,6 +5,10 @@ events to `consume` inside its own transaction, before it marks them dispatched:
 flow whose published version watches the event's resource and operation gets one run per event
 (a receipt keyed by the event id), so nothing polls the CRM tables and no event is lost or
 counted twice. The runs are sent after that transaction commits (`send`).
+
+A change a flow's own run made does not trigger that same flow again (it would loop forever):
+the event and the audit entry of its change share the transaction's timestamp and the record
+id, and the audit entry names the flow as its actor.
 """
 
 from __future__ import annotations
@@ -79,11 +83,14 @@ async def consume(tenant: TenantRef, events: list[dict[str, Any]]) -> list[uuid.
     )
     if not flows:
         return []
+    own = await _made_by_flows([e["id"] for e, kind in kinds if kind])
     started: list[uuid.UUID] = []
     for event, kind in kinds:
         if kind is None:
             continue
         for flow_id in _watchers(flows, *kind):
+            if (event["id"], flow_id) in own:
+                continue
             await execute("SAVEPOINT builder_db_change")
             try:
                 got = await start_once(
@@ -104,6 +111,17 @@ async def consume(tenant: TenantRef, events: list[dict[str, Any]]) -> list[uuid.
             if got.run_id is not None and not got.duplicate:
                 started.append(got.run_id)
     return started
+
+
+async def _made_by_flows(event_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(event id, flow id) for the events whose change a run of that flow made."""
+    rows = await fetch(
+        "SELECT e.id, a.actor_id FROM event_outbox e JOIN audit_log a"
+        " ON a.created_at = e.created_at AND a.actor_type = 'flow'"
+        " AND a.entity_id = e.payload -> 'data' ->> 'id' WHERE e.id = ANY($1::uuid[])",
+        event_ids,
+    )
+    return {(r["id"], r["actor_id"]) for r in rows if r["actor_id"] is not None}
 
 
 async def send(tenant_id: uuid.UUID, run_ids: list[uuid.UUID]) -> None:
