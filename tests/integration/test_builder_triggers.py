@@ -423,3 +423,19 @@ async def test_a_flow_is_not_triggered_by_its_own_change(api: Any, worker: Any) 
     assert got["full_name"] == "Seen by the flow"
     await asyncio.sleep(2)
     assert len(await runs_of(api, flow_id)) == 1
+
+
+async def test_the_scheduler_beat_fires_through_the_worker(api: Any, worker: Any) -> None:
+    import jewelia.workers.broker  # noqa: F401 - the jobs port's broker, as in the scheduler
+    from jewelia.core import jobs
+
+    flow = await make_flow(api, [{"type": "schedule", "config": {"cron": "0 9 * * 1"}}])
+    await execute(
+        "UPDATE public.builder_schedule SET next_fire_at = now() - interval '1 second'"
+        " WHERE flow_id = $1",
+        uuid.UUID(flow["id"]),
+    )
+    jobs.enqueue("fire_builder_schedules", queue_name="default")
+    fired = await wait_runs(api, flow["id"], 1)
+    assert len(fired) == 1 and fired[0]["trigger_type"] == "schedule"
+    assert (await _schedules(flow["id"]))[0]["next_fire_at"] > datetime.now(UTC)
