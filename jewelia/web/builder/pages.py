@@ -10,7 +10,6 @@ read-only members look. Everything goes through the builder's services.
 
 from __future__ import annotations
 
-import importlib
 import json
 import uuid
 from typing import Any
@@ -20,8 +19,8 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from jewelia.core.api import page_of
-from jewelia.core.errors import AppError, FieldError, ValidationFailed
-from jewelia.tenants.builder import definition, service
+from jewelia.core.errors import AppError, ValidationFailed
+from jewelia.tenants.builder import definition, flow_templates, service, testing
 from jewelia.tenants.builder.engine import runs as engine_runs
 from jewelia.web.builder import editor
 from jewelia.web.builder.runs import STATS_WINDOW, figures, history, pick_fields
@@ -38,46 +37,12 @@ BLANK: dict[str, Any] = {
 }
 
 
-def _templates_module() -> Any:
-    """The template gallery's module (jewelia.tenants.builder.flow_templates), or None."""
-    try:
-        return importlib.import_module("jewelia.tenants.builder.flow_templates")
-    except ImportError:
-        return None
-
-
 def _gallery() -> list[dict[str, Any]]:
     """The templates offered for a new flow: name, title, description."""
-    module = _templates_module()
-    if module is None:
-        return []
-    out = []
-    for item in module.list_templates():
-        found = item if isinstance(item, dict) else {"name": str(item)}
-        name = str(found.get("name") or found.get("template") or "")
-        out.append(
-            {
-                "name": name,
-                "title": found.get("title") or name.replace("_", " ").capitalize(),
-                "description": found.get("description") or "",
-            }
-        )
-    return out
-
-
-def _from_template(name: str) -> dict[str, Any]:
-    """Create-flow input (name, description, template, configuration) from a template."""
-    module = _templates_module()
-    if module is None or name not in definition.TEMPLATES:
-        raise ValidationFailed([FieldError("template", "Unknown template", "INVALID_CHOICE")])
-    found = module.get_template(name)
-    configuration = found.get("configuration", found) if isinstance(found, dict) else found
-    return {
-        "name": found.get("title") or found.get("name") or name,
-        "description": found.get("description") or "",
-        "template": name,
-        "configuration": {k: configuration[k] for k in ("triggers", "actions")},
-    }
+    return [
+        {"name": t["name"], "title": t["title"], "description": t["description"]}
+        for t in flow_templates.list_templates()
+    ]
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -115,12 +80,17 @@ async def create_flow(request: Req) -> Template | Redirect:
     form = await request.form()
     choice = str(form.get("template") or "blank")
     name = str(form.get("name") or "").strip()
+    known = {t["name"]: t for t in _gallery()}
     try:
-        data = (
-            {"name": name, "configuration": BLANK} if choice == "blank" else _from_template(choice)
-        )
-        if name:
-            data["name"] = name
+        if choice == "blank":
+            data: dict[str, Any] = {"name": name, "configuration": BLANK}
+        else:  # the service starts from the template's configuration, settings at defaults
+            found = known.get(choice, {})
+            data = {
+                "name": name or found.get("title", choice),
+                "description": found.get("description", ""),
+                "template": choice,
+            }
         flow = await service.create_flow(ctx.tenant.ref, ctx.user.actor, data)
     except ValidationFailed as exc:
         return await _list(
@@ -215,10 +185,6 @@ async def _test(
 ) -> dict[str, Any]:
     """Test one step of the saved draft (testing.test_step) with the pinned input, else the
     input the last run recorded: its result, or the error."""
-    try:
-        testing = importlib.import_module("jewelia.tenants.builder.testing")
-    except ImportError:
-        return {"error": "Step tests are not available on this server yet."}
     text = str(form.get(f"{key}.pinned") or "").strip()
     simulate = form.get(f"{key}.simulate") == "yes"
     try:
@@ -408,7 +374,6 @@ async def dry_run(request: Req, flow_id: uuid.UUID) -> Template:
         return await _editor(
             request, ctx, flow, payload_text=text, dry={"error": f"Not valid JSON: {exc.msg}"}
         )
-    testing = importlib.import_module("jewelia.tenants.builder.testing")
     try:
         result = await testing.dry_run(ctx.tenant.ref, ctx.user.actor, flow_id, payload=payload)
     except AppError as exc:
