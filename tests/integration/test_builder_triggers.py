@@ -140,6 +140,10 @@ async def test_webhook_body_up_to_10_mb(api: Any, app: Any) -> None:
     huge = json.dumps({"blob": "x" * (11 << 20)}).encode()
     refused = await deliver(app, flow["webhookUrl"], huge, signed(secret, huge))
     assert refused.status_code == 413
+    nul = json.dumps({"text": "a\x00b"}).encode()  # valid JSON that PostgreSQL cannot store
+    stored = await deliver(app, flow["webhookUrl"], nul, signed(secret, nul))
+    assert stored.status_code == 422 and stored.json()["code"] == "VALIDATION_ERROR"
+    assert len(await runs_of(api, flow["id"])) == 1
 
 
 async def test_webhook_rotate_switch_off_republish_delete(api: Any, app: Any) -> None:
