@@ -14,9 +14,13 @@ Commits, per step:
   honours Idempotency-Key performs it once;
 - a database step runs inside the transaction that records its output, so its change and the
   step's `succeeded` commit together (exactly once, see actions/database.py);
-- a step without side effects (transform, find, delay) commits only its result.
-Every one of these transactions first checks that the run's lease is still this worker's (and
-renews it); a worker that lost its lease stops without writing. Retries re-enqueue the run with
+- a step without side effects (transform, a skip, a container's decision and result) commits
+  only its result, and not at once: its row is written by the run's next transaction (the next
+  side-effecting step, the database step, the park or the finish), all such rows in one round
+  trip. A crash before that commit loses only work that replay does again the same way.
+Every one of these transactions checks that the run's lease is still this worker's (and renews
+it), in the same statement as its first write where it can; a worker that lost its lease stops
+without writing. A cancel request is seen at those transactions (and by the heartbeat). Retries re-enqueue the run with
 a delay (exponential back-off with jitter), as do delays: a worker never sleeps for a run.
 """
 
@@ -192,18 +196,39 @@ async def claim(tenant: TenantRef, run_id: uuid.UUID, token: uuid.UUID) -> Any:
     return run, by_path
 
 
+TENANT_SECONDS = 5.0  # how long a worker trusts that a tenant it has seen is still live
+_live_tenants: dict[uuid.UUID, tuple[float, TenantRef]] = {}
+
+
+async def _live(tenant_id: uuid.UUID) -> TenantRef | None:
+    """The tenant of a run, or None when unknown or deleted: looked up at most every
+    TENANT_SECONDS per worker process (a query per message cost as much as a step)."""
+    seen = _live_tenants.get(tenant_id)
+    now = time.monotonic()
+    if seen is not None and now - seen[0] < TENANT_SECONDS:
+        return seen[1]
+    tenant = await live_tenant(tenant_id)
+    if tenant is None:
+        _live_tenants.pop(tenant_id, None)
+        return None
+    if len(_live_tenants) > 10_000:
+        _live_tenants.clear()
+    _live_tenants[tenant_id] = (now, tenant.ref)
+    return tenant.ref
+
+
 async def advance(tenant_id: uuid.UUID, run_id: uuid.UUID) -> None:
     """Advance one run as far as it goes now (the actor's whole job). A run that is finished,
     not due yet, or held by another worker's lease is left alone."""
-    tenant = await live_tenant(tenant_id)
+    tenant = await _live(tenant_id)
     if tenant is None:
         return
     token = uuid.uuid4()
-    claimed = await claim(tenant.ref, run_id, token)
+    claimed = await claim(tenant, run_id, token)
     if claimed is None:
         return
     run, rows = claimed
-    execution = Execution(tenant.ref, run, rows, token)
+    execution = Execution(tenant, run, rows, token)
     # The heartbeat is stopped, never cancelled: a task cancelled while it opens a transaction
     # would leave its connection out of the pool for good.
     beat = asyncio.create_task(execution.heartbeat())

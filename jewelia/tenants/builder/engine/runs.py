@@ -112,6 +112,35 @@ async def start_run(
     """Create a queued run of `definition` (the flow's configuration: {triggers, actions}) and
     enqueue it; the run's id. The payload is refused over 10 MB (PayloadTooLarge), the run over
     the plan's runs this month (PlanLimitExceeded)."""
+    async with tenant_scope(tenant):
+        run_id = await create_run(
+            tenant,
+            flow_id=flow_id,
+            definition=definition,
+            trigger_type=trigger_type,
+            payload=payload,
+            flow_name=flow_name,
+            version=version,
+            flow_version_id=flow_version_id,
+            timeout_seconds=timeout_seconds,
+        )
+    await send(tenant.id, run_id)
+    return run_id
+
+
+async def create_run(
+    tenant: TenantRef,
+    *,
+    flow_id: uuid.UUID,
+    definition: dict[str, Any],
+    trigger_type: str,
+    payload: Any = None,
+    flow_name: str = "",
+    version: int | None = None,
+    flow_version_id: uuid.UUID | None = None,
+    timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
+) -> uuid.UUID:
+    """Inside the tenant's scope: start_run without the message (send it after the commit)."""
     payload_json = to_json(payload)
     if len(payload_json.encode()) > TRIGGER_MAX_BYTES:
         raise PayloadTooLarge(
@@ -124,24 +153,22 @@ async def start_run(
         )
     timeout = max(1, min(int(timeout_seconds), MAX_TIMEOUT_SECONDS))
     run_id = uuid.uuid4()
-    async with tenant_scope(tenant):
-        await execute(
-            "INSERT INTO flow_run (id, flow_id, flow_version_id, version, flow_name, definition,"
-            " trigger_type, trigger_payload, timeout_seconds, enqueued_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())",
-            run_id,
-            flow_id,
-            flow_version_id,
-            version,
-            flow_name[:200],
-            to_json(normalize(definition)),
-            trigger_type,
-            payload_json,
-            timeout,
-        )
-        await mark_due(tenant.id, resend_seconds())
-        await limits.take_flow_run(tenant.id)  # last: its counter row stays locked until commit
-    await send(tenant.id, run_id)
+    await execute(
+        "INSERT INTO flow_run (id, flow_id, flow_version_id, version, flow_name, definition,"
+        " trigger_type, trigger_payload, timeout_seconds, enqueued_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())",
+        run_id,
+        flow_id,
+        flow_version_id,
+        version,
+        flow_name[:200],
+        to_json(normalize(definition)),
+        trigger_type,
+        payload_json,
+        timeout,
+    )
+    await mark_due(tenant.id, resend_seconds())
+    await limits.take_flow_run(tenant.id)  # last: its counter row stays locked until commit
     return run_id
 
 
@@ -159,51 +186,48 @@ async def start_flow_run(
     flow whose version declares that trigger (`api_call` is POST .../{id}/run). Refused: an
     unknown or deleted flow (NotFound), no version to run or a trigger that does not apply
     (Conflict), a payload over 10 MB (PayloadTooLarge)."""
+    # one transaction, the flow and its version in one query (the api_call trigger's hot path)
     async with tenant_scope(tenant):
         flows = await fetch(
-            "SELECT name, is_active, published_version FROM flow"
-            " WHERE id = $1 AND deleted_at IS NULL",
+            "SELECT f.name, f.is_active, f.published_version, v.id AS version_id, v.number,"
+            " v.definition::text AS definition FROM flow f LEFT JOIN flow_version v"
+            " ON v.flow_id = f.id AND v.number = coalesce($2::int, f.published_version)"
+            " WHERE f.id = $1 AND f.deleted_at IS NULL",
             flow_id,
+            version,
         )
         if not flows:
             raise NotFound("Flow not found")
         flow = flows[0]
         number = version if version is not None else flow["published_version"]
-        rows = (
-            await fetch(
-                "SELECT id, number, definition::text AS definition FROM flow_version"
-                " WHERE flow_id = $1 AND number = $2",
-                flow_id,
-                number,
-            )
-            if number is not None
-            else []
+        if flow["number"] is None:
+            if number is None:
+                raise Conflict("This flow has no published version: publish it before running it")
+            raise NotFound(f"Flow version {number} not found")
+        definition = json.loads(flow["definition"])
+        if trigger_type != "manual":
+            if not flow["is_active"]:
+                raise Conflict("This flow is switched off (isActive false): switch it on first")
+            declared = {
+                t.get("type") for t in definition.get("triggers") or [] if isinstance(t, dict)
+            }
+            if trigger_type not in declared:
+                raise Conflict(
+                    f"Version {number} of this flow has no {trigger_type} trigger"
+                    f" (it has: {', '.join(sorted(str(d) for d in declared)) or 'none'})"
+                )
+        run_id = await create_run(
+            tenant,
+            flow_id=flow_id,
+            flow_name=flow["name"],
+            definition=definition,
+            trigger_type=trigger_type,
+            payload=payload,
+            version=flow["number"],
+            flow_version_id=flow["version_id"],
         )
-    if not rows:
-        if number is None:
-            raise Conflict("This flow has no published version: publish it before running it")
-        raise NotFound(f"Flow version {number} not found")
-    definition = json.loads(rows[0]["definition"])
-    if trigger_type != "manual":
-        if not flow["is_active"]:
-            raise Conflict("This flow is switched off (isActive false): switch it on first")
-        declared = {t.get("type") for t in definition.get("triggers") or [] if isinstance(t, dict)}
-        if trigger_type not in declared:
-            raise Conflict(
-                f"Version {number} of this flow has no {trigger_type} trigger"
-                f" (it has: {', '.join(sorted(str(d) for d in declared)) or 'none'})"
-            )
-    run_id = await start_run(
-        tenant,
-        flow_id=flow_id,
-        flow_name=flow["name"],
-        definition=definition,
-        trigger_type=trigger_type,
-        payload=payload,
-        version=rows[0]["number"],
-        flow_version_id=rows[0]["id"],
-    )
-    return {"run_id": run_id, "flow_id": flow_id, "version": rows[0]["number"]}
+    await send(tenant.id, run_id)
+    return {"run_id": run_id, "flow_id": flow_id, "version": flow["number"]}
 
 
 async def send(tenant_id: uuid.UUID, run_id: uuid.UUID, delay_ms: int | None = None) -> None:
