@@ -443,3 +443,13 @@ async def test_the_scheduler_beat_fires_through_the_worker(api: Any, worker: Any
     fired = await wait_runs(api, flow["id"], 1)
     assert len(fired) == 1 and fired[0]["trigger_type"] == "schedule"
     assert (await _schedules(flow["id"]))[0]["next_fire_at"] > datetime.now(UTC)
+
+
+async def test_forgeries_are_throttled_per_address_not_the_sender(api: Any, app: Any) -> None:
+    flow = await make_flow(api, [{"type": "webhook", "config": {}}])
+    body = b'{"x": 1}'
+    forged = signed("whsec_" + "B" * 32, body)
+    codes = [(await deliver(app, flow["webhookUrl"], body, forged)).status_code for _ in range(21)]
+    assert codes[:20] == [401] * 20 and codes[20] == 429
+    real = await deliver(app, flow["webhookUrl"], body, signed(flow["webhook"]["secret"], body))
+    assert real.status_code == 202

@@ -61,7 +61,8 @@ class FlowHookController(Controller):
     async def receive(
         self, request: Request[Any, Any, Any], hook_id: str
     ) -> Response[HookRunStartedEnvelope]:
-        got = await webhook.receive(hook_id, await request.body(), request.headers)
+        client = request.client.host if request.client else "unknown"
+        got = await webhook.receive(hook_id, await request.body(), request.headers, client)
         return ok(got, 200 if got["duplicate"] else 202)
 
 

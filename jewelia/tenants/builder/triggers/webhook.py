@@ -11,6 +11,7 @@ A verified POST starts one run per webhook-id (a retried delivery finds the firs
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 import uuid
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
+from redis.exceptions import RedisError
 
 from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.core.errors import (
@@ -27,15 +29,19 @@ from jewelia.core.errors import (
     FieldError,
     NotFound,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
+from jewelia.core.redis_client import get_redis
 from jewelia.core.security import decrypt_secret, encrypt_secret
 from jewelia.core.settings import get_settings
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.builder.engine import runs
 from jewelia.tenants.builder.triggers.fire import start_once
 from jewelia.tenants.webhooks import signing
+from jewelia.tenants.webhooks.inbound.service import BAD_SIGNATURE_LIMIT, BAD_SIGNATURE_WINDOW
 
+log = logging.getLogger("jewelia.builder")
 HOOK_PATH = "/api/v1/integrations/builder/hooks/"
 _HOOK_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -129,6 +135,23 @@ async def _route(hook_id: str) -> tuple[TenantRef, uuid.UUID]:
     return TenantRef(rows[0]["tenant_id"], rows[0]["schema_name"]), rows[0]["flow_id"]
 
 
+async def _refused(hook_id: str, client: str) -> None:
+    """Count a badly signed request per (URL, client address), as incoming webhooks do: past
+    a small limit the address gets 429 there, while the real sender is not affected."""
+    key = f"throttle:builder-hook:{hook_id}:{client}"
+    try:
+        pipe = get_redis().pipeline()
+        pipe.set(key, 0, ex=BAD_SIGNATURE_WINDOW, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        _, count, ttl = await pipe.execute()
+    except (RedisError, OSError):
+        log.warning("builder hook throttle unavailable: redis error")
+        return
+    if int(count) > BAD_SIGNATURE_LIMIT:
+        raise RateLimited("Too many badly signed requests from this address", max(1, int(ttl)))
+
+
 def _payload(raw_body: bytes) -> Any:
     try:
         return json.loads(raw_body.decode("utf-8")) if raw_body.strip() else None
@@ -138,10 +161,13 @@ def _payload(raw_body: bytes) -> Any:
         ) from exc
 
 
-async def receive(hook_id: str, raw_body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
-    """Verify a delivery to a flow's URL and start its run once per webhook-id:
-    {run_id, flow_id, version, status, duplicate}. Unknown URL: NotFound; bad or stale
-    signature: AuthenticationFailed; flow switched off or without the trigger: Conflict."""
+async def receive(
+    hook_id: str, raw_body: bytes, headers: Mapping[str, str], client: str = "unknown"
+) -> dict[str, Any]:
+    """Verify a delivery to a flow's URL and start its run once per webhook-id: {run_id,
+    flow_id, version, status, duplicate}. Unknown URL: NotFound; bad or stale signature:
+    AuthenticationFailed (RateLimited for an address that keeps sending them); flow switched
+    off or without the trigger: Conflict."""
     tenant, flow_id = await _route(hook_id)
     lower = {k.lower(): v for k, v in headers.items()}
     async with tenant_scope(tenant):
@@ -156,6 +182,7 @@ async def receive(hook_id: str, raw_body: bytes, headers: Mapping[str, str]) -> 
             decrypt_secret(rows[0]["secret_encrypted"]), lower, raw_body
         )
         if not verdict:
+            await _refused(hook_id, client)
             raise AuthenticationFailed(f"Invalid webhook signature: {verdict.reason}")
         payload = _payload(raw_body)
         try:
