@@ -63,7 +63,14 @@ def test_build_test_publish_and_watch_a_flow(page: Any, live_server: str, worker
     assert page.locator("label[data-template]").count() == 8  # the template gallery
 
     with Receiver() as receiver:
+        assert page.locator(".template-settings[data-for=data_sync]").is_hidden()
         page.check("label[data-template=data_sync] input")
+        settings = page.locator(".template-settings[data-for=data_sync]")
+        settings.wait_for()  # only the chosen template's settings show
+        assert page.locator(".template-settings:visible").count() == 1
+        settings.locator("input[name='setting.data_sync.partner_url']").fill(
+            "https://crm.example.com/in"
+        )
         page.fill("#new-flow-form input[name=name]", "CRM sync")
         page.click("#new-flow-form button[type=submit]")
         page.wait_for_url(re.compile(r".*/integrations/builder/[0-9a-f-]{36}$"))
@@ -74,7 +81,7 @@ def test_build_test_publish_and_watch_a_flow(page: Any, live_server: str, worker
 
         # a bad URL is refused next to its field; nothing is saved
         url = page.locator("input[name='step_1.url']")
-        assert url.input_value() == "https://external-crm.com/api/customers"
+        assert url.input_value() == "https://crm.example.com/in"  # the setting, put in
         url.fill("ftp://crm.example.com/customers")
         page.click("#save-draft")
         page.locator(".error[data-field='step_1.url']").wait_for()

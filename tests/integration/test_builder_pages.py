@@ -249,3 +249,21 @@ async def test_dry_run_shows_what_steps_would_do_and_sends_nothing(client: Any) 
         assert receiver.received == []  # nothing was sent
         r = await client.post(f"{path}/dry-run", data={"_csrf_token": token, "payload": "{x"})
         assert "Not valid JSON" in r.text
+
+
+async def test_a_template_with_its_settings(client: Any) -> None:
+    await signup(client, business="Template Gems")
+    page = await client.get(PAGE)
+    assert 'name="setting.data_sync.partner_url"' in page.text
+    token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    data = {"_csrf_token": token, "template": "data_sync", "name": ""}
+    r = await client.post(PAGE, data={**data, "setting.data_sync.partner_url": "ftp://crm.example"})
+    assert r.status_code == 422
+    assert 'data-field="setting.data_sync.partner_url"' in r.text and "http" in r.text
+    assert 'value="ftp://crm.example"' in r.text  # what was typed stays
+    r = await client.post(
+        PAGE, data={**data, "setting.data_sync.partner_url": "https://crm.example/in"}
+    )
+    assert r.status_code == 200 and "Customer data sync" in r.text  # the template's title
+    assert 'value="https://crm.example/in"' in r.text
+    assert "Send every new or changed customer" in (await client.get(PAGE)).text

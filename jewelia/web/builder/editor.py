@@ -153,6 +153,11 @@ def trigger_view(configuration: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def number_or_text(text: str) -> Any:
+    """An int or float when the text is one, else the text (the service names the problem)."""
+    return _number(text)
+
+
 def _number(text: str) -> Any:
     try:
         return int(text)

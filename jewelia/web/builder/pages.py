@@ -40,9 +40,22 @@ BLANK: dict[str, Any] = {
 def _gallery() -> list[dict[str, Any]]:
     """The templates offered for a new flow: name, title, description."""
     return [
-        {"name": t["name"], "title": t["title"], "description": t["description"]}
+        {k: t[k] for k in ("name", "title", "description", "settings")}
         for t in flow_templates.list_templates()
     ]
+
+
+def _settings(form: Any, template: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The template's settings as filled in (numbers as numbers), and the raw texts."""
+    given, raw = {}, {}
+    for setting in template.get("settings") or []:
+        field = f"setting.{template['name']}.{setting['key']}"
+        text = str(form.get(field) or "").strip()
+        raw[field] = text
+        if not text:
+            continue
+        given[setting["key"]] = editor.number_or_text(text) if setting["type"] == "number" else text
+    return given, raw
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -81,20 +94,22 @@ async def create_flow(request: Req) -> Template | Redirect:
     choice = str(form.get("template") or "blank")
     name = str(form.get("name") or "").strip()
     known = {t["name"]: t for t in _gallery()}
+    found = known.get(choice, {"name": choice})
+    settings, raw = _settings(form, found)
     try:
         if choice == "blank":
             data: dict[str, Any] = {"name": name, "configuration": BLANK}
-        else:  # the service starts from the template's configuration, settings at defaults
-            found = known.get(choice, {})
+        else:  # the service puts the settings into the template's configuration
             data = {
                 "name": name or found.get("title", choice),
                 "description": found.get("description", ""),
                 "template": choice,
+                "settings": settings,
             }
         flow = await service.create_flow(ctx.tenant.ref, ctx.user.actor, data)
     except ValidationFailed as exc:
         return await _list(
-            ctx, 422, errors=exc.by_field(), values={"name": name, "template": choice}
+            ctx, 422, errors=exc.by_field(), values={"name": name, "template": choice, **raw}
         )
     except AppError as exc:
         return await _list(ctx, exc.status_code, error=exc.message, values={"name": name})

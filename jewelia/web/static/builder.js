@@ -34,6 +34,14 @@
     });
   }
 
+  // the new-flow form: only the chosen template's settings
+  function showSettings() {
+    var chosen = document.querySelector("#new-flow-form input[name=template]:checked");
+    document.querySelectorAll(".template-settings").forEach(function (el) {
+      el.hidden = !chosen || el.dataset.for !== chosen.value;
+    });
+  }
+
   function insertAt(field, text) {
     var start = field.selectionStart, end = field.selectionEnd;
     if (typeof start !== "number") { field.value += text; return; }
@@ -75,9 +83,10 @@
 
   document.addEventListener("change", function (evt) {
     if (evt.target.id === "trigger-type") showTrigger(document);
+    if (evt.target.name === "template") showSettings();
   });
 
-  function setUp(root) { sortable(root); showTrigger(root); }
+  function setUp(root) { sortable(root); showTrigger(root); showSettings(); }
 
   document.addEventListener("DOMContentLoaded", function () {
     setUp(document);
