@@ -131,9 +131,11 @@ def test_build_test_publish_and_watch_a_flow(page: Any, live_server: str, worker
         assert _order(page) == ["step_1", "transform_1"]
 
         # publish in one click, switch on, trigger with a database change
+        assert page.locator("#run-now-form button[type=submit]").first.is_disabled()
         page.click("#publish")
         page.locator("#editor-notice", has_text="Published version 1.").wait_for()
         assert page.inner_text("#flow-version") == "version 1"
+        assert page.locator("#run-now-form button[type=submit]").first.is_enabled()
         page.click("#active-form button")
         assert "The flow is on." in page.inner_text(".flash")
         assert page.inner_text("#flow-state") == "on"
