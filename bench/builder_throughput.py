@@ -3,28 +3,31 @@
     .venv/bin/python bench/builder_throughput.py                    # 300 runs/s for 60 s
     .venv/bin/python bench/builder_throughput.py --rate 150 --seconds 30
     .venv/bin/python bench/builder_throughput.py --condition if     # the condition as a step's if
+    .venv/bin/python bench/builder_throughput.py --trigger webhook  # the flow's signed webhook URL
 
 A throw-away installation (embedded PostgreSQL and Redis, all migrations), one Enterprise
 business with an API key (write) and one active flow, published through the flows service:
-an api_call trigger, a condition (a `branch` step whose one branch has `if:
-trigger.amount > 0`; with --condition if, the `if` of the create step instead) and a
-`database` step that creates a customer from the trigger's name and email. The real
-processes run it as an operator runs them: `jewelia serve --workers N` and
-`jewelia worker --processes 2 --threads 8`.
+an api_call trigger (or, with --trigger webhook, a webhook trigger: the flow's own URL, each
+request signed with Standard Webhooks headers under the flow's secret), a condition (a
+`branch` step whose one branch has `if: trigger.amount > 0`; with --condition if, the `if`
+of the create step instead) and a `database` step that creates a customer from the
+trigger's name and email. The real processes run it as an operator runs them: `jewelia
+serve --workers N` and `jewelia worker --processes 2 --threads 8`.
 
 This process is the client: every 50 ms it sends rate/20 POST /api/v1/integrations/builder/
-{id}/run over kept-alive connections (open loop: it does not wait for answers before the
-next tick) and notes when each request left. Trigger-to-finish is the run's finished_at (the
-database clock, same machine) minus that moment. Throughput is finished runs from the first
-request to the last finish; the run counts only if every request was accepted, every run
-succeeded and the backlog drained within 2 s of the last request. Targets: >= 300 runs/s
-sustained and p99 trigger-to-finish < 1 s.
+{id}/run (or POSTs to the webhook URL) over kept-alive connections (open loop: it does not
+wait for answers before the next tick) and notes when each request left. Trigger-to-finish
+is the run's finished_at (the database clock, same machine) minus that moment. Throughput is
+finished runs from the first request to the last finish; the run counts only if every
+request was accepted, every run succeeded and the backlog drained within 2 s of the last
+request. Targets: >= 300 runs/s sustained and p99 trigger-to-finish < 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -43,8 +46,8 @@ P99_TARGET_MS = 1000.0
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def definition(condition: str) -> dict[str, Any]:
-    """The three-step flow: api_call trigger -> condition -> create a customer."""
+def definition(condition: str, trigger: str = "api_call") -> dict[str, Any]:
+    """The three-step flow: api_call (or webhook) trigger -> condition -> create a customer."""
     create = {
         "id": "create",
         "type": "database",
@@ -64,10 +67,10 @@ def definition(condition: str) -> dict[str, Any]:
                 "config": {"branches": [{"if": "trigger.amount > 0", "actions": [create]}]},
             }
         ]
-    return {"triggers": [{"type": "api_call", "config": {}}], "actions": actions}
+    return {"triggers": [{"type": trigger, "config": {}}], "actions": actions}
 
 
-async def prepare(condition: str) -> dict[str, Any]:
+async def prepare(condition: str, trigger: str) -> dict[str, Any]:
     """The business, its API key and the published flow."""
     from jewelia.core.db import stop_db
     from jewelia.platform.accounts.service import signup
@@ -92,13 +95,20 @@ async def prepare(condition: str) -> dict[str, Any]:
             {
                 "name": "New customer from the shop",
                 "description": "",
-                "configuration": definition(condition),
+                "configuration": definition(condition, trigger),
                 "isActive": True,
             },
         )
     finally:
         await stop_db()
-    return {"key": key.secret, "flow_id": str(made["id"]), "tenant": tenant.ref}
+    hook = made.get("webhook") or {}
+    return {
+        "key": key.secret,
+        "flow_id": str(made["id"]),
+        "tenant": tenant.ref,
+        "hook_path": hook["url"].split("/api/v1/", 1)[1] if hook else None,
+        "hook_secret": hook.get("secret"),
+    }
 
 
 def _free_port() -> int:
@@ -187,26 +197,39 @@ async def load(url: str, seed: dict[str, Any], rate: float, seconds: float) -> d
     per_tick, tick = max(1, round(rate / 20)), 0.05
     sent: dict[str, float] = {}
     refused: list[str] = []
-    path = f"{url}/api/v1/integrations/builder/{seed['flow_id']}/run"
-    headers = {"Authorization": f"Bearer {seed['key']}"}
+    from jewelia.tenants.webhooks import signing
+
+    hook = seed["hook_path"]
+    path = (
+        f"{url}/api/v1/{hook}"
+        if hook
+        else f"{url}/api/v1/integrations/builder/{seed['flow_id']}/run"
+    )
+    headers = {} if hook else {"Authorization": f"Bearer {seed['key']}"}
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers) as client:
 
         async def one(n: int) -> None:
-            body = {
-                "payload": {
-                    "name": f"Bench Customer {n}",
-                    "email": f"c{n}-{uuid.uuid4().hex[:6]}@flowbench.example",
-                    "amount": 100 + n % 50,
-                }
+            payload = {
+                "name": f"Bench Customer {n}",
+                "email": f"c{n}-{uuid.uuid4().hex[:6]}@flowbench.example",
+                "amount": 100 + n % 50,
             }
             at = time.time()
+            if hook:  # the sender signs its own body (its cost is the client's, not ours)
+                raw = json.dumps(payload).encode()
+                signed = signing.signed_headers(
+                    [seed["hook_secret"]], f"msg_{uuid.uuid4().hex}", int(at), raw
+                )
+                request = {"content": raw, "headers": signed}
+            else:
+                request = {"json": {"payload": payload}}
             try:
-                resp = await client.post(path, json=body)
+                resp = await client.post(path, **request)
             except httpx.HTTPError as exc:
                 refused.append(repr(exc))
                 return
-            if resp.status_code != 202:
+            if resp.status_code not in (200, 202):
                 refused.append(f"{resp.status_code} {resp.text[:200]}")
                 return
             sent[resp.json()["data"]["run_id"]] = at
@@ -282,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of warm-up at rate/4")
     parser.add_argument("--condition", choices=("branch", "if"), default="branch")
+    parser.add_argument("--trigger", choices=("api_call", "webhook"), default="api_call")
     parser.add_argument("--serve-workers", type=int, default=1)
     parser.add_argument("--processes", type=int, default=2, help="worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker process")
@@ -289,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with common.installation() as data_dir:
         common.log("seeding: business, API key, flow (published)")
-        seed = asyncio.run(prepare(args.condition))
+        seed = asyncio.run(prepare(args.condition, args.trigger))
         serve, worker, url = start(args, data_dir)
         try:
             time.sleep(3)  # the worker's processes import and connect
@@ -345,7 +369,9 @@ def report(
     print()
     print(
         f"Builder throughput on {common.machine()}: {args.rate:.0f} runs/s offered for"
-        f" {args.seconds:.0f} s through POST .../run (api_call), condition as {args.condition},"
+        f" {args.seconds:.0f} s through"
+        f" {'the signed webhook URL' if args.trigger == 'webhook' else 'POST .../run (api_call)'},"
+        f" condition as {args.condition},"
         f" serve --workers {args.serve_workers}, worker --processes {args.processes}"
         f" --threads {args.threads}; load average {common.load_average()}"
     )
