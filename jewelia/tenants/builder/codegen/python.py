@@ -37,7 +37,7 @@ def _action(step: dict[str, Any]) -> str:
         return f"run.transform({config.get('output')!r}, context)"
     if kind == "delay":
         return f"run.delay({config.get('seconds')!r})"
-    if kind in ("http_request", "database", "notification"):
+    if kind in ("http_request", "database", "notification", "file"):
         return f"run.{kind}(config, context, key)"
     return ""
 
@@ -76,7 +76,7 @@ def _function(step: dict[str, Any]) -> str:
         )
         return head + note + f"    run.action(scope, prefix, step, not_available({kind!r}))\n"
     out = head
-    if kind in ("http_request", "database", "notification"):
+    if kind in ("http_request", "database", "notification", "file"):
         out = out.replace(
             "    step: Step = ",
             f"    config: dict[str, Any] = {_literal(config, 29)}\n    step: Step = ",
@@ -105,7 +105,7 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "import json\nimport sys\nfrom typing import Any\n\n"
         "from jewelia_api_client import JeweliaClient\n\n"
         "from runtime import Run, RunFailed, Scope, Step, not_available, read_trigger\n\n"
-        f"FLOW_ID = {str(flow['id'])!r}\nVERSION = {version}\n\n\n"
+        f"FLOW_ID = {str(flow['id'])!r}\nFLOW_NAME = {str(flow['name'])!r}\nVERSION = {version}\n\n\n"
         + (functions + "\n\n" if functions else "")
         + "def run_flow(run: Run) -> None:\n"
         '    """The flow\'s steps, in order."""\n'
@@ -115,7 +115,7 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "    trigger = read_trigger(sys.argv[1] if len(sys.argv) > 1 else None)\n"
         "    # The API key and URL come from JEWELIA_API_KEY and JEWELIA_API_URL.\n"
         "    with JeweliaClient() as client:\n"
-        "        run = Run(FLOW_ID, VERSION, trigger, client)\n"
+        "        run = Run(FLOW_ID, FLOW_NAME, VERSION, trigger, client)\n"
         "        try:\n"
         "            run_flow(run)\n"
         "        except RunFailed as failed:\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jewelia.tenants.builder.codegen.steps import NOT_EXPORTED, summary, walk
+from jewelia.tenants.builder.codegen.steps import summary, walk
 
 RUN = {
     "python": (
@@ -78,16 +78,22 @@ SEMANTICS = (
 )
 DIFFERENCES = (
     "## What the API cannot do here\n\n"
-    "- `notification` by email: the public API has no call that sends an email, so the\n"
-    "  message is printed to stderr and the step's output keeps the engine's shape\n"
-    "  (`{channel, to, queued}`). Slack-compatible webhooks are posted as in the engine;\n"
-    "  in-app notifications fail, as they do in the engine today.\n"
-    f"- {', '.join(NOT_EXPORTED)} steps: no public API call writes the business's files, so\n"
-    "  such a step fails when reached (its onError route applies).\n"
+    "The program does everything through the public API; where the API has no equivalent,\n"
+    "the step keeps the engine's output shape and says so in a comment:\n\n"
+    "- `notification` by email or in-app: the API has no call that sends an email or adds an\n"
+    "  in-app notification, so the message is printed to stderr and the output is the\n"
+    "  engine's (`{channel, to, queued}`; `{channel, notificationId, title}` with an id derived\n"
+    "  from the step's key). Slack-compatible webhooks are posted as in the engine.\n"
+    "- `file`: the API has no call that writes rows into the business's files, so CSV and\n"
+    "  JSON files are written to and read from a local folder (`files/`, or `FLOW_FILES_DIR`);\n"
+    "  `downloadUrl` is a `file://` link. Excel files are not available (the step fails).\n"
+    "- A database find by birthday or anniversary reads every customer (the API has no such\n"
+    "  filter) and compares the day here.\n"
     "- `delay` sleeps in the process (the engine parks the run without holding a worker).\n"
     "- Outgoing requests are not checked against private addresses (the engine's SSRF guard\n"
     "  protects Jewelia's network, not yours), and the engine's durable replay after a crash\n"
-    "  is not reproduced: a program killed mid-run starts again from the first step.\n"
+    "  is not reproduced: a program killed mid-run starts again from the first step, and the\n"
+    "  run id (so every Idempotency-Key) is new.\n"
 )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 POLICY_KEYS = ("id", "type", "if", "onError", "retry")
-NOT_EXPORTED = ("file",)  # actions the public API cannot perform (see README)
+NOT_EXPORTED: tuple[str, ...] = ()  # step types the export cannot perform at all
 
 
 def policy(step: dict[str, Any]) -> dict[str, Any]:
@@ -50,6 +50,10 @@ def summary(step: dict[str, Any]) -> str:
         text = f"{config.get('operation')}s {config.get('resource')} through the API"
     elif kind == "notification":
         text = f"sends a {config.get('channel')} notification"
+        text += "" if config.get("channel") == "slack" else " (printed: see the README)"
+    elif kind == "file":
+        text = f"{config.get('operation')}s the {config.get('format')} file {config.get('name')}"
+        text += " (locally: see the README)"
     elif kind == "delay":
         text = f"waits {config.get('seconds')} s"
     elif kind == "for_each":

@@ -82,7 +82,7 @@ def _function(step: dict[str, Any]) -> str:
         call = f"run.transform({json.dumps(config.get('output'))}, context)"
     elif kind == "delay":
         call = f"run.delay({json.dumps(config.get('seconds'))})"
-    elif kind in ("http_request", "database", "notification"):
+    elif kind in ("http_request", "database", "notification", "file"):
         method = {"http_request": "httpRequest"}.get(kind, kind)
         head += f"  const config: JsonObject = {_literal(config, 2)};\n"
         call = f"run.{method}(config, context, key)"
@@ -107,7 +107,6 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
     actions = definition.get("actions") or []
     triggers = ", ".join(t["type"] for t in definition.get("triggers") or []) or "none"
     functions = "\n".join(_function(s) for s in walk(actions))
-    assert NOT_EXPORTED  # the list the README explains
     return (
         f"// {_comment(flow['name'])}: version {version} of a Jewelia flow, exported as a program.\n"
         f"// Triggers in Jewelia: {triggers}. Here the trigger payload is JSON read from a file (or\n"
@@ -116,7 +115,9 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "import { JeweliaClient } from '@jewelia/api-client';\n\n"
         "import {\n  Run,\n  RunFailed,\n  newScope,\n  notAvailable,\n  readTrigger,\n"
         "  type Json,\n  type JsonObject,\n  type Scope,\n  type Step,\n} from './runtime.js';\n\n"
-        f"const FLOW_ID = {json.dumps(str(flow['id']))};\nconst VERSION = {version};\n\n"
+        f"const FLOW_ID = {json.dumps(str(flow['id']))};\n"
+        f"const FLOW_NAME = {json.dumps(str(flow['name']), ensure_ascii=False)};\n"
+        f"const VERSION = {version};\n\n"
         + (functions + "\n" if functions else "")
         + "/** The flow's steps, in order. */\n"
         "export async function runFlow(run: Run): Promise<void> {\n"
@@ -129,7 +130,7 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "  if (!apiKey || !baseUrl) {\n"
         "    process.stderr.write('Set JEWELIA_API_KEY and JEWELIA_API_URL (see README.md)\\n');\n"
         "    return 2;\n  }\n"
-        "  const run = new Run(FLOW_ID, VERSION, trigger, new JeweliaClient({ apiKey, baseUrl }));\n"
+        "  const run = new Run(FLOW_ID, FLOW_NAME, VERSION, trigger, new JeweliaClient({ apiKey, baseUrl }));\n"
         "  try {\n    await runFlow(run);\n  } catch (error) {\n"
         "    if (!(error instanceof RunFailed)) throw error;\n"
         "    const end = { status: 'failed', step: error.path, error: error.message };\n"
