@@ -349,6 +349,8 @@ async def test_database_changes_start_matching_flows(api: Any, app: Any, worker:
         update = (await api.get(f"{BASE}/runs/{both[0]['id']}")).json()["data"]["trigger_payload"]
         assert update["operation"] == "update" and update["changed"] == ["full_name"]
         assert update["data"]["full_name"] == "Ada Changed"
+        assert update["previous"] == {"full_name": "Ada Trigger"}
+        assert "previous" not in payload
 
         # a delete is not among the operations; B's events never reach A's flow, nor A's B's
         assert (await api.delete(f"/customers/{customer['id']}")).status_code in (200, 204)

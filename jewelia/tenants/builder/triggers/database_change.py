@@ -6,9 +6,10 @@ flow whose published version watches the event's resource and operation gets one
 (a receipt keyed by the event id), so nothing polls the CRM tables and no event is lost or
 counted twice. The runs are sent after that transaction commits (`send`).
 
-A change a flow's own run made does not trigger that same flow again (it would loop forever):
-the event and the audit entry of its change share the transaction's timestamp and the record
-id, and the audit entry names the flow as its actor.
+Each event is matched with the audit entry written in the same transaction (same timestamp,
+action and record id). It gives `previous`: the changed fields' old values for an update, the
+whole record for a delete. And it names who made the change: a change a flow's own run made
+does not trigger that same flow again (it would loop forever).
 """
 
 from __future__ import annotations
@@ -51,9 +52,11 @@ def _watchers(flows: list[dict[str, Any]], resource: str, operation: str) -> lis
     return found
 
 
-def run_payload(event: dict[str, Any], resource: str, operation: str) -> dict[str, Any]:
-    """What the run sees as `trigger`: {event, resource, operation, data, changed?, eventId,
-    timestamp}; `data` is the record as the event carries it."""
+def run_payload(
+    event: dict[str, Any], resource: str, operation: str, previous: Any = None
+) -> dict[str, Any]:
+    """What the run sees as `trigger`: {event, resource, operation, data, changed?, previous?,
+    eventId, timestamp}; `data` is the record as the event carries it."""
     body = json.loads(event["payload"]) if isinstance(event["payload"], str) else event["payload"]
     data = dict(body.get("data") or {})
     payload: dict[str, Any] = {
@@ -66,6 +69,8 @@ def run_payload(event: dict[str, Any], resource: str, operation: str) -> dict[st
     }
     if "changed" in data:
         payload["changed"] = data.pop("changed")
+    if previous is not None and operation != "insert":
+        payload["previous"] = previous
     return payload
 
 
@@ -83,13 +88,14 @@ async def consume(tenant: TenantRef, events: list[dict[str, Any]]) -> list[uuid.
     )
     if not flows:
         return []
-    own = await _made_by_flows([e["id"] for e, kind in kinds if kind])
+    audit = await _audit([e["id"] for e, kind in kinds if kind])
     started: list[uuid.UUID] = []
     for event, kind in kinds:
         if kind is None:
             continue
         for flow_id in _watchers(flows, *kind):
-            if (event["id"], flow_id) in own:
+            made_by, previous = audit.get(event["id"], (None, None))
+            if made_by == flow_id:  # the flow's own change
                 continue
             await execute("SAVEPOINT builder_db_change")
             try:
@@ -98,7 +104,7 @@ async def consume(tenant: TenantRef, events: list[dict[str, Any]]) -> list[uuid.
                     flow_id,
                     "database_change",
                     f"event:{event['id']}",
-                    run_payload(event, *kind),
+                    run_payload(event, *kind, previous),
                 )
             except Exception as exc:  # one flow's failure must not hold up the outbox
                 await execute("ROLLBACK TO SAVEPOINT builder_db_change")
@@ -113,15 +119,22 @@ async def consume(tenant: TenantRef, events: list[dict[str, Any]]) -> list[uuid.
     return started
 
 
-async def _made_by_flows(event_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
-    """(event id, flow id) for the events whose change a run of that flow made."""
+async def _audit(event_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[uuid.UUID | None, Any]]:
+    """For each event, the flow that made its change (None for anyone else) and the audit
+    entry's `before`."""
     rows = await fetch(
-        "SELECT e.id, a.actor_id FROM event_outbox e JOIN audit_log a"
-        " ON a.created_at = e.created_at AND a.actor_type = 'flow'"
+        "SELECT e.id, a.actor_type, a.actor_id, a.before::text AS before FROM event_outbox e"
+        " JOIN audit_log a ON a.created_at = e.created_at AND a.action = e.event_type"
         " AND a.entity_id = e.payload -> 'data' ->> 'id' WHERE e.id = ANY($1::uuid[])",
         event_ids,
     )
-    return {(r["id"], r["actor_id"]) for r in rows if r["actor_id"] is not None}
+    return {
+        r["id"]: (
+            r["actor_id"] if r["actor_type"] == "flow" else None,
+            json.loads(r["before"]) if r["before"] else None,
+        )
+        for r in rows
+    }
 
 
 async def send(tenant_id: uuid.UUID, run_ids: list[uuid.UUID]) -> None:
