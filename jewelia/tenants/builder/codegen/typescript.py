@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from jewelia.tenants.builder.codegen.steps import NOT_EXPORTED, policy, summary, walk
+from jewelia.tenants.builder.codegen.steps import policy, summary, walk
 
 RUNTIME = (Path(__file__).parent / "assets" / "runtime.ts.txt").read_text()
 # The versions the tests install from tests/sdk/codegen_ts/package-lock.json.
