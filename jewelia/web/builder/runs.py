@@ -57,37 +57,44 @@ def _pretty(value: Any) -> str:
     return "" if value is None else json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
-def _paths(value: Any, prefix: str, depth: int, out: list[str]) -> None:
-    """Dotted paths into a JSON value (a list looked into through its first item)."""
+def _paths(value: Any, prefix: tuple[str, str], depth: int, out: list[tuple[str, str]]) -> None:
+    """(JSONata path, Jinja path) pairs into a JSON value; a list is looked into through its
+    first item; names that are not identifiers are quoted the way each language quotes them."""
     if len(out) >= PICK_MAX:
         return
     if isinstance(value, dict) and depth < PICK_DEPTH:
         for key in list(value)[:PICK_MAX]:
-            name = f"{prefix}.{key}" if key.isidentifier() else f"{prefix}.`{key}`"
-            out.append(name)
-            _paths(value[key], name, depth + 1, out)
+            plain = key.isidentifier()
+            dotted = plain and not hasattr(dict, key)  # Jinja's `x.items` is the method
+            here = (
+                f"{prefix[0]}.{key}" if plain else f"{prefix[0]}.`{key}`",
+                f"{prefix[1]}.{key}" if dotted else f"{prefix[1]}[{json.dumps(key)}]",
+            )
+            out.append(here)
+            _paths(value[key], here, depth + 1, out)
     elif isinstance(value, list) and value and depth < PICK_DEPTH:
-        _paths(value[0], f"{prefix}[0]", depth + 1, out)
+        _paths(value[0], (f"{prefix[0]}[0]", f"{prefix[1]}[0]"), depth + 1, out)
 
 
 def pick_fields(shown: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
     """For the trigger and each step id, the fields its output had in the latest run that
     recorded one, each as a JSONata path and a `{{ }}` reference."""
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     for run in shown:  # newest first
         if "trigger" not in found and run.get("trigger_payload") is not None:
             found["trigger"] = []
-            _paths(run["trigger_payload"], "trigger", 0, found["trigger"])
+            _paths(run["trigger_payload"], ("trigger", "trigger"), 0, found["trigger"])
         for step in run.get("steps") or []:
             sid = step.get("step_id")
             if step.get("step_path") != sid or step.get("output") is None or sid in found:
                 continue  # inside a container (not this level's field), or already known
             base = f"steps.{sid}.output"
-            found[sid] = [base]
-            _paths(step["output"], base, 0, found[sid])
+            found[sid] = [(base, base)]
+            _paths(step["output"], (base, base), 0, found[sid])
     return {
         source: [
-            {"path": p, "jsonata": p, "template": "{{ " + p.replace("`", "") + " }}"} for p in paths
+            {"path": jsonata, "jsonata": jsonata, "template": "{{ " + jinja + " }}"}
+            for jsonata, jinja in paths
         ]
         for source, paths in found.items()
         if paths
