@@ -73,7 +73,7 @@ def _paths(value: Any, prefix: tuple[str, str], depth: int, out: list[tuple[str,
             out.append(here)
             _paths(value[key], here, depth + 1, out)
     elif isinstance(value, list) and value and depth < PICK_DEPTH:
-        _paths(value[0], (f"{prefix[0]}[0]", f"{prefix[1]}[0]"), depth + 1, out)
+        _paths(value[0], (f"{prefix[0]}[0]", f"{prefix[1]}[0]"), depth, out)
 
 
 def pick_fields(shown: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
