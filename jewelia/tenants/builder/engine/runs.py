@@ -26,7 +26,7 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from jewelia.core import jobs
 from jewelia.core.api import Page
-from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.core.db import DB, TenantRef, execute, fetch, tenant_scope
 from jewelia.core.errors import (
     PAYLOAD_TOO_LARGE,
     AppError,
@@ -185,7 +185,10 @@ async def start_flow_run(
     `manual` (run now) runs any flow with a version. Any other trigger fires only for an active
     flow whose version declares that trigger (`api_call` is POST .../{id}/run). Refused: an
     unknown or deleted flow (NotFound), no version to run or a trigger that does not apply
-    (Conflict), a payload over 10 MB (PayloadTooLarge)."""
+    (Conflict), a payload over 10 MB (PayloadTooLarge). Called inside a transaction (the
+    triggers' `fire.start_once`), the run's message is the caller's to send after its commit:
+    one sent from inside could reach a worker before the run is visible."""
+    nested = DB.current_transaction.get() is not None
     # one transaction, the flow and its version in one query (the api_call trigger's hot path)
     async with tenant_scope(tenant):
         flows = await fetch(
@@ -226,7 +229,8 @@ async def start_flow_run(
             version=flow["number"],
             flow_version_id=flow["version_id"],
         )
-    await send(tenant.id, run_id)
+    if not nested:
+        await send(tenant.id, run_id)
     return {"run_id": run_id, "flow_id": flow_id, "version": flow["number"]}
 
 
