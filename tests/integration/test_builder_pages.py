@@ -267,3 +267,16 @@ async def test_a_template_with_its_settings(client: Any) -> None:
     assert r.status_code == 200 and "Customer data sync" in r.text  # the template's title
     assert 'value="https://crm.example/in"' in r.text
     assert "Send every new or changed customer" in (await client.get(PAGE)).text
+
+
+async def test_deleting_a_flow_asks_first(client: Any) -> None:
+    await signup(client, business="Delete Gems")
+    path, token = await _new_flow(client, "Doomed flow")
+    r = await client.post(f"{path}/delete", data={"_csrf_token": token})
+    assert r.status_code == 200 and "Delete the flow Doomed flow?" in r.text
+    assert 'name="confirm" value="yes"' in r.text
+    assert "Doomed flow" in (await client.get(PAGE)).text  # nothing happened yet
+    r = await client.post(f"{path}/delete", data={"_csrf_token": token, "confirm": "yes"})
+    assert r.status_code == 200 and "The flow Doomed flow was deleted." in r.text
+    assert 'href="/integrations/builder/' not in r.text.split('id="flows-table"')[1]
+    assert (await client.get(path)).status_code == 404
