@@ -35,6 +35,7 @@ from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
 from jewelia.tenants.builder import files_api as flow_files_api
 from jewelia.tenants.builder.api import FlowController
+from jewelia.tenants.builder.codegen.api import FlowCodeController
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
 from jewelia.tenants.builder.runs_api import FlowRunController
 from jewelia.tenants.builder.templates_api import FlowTemplateController
@@ -121,6 +122,7 @@ def api_routers() -> list[Router]:
             ImportExportController,
             FlowController,
             FlowRunController,
+            FlowCodeController,
             FlowTestController,
             flow_files_api.FlowFileController,
             NotificationController,

@@ -93,6 +93,7 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "getFlowRun": ("builder", "get_run"),
     "retryFlowRun": ("builder", "retry_run"),
     "cancelFlowRun": ("builder", "cancel_run"),
+    "exportFlowCode": ("builder", "export_code"),
     "getFlowStats": ("builder", "stats"),
     "rotateFlowWebhook": ("builder", "rotate_webhook"),
     "listFlowTemplates": ("builder", "list_templates"),

@@ -1,0 +1,533 @@
+"""Code export: a published version downloaded as TypeScript and as Python, type-checked
+(`tsc --noEmit --strict`; py_compile and `mypy --strict`), then run against the live server
+on the same trigger as the engine's run of the same version, with the same step outputs.
+
+Each runner (the engine through a real worker, the TypeScript program, the Python program)
+works in a business of its own, seeded alike, with a receiver of its own (the trigger names
+its URL), so creations do not collide and each receiver counts its own requests. Outputs are
+compared with ids, timestamps and `Date` headers blanked. The SDKs are built once per module
+(tests/sdk fixtures); the npm packages come from tests/sdk/codegen_ts/package-lock.json; the
+two programs of a flow run in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from jewelia.core.db import execute
+from tests.sdk.conftest import new_business
+from tests.sdk.test_typescript_sdk import SDK_DIR, build_sdk, run
+from tests.webhook_receiver import Receiver
+
+ROOT = Path(__file__).resolve().parents[2]
+TS_DEPS = Path(__file__).resolve().parent / "codegen_ts"
+BASE = "/integrations/builder"
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+def flow(*steps: dict[str, Any]) -> dict[str, Any]:
+    return {"triggers": [{"type": "api_call", "config": {}}], "actions": list(steps)}
+
+
+def post(path: str, body: Any, step_id: str, **config: Any) -> dict[str, Any]:
+    url = "{{ trigger.base }}" + path
+    return {
+        "id": step_id,
+        "type": "http_request",
+        "config": {"method": "POST", "url": url, "body": body, **config},
+    }
+
+
+# Every action the public API can perform, the containers, conditions and error routes.
+FLOWS: dict[str, dict[str, Any]] = {
+    "crm": flow(
+        post(
+            "/hook",
+            {"email": "{{ trigger.email }}", "n": "{{ trigger.lines | length }}"},
+            "notify",
+            headers={"X-Who": "{{ trigger.name }}"},
+        ),
+        {
+            "id": "shape",
+            "type": "transform",
+            "config": {
+                "output": '{"name": $uppercase(trigger.name), "sent": steps.notify.output.status,'
+                ' "total": $sum(trigger.lines.(qty * price))}'
+            },
+        },
+        {
+            "id": "save",
+            "type": "database",
+            "config": {
+                "resource": "customers",
+                "operation": "create",
+                "data": {
+                    "full_name": "steps.shape.output.name",
+                    "email": "trigger.email",
+                    "tags": ["flow"],
+                },
+            },
+        },
+        {
+            "id": "lookup",
+            "type": "database",
+            "config": {
+                "resource": "customers",
+                "operation": "find",
+                "match": {"email": "trigger.email"},
+            },
+        },
+        {
+            "id": "touch",
+            "type": "database",
+            "config": {
+                "resource": "customers",
+                "operation": "update",
+                "match": {"email": "trigger.email"},
+                "data": {"phone": "'+1 555 0100'"},
+            },
+        },
+        {
+            "id": "stock",
+            "type": "database",
+            "config": {
+                "resource": "inventory",
+                "operation": "create",
+                "data": {
+                    "sku": "trigger.sku",
+                    "name": "'Gold ring'",
+                    "category": "'rings'",
+                    "price": 2500,
+                    "quantity": 5,
+                },
+            },
+        },
+        {
+            "id": "order",
+            "type": "database",
+            "config": {
+                "resource": "orders",
+                "operation": "create",
+                "data": {
+                    "customer_id": "steps.save.output.id",
+                    "items": '[{"inventory_id": steps.stock.output.id, "quantity": 2}]',
+                },
+            },
+        },
+        {
+            "id": "mine",
+            "type": "database",
+            "config": {
+                "resource": "orders",
+                "operation": "find",
+                "match": {"customer_id": "steps.save.output.id"},
+            },
+        },
+        {
+            "id": "confirm",
+            "type": "database",
+            "config": {
+                "resource": "orders",
+                "operation": "update",
+                "match": {"id": "steps.order.output.id"},
+                "data": {"status": "'confirmed'"},
+            },
+        },
+        {
+            "id": "by_sku",
+            "type": "database",
+            "config": {
+                "resource": "inventory",
+                "operation": "find",
+                "match": {"sku": "trigger.sku"},
+            },
+        },
+        {
+            "id": "nobody",
+            "type": "database",
+            "config": {
+                "resource": "customers",
+                "operation": "find",
+                "match": {"email": "'nobody@example.com'"},
+            },
+        },
+    ),
+    "control": flow(
+        {"id": "vip_only", "type": "transform", "if": "trigger.vip", "config": {"output": "'vip'"}},
+        {
+            "id": "route",
+            "type": "branch",
+            "config": {
+                "branches": [
+                    {
+                        "if": "$sum(trigger.lines.(qty * price)) > 1000",
+                        "actions": [
+                            {"id": "big", "type": "transform", "config": {"output": "'big'"}}
+                        ],
+                    }
+                ],
+                "else": [{"id": "small", "type": "transform", "config": {"output": "'small'"}}],
+            },
+        },
+        {
+            "id": "loop",
+            "type": "for_each",
+            "config": {
+                "items": "trigger.lines",
+                "actions": [
+                    {
+                        "id": "line",
+                        "type": "transform",
+                        "config": {
+                            "output": '{"sku": item.sku, "n": index, "sum": item.qty * item.price}'
+                        },
+                    },
+                    post("/hook", {"sku": "{{ item.sku }}", "i": "{{ index }}"}, "tell"),
+                ],
+            },
+        },
+        {**post("/status/404", {"x": 1}, "broken"), "onError": "continue"},
+        {
+            **post("/flaky/2", "plain {{ trigger.name }}", "flaky"),
+            "retry": {"attempts": 3, "backoff": "fixed", "delaySeconds": 0.1},
+        },
+        {
+            "id": "mail",
+            "type": "notification",
+            "config": {
+                "channel": "email",
+                "to": "{{ trigger.email }}",
+                "subject": "Hello {{ trigger.name }}",
+                "body": "{% for l in trigger.lines %}{{ l.sku }} x{{ l.qty }}\n{% endfor %}",
+            },
+        },
+        {
+            "id": "in_app",
+            "type": "notification",
+            "onError": "continue",
+            "config": {"channel": "in_app", "body": "Hi"},
+        },
+        {
+            "id": "after",
+            "type": "transform",
+            "config": {
+                "output": '{"broken": steps.broken.status, "flaky": steps.flaky.output.status,'
+                ' "loop": $count(steps.loop.output), "route": steps.route.output.branch}'
+            },
+        },
+        {
+            "id": "export",
+            "type": "file",
+            "config": {
+                "operation": "write",
+                "format": "csv",
+                "name": "lines-{{ trigger.sku }}.csv",
+                "rows": "trigger.lines",
+            },
+        },
+        {"id": "pause", "type": "delay", "config": {"seconds": 1}},
+    ),
+    "stops": flow(
+        {"id": "first", "type": "transform", "config": {"output": "trigger.name"}},
+        {
+            "id": "guarded",
+            "type": "branch",
+            "onError": "continue",
+            "config": {
+                "branches": [
+                    {
+                        "if": "true",
+                        "actions": [
+                            {
+                                "id": "inner_bad",
+                                "type": "transform",
+                                "config": {"output": "$number('x')"},
+                            }
+                        ],
+                    }
+                ]
+            },
+        },
+        {
+            **post("/status/500", {"x": 1}, "bad"),
+            "retry": {"attempts": 2, "backoff": "fixed", "delaySeconds": 0.1},
+        },
+        {"id": "never", "type": "transform", "config": {"output": "'never'"}},
+    ),
+}
+
+
+def trigger(base: str) -> dict[str, Any]:
+    return {
+        "base": base,
+        "name": "Ada Lovelace",
+        "email": "Ada@Example.com",
+        "sku": "RING-CG-1",
+        "vip": False,
+        "lines": [{"sku": "A-1", "qty": 2, "price": 400.5}, {"sku": "B-2", "qty": 1, "price": 300}],
+    }
+
+
+def blank(value: Any) -> Any:
+    """The value with ids and timestamps replaced, money as numbers, HTTP `date` headers
+    dropped."""
+    if isinstance(value, dict):
+        return {k: blank(v) for k, v in value.items() if k.lower() != "date"}
+    if isinstance(value, list):
+        return [blank(v) for v in value]
+    if isinstance(value, str) and UUID.match(value):
+        return "<id>"
+    if isinstance(value, str) and TIME.match(value):
+        return "<time>"
+    if isinstance(value, str) and MONEY.match(value):
+        # The engine's database steps give money as the service's Decimal text ("2500.00");
+        # the API, so the SDKs, as a JSON number.
+        return float(value)
+    return value
+
+
+# --- building the two SDKs once ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ts_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with the exports' npm packages (`npm ci` from the committed lockfile) and the
+    SDK built and packed from sdks/typescript; flows go in subfolders."""
+    build_sdk()
+    packs = tmp_path_factory.mktemp("codegen-pack")
+    packed = json.loads(run(["npm", "pack", "--json", "--pack-destination", str(packs)], SDK_DIR))
+    project = tmp_path_factory.mktemp("codegen-ts")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(TS_DEPS / name, project / name)
+    run(["npm", "ci", "--no-audit", "--no-fund"], project)
+    run(
+        [
+            "npm",
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            str(packs / packed[0]["filename"]),
+        ],
+        project,
+    )
+    return project
+
+
+@pytest.fixture(scope="module")
+def py_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Python SDK's wheel installed into a folder (its dependencies, httpx and attrs, and
+    the exports' jsonatapy and jinja2 are this interpreter's)."""
+    tmp = tmp_path_factory.mktemp("codegen-py")
+    pip = [sys.executable, "-m", "pip"]
+    run(
+        [*pip, "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(ROOT / "sdks" / "python")],
+        ROOT,
+    )
+    [wheel] = list((tmp / "dist").glob("jewelia_api_client-*.whl"))
+    run([*pip, "install", "-q", "--no-deps", "--target", str(tmp / "site"), str(wheel)], ROOT)
+    return tmp / "site"
+
+
+# --- the engine's run and the programs' runs ------------------------------------------------
+
+
+async def engine_run(api: httpx.AsyncClient, name: str, payload: Any) -> tuple[str, dict[str, Any]]:
+    """Create and publish the flow, run it through the worker: (flow id, the finished run)."""
+    body = {
+        "name": f"Codegen {name}",
+        "description": f"The {name} flow",
+        "configuration": FLOWS[name],
+        "isActive": True,
+    }
+    made = await api.post(BASE, json=body)
+    assert made.status_code == 201, made.text
+    flow_id = made.json()["data"]["id"]
+    started = await api.post(f"{BASE}/{flow_id}/run", json={"payload": payload})
+    assert started.status_code == 202, started.text
+    run_id = started.json()["data"]["run_id"]
+    deadline = time.monotonic() + 90
+    while True:
+        got = (await api.get(f"{BASE}/runs/{run_id}")).json()["data"]
+        if got["status"] in TERMINAL:
+            return flow_id, got
+        assert time.monotonic() < deadline, got
+        await asyncio.sleep(0.1)
+
+
+def unzip(content: bytes, into: Path) -> Path:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        [folder] = {n.split("/", 1)[0] for n in archive.namelist()}
+        archive.extractall(into)
+    return into / folder
+
+
+def printed(out: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The program's step lines by path, and its final run line."""
+    lines = [json.loads(line) for line in out.splitlines() if line.strip()]
+    *steps, end = lines
+    return {s["path"]: s for s in steps}, end["run"]
+
+
+def body_of(raw: bytes) -> Any:
+    """A request body as JSON when it is JSON (the programs' spacing differs), else its text."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode()
+
+
+def comparable(steps: dict[str, dict[str, Any]]) -> dict[str, tuple[str, Any]]:
+    """Path: (status, output blanked). A file's output is compared by its keys, name, format
+    and row count (the export writes a local file: its size and link differ)."""
+    out = {}
+    for path, s in steps.items():
+        output = blank(s["output"])
+        if s["type"] == "file" and isinstance(output, dict):
+            shown = {k: output[k] for k in ("name", "format", "rows") if k in output}
+            output = {"keys": sorted(output), **shown}
+        out[path] = (s["status"], output)
+    return out
+
+
+@pytest.fixture
+async def businesses(live_server: str) -> dict[str, dict[str, str]]:
+    """Three fresh businesses (engine, typescript, python), the engine's on Professional."""
+    out = {}
+    for runner in ("engine", "typescript", "python"):
+        tenant, secret = await new_business(f"Codegen {runner}")
+        out[runner] = {"key": secret, "url": f"{live_server}/api/v1", "tenant": str(tenant.id)}
+    await execute(
+        "UPDATE public.tenant SET plan = 'professional' WHERE id = $1::uuid",
+        out["engine"]["tenant"],
+    )
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(FLOWS))
+async def test_exports_type_check_and_match_the_engine(
+    name: str,
+    businesses: dict[str, dict[str, str]],
+    ts_project: Path,
+    py_sdk: Path,
+    worker: Any,
+    tmp_path: Path,
+) -> None:
+    engine = businesses["engine"]
+    headers = {"Authorization": f"Bearer {engine['key']}"}
+    with Receiver() as at_engine, Receiver() as at_ts, Receiver() as at_py:
+        async with httpx.AsyncClient(base_url=engine["url"], headers=headers, timeout=60) as api:
+            flow_id, done = await engine_run(api, name, trigger(at_engine.url("")))
+            codes = {}
+            for language in ("typescript", "python"):
+                answer = await api.get(
+                    f"{BASE}/{flow_id}/versions/1/code", params={"language": language}
+                )
+                assert answer.status_code == 200, answer.text
+                assert answer.headers["content-type"] == "application/zip"
+                assert f"-v1-{language}.zip" in answer.headers["content-disposition"]
+                codes[language] = answer.content
+
+        # TypeScript: strict type-check, build.
+        ts_dir = unzip(codes["typescript"], ts_project / name)
+        assert {p.name for p in ts_dir.iterdir()} >= {
+            "src",
+            "package.json",
+            "tsconfig.json",
+            "README.md",
+        }
+        tsc = str(ts_project / "node_modules" / ".bin" / "tsc")
+        run([tsc, "--noEmit", "--strict", "-p", "."], ts_dir)
+        run([tsc, "-p", "."], ts_dir)
+        # Python: compiles, and passes mypy --strict.
+        py_dir = unzip(codes["python"], tmp_path / "py")
+        run([sys.executable, "-m", "py_compile", "flow.py", "runtime.py"], py_dir)
+        mypy_env = {**os.environ, "MYPYPATH": str(py_sdk)}
+        mypy = [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--ignore-missing-imports",
+            "--no-incremental",
+        ]
+        run([*mypy, "flow.py", "runtime.py"], py_dir, env=mypy_env)
+
+        # Both programs on the same trigger, in parallel, each in its own business.
+        for runner, receiver in (("typescript", at_ts), ("python", at_py)):
+            (tmp_path / f"{runner}.json").write_text(json.dumps(trigger(receiver.url(""))))
+
+        def start(
+            runner: str, command: list[str], cwd: Path, extra: dict[str, str]
+        ) -> subprocess.Popen[str]:
+            env = {
+                **os.environ,
+                **extra,
+                "JEWELIA_API_KEY": businesses[runner]["key"],
+                "JEWELIA_API_URL": businesses[runner]["url"],
+            }
+            return subprocess.Popen(
+                [*command, str(tmp_path / f"{runner}.json")],
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+
+        procs = {
+            "typescript": start("typescript", ["node", "dist/flow.js"], ts_dir, {}),
+            "python": start(
+                "python", [sys.executable, "flow.py"], py_dir, {"PYTHONPATH": str(py_sdk)}
+            ),
+        }
+        outputs = {}
+        for runner, proc in procs.items():
+            out, err = await asyncio.to_thread(proc.communicate, timeout=180)
+            assert proc.returncode == (0 if done["status"] == "succeeded" else 1), (
+                f"{runner}:\n{out}\n{err}"
+            )
+            outputs[runner] = (out, err)
+
+    expected = comparable({s["step_path"]: s for s in done["steps"]})
+    for runner, (out, err) in outputs.items():
+        steps, end = printed(out)
+        assert end["status"] == done["status"], (runner, end, done)
+        if done["status"] == "failed":
+            assert end["step"] == done["failed_step_id"]
+        got = comparable(steps)
+        assert sorted(got) == sorted(expected), (runner, err)
+        differing = {
+            p: {"engine": expected[p], runner: got[p]} for p in got if got[p] != expected[p]
+        }
+        assert differing == {}, json.dumps(differing, indent=1, sort_keys=True)[:20000]
+    # Each receiver saw the same requests; every attempt of a step carried one key.
+    seen = {
+        runner: [(r.path, body_of(r.body)) for r in receiver.received]
+        for runner, receiver in (("engine", at_engine), ("typescript", at_ts), ("python", at_py))
+    }
+    assert seen["typescript"] == seen["python"]
+    assert sorted(seen["typescript"], key=str) == sorted(seen["engine"], key=str)
+    for receiver in (at_ts, at_py):
+        keys: dict[str, set[str]] = {}
+        for r in receiver.received:
+            keys.setdefault(r.path, set()).add(r.headers["Idempotency-Key"])
+        if name == "control":
+            assert receiver.hits["/flaky/2"] == 3 and len(keys["/flaky/2"]) == 1
