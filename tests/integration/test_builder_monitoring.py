@@ -176,6 +176,7 @@ async def runs_used(tenant_id: uuid.UUID) -> int:
 
 async def test_runs_per_month_are_counted_atomically_and_refused_over_the_plan(api: Any) -> None:
     from jewelia.platform.billing.limits import PlanLimitExceeded
+    from jewelia.tenants.builder import testing
 
     step = {"id": "t", "type": "transform", "config": {"output": "1"}}
     made = await api.post(
@@ -188,6 +189,12 @@ async def test_runs_per_month_are_counted_atomically_and_refused_over_the_plan(a
     )
     fid = made.json()["data"]["id"]
     assert (await api.post(f"/integrations/builder/{fid}/run", json={})).status_code == 202
+    assert await runs_used(api.tenant.id) == 1
+    # testing a step and a dry run are not runs: not counted
+    tested = await testing.test_step(api.tenant.ref, None, uuid.UUID(fid), "t", pinned={})
+    assert tested["status"] == "succeeded", tested
+    dry = await testing.dry_run(api.tenant.ref, None, uuid.UUID(fid), payload={})
+    assert dry["status"] == "succeeded", dry
     assert await runs_used(api.tenant.id) == 1
 
     # Free allows 1,000 a month: with 990 used, 10 of 25 racing starts get through, exactly
