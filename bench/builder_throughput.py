@@ -136,6 +136,24 @@ def _group_pids(pgid: int) -> list[int]:
     return [int(p) for p in out.stdout.split()]
 
 
+def _service_pids(data_dir: Path) -> list[int]:
+    """This installation's PostgreSQL (the postmaster and its backends) and Redis."""
+    roots, parents = set(), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if str(data_dir).encode() in cmdline:
+            roots.add(pid)
+    return sorted(p for p in parents if p in roots or parents[p] in roots)
+
+
 def _machine_busy() -> float:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:4]]
     return sum(values) / CLK_TCK
@@ -325,11 +343,14 @@ def main(argv: list[str] | None = None) -> int:
             pids = {
                 "serve": _group_pids(serve.pid),
                 "worker": _group_pids(worker.pid),
+                "db": _service_pids(data_dir),
             }
             common.log(f"load: {args.rate:.0f} runs/s for {args.seconds:.0f} s")
             cpu0 = {k: _cpu_seconds(v) for k, v in pids.items()}
+            client0 = time.process_time()
             began, sent, done, _, busy = measure(args, url, seed, [], args.seconds)
             cpu = {k: _cpu_seconds(v) - cpu0[k] for k, v in pids.items()}
+            cpu["client"] = time.process_time() - client0
         finally:
             stop(serve, worker)
     return report(args, began, sent, done, busy, cpu)
@@ -395,7 +416,8 @@ def report(
     per_run = 1000 / max(succeeded, 1)
     print(
         f"CPU per run (ms): serve {cpu['serve'] * per_run:.2f},"
-        f" worker {cpu['worker'] * per_run:.2f}; machine busy {busy / window:.2f} of"
+        f" worker {cpu['worker'] * per_run:.2f}, PostgreSQL and Redis {cpu['db'] * per_run:.2f},"
+        f" this client {cpu['client'] * per_run:.2f}; machine busy {busy / window:.2f} of"
         f" {os.cpu_count()} cores during the load"
         if window > 0
         else ""
