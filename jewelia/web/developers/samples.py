@@ -42,6 +42,9 @@ LANGS: dict[str, dict[str, str]] = {
 ENV_KEY = "JEWELIA_API_KEY"
 ENV_SOURCE_SECRET = "JEWELIA_SOURCE_SECRET"  # noqa: S105 - the variable holding a source's secret
 RECEIVE = "receiveWebhook"
+# Upload samples (multipart/form-data operations): a small CSV sent as the `file` part.
+UPLOAD_NAME = "stock.csv"
+UPLOAD_TEXT = "sku,price\nR-1,120\n"
 EXAMPLE_ID = "3f6c2b1e-8d4a-4c5e-9b7a-2d1e0f9c8b7a"
 # Field values a jeweler would recognise, by (schema title, field) and then by field alone.
 BY_SCHEMA: dict[tuple[str, str], Any] = {
@@ -147,6 +150,7 @@ class Call:
     body: Any  # None: no body
     auth: bool
     paged: bool
+    upload: bool = False  # a multipart/form-data body with a `file` (body: {"file": ...})
 
     @property
     def python_call(self) -> str:
@@ -282,6 +286,9 @@ def calls(document: dict[str, Any]) -> list[Call]:
                 schema, method=method, operation=operation.get("operationId", "")
             )
             body = body or None
+        upload = "application/json" not in content and "multipart/form-data" in content
+        if upload:
+            body = {"file": UPLOAD_NAME}
         security = operation.get("security")
         found.append(
             Call(
@@ -296,6 +303,7 @@ def calls(document: dict[str, Any]) -> list[Call]:
                 body=body,
                 auth=not (security is not None and (security == [] or {} in security)),
                 paged=name.startswith("list") and ("page" in query_params),
+                upload=upload,
             )
         )
     return found
@@ -463,6 +471,9 @@ def _curl(call: Call, base_url: str) -> list[str]:
     parts = [f'curl -X {call.method} "{call.url(base_url)}"']
     if call.auth:
         parts.append(f'-H "Authorization: Bearer ${ENV_KEY}"')
+    if call.upload:
+        parts += ['-H "Idempotency-Key: $(uuidgen)"', f'-F "file=@{UPLOAD_NAME}"']
+        return [*lines, " \\\n  ".join(parts)]
     if body is not None:
         parts.append('-H "Content-Type: application/json"')
         if call.operation_id == RECEIVE:
@@ -484,6 +495,8 @@ def _python(call: Call) -> list[str]:
     if call.operation_id == RECEIVE and call.body is not None:
         values.append(f"event = {py_literal(call.body)}")
         args += ["event", f'signing_secret=os.environ["{ENV_SOURCE_SECRET}"]']
+    elif call.upload:  # (file name, bytes); an open binary file works too
+        args.append(f'{{"file": ({UPLOAD_NAME!r}, {UPLOAD_TEXT.encode()!r})}}')
     elif call.body is not None:
         args.append(py_literal(call.body))
     args += [f"{python_name(k)}={py_literal(v)}" for k, v in call.query]
@@ -509,6 +522,8 @@ def _typescript(call: Call) -> list[str]:
     if call.operation_id == RECEIVE and call.body is not None:
         values.append(f"const event = {ts_literal(call.body)};")
         args += ["event", f"{{ signingSecret: process.env.{ENV_SOURCE_SECRET}! }}"]
+    elif call.upload:
+        args.append(f"{{ file: new Blob([{json.dumps(UPLOAD_TEXT)}]) }}")
     elif call.body is not None:
         args.append(ts_literal(call.body))
     if call.query:
@@ -533,7 +548,9 @@ def _fetch(call: Call) -> list[str]:
     headers: list[str] = []
     if call.auth:
         headers.append("Authorization: `Bearer ${API_KEY}`")
-    if call.body is not None:
+    if call.upload:
+        headers.append("'Idempotency-Key': crypto.randomUUID()")
+    elif call.body is not None:
         headers.append("'Content-Type': 'application/json'")
         if call.operation_id == RECEIVE:
             headers.append("'X-Webhook-Signature': `sha256=${signature}`")
@@ -559,6 +576,12 @@ def _fetch(call: Call) -> list[str]:
             ");",
             "const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(payload)));",
             "const signature = Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');",
+        ]
+    elif call.upload:
+        options.append("  body: form,")
+        lines += [
+            "const form = new FormData();",
+            f"form.append('file', new Blob([{json.dumps(UPLOAD_TEXT)}]), '{UPLOAD_NAME}');",
         ]
     elif call.body is not None:
         options.append(f"  body: JSON.stringify({ts_literal(call.body, 1)}),")

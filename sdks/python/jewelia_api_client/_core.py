@@ -132,6 +132,17 @@ def signature_headers(body: Any, content: bytes, signing_secret: str) -> dict[st
     return headers
 
 
+def upload_parts(body: Any) -> dict[str, Any] | None:
+    """The file parts of a multipart upload (a dict whose `file` is bytes, an open binary file
+    or a (name, content) tuple), or None for a JSON body."""
+    if not isinstance(body, Mapping):
+        return None
+    value = body.get("file")
+    if isinstance(value, bytes | tuple) or hasattr(value, "read"):
+        return {"file": value}
+    return None
+
+
 def _build(
     http: httpx.Client | httpx.AsyncClient,
     op: Operation,
@@ -146,8 +157,9 @@ def _build(
     given = {name.lower() for name in extra_headers or {}}
     if op.authenticated and "authorization" not in http.headers and "authorization" not in given:
         raise JeweliaError("api_key is required (or set JEWELIA_API_KEY)")
-    content = None if body is None else encode_body(body)
-    headers = _request_headers(body, idempotency_key, extra_headers)
+    files = upload_parts(body)
+    content = None if body is None or files is not None else encode_body(body)
+    headers = _request_headers(None if files else body, idempotency_key, extra_headers)
     if signing_secret is not None:
         headers.update(signature_headers(body, content or b"", signing_secret))
     request = http.build_request(
@@ -155,6 +167,8 @@ def _build(
         build_path(op.path, args),
         params=query_params(query),
         content=content,
+        files=files,
+        data={k: v for k, v in body.items() if k not in files} if files else None,
         headers=headers,
         extensions={NO_IDEMPOTENCY_KEY: True} if idempotency_key is False else None,
     )

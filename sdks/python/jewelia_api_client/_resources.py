@@ -27,6 +27,8 @@ from ._generated.models import (
     DeletedEnvelope,
     DeletedFlow,
     DeletedFlowEnvelope,
+    DeletedFlowFile,
+    DeletedFlowFileEnvelope,
     DeletedWebhook,
     DeletedWebhookEnvelope,
     DeliveryDetail,
@@ -34,15 +36,28 @@ from ._generated.models import (
     DeliveryEnvelope,
     DeliveryList,
     DeliveryOut,
+    DryRun,
+    DryRunEnvelope,
+    DryRunRequest,
     EventCatalogEnvelope,
     EventTypeOut,
     Flow,
     FlowCreate,
     FlowEnvelope,
+    FlowFile,
+    FlowFileEnvelope,
+    FlowFileList,
+    FlowFileUpload,
     FlowList,
     FlowRun,
     FlowRunEnvelope,
     FlowRunList,
+    FlowStats,
+    FlowStatsEnvelope,
+    FlowTemplate,
+    FlowTemplateEnvelope,
+    FlowTemplateList,
+    FlowTemplateSummary,
     FlowUpdate,
     FlowVersion,
     FlowVersionEnvelope,
@@ -67,10 +82,15 @@ from ._generated.models import (
     JobList,
     JobStarted,
     JobStartedEnvelope,
+    MarkedRead,
+    MarkedReadEnvelope,
     MarketplaceList,
     MarketplaceListing,
     MarketplaceListingDetail,
     MarketplaceListingEnvelope,
+    Notification,
+    NotificationEnvelope,
+    NotificationList,
     Order,
     OrderCreate,
     OrderEnvelope,
@@ -105,10 +125,15 @@ from ._generated.models import (
     SignatureEnvelope,
     SignatureIn,
     SignatureOut,
+    StepTest,
+    StepTestEnvelope,
+    StepTestRequest,
     TemplateListEnvelope,
     TokenEnvelope,
     TokenRequest,
     Tokens,
+    UnreadCount,
+    UnreadCountEnvelope,
     ValidateIn,
     VerifyEnvelope,
     VerifyIn,
@@ -137,6 +162,7 @@ __all__ = [
     "AsyncInboundWebhooks",
     "AsyncInventory",
     "AsyncMarketplace",
+    "AsyncNotifications",
     "AsyncOrders",
     "AsyncResources",
     "AsyncWebhookTools",
@@ -148,6 +174,7 @@ __all__ = [
     "InboundWebhooks",
     "Inventory",
     "Marketplace",
+    "Notifications",
     "Orders",
     "Resources",
     "WebhookTools",
@@ -202,6 +229,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/import-export/{job_id}/cancel",
         "data",
         (JobEnvelope,),
+    ),
+    "countUnreadNotifications": Operation(
+        "GET",
+        "/notifications/unread-count",
+        "data",
+        (UnreadCountEnvelope,),
     ),
     "createApiKey": Operation(
         "POST",
@@ -270,6 +303,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (DeletedFlowEnvelope,),
     ),
+    "deleteFlowFile": Operation(
+        "DELETE",
+        "/integrations/builder/{flow_id}/files/{file_id}",
+        "data",
+        (DeletedFlowFileEnvelope,),
+    ),
     "deleteInboundSource": Operation(
         "DELETE",
         "/webhooks/inbound/{source_id}",
@@ -294,17 +333,35 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (WebhookEnvelope,),
     ),
+    "downloadFlowFile": Operation(
+        "GET",
+        "/integrations/builder/files/download/{token}",
+        "bytes",
+        (),
+    ),
     "downloadImportExportFile": Operation(
         "GET",
         "/import-export/download/{token}",
         "bytes",
         (),
     ),
+    "dryRunFlow": Operation(
+        "POST",
+        "/integrations/builder/{flow_id}/dry-run",
+        "data",
+        (DryRunEnvelope,),
+    ),
     "enableWebhook": Operation(
         "POST",
         "/webhooks/{webhook_id}/enable",
         "data",
         (WebhookEnvelope,),
+    ),
+    "exportFlowCode": Operation(
+        "GET",
+        "/integrations/builder/{flow_id}/versions/{number}/code",
+        "bytes",
+        (),
     ),
     "generateWebhookSignature": Operation(
         "POST",
@@ -335,6 +392,18 @@ _OPERATIONS: dict[str, Operation] = {
         "/integrations/builder/runs/{run_id}",
         "data",
         (FlowRunEnvelope,),
+    ),
+    "getFlowStats": Operation(
+        "GET",
+        "/integrations/builder/{flow_id}/stats",
+        "data",
+        (FlowStatsEnvelope,),
+    ),
+    "getFlowTemplate": Operation(
+        "GET",
+        "/integrations/builder/templates/{name}",
+        "data",
+        (FlowTemplateEnvelope,),
     ),
     "getImportExport": Operation(
         "GET",
@@ -390,11 +459,23 @@ _OPERATIONS: dict[str, Operation] = {
         "page",
         (CustomerList,),
     ),
+    "listFlowFiles": Operation(
+        "GET",
+        "/integrations/builder/{flow_id}/files",
+        "page",
+        (FlowFileList,),
+    ),
     "listFlowRuns": Operation(
         "GET",
         "/integrations/builder/runs",
         "page",
         (FlowRunList,),
+    ),
+    "listFlowTemplates": Operation(
+        "GET",
+        "/integrations/builder/templates",
+        "data",
+        (FlowTemplateList,),
     ),
     "listFlowVersions": Operation(
         "GET",
@@ -438,6 +519,12 @@ _OPERATIONS: dict[str, Operation] = {
         "page",
         (ReviewList,),
     ),
+    "listNotifications": Operation(
+        "GET",
+        "/notifications",
+        "page",
+        (NotificationList,),
+    ),
     "listOrders": Operation(
         "GET",
         "/orders",
@@ -467,6 +554,18 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks",
         "page",
         (WebhookList,),
+    ),
+    "markAllNotificationsRead": Operation(
+        "POST",
+        "/notifications/read-all",
+        "data",
+        (MarkedReadEnvelope,),
+    ),
+    "markNotificationRead": Operation(
+        "POST",
+        "/notifications/{notification_id}/read",
+        "data",
+        (NotificationEnvelope,),
     ),
     "previewImport": Operation(
         "GET",
@@ -614,6 +713,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (JobStartedEnvelope,),
     ),
+    "testFlowStep": Operation(
+        "POST",
+        "/integrations/builder/{flow_id}/steps/{step_id}/test",
+        "data",
+        (StepTestEnvelope,),
+    ),
     "updateApiKey": Operation(
         "PATCH",
         "/api-keys/{key_id}",
@@ -649,6 +754,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks/{webhook_id}",
         "data",
         (WebhookEnvelope,),
+    ),
+    "uploadFlowFile": Operation(
+        "POST",
+        "/integrations/builder/{flow_id}/files",
+        "data",
+        (FlowFileEnvelope,),
     ),
     "validateWebhookPayload": Operation(
         "POST",
@@ -849,7 +960,7 @@ class Auth(_SyncResource):
 
 
 class Builder(_SyncResource):
-    """`client.builder`: 13 operations."""
+    """`client.builder`: 23 operations."""
 
     def list(
         self,
@@ -932,6 +1043,23 @@ class Builder(_SyncResource):
             extra_headers,
         )
         return cast("Flow", result)
+
+    def download_file(
+        self,
+        token: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """Download a flow's file by its signed link (valid 24 h): `GET /integrations/builder/files/download/{token}`."""
+        result = self._client._request(
+            _OPERATIONS["downloadFlowFile"],
+            (token,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("bytes", result)
 
     def list_runs(
         self,
@@ -1041,6 +1169,39 @@ class Builder(_SyncResource):
         )
         return cast("FlowRun", result)
 
+    def list_templates(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[FlowTemplateSummary]:
+        """The flow templates, with their settings: `GET /integrations/builder/templates`."""
+        result = self._client._request(
+            _OPERATIONS["listFlowTemplates"],
+            (),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("builtins.list[FlowTemplateSummary]", result)
+
+    def get_template(
+        self,
+        name: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowTemplate:
+        """One flow template with its configuration (settings at their defaults): `GET /integrations/builder/templates/{name}`."""
+        result = self._client._request(
+            _OPERATIONS["getFlowTemplate"],
+            (name,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("FlowTemplate", result)
+
     def get(
         self,
         flow_id: str | UUID,
@@ -1074,6 +1235,102 @@ class Builder(_SyncResource):
             extra_headers,
         )
         return cast("DeletedFlow", result)
+
+    def dry_run(
+        self,
+        flow_id: str | UUID,
+        body: Mapping[str, Any] | DryRunRequest,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DryRun:
+        """Walk the whole flow in memory with side effects simulated (not a run): `POST /integrations/builder/{flow_id}/dry-run`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["dryRunFlow"],
+            (flow_id,),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("DryRun", result)
+
+    def list_files(
+        self,
+        flow_id: str | UUID,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        kind: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[FlowFile]:
+        """List a flow's files (uploaded and written), newest first, with signed links: `GET /integrations/builder/{flow_id}/files`.
+
+        Args:
+            kind: upload or output
+        """
+        result = self._client._request(
+            _OPERATIONS["listFlowFiles"],
+            (flow_id,),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "kind": kind,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[FlowFile]", result)
+
+    def upload_file(
+        self,
+        flow_id: str | UUID,
+        body: Mapping[str, Any] | FlowFileUpload,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowFile:
+        """Upload a CSV, JSON or XLSX file for the flow's file steps to read (max 10 MB; a file of the same name is replaced): `POST /integrations/builder/{flow_id}/files`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["uploadFlowFile"],
+            (flow_id,),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowFile", result)
+
+    def delete_file(
+        self,
+        flow_id: str | UUID,
+        file_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedFlowFile:
+        """Delete one of a flow's files: `DELETE /integrations/builder/{flow_id}/files/{file_id}`."""
+        result = self._client._request(
+            _OPERATIONS["deleteFlowFile"],
+            (flow_id, file_id),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedFlowFile", result)
 
     def publish(
         self,
@@ -1121,6 +1378,55 @@ class Builder(_SyncResource):
         )
         return cast("RunStarted", result)
 
+    def stats(
+        self,
+        flow_id: str | UUID,
+        *,
+        window: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowStats:
+        """A flow's run stats over a window: runs by status, success rate, p50/p95 duration, last run and failure, failure streak, runs per hour or day: `GET /integrations/builder/{flow_id}/stats`.
+
+        Args:
+            window: 24h (hourly timeline), 7d or 30d (daily)
+        """
+        result = self._client._request(
+            _OPERATIONS["getFlowStats"],
+            (flow_id,),
+            {
+                "window": window,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("FlowStats", result)
+
+    def test_step(
+        self,
+        flow_id: str | UUID,
+        step_id: str,
+        body: Mapping[str, Any] | StepTestRequest,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> StepTest:
+        """Test one step with pinned or recorded input (no earlier step runs; not a run): `POST /integrations/builder/{flow_id}/steps/{step_id}/test`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["testFlowStep"],
+            (flow_id, step_id),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("StepTest", result)
+
     def list_versions(
         self,
         flow_id: str | UUID,
@@ -1147,6 +1453,32 @@ class Builder(_SyncResource):
             extra_headers,
         )
         return cast("Page[FlowVersion]", result)
+
+    def export_code(
+        self,
+        flow_id: str | UUID,
+        number: int,
+        *,
+        language: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """A published version as a runnable program (a zip: TypeScript with @jewelia/api-client, or Python with jewelia-api-client, and a README): `GET /integrations/builder/{flow_id}/versions/{number}/code`.
+
+        Args:
+            number: Version number
+            language: typescript (default) or python
+        """
+        result = self._client._request(
+            _OPERATIONS["exportFlowCode"],
+            (flow_id, number),
+            {
+                "language": language,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("bytes", result)
 
     def rotate_webhook(
         self,
@@ -1966,6 +2298,101 @@ class Marketplace(_SyncResource):
         return cast("MarketplaceListingDetail", result)
 
 
+class Notifications(_SyncResource):
+    """`client.notifications`: 4 operations."""
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        unread: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[Notification]:
+        """List in-app notifications, newest first: `GET /notifications`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            cursor: next_cursor of the previous page
+            unread: Only unread (true) or read (false) ones
+        """
+        result = self._client._request(
+            _OPERATIONS["listNotifications"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "unread": unread,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[Notification]", result)
+
+    def mark_all_read(
+        self,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> MarkedRead:
+        """Mark every notification read: `POST /notifications/read-all`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["markAllNotificationsRead"],
+            (),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("MarkedRead", result)
+
+    def unread_count(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> UnreadCount:
+        """How many notifications are unread: `GET /notifications/unread-count`."""
+        result = self._client._request(
+            _OPERATIONS["countUnreadNotifications"],
+            (),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("UnreadCount", result)
+
+    def mark_read(
+        self,
+        notification_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Notification:
+        """Mark a notification read: `POST /notifications/{notification_id}/read`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["markNotificationRead"],
+            (notification_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("Notification", result)
+
+
 class Orders(_SyncResource):
     """`client.orders`: 5 operations."""
 
@@ -2742,7 +3169,7 @@ class AsyncAuth(_AsyncResource):
 
 
 class AsyncBuilder(_AsyncResource):
-    """`client.builder`: 13 operations."""
+    """`client.builder`: 23 operations."""
 
     async def list(
         self,
@@ -2825,6 +3252,23 @@ class AsyncBuilder(_AsyncResource):
             extra_headers,
         )
         return cast("Flow", result)
+
+    async def download_file(
+        self,
+        token: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """Download a flow's file by its signed link (valid 24 h): `GET /integrations/builder/files/download/{token}`."""
+        result = await self._client._request(
+            _OPERATIONS["downloadFlowFile"],
+            (token,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("bytes", result)
 
     async def list_runs(
         self,
@@ -2934,6 +3378,39 @@ class AsyncBuilder(_AsyncResource):
         )
         return cast("FlowRun", result)
 
+    async def list_templates(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[FlowTemplateSummary]:
+        """The flow templates, with their settings: `GET /integrations/builder/templates`."""
+        result = await self._client._request(
+            _OPERATIONS["listFlowTemplates"],
+            (),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("builtins.list[FlowTemplateSummary]", result)
+
+    async def get_template(
+        self,
+        name: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowTemplate:
+        """One flow template with its configuration (settings at their defaults): `GET /integrations/builder/templates/{name}`."""
+        result = await self._client._request(
+            _OPERATIONS["getFlowTemplate"],
+            (name,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("FlowTemplate", result)
+
     async def get(
         self,
         flow_id: str | UUID,
@@ -2967,6 +3444,102 @@ class AsyncBuilder(_AsyncResource):
             extra_headers,
         )
         return cast("DeletedFlow", result)
+
+    async def dry_run(
+        self,
+        flow_id: str | UUID,
+        body: Mapping[str, Any] | DryRunRequest,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DryRun:
+        """Walk the whole flow in memory with side effects simulated (not a run): `POST /integrations/builder/{flow_id}/dry-run`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["dryRunFlow"],
+            (flow_id,),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("DryRun", result)
+
+    async def list_files(
+        self,
+        flow_id: str | UUID,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        kind: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[FlowFile]:
+        """List a flow's files (uploaded and written), newest first, with signed links: `GET /integrations/builder/{flow_id}/files`.
+
+        Args:
+            kind: upload or output
+        """
+        result = await self._client._request(
+            _OPERATIONS["listFlowFiles"],
+            (flow_id,),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "kind": kind,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[FlowFile]", result)
+
+    async def upload_file(
+        self,
+        flow_id: str | UUID,
+        body: Mapping[str, Any] | FlowFileUpload,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowFile:
+        """Upload a CSV, JSON or XLSX file for the flow's file steps to read (max 10 MB; a file of the same name is replaced): `POST /integrations/builder/{flow_id}/files`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["uploadFlowFile"],
+            (flow_id,),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("FlowFile", result)
+
+    async def delete_file(
+        self,
+        flow_id: str | UUID,
+        file_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedFlowFile:
+        """Delete one of a flow's files: `DELETE /integrations/builder/{flow_id}/files/{file_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["deleteFlowFile"],
+            (flow_id, file_id),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedFlowFile", result)
 
     async def publish(
         self,
@@ -3014,6 +3587,55 @@ class AsyncBuilder(_AsyncResource):
         )
         return cast("RunStarted", result)
 
+    async def stats(
+        self,
+        flow_id: str | UUID,
+        *,
+        window: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowStats:
+        """A flow's run stats over a window: runs by status, success rate, p50/p95 duration, last run and failure, failure streak, runs per hour or day: `GET /integrations/builder/{flow_id}/stats`.
+
+        Args:
+            window: 24h (hourly timeline), 7d or 30d (daily)
+        """
+        result = await self._client._request(
+            _OPERATIONS["getFlowStats"],
+            (flow_id,),
+            {
+                "window": window,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("FlowStats", result)
+
+    async def test_step(
+        self,
+        flow_id: str | UUID,
+        step_id: str,
+        body: Mapping[str, Any] | StepTestRequest,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> StepTest:
+        """Test one step with pinned or recorded input (no earlier step runs; not a run): `POST /integrations/builder/{flow_id}/steps/{step_id}/test`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["testFlowStep"],
+            (flow_id, step_id),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("StepTest", result)
+
     async def list_versions(
         self,
         flow_id: str | UUID,
@@ -3040,6 +3662,32 @@ class AsyncBuilder(_AsyncResource):
             extra_headers,
         )
         return cast("AsyncPage[FlowVersion]", result)
+
+    async def export_code(
+        self,
+        flow_id: str | UUID,
+        number: int,
+        *,
+        language: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """A published version as a runnable program (a zip: TypeScript with @jewelia/api-client, or Python with jewelia-api-client, and a README): `GET /integrations/builder/{flow_id}/versions/{number}/code`.
+
+        Args:
+            number: Version number
+            language: typescript (default) or python
+        """
+        result = await self._client._request(
+            _OPERATIONS["exportFlowCode"],
+            (flow_id, number),
+            {
+                "language": language,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("bytes", result)
 
     async def rotate_webhook(
         self,
@@ -3859,6 +4507,101 @@ class AsyncMarketplace(_AsyncResource):
         return cast("MarketplaceListingDetail", result)
 
 
+class AsyncNotifications(_AsyncResource):
+    """`client.notifications`: 4 operations."""
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        unread: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[Notification]:
+        """List in-app notifications, newest first: `GET /notifications`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            cursor: next_cursor of the previous page
+            unread: Only unread (true) or read (false) ones
+        """
+        result = await self._client._request(
+            _OPERATIONS["listNotifications"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "cursor": cursor,
+                "unread": unread,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[Notification]", result)
+
+    async def mark_all_read(
+        self,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> MarkedRead:
+        """Mark every notification read: `POST /notifications/read-all`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["markAllNotificationsRead"],
+            (),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("MarkedRead", result)
+
+    async def unread_count(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> UnreadCount:
+        """How many notifications are unread: `GET /notifications/unread-count`."""
+        result = await self._client._request(
+            _OPERATIONS["countUnreadNotifications"],
+            (),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("UnreadCount", result)
+
+    async def mark_read(
+        self,
+        notification_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Notification:
+        """Mark a notification read: `POST /notifications/{notification_id}/read`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["markNotificationRead"],
+            (notification_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("Notification", result)
+
+
 class AsyncOrders(_AsyncResource):
     """`client.orders`: 5 operations."""
 
@@ -4472,6 +5215,7 @@ class Resources:
     inbound_webhooks: InboundWebhooks
     inventory: Inventory
     marketplace: Marketplace
+    notifications: Notifications
     orders: Orders
     webhook_tools: WebhookTools
     webhooks: Webhooks
@@ -4485,6 +5229,7 @@ class Resources:
         self.inbound_webhooks = InboundWebhooks(client)
         self.inventory = Inventory(client)
         self.marketplace = Marketplace(client)
+        self.notifications = Notifications(client)
         self.orders = Orders(client)
         self.webhook_tools = WebhookTools(client)
         self.webhooks = Webhooks(client)
@@ -4501,6 +5246,7 @@ class AsyncResources:
     inbound_webhooks: AsyncInboundWebhooks
     inventory: AsyncInventory
     marketplace: AsyncMarketplace
+    notifications: AsyncNotifications
     orders: AsyncOrders
     webhook_tools: AsyncWebhookTools
     webhooks: AsyncWebhooks
@@ -4514,6 +5260,7 @@ class AsyncResources:
         self.inbound_webhooks = AsyncInboundWebhooks(client)
         self.inventory = AsyncInventory(client)
         self.marketplace = AsyncMarketplace(client)
+        self.notifications = AsyncNotifications(client)
         self.orders = AsyncOrders(client)
         self.webhook_tools = AsyncWebhookTools(client)
         self.webhooks = AsyncWebhooks(client)

@@ -8,6 +8,7 @@ import {
   InboundWebhooks,
   Inventory,
   Marketplace,
+  Notifications,
   Orders,
   WebhookTools,
   Webhooks,
@@ -41,6 +42,7 @@ export class JeweliaClient {
   readonly importExport: ImportExport;
   readonly marketplace: Marketplace;
   readonly builder: Builder;
+  readonly notifications: Notifications;
 
   constructor(options: JeweliaClientOptions) {
     if (!options?.baseUrl) {
@@ -68,5 +70,6 @@ export class JeweliaClient {
     this.importExport = new ImportExport(core);
     this.marketplace = new Marketplace(core);
     this.builder = new Builder(core);
+    this.notifications = new Notifications(core);
   }
 }

@@ -21,6 +21,7 @@ export type {
   InboundWebhooks,
   Inventory,
   Marketplace,
+  Notifications,
   Orders,
   WebhookTools,
   Webhooks,

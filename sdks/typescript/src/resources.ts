@@ -553,4 +553,113 @@ export class Builder extends Resource {
     const path = { flow_id: flowId };
     return this.core.call((o) => ops.rotateFlowWebhook({ ...o, path }), options);
   }
+
+  /** A flow's run stats over `window` (24h, 7d or 30d): runs by status, success rate, p50/p95. */
+  stats(flowId: string, params?: T.GetFlowStatsData['query'], options?: RequestOptions) {
+    const path = { flow_id: flowId };
+    return this.core.call((o) => ops.getFlowStats({ ...o, path, query: params }), options);
+  }
+
+  /** The eight flow templates, with the settings each asks for. */
+  listTemplates(options?: RequestOptions) {
+    return this.core.call((o) => ops.listFlowTemplates(o), options);
+  }
+
+  /** One flow template with its configuration (settings at their defaults). */
+  getTemplate(name: string, options?: RequestOptions) {
+    return this.core.call((o) => ops.getFlowTemplate({ ...o, path: { name } }), options);
+  }
+
+  /** A published version as a runnable program (a zip): `language` typescript or python. */
+  exportCode(
+    flowId: string,
+    number: number,
+    params?: T.ExportFlowCodeData['query'],
+    options?: RequestOptions,
+  ): Promise<Uint8Array> {
+    const path = { flow_id: flowId, number };
+    return this.core.bytes(
+      (o) => ops.exportFlowCode({ ...o, path, query: params, parseAs: 'arrayBuffer' }),
+      options,
+    );
+  }
+
+  /** Test one step: pinned `input` {trigger, steps} or a run's recorded input (`runId`); the
+   * draft unless `version`; `simulate` says what it would do. No earlier step runs; not a run. */
+  testStep(flowId: string, stepId: string, body: T.StepTestRequest = {}, options?: RequestOptions) {
+    const path = { flow_id: flowId, step_id: stepId };
+    return this.core.call((o) => ops.testFlowStep({ ...o, path, body }), options);
+  }
+
+  /** Walk the whole flow in memory with `payload` as the trigger, side effects simulated. */
+  dryRun(flowId: string, body: T.DryRunRequest = {}, options?: RequestOptions) {
+    const path = { flow_id: flowId };
+    return this.core.call((o) => ops.dryRunFlow({ ...o, path, body }), options);
+  }
+
+  /** Upload a CSV, JSON or XLSX file (max 10 MB) for the flow's file steps to read. */
+  uploadFile(flowId: string, body: T.FlowFileUpload, options?: RequestOptions) {
+    const path = { flow_id: flowId };
+    return this.core.call((o) => ops.uploadFlowFile({ ...o, path, body }), options);
+  }
+
+  /** A page of the flow's files (uploaded and written), each with a signed link; iterable. */
+  listFiles(
+    flowId: string,
+    params?: T.ListFlowFilesData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.FlowFileList> {
+    const path = { flow_id: flowId };
+    return this.core.list(
+      params,
+      'cursor',
+      (o, query) => ops.listFlowFiles({ ...o, path, query }),
+      options,
+    );
+  }
+
+  deleteFile(flowId: string, fileId: string, options?: RequestOptions) {
+    const path = { flow_id: flowId, file_id: fileId };
+    return this.core.call((o) => ops.deleteFlowFile({ ...o, path }), options);
+  }
+
+  /** A flow file's bytes, by the token of its signed link (`downloadUrl`). */
+  downloadFile(token: string, options?: RequestOptions): Promise<Uint8Array> {
+    const path = { token };
+    return this.core.bytes(
+      (o) => ops.downloadFlowFile({ ...o, path, parseAs: 'arrayBuffer' }),
+      options,
+    );
+  }
+}
+
+/** `client.notifications`: the business's in-app notifications (the app's bell). */
+export class Notifications extends Resource {
+  /** A page of notifications, newest first (`unread` to filter); iterable. */
+  list(
+    params?: T.ListNotificationsData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.NotificationList> {
+    return this.core.list(
+      params,
+      'cursor',
+      (o, query) => ops.listNotifications({ ...o, query }),
+      options,
+    );
+  }
+
+  /** {unread}: how many notifications no member has read. */
+  unreadCount(options?: RequestOptions) {
+    return this.core.call((o) => ops.countUnreadNotifications(o), options);
+  }
+
+  markRead(notificationId: string, options?: RequestOptions) {
+    const path = { notification_id: notificationId };
+    return this.core.call((o) => ops.markNotificationRead({ ...o, path }), options);
+  }
+
+  /** {marked, unread}: every notification marked read. */
+  markAllRead(options?: RequestOptions) {
+    return this.core.call((o) => ops.markAllNotificationsRead(o), options);
+  }
 }

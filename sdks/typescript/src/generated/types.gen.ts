@@ -118,6 +118,16 @@ export type ApiKeyUpdate = {
 };
 
 /**
+ * Bucket
+ */
+export type Bucket = {
+    failed: number;
+    start: string;
+    succeeded: number;
+    total: number;
+};
+
+/**
  * Customer
  */
 export type Customer = {
@@ -214,6 +224,22 @@ export type DeletedFlow = {
  */
 export type DeletedFlowEnvelope = {
     data: DeletedFlow;
+    success: boolean;
+};
+
+/**
+ * DeletedFlowFile
+ */
+export type DeletedFlowFile = {
+    deleted: boolean;
+    id: string;
+};
+
+/**
+ * DeletedFlowFileEnvelope
+ */
+export type DeletedFlowFileEnvelope = {
+    data: DeletedFlowFile;
     success: boolean;
 };
 
@@ -329,6 +355,52 @@ export type DeveloperInfo = {
     website: string | null;
 };
 
+/**
+ * DryRun
+ */
+export type DryRun = {
+    durationMs: number;
+    error: DryRunError | null;
+    status: string;
+    steps: Array<StepResult>;
+    version: number | null;
+};
+
+/**
+ * DryRunEnvelope
+ */
+export type DryRunEnvelope = {
+    data: DryRun;
+    success: boolean;
+};
+
+/**
+ * DryRunError
+ */
+export type DryRunError = {
+    message: string;
+    path: string;
+    type: string;
+};
+
+/**
+ * DryRunRequest
+ */
+export type DryRunRequest = {
+    payload?: {
+        [key: string]: unknown;
+    } | null;
+    version?: number | null;
+};
+
+/**
+ * Durations
+ */
+export type Durations = {
+    p50: number | null;
+    p95: number | null;
+};
+
 export type Error = {
     code: string;
     details?: null | string | Array<{
@@ -392,6 +464,7 @@ export type FieldIssue = {
  * Flow
  */
 export type Flow = {
+    alertAfterFailures: number;
     /**
      * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
      */
@@ -404,6 +477,9 @@ export type Flow = {
     id: string;
     isActive: boolean;
     name: string;
+    pauseAfterFailures: number;
+    pausedAt: string | null;
+    pausedReason: string | null;
     published_version: number | null;
     template: string | null;
     updated_at: string;
@@ -426,6 +502,10 @@ export type FlowActor = {
  */
 export type FlowCreate = {
     /**
+     * Consecutive failed runs before the owners and admins are emailed (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and pausedAt then say why and when)
+     */
+    alertAfterFailures?: number | null;
+    /**
      * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
      */
     configuration: {
@@ -434,6 +514,10 @@ export type FlowCreate = {
     description?: string | null;
     isActive?: boolean;
     name: string;
+    /**
+     * Consecutive failed runs before the owners and admins are emailed (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and pausedAt then say why and when)
+     */
+    pauseAfterFailures?: number | null;
     template?: string | null;
 };
 
@@ -443,6 +527,50 @@ export type FlowCreate = {
 export type FlowEnvelope = {
     data: Flow;
     success: boolean;
+};
+
+/**
+ * FlowFile
+ */
+export type FlowFile = {
+    created_at: string;
+    downloadUrl: string;
+    expires_at: string | null;
+    flow_id: string;
+    format: string;
+    id: string;
+    kind: string;
+    name: string;
+    rows: number | null;
+    run_id: string | null;
+    size: number;
+    step_path: string | null;
+};
+
+/**
+ * FlowFileEnvelope
+ */
+export type FlowFileEnvelope = {
+    data: FlowFile;
+    success: boolean;
+};
+
+/**
+ * FlowFileList
+ */
+export type FlowFileList = {
+    data: Array<FlowFile>;
+    pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * FlowFileUpload
+ */
+export type FlowFileUpload = {
+    file: Blob | File;
+    format?: string | null;
+    name?: string | null;
 };
 
 /**
@@ -517,9 +645,89 @@ export type FlowRunStep = {
 };
 
 /**
+ * FlowStats
+ */
+export type FlowStats = {
+    alertAfterFailures: number;
+    bucket: string;
+    duration_ms: Durations;
+    failure_streak: number;
+    flow_id: string;
+    from: string;
+    last_failure: LastFailure | null;
+    last_run: LastRun | null;
+    pauseAfterFailures: number;
+    pausedAt: string | null;
+    pausedReason: string | null;
+    runs: RunCounts;
+    success_rate: number | null;
+    timeline: Array<Bucket>;
+    to: string;
+    window: string;
+};
+
+/**
+ * FlowStatsEnvelope
+ */
+export type FlowStatsEnvelope = {
+    data: FlowStats;
+    success: boolean;
+};
+
+/**
+ * FlowTemplate
+ */
+export type FlowTemplate = {
+    category: string;
+    /**
+     * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
+     */
+    configuration: {
+        [key: string]: unknown;
+    };
+    description: string;
+    name: string;
+    settings: Array<TemplateSetting>;
+    title: string;
+    trigger: string;
+};
+
+/**
+ * FlowTemplateEnvelope
+ */
+export type FlowTemplateEnvelope = {
+    data: FlowTemplate;
+    success: boolean;
+};
+
+/**
+ * FlowTemplateList
+ */
+export type FlowTemplateList = {
+    data: Array<FlowTemplateSummary>;
+    success: boolean;
+};
+
+/**
+ * FlowTemplateSummary
+ */
+export type FlowTemplateSummary = {
+    category: string;
+    description: string;
+    name: string;
+    settings: Array<TemplateSetting>;
+    title: string;
+    trigger: string;
+};
+
+/**
  * FlowUpdate
  */
 export type FlowUpdate = {
+    /**
+     * Consecutive failed runs before the owners and admins are emailed (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and pausedAt then say why and when)
+     */
+    alertAfterFailures?: number;
     /**
      * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
      */
@@ -530,6 +738,10 @@ export type FlowUpdate = {
     id: string;
     isActive?: boolean;
     name?: string;
+    /**
+     * Consecutive failed runs before the owners and admins are emailed (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and pausedAt then say why and when)
+     */
+    pauseAfterFailures?: number;
     template?: string | null;
 };
 
@@ -836,6 +1048,31 @@ export type JobStartedEnvelope = {
 };
 
 /**
+ * LastFailure
+ */
+export type LastFailure = {
+    created_at: string;
+    error: string | null;
+    error_type: string | null;
+    finished_at: string | null;
+    run_id: string;
+    step_path: string | null;
+    version: number | null;
+};
+
+/**
+ * LastRun
+ */
+export type LastRun = {
+    created_at: string;
+    finished_at: string | null;
+    run_id: string;
+    status: string;
+    trigger_type: string;
+    version: number | null;
+};
+
+/**
  * ListingVersion
  */
 export type ListingVersion = {
@@ -850,6 +1087,22 @@ export type ListingVersion = {
 export type MappingRule = {
     field: string;
     transforms?: Array<string>;
+};
+
+/**
+ * MarkedRead
+ */
+export type MarkedRead = {
+    marked: number;
+    unread: number;
+};
+
+/**
+ * MarkedReadEnvelope
+ */
+export type MarkedReadEnvelope = {
+    data: MarkedRead;
+    success: boolean;
 };
 
 /**
@@ -920,6 +1173,45 @@ export type MarketplaceListingDetail = {
 export type MarketplaceListingEnvelope = {
     data: MarketplaceListingDetail;
     success: boolean;
+};
+
+/**
+ * Notification
+ */
+export type Notification = {
+    body: string;
+    created_at: string;
+    id: string;
+    link: string | null;
+    read: boolean;
+    read_at: string | null;
+    source: NotificationSource;
+    title: string;
+};
+
+/**
+ * NotificationEnvelope
+ */
+export type NotificationEnvelope = {
+    data: Notification;
+    success: boolean;
+};
+
+/**
+ * NotificationList
+ */
+export type NotificationList = {
+    data: Array<Notification>;
+    pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * NotificationSource
+ */
+export type NotificationSource = {
+    id: string | null;
+    type: string;
 };
 
 /**
@@ -1024,6 +1316,18 @@ export type PayloadReport = {
 export type PayloadReportEnvelope = {
     data: PayloadReport;
     success: boolean;
+};
+
+/**
+ * PinnedInput
+ */
+export type PinnedInput = {
+    index?: number | null;
+    item?: unknown;
+    steps?: {
+        [key: string]: unknown;
+    } | null;
+    trigger?: unknown;
 };
 
 /**
@@ -1299,6 +1603,18 @@ export type RunAgain = {
 };
 
 /**
+ * RunCounts
+ */
+export type RunCounts = {
+    cancelled: number;
+    failed: number;
+    queued: number;
+    running: number;
+    succeeded: number;
+    total: number;
+};
+
+/**
  * RunRequest
  */
 export type RunRequest = {
@@ -1393,6 +1709,63 @@ export type SignatureOut = {
 };
 
 /**
+ * StepError
+ */
+export type StepError = {
+    message: string;
+    type: string;
+};
+
+/**
+ * StepResult
+ */
+export type StepResult = {
+    durationMs: number;
+    error: StepError | null;
+    input: unknown;
+    output: unknown;
+    path: string;
+    simulated: boolean;
+    status: string;
+    stepId: string;
+    type: string;
+};
+
+/**
+ * StepTest
+ */
+export type StepTest = {
+    durationMs: number;
+    error: StepError | null;
+    input: unknown;
+    output: unknown;
+    path: string;
+    simulated: boolean;
+    status: string;
+    stepId: string;
+    type: string;
+    version: number | null;
+};
+
+/**
+ * StepTestEnvelope
+ */
+export type StepTestEnvelope = {
+    data: StepTest;
+    success: boolean;
+};
+
+/**
+ * StepTestRequest
+ */
+export type StepTestRequest = {
+    input?: PinnedInput;
+    runId?: string | null;
+    simulate?: boolean;
+    version?: number | null;
+};
+
+/**
  * TemplateListEnvelope
  */
 export type TemplateListEnvelope = {
@@ -1412,6 +1785,18 @@ export type TemplateRequest = {
         [key: string]: unknown;
     };
     variables: Array<TemplateVariable>;
+};
+
+/**
+ * TemplateSetting
+ */
+export type TemplateSetting = {
+    default: unknown;
+    description: string;
+    example?: unknown;
+    key: string;
+    label: string;
+    type: string;
 };
 
 /**
@@ -1456,6 +1841,21 @@ export type Tokens = {
     role: string;
     tenant_id: string;
     token_type: string;
+};
+
+/**
+ * UnreadCount
+ */
+export type UnreadCount = {
+    unread: number;
+};
+
+/**
+ * UnreadCountEnvelope
+ */
+export type UnreadCountEnvelope = {
+    data: UnreadCount;
+    success: boolean;
 };
 
 /**
@@ -3196,6 +3596,65 @@ export type UpdateFlowResponses = {
 
 export type UpdateFlowResponse = UpdateFlowResponses[keyof UpdateFlowResponses];
 
+export type DownloadFlowFileData = {
+    body?: never;
+    path: {
+        token: string;
+    };
+    query?: never;
+    url: '/integrations/builder/files/download/{token}';
+};
+
+export type DownloadFlowFileErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type DownloadFlowFileError = DownloadFlowFileErrors[keyof DownloadFlowFileErrors];
+
+export type DownloadFlowFileResponses = {
+    /**
+     * File Download
+     */
+    200: Blob | File;
+};
+
+export type DownloadFlowFileResponse = DownloadFlowFileResponses[keyof DownloadFlowFileResponses];
+
 export type ListFlowRunsData = {
     body?: never;
     path?: never;
@@ -3467,6 +3926,122 @@ export type RetryFlowRunResponses = {
 
 export type RetryFlowRunResponse = RetryFlowRunResponses[keyof RetryFlowRunResponses];
 
+export type ListFlowTemplatesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/integrations/builder/templates';
+};
+
+export type ListFlowTemplatesErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListFlowTemplatesError = ListFlowTemplatesErrors[keyof ListFlowTemplatesErrors];
+
+export type ListFlowTemplatesResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowTemplateList;
+};
+
+export type ListFlowTemplatesResponse = ListFlowTemplatesResponses[keyof ListFlowTemplatesResponses];
+
+export type GetFlowTemplateData = {
+    body?: never;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/integrations/builder/templates/{name}';
+};
+
+export type GetFlowTemplateErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetFlowTemplateError = GetFlowTemplateErrors[keyof GetFlowTemplateErrors];
+
+export type GetFlowTemplateResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowTemplateEnvelope;
+};
+
+export type GetFlowTemplateResponse = GetFlowTemplateResponses[keyof GetFlowTemplateResponses];
+
 export type DeleteFlowData = {
     body?: never;
     path: {
@@ -3584,6 +4159,251 @@ export type GetFlowResponses = {
 };
 
 export type GetFlowResponse = GetFlowResponses[keyof GetFlowResponses];
+
+export type DryRunFlowData = {
+    body: DryRunRequest;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/dry-run';
+};
+
+export type DryRunFlowErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type DryRunFlowError = DryRunFlowErrors[keyof DryRunFlowErrors];
+
+export type DryRunFlowResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: DryRunEnvelope;
+};
+
+export type DryRunFlowResponse = DryRunFlowResponses[keyof DryRunFlowResponses];
+
+export type ListFlowFilesData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: {
+        page?: number | null;
+        limit?: number | null;
+        cursor?: string | null;
+        /**
+         * upload or output
+         */
+        kind?: string | null;
+    };
+    url: '/integrations/builder/{flow_id}/files';
+};
+
+export type ListFlowFilesErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListFlowFilesError = ListFlowFilesErrors[keyof ListFlowFilesErrors];
+
+export type ListFlowFilesResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowFileList;
+};
+
+export type ListFlowFilesResponse = ListFlowFilesResponses[keyof ListFlowFilesResponses];
+
+export type UploadFlowFileData = {
+    body: FlowFileUpload;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/files';
+};
+
+export type UploadFlowFileErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type UploadFlowFileError = UploadFlowFileErrors[keyof UploadFlowFileErrors];
+
+export type UploadFlowFileResponses = {
+    /**
+     * Document created, URL follows
+     */
+    201: FlowFileEnvelope;
+};
+
+export type UploadFlowFileResponse = UploadFlowFileResponses[keyof UploadFlowFileResponses];
+
+export type DeleteFlowFileData = {
+    body?: never;
+    path: {
+        flow_id: string;
+        file_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/files/{file_id}';
+};
+
+export type DeleteFlowFileErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type DeleteFlowFileError = DeleteFlowFileErrors[keyof DeleteFlowFileErrors];
+
+export type DeleteFlowFileResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: DeletedFlowFileEnvelope;
+};
+
+export type DeleteFlowFileResponse = DeleteFlowFileResponses[keyof DeleteFlowFileResponses];
 
 export type PublishFlowData = {
     body?: never;
@@ -3703,6 +4523,130 @@ export type RunFlowResponses = {
 
 export type RunFlowResponse = RunFlowResponses[keyof RunFlowResponses];
 
+export type GetFlowStatsData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: {
+        /**
+         * 24h (hourly timeline), 7d or 30d (daily)
+         */
+        window?: string;
+    };
+    url: '/integrations/builder/{flow_id}/stats';
+};
+
+export type GetFlowStatsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetFlowStatsError = GetFlowStatsErrors[keyof GetFlowStatsErrors];
+
+export type GetFlowStatsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowStatsEnvelope;
+};
+
+export type GetFlowStatsResponse = GetFlowStatsResponses[keyof GetFlowStatsResponses];
+
+export type TestFlowStepData = {
+    body: StepTestRequest;
+    path: {
+        flow_id: string;
+        step_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/steps/{step_id}/test';
+};
+
+export type TestFlowStepErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type TestFlowStepError = TestFlowStepErrors[keyof TestFlowStepErrors];
+
+export type TestFlowStepResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: StepTestEnvelope;
+};
+
+export type TestFlowStepResponse = TestFlowStepResponses[keyof TestFlowStepResponses];
+
 export type ListFlowVersionsData = {
     body?: never;
     path: {
@@ -3770,6 +4714,74 @@ export type ListFlowVersionsResponses = {
 };
 
 export type ListFlowVersionsResponse = ListFlowVersionsResponses[keyof ListFlowVersionsResponses];
+
+export type ExportFlowCodeData = {
+    body?: never;
+    path: {
+        flow_id: string;
+        /**
+         * Version number
+         */
+        number: number;
+    };
+    query?: {
+        /**
+         * typescript (default) or python
+         */
+        language?: string;
+    };
+    url: '/integrations/builder/{flow_id}/versions/{number}/code';
+};
+
+export type ExportFlowCodeErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ExportFlowCodeError = ExportFlowCodeErrors[keyof ExportFlowCodeErrors];
+
+export type ExportFlowCodeResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: Blob | File;
+};
+
+export type ExportFlowCodeResponse = ExportFlowCodeResponses[keyof ExportFlowCodeResponses];
 
 export type RotateFlowWebhookData = {
     body?: never;
@@ -4607,6 +5619,253 @@ export type ReplaceInventoryItemResponses = {
 };
 
 export type ReplaceInventoryItemResponse = ReplaceInventoryItemResponses[keyof ReplaceInventoryItemResponses];
+
+export type ListNotificationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+        /**
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Only unread (true) or read (false) ones
+         */
+        unread?: boolean | null;
+    };
+    url: '/notifications';
+};
+
+export type ListNotificationsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListNotificationsError = ListNotificationsErrors[keyof ListNotificationsErrors];
+
+export type ListNotificationsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: NotificationList;
+};
+
+export type ListNotificationsResponse = ListNotificationsResponses[keyof ListNotificationsResponses];
+
+export type MarkAllNotificationsReadData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/notifications/read-all';
+};
+
+export type MarkAllNotificationsReadErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type MarkAllNotificationsReadError = MarkAllNotificationsReadErrors[keyof MarkAllNotificationsReadErrors];
+
+export type MarkAllNotificationsReadResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: MarkedReadEnvelope;
+};
+
+export type MarkAllNotificationsReadResponse = MarkAllNotificationsReadResponses[keyof MarkAllNotificationsReadResponses];
+
+export type CountUnreadNotificationsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/notifications/unread-count';
+};
+
+export type CountUnreadNotificationsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type CountUnreadNotificationsError = CountUnreadNotificationsErrors[keyof CountUnreadNotificationsErrors];
+
+export type CountUnreadNotificationsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: UnreadCountEnvelope;
+};
+
+export type CountUnreadNotificationsResponse = CountUnreadNotificationsResponses[keyof CountUnreadNotificationsResponses];
+
+export type MarkNotificationReadData = {
+    body?: never;
+    path: {
+        notification_id: string;
+    };
+    query?: never;
+    url: '/notifications/{notification_id}/read';
+};
+
+export type MarkNotificationReadErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type MarkNotificationReadError = MarkNotificationReadErrors[keyof MarkNotificationReadErrors];
+
+export type MarkNotificationReadResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: NotificationEnvelope;
+};
+
+export type MarkNotificationReadResponse = MarkNotificationReadResponses[keyof MarkNotificationReadResponses];
 
 export type ListOrdersData = {
     body?: never;

@@ -13,6 +13,7 @@ from .browse_marketplace_is_verified import BrowseMarketplaceIsVerified
 from .browse_marketplace_pricing_model import BrowseMarketplacePricingModel
 from .browse_marketplace_sort_by import BrowseMarketplaceSortBy
 from .browse_marketplace_sort_order import BrowseMarketplaceSortOrder
+from .bucket import Bucket
 from .customer import Customer
 from .customer_create import CustomerCreate
 from .customer_envelope import CustomerEnvelope
@@ -22,6 +23,8 @@ from .deleted import Deleted
 from .deleted_envelope import DeletedEnvelope
 from .deleted_flow import DeletedFlow
 from .deleted_flow_envelope import DeletedFlowEnvelope
+from .deleted_flow_file import DeletedFlowFile
+from .deleted_flow_file_envelope import DeletedFlowFileEnvelope
 from .deleted_webhook import DeletedWebhook
 from .deleted_webhook_envelope import DeletedWebhookEnvelope
 from .delivery_attempt import DeliveryAttempt
@@ -34,6 +37,12 @@ from .delivery_envelope import DeliveryEnvelope
 from .delivery_list import DeliveryList
 from .delivery_out import DeliveryOut
 from .developer_info import DeveloperInfo
+from .dry_run import DryRun
+from .dry_run_envelope import DryRunEnvelope
+from .dry_run_error import DryRunError
+from .dry_run_request import DryRunRequest
+from .dry_run_request_payload_type_0 import DryRunRequestPayloadType0
+from .durations import Durations
 from .error import Error
 from .error_details_type_2_item import ErrorDetailsType2Item
 from .event_catalog_envelope import EventCatalogEnvelope
@@ -49,11 +58,22 @@ from .flow_configuration import FlowConfiguration
 from .flow_create import FlowCreate
 from .flow_create_configuration import FlowCreateConfiguration
 from .flow_envelope import FlowEnvelope
+from .flow_file import FlowFile
+from .flow_file_envelope import FlowFileEnvelope
+from .flow_file_list import FlowFileList
+from .flow_file_upload import FlowFileUpload
 from .flow_list import FlowList
 from .flow_run import FlowRun
 from .flow_run_envelope import FlowRunEnvelope
 from .flow_run_list import FlowRunList
 from .flow_run_step import FlowRunStep
+from .flow_stats import FlowStats
+from .flow_stats_envelope import FlowStatsEnvelope
+from .flow_template import FlowTemplate
+from .flow_template_configuration import FlowTemplateConfiguration
+from .flow_template_envelope import FlowTemplateEnvelope
+from .flow_template_list import FlowTemplateList
+from .flow_template_summary import FlowTemplateSummary
 from .flow_update import FlowUpdate
 from .flow_update_configuration_type_0 import FlowUpdateConfigurationType0
 from .flow_version import FlowVersion
@@ -97,13 +117,21 @@ from .job_started import JobStarted
 from .job_started_envelope import JobStartedEnvelope
 from .job_status import JobStatus
 from .job_type import JobType
+from .last_failure import LastFailure
+from .last_run import LastRun
 from .list_webhook_templates_category_type_0 import ListWebhookTemplatesCategoryType0
 from .listing_version import ListingVersion
 from .mapping_rule import MappingRule
+from .marked_read import MarkedRead
+from .marked_read_envelope import MarkedReadEnvelope
 from .marketplace_list import MarketplaceList
 from .marketplace_listing import MarketplaceListing
 from .marketplace_listing_detail import MarketplaceListingDetail
 from .marketplace_listing_envelope import MarketplaceListingEnvelope
+from .notification import Notification
+from .notification_envelope import NotificationEnvelope
+from .notification_list import NotificationList
+from .notification_source import NotificationSource
 from .order import Order
 from .order_create import OrderCreate
 from .order_envelope import OrderEnvelope
@@ -114,6 +142,8 @@ from .order_update import OrderUpdate
 from .pagination import Pagination
 from .payload_report import PayloadReport
 from .payload_report_envelope import PayloadReportEnvelope
+from .pinned_input import PinnedInput
+from .pinned_input_steps_type_0 import PinnedInputStepsType0
 from .preview import Preview
 from .preview_envelope import PreviewEnvelope
 from .preview_mapping_type_0 import PreviewMappingType0
@@ -152,6 +182,7 @@ from .row_error_list import RowErrorList
 from .row_error_values import RowErrorValues
 from .run_again import RunAgain
 from .run_again_mapping_type_0 import RunAgainMappingType0
+from .run_counts import RunCounts
 from .run_request import RunRequest
 from .run_request_payload_type_0 import RunRequestPayloadType0
 from .run_started import RunStarted
@@ -178,14 +209,22 @@ from .start_import_export_json_import_request_import_options import StartImportE
 from .start_import_export_json_import_request_mapping_type_0 import StartImportExportJsonImportRequestMappingType0
 from .start_import_export_json_import_request_mapping_type_0_mapping_rule import StartImportExportJsonImportRequestMappingType0MappingRule
 from .start_import_export_json_import_request_type import StartImportExportJsonImportRequestType
+from .step_error import StepError
+from .step_result import StepResult
+from .step_test import StepTest
+from .step_test_envelope import StepTestEnvelope
+from .step_test_request import StepTestRequest
 from .template_list_envelope import TemplateListEnvelope
 from .template_request import TemplateRequest
 from .template_request_headers import TemplateRequestHeaders
 from .template_request_payload import TemplateRequestPayload
+from .template_setting import TemplateSetting
 from .template_variable import TemplateVariable
 from .token_envelope import TokenEnvelope
 from .token_request import TokenRequest
 from .tokens import Tokens
+from .unread_count import UnreadCount
+from .unread_count_envelope import UnreadCountEnvelope
 from .validate_in import ValidateIn
 from .verify_check import VerifyCheck
 from .verify_envelope import VerifyEnvelope
@@ -222,6 +261,7 @@ __all__ = (
     "BrowseMarketplacePricingModel",
     "BrowseMarketplaceSortBy",
     "BrowseMarketplaceSortOrder",
+    "Bucket",
     "Customer",
     "CustomerCreate",
     "CustomerEnvelope",
@@ -231,6 +271,8 @@ __all__ = (
     "DeletedEnvelope",
     "DeletedFlow",
     "DeletedFlowEnvelope",
+    "DeletedFlowFile",
+    "DeletedFlowFileEnvelope",
     "DeletedWebhook",
     "DeletedWebhookEnvelope",
     "DeliveryAttempt",
@@ -243,6 +285,12 @@ __all__ = (
     "DeliveryList",
     "DeliveryOut",
     "DeveloperInfo",
+    "DryRun",
+    "DryRunEnvelope",
+    "DryRunError",
+    "DryRunRequest",
+    "DryRunRequestPayloadType0",
+    "Durations",
     "Error",
     "ErrorDetailsType2Item",
     "EventCatalogEnvelope",
@@ -258,11 +306,22 @@ __all__ = (
     "FlowCreate",
     "FlowCreateConfiguration",
     "FlowEnvelope",
+    "FlowFile",
+    "FlowFileEnvelope",
+    "FlowFileList",
+    "FlowFileUpload",
     "FlowList",
     "FlowRun",
     "FlowRunEnvelope",
     "FlowRunList",
     "FlowRunStep",
+    "FlowStats",
+    "FlowStatsEnvelope",
+    "FlowTemplate",
+    "FlowTemplateConfiguration",
+    "FlowTemplateEnvelope",
+    "FlowTemplateList",
+    "FlowTemplateSummary",
     "FlowUpdate",
     "FlowUpdateConfigurationType0",
     "FlowVersion",
@@ -306,13 +365,21 @@ __all__ = (
     "JobStartedEnvelope",
     "JobStatus",
     "JobType",
+    "LastFailure",
+    "LastRun",
     "ListingVersion",
     "ListWebhookTemplatesCategoryType0",
     "MappingRule",
+    "MarkedRead",
+    "MarkedReadEnvelope",
     "MarketplaceList",
     "MarketplaceListing",
     "MarketplaceListingDetail",
     "MarketplaceListingEnvelope",
+    "Notification",
+    "NotificationEnvelope",
+    "NotificationList",
+    "NotificationSource",
     "Order",
     "OrderCreate",
     "OrderEnvelope",
@@ -323,6 +390,8 @@ __all__ = (
     "Pagination",
     "PayloadReport",
     "PayloadReportEnvelope",
+    "PinnedInput",
+    "PinnedInputStepsType0",
     "Preview",
     "PreviewEnvelope",
     "PreviewMappingType0",
@@ -361,6 +430,7 @@ __all__ = (
     "RowErrorValues",
     "RunAgain",
     "RunAgainMappingType0",
+    "RunCounts",
     "RunRequest",
     "RunRequestPayloadType0",
     "RunStarted",
@@ -387,14 +457,22 @@ __all__ = (
     "StartImportExportJsonImportRequestMappingType0",
     "StartImportExportJsonImportRequestMappingType0MappingRule",
     "StartImportExportJsonImportRequestType",
+    "StepError",
+    "StepResult",
+    "StepTest",
+    "StepTestEnvelope",
+    "StepTestRequest",
     "TemplateListEnvelope",
     "TemplateRequest",
     "TemplateRequestHeaders",
     "TemplateRequestPayload",
+    "TemplateSetting",
     "TemplateVariable",
     "TokenEnvelope",
     "TokenRequest",
     "Tokens",
+    "UnreadCount",
+    "UnreadCountEnvelope",
     "ValidateIn",
     "VerifyCheck",
     "VerifyEnvelope",

@@ -30,6 +30,7 @@ T = TypeVar("T", bound="Flow")
 class Flow:
     """ 
         Attributes:
+            alert_after_failures (int):
             configuration (FlowConfiguration): `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types:
                 webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of
                 actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file,
@@ -41,6 +42,9 @@ class Flow:
             id (UUID):
             is_active (bool):
             name (str):
+            pause_after_failures (int):
+            paused_at (datetime.datetime | None):
+            paused_reason (None | str):
             published_version (int | None):
             template (None | str):
             updated_at (datetime.datetime):
@@ -49,6 +53,7 @@ class Flow:
             webhook_url (None | str | Unset):
      """
 
+    alert_after_failures: int
     configuration: FlowConfiguration
     created_at: datetime.datetime
     created_by: FlowActor
@@ -56,6 +61,9 @@ class Flow:
     id: UUID
     is_active: bool
     name: str
+    pause_after_failures: int
+    paused_at: datetime.datetime | None
+    paused_reason: None | str
     published_version: int | None
     template: None | str
     updated_at: datetime.datetime
@@ -72,6 +80,8 @@ class Flow:
         from ..models.flow_actor import FlowActor # noqa: PLC0415
         from ..models.flow_configuration import FlowConfiguration # noqa: PLC0415
         from ..models.flow_webhook import FlowWebhook # noqa: PLC0415
+        alert_after_failures = self.alert_after_failures
+
         configuration = self.configuration.to_dict()
 
         created_at = self.created_at.isoformat()
@@ -85,6 +95,17 @@ class Flow:
         is_active = self.is_active
 
         name = self.name
+
+        pause_after_failures = self.pause_after_failures
+
+        paused_at: None | str
+        if isinstance(self.paused_at, datetime.datetime):
+            paused_at = self.paused_at.isoformat()
+        else:
+            paused_at = self.paused_at
+
+        paused_reason: None | str
+        paused_reason = self.paused_reason
 
         published_version: int | None
         published_version = self.published_version
@@ -118,6 +139,7 @@ class Flow:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "alertAfterFailures": alert_after_failures,
             "configuration": configuration,
             "created_at": created_at,
             "created_by": created_by,
@@ -125,6 +147,9 @@ class Flow:
             "id": id,
             "isActive": is_active,
             "name": name,
+            "pauseAfterFailures": pause_after_failures,
+            "pausedAt": paused_at,
+            "pausedReason": paused_reason,
             "published_version": published_version,
             "template": template,
             "updated_at": updated_at,
@@ -146,6 +171,8 @@ class Flow:
         from ..models.flow_configuration import FlowConfiguration # noqa: PLC0415
         from ..models.flow_webhook import FlowWebhook # noqa: PLC0415
         d = dict(src_dict)
+        alert_after_failures = d.pop("alertAfterFailures")
+
         configuration = FlowConfiguration.from_dict(d.pop("configuration"))
 
 
@@ -171,6 +198,34 @@ class Flow:
         is_active = d.pop("isActive")
 
         name = d.pop("name")
+
+        pause_after_failures = d.pop("pauseAfterFailures")
+
+        def _parse_paused_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                paused_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return paused_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        paused_at = _parse_paused_at(d.pop("pausedAt"))
+
+
+        def _parse_paused_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        paused_reason = _parse_paused_reason(d.pop("pausedReason"))
+
 
         def _parse_published_version(data: object) -> int | None:
             if data is None:
@@ -234,6 +289,7 @@ class Flow:
 
 
         flow = cls(
+            alert_after_failures=alert_after_failures,
             configuration=configuration,
             created_at=created_at,
             created_by=created_by,
@@ -241,6 +297,9 @@ class Flow:
             id=id,
             is_active=is_active,
             name=name,
+            pause_after_failures=pause_after_failures,
+            paused_at=paused_at,
+            paused_reason=paused_reason,
             published_version=published_version,
             template=template,
             updated_at=updated_at,

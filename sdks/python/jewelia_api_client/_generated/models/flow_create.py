@@ -32,15 +32,23 @@ class FlowCreate:
                 notification, transform, delay, and the containers branch and for_each. Problems are reported with their path,
                 e.g. configuration.actions[1].config.url.
             name (str):
+            alert_after_failures (int | None | Unset): Consecutive failed runs before the owners and admins are emailed
+                (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and
+                pausedAt then say why and when)
             description (None | str | Unset):  Default: ''.
             is_active (bool | Unset):  Default: False.
+            pause_after_failures (int | None | Unset): Consecutive failed runs before the owners and admins are emailed
+                (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and
+                pausedAt then say why and when)
             template (None | str | Unset):
      """
 
     configuration: FlowCreateConfiguration
     name: str
+    alert_after_failures: int | None | Unset = UNSET
     description: None | str | Unset = ''
     is_active: bool | Unset = False
+    pause_after_failures: int | None | Unset = UNSET
     template: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,6 +62,12 @@ class FlowCreate:
 
         name = self.name
 
+        alert_after_failures: int | None | Unset
+        if isinstance(self.alert_after_failures, Unset):
+            alert_after_failures = UNSET
+        else:
+            alert_after_failures = self.alert_after_failures
+
         description: None | str | Unset
         if isinstance(self.description, Unset):
             description = UNSET
@@ -61,6 +75,12 @@ class FlowCreate:
             description = self.description
 
         is_active = self.is_active
+
+        pause_after_failures: int | None | Unset
+        if isinstance(self.pause_after_failures, Unset):
+            pause_after_failures = UNSET
+        else:
+            pause_after_failures = self.pause_after_failures
 
         template: None | str | Unset
         if isinstance(self.template, Unset):
@@ -75,10 +95,14 @@ class FlowCreate:
             "configuration": configuration,
             "name": name,
         })
+        if alert_after_failures is not UNSET:
+            field_dict["alertAfterFailures"] = alert_after_failures
         if description is not UNSET:
             field_dict["description"] = description
         if is_active is not UNSET:
             field_dict["isActive"] = is_active
+        if pause_after_failures is not UNSET:
+            field_dict["pauseAfterFailures"] = pause_after_failures
         if template is not UNSET:
             field_dict["template"] = template
 
@@ -97,6 +121,16 @@ class FlowCreate:
 
         name = d.pop("name")
 
+        def _parse_alert_after_failures(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        alert_after_failures = _parse_alert_after_failures(d.pop("alertAfterFailures", UNSET))
+
+
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -108,6 +142,16 @@ class FlowCreate:
 
 
         is_active = d.pop("isActive", UNSET)
+
+        def _parse_pause_after_failures(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        pause_after_failures = _parse_pause_after_failures(d.pop("pauseAfterFailures", UNSET))
+
 
         def _parse_template(data: object) -> None | str | Unset:
             if data is None:
@@ -122,8 +166,10 @@ class FlowCreate:
         flow_create = cls(
             configuration=configuration,
             name=name,
+            alert_after_failures=alert_after_failures,
             description=description,
             is_active=is_active,
+            pause_after_failures=pause_after_failures,
             template=template,
         )
 

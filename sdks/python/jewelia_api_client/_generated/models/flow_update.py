@@ -28,6 +28,9 @@ class FlowUpdate:
     """ 
         Attributes:
             id (UUID):
+            alert_after_failures (int | Unset): Consecutive failed runs before the owners and admins are emailed
+                (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and
+                pausedAt then say why and when)
             configuration (FlowUpdateConfigurationType0 | Unset): `{triggers: [{type, config}], actions: [{type, config}]}`.
                 Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step
                 (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database,
@@ -36,14 +39,19 @@ class FlowUpdate:
             description (None | str | Unset):
             is_active (bool | Unset):
             name (str | Unset):
+            pause_after_failures (int | Unset): Consecutive failed runs before the owners and admins are emailed
+                (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and
+                pausedAt then say why and when)
             template (None | str | Unset):
      """
 
     id: UUID
+    alert_after_failures: int | Unset = UNSET
     configuration: FlowUpdateConfigurationType0 | Unset = UNSET
     description: None | str | Unset = UNSET
     is_active: bool | Unset = UNSET
     name: str | Unset = UNSET
+    pause_after_failures: int | Unset = UNSET
     template: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,6 +62,12 @@ class FlowUpdate:
     def to_dict(self) -> dict[str, Any]:
         from ..models.flow_update_configuration_type_0 import FlowUpdateConfigurationType0 # noqa: PLC0415
         id = str(self.id)
+
+        alert_after_failures: int | Unset
+        if isinstance(self.alert_after_failures, Unset):
+            alert_after_failures = UNSET
+        else:
+            alert_after_failures = self.alert_after_failures
 
         configuration: dict[str, Any] | Unset
         if isinstance(self.configuration, Unset):
@@ -80,6 +94,12 @@ class FlowUpdate:
         else:
             name = self.name
 
+        pause_after_failures: int | Unset
+        if isinstance(self.pause_after_failures, Unset):
+            pause_after_failures = UNSET
+        else:
+            pause_after_failures = self.pause_after_failures
+
         template: None | str | Unset
         if isinstance(self.template, Unset):
             template = UNSET
@@ -92,6 +112,8 @@ class FlowUpdate:
         field_dict.update({
             "id": id,
         })
+        if alert_after_failures is not UNSET:
+            field_dict["alertAfterFailures"] = alert_after_failures
         if configuration is not UNSET:
             field_dict["configuration"] = configuration
         if description is not UNSET:
@@ -100,6 +122,8 @@ class FlowUpdate:
             field_dict["isActive"] = is_active
         if name is not UNSET:
             field_dict["name"] = name
+        if pause_after_failures is not UNSET:
+            field_dict["pauseAfterFailures"] = pause_after_failures
         if template is not UNSET:
             field_dict["template"] = template
 
@@ -114,6 +138,14 @@ class FlowUpdate:
         id = UUID(d.pop("id"))
 
 
+
+
+        def _parse_alert_after_failures(data: object) -> int | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | Unset, data)
+
+        alert_after_failures = _parse_alert_after_failures(d.pop("alertAfterFailures", UNSET))
 
 
         def _parse_configuration(data: object) -> FlowUpdateConfigurationType0 | Unset:
@@ -156,6 +188,14 @@ class FlowUpdate:
         name = _parse_name(d.pop("name", UNSET))
 
 
+        def _parse_pause_after_failures(data: object) -> int | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | Unset, data)
+
+        pause_after_failures = _parse_pause_after_failures(d.pop("pauseAfterFailures", UNSET))
+
+
         def _parse_template(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -168,10 +208,12 @@ class FlowUpdate:
 
         flow_update = cls(
             id=id,
+            alert_after_failures=alert_after_failures,
             configuration=configuration,
             description=description,
             is_active=is_active,
             name=name,
+            pause_after_failures=pause_after_failures,
             template=template,
         )
 

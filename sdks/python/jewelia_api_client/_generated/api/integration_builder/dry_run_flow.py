@@ -1,0 +1,256 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.dry_run_envelope import DryRunEnvelope
+from ...models.dry_run_request import DryRunRequest
+from ...models.error import Error
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    flow_id: UUID,
+    *,
+    body: DryRunRequest,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/integrations/builder/{flow_id}/dry-run".format(flow_id=quote(str(flow_id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DryRunEnvelope | Error | None:
+    if response.status_code == 200:
+        response_200 = DryRunEnvelope.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DryRunEnvelope | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DryRunRequest,
+
+) -> Response[DryRunEnvelope | Error]:
+    """ Walk the whole flow in memory with side effects simulated (not a run)
+
+    Args:
+        flow_id (UUID):
+        body (DryRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DryRunEnvelope | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DryRunRequest,
+
+) -> DryRunEnvelope | Error | None:
+    """ Walk the whole flow in memory with side effects simulated (not a run)
+
+    Args:
+        flow_id (UUID):
+        body (DryRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DryRunEnvelope | Error
+     """
+
+
+    return sync_detailed(
+        flow_id=flow_id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DryRunRequest,
+
+) -> Response[DryRunEnvelope | Error]:
+    """ Walk the whole flow in memory with side effects simulated (not a run)
+
+    Args:
+        flow_id (UUID):
+        body (DryRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DryRunEnvelope | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DryRunRequest,
+
+) -> DryRunEnvelope | Error | None:
+    """ Walk the whole flow in memory with side effects simulated (not a run)
+
+    Args:
+        flow_id (UUID):
+        body (DryRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DryRunEnvelope | Error
+     """
+
+
+    return (await asyncio_detailed(
+        flow_id=flow_id,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,262 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.flow_stats_envelope import FlowStatsEnvelope
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    flow_id: UUID,
+    *,
+    window: str | Unset = '24h',
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["window"] = window
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/integrations/builder/{flow_id}/stats".format(flow_id=quote(str(flow_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | FlowStatsEnvelope | None:
+    if response.status_code == 200:
+        response_200 = FlowStatsEnvelope.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | FlowStatsEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    window: str | Unset = '24h',
+
+) -> Response[Error | FlowStatsEnvelope]:
+    """ A flow's run stats over a window: runs by status, success rate, p50/p95 duration, last run and
+    failure, failure streak, runs per hour or day
+
+    Args:
+        flow_id (UUID):
+        window (str | Unset): 24h (hourly timeline), 7d or 30d (daily) Default: '24h'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | FlowStatsEnvelope]
+     """
+
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+window=window,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    window: str | Unset = '24h',
+
+) -> Error | FlowStatsEnvelope | None:
+    """ A flow's run stats over a window: runs by status, success rate, p50/p95 duration, last run and
+    failure, failure streak, runs per hour or day
+
+    Args:
+        flow_id (UUID):
+        window (str | Unset): 24h (hourly timeline), 7d or 30d (daily) Default: '24h'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | FlowStatsEnvelope
+     """
+
+
+    return sync_detailed(
+        flow_id=flow_id,
+client=client,
+window=window,
+
+    ).parsed
+
+async def asyncio_detailed(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    window: str | Unset = '24h',
+
+) -> Response[Error | FlowStatsEnvelope]:
+    """ A flow's run stats over a window: runs by status, success rate, p50/p95 duration, last run and
+    failure, failure streak, runs per hour or day
+
+    Args:
+        flow_id (UUID):
+        window (str | Unset): 24h (hourly timeline), 7d or 30d (daily) Default: '24h'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | FlowStatsEnvelope]
+     """
+
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+window=window,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    window: str | Unset = '24h',
+
+) -> Error | FlowStatsEnvelope | None:
+    """ A flow's run stats over a window: runs by status, success rate, p50/p95 duration, last run and
+    failure, failure streak, runs per hour or day
+
+    Args:
+        flow_id (UUID):
+        window (str | Unset): 24h (hourly timeline), 7d or 30d (daily) Default: '24h'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | FlowStatsEnvelope
+     """
+
+
+    return (await asyncio_detailed(
+        flow_id=flow_id,
+client=client,
+window=window,
+
+    )).parsed

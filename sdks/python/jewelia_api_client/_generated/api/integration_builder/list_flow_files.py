@@ -1,0 +1,323 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.flow_file_list import FlowFileList
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    flow_id: UUID,
+    *,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    kind: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_page: int | None | Unset
+    if isinstance(page, Unset):
+        json_page = UNSET
+    else:
+        json_page = page
+    params["page"] = json_page
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    json_kind: None | str | Unset
+    if isinstance(kind, Unset):
+        json_kind = UNSET
+    else:
+        json_kind = kind
+    params["kind"] = json_kind
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/integrations/builder/{flow_id}/files".format(flow_id=quote(str(flow_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | FlowFileList | None:
+    if response.status_code == 200:
+        response_200 = FlowFileList.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | FlowFileList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    kind: None | str | Unset = UNSET,
+
+) -> Response[Error | FlowFileList]:
+    """ List a flow's files (uploaded and written), newest first, with signed links
+
+    Args:
+        flow_id (UUID):
+        page (int | None | Unset):
+        limit (int | None | Unset):
+        cursor (None | str | Unset):
+        kind (None | str | Unset): upload or output
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | FlowFileList]
+     """
+
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+page=page,
+limit=limit,
+cursor=cursor,
+kind=kind,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    kind: None | str | Unset = UNSET,
+
+) -> Error | FlowFileList | None:
+    """ List a flow's files (uploaded and written), newest first, with signed links
+
+    Args:
+        flow_id (UUID):
+        page (int | None | Unset):
+        limit (int | None | Unset):
+        cursor (None | str | Unset):
+        kind (None | str | Unset): upload or output
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | FlowFileList
+     """
+
+
+    return sync_detailed(
+        flow_id=flow_id,
+client=client,
+page=page,
+limit=limit,
+cursor=cursor,
+kind=kind,
+
+    ).parsed
+
+async def asyncio_detailed(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    kind: None | str | Unset = UNSET,
+
+) -> Response[Error | FlowFileList]:
+    """ List a flow's files (uploaded and written), newest first, with signed links
+
+    Args:
+        flow_id (UUID):
+        page (int | None | Unset):
+        limit (int | None | Unset):
+        cursor (None | str | Unset):
+        kind (None | str | Unset): upload or output
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | FlowFileList]
+     """
+
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+page=page,
+limit=limit,
+cursor=cursor,
+kind=kind,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    flow_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    kind: None | str | Unset = UNSET,
+
+) -> Error | FlowFileList | None:
+    """ List a flow's files (uploaded and written), newest first, with signed links
+
+    Args:
+        flow_id (UUID):
+        page (int | None | Unset):
+        limit (int | None | Unset):
+        cursor (None | str | Unset):
+        kind (None | str | Unset): upload or output
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | FlowFileList
+     """
+
+
+    return (await asyncio_detailed(
+        flow_id=flow_id,
+client=client,
+page=page,
+limit=limit,
+cursor=cursor,
+kind=kind,
+
+    )).parsed
