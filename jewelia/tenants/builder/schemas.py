@@ -21,6 +21,13 @@ CONFIGURATION_DOC = (
 )
 
 Configuration = Annotated[dict[str, Any], msgspec.Meta(description=CONFIGURATION_DOC)]
+Settings = Annotated[
+    dict[str, Any],
+    msgspec.Meta(
+        description="A template's settings by key (GET /integrations/builder/templates lists"
+        " them); those left out take their defaults"
+    ),
+]
 Threshold = Annotated[
     int,
     msgspec.Meta(
@@ -35,13 +42,15 @@ Threshold = Annotated[
 
 class FlowCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new flow; `configuration` becomes its draft. With `isActive` true the draft is also
-    published as version 1, so the flow runs at once."""
+    published as version 1, so the flow runs at once. With a `template` and no configuration,
+    the draft is the template's configuration with `settings` put in."""
 
     name: str
-    configuration: Configuration
+    configuration: Configuration | None = None
     description: str | None = ""
     template: str | None = None
     isActive: bool = False
+    settings: Settings | None = None
     alertAfterFailures: Threshold | None = None
     pauseAfterFailures: Threshold | None = None
 
