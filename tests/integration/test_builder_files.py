@@ -117,6 +117,22 @@ async def test_csv_and_json_writes_through_a_tested_step(api: Any, app: Any) -> 
     listed = await api.get(f"{BASE}/{flow_id}/files")
     assert listed.json()["pagination"]["total"] == 2  # the simulated write wrote nothing
 
+    # An expired file: its link and the listing refuse it; the flow's next write removes it.
+    old = listed.json()["data"][-1]
+    async with tenant_scope(api.tenant.ref):
+        await fetch(
+            "UPDATE flow_file SET expires_at = now() - interval '1 second' WHERE id = $1",
+            uuid.UUID(old["id"]),
+        )
+    async with client_for(app, None) as anon:
+        assert (await anon.get(_path_of(old["downloadUrl"]))).status_code == 404
+    listed = await api.get(f"{BASE}/{flow_id}/files")
+    assert old["id"] not in [f["id"] for f in listed.json()["data"]]
+    await api.post(f"{BASE}/{flow_id}/steps/w_json/test", json={"input": pinned})
+    async with tenant_scope(api.tenant.ref):
+        left = await fetch("SELECT id FROM flow_file WHERE id = $1", uuid.UUID(old["id"]))
+    assert left == [] and not files.file_path(api.tenant.id, uuid.UUID(old["id"])).exists()
+
 
 def _xlsx(rows: list[list[Any]]) -> bytes:
     book = openpyxl.Workbook()

@@ -15,7 +15,7 @@ import os
 import re
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +140,14 @@ async def record_output(
             step_path[:400],
             retention(),
         )
+        # Expired files of the flow go as it writes a new one (links already refuse them).
+        expired = await fetch(
+            "DELETE FROM flow_file WHERE flow_id = $1 AND kind = 'output' AND expires_at < now()"
+            " RETURNING id",
+            flow_id,
+        )
+    for row in expired:
+        file_path(tenant.id, row["id"]).unlink(missing_ok=True)
     return found[0]
 
 
@@ -249,7 +257,9 @@ async def list_files(
     tenant: TenantRef, flow_id: uuid.UUID, page: Page, kind: str | None = None
 ) -> tuple[list[dict[str, Any]], int, str | None]:
     """One page of a flow's files (uploads and written files, or one kind), newest first."""
-    filters = Filters(clauses=["flow_id = $1"], args=[flow_id])
+    filters = Filters(
+        clauses=["flow_id = $1", "(expires_at IS NULL OR expires_at > now())"], args=[flow_id]
+    )
     if kind is not None:
         if kind not in KINDS:
             raise ValidationFailed(
@@ -287,7 +297,10 @@ async def resolve_download(token: str) -> tuple[Path, str, str]:
     async with tenant_scope(tenant.ref):
         rows = await fetch(f"SELECT {COLUMNS} FROM flow_file WHERE id = $1", grant.job_id)
     path = file_path(tenant.id, grant.job_id)
-    if not rows or not path.exists():
+    expired = (
+        rows and rows[0]["expires_at"] is not None and rows[0]["expires_at"] < datetime.now(UTC)
+    )
+    if not rows or expired or not path.exists():
         raise NotFound("This file is no longer available")
     fmt = rows[0]["format"]
     return path, rows[0]["name"], MEDIA_TYPES["excel" if fmt == "xlsx" else fmt]
