@@ -322,3 +322,38 @@ async def test_refusals_and_isolation(api: Any, app: Any) -> None:
         for path in (f"{BASE}/{flow_id}/steps/t/test", f"{BASE}/{flow_id}/dry-run"):
             refused = await stranger.post(path, json={})
             assert refused.status_code == 404, refused.text
+
+
+async def test_a_step_inside_a_loop_with_recorded_input(api: Any, worker: Any) -> None:
+    flow_id = await make_flow(
+        api,
+        [
+            {"id": "base", "type": "transform", "config": {"output": "10"}},
+            {
+                "id": "each",
+                "type": "for_each",
+                "config": {
+                    "items": "trigger.lines",
+                    "actions": [
+                        {"id": "first", "type": "transform", "config": {"output": "item.qty"}},
+                        {
+                            "id": "total",
+                            "type": "transform",
+                            "config": {"output": "steps.first.output * steps.base.output + index"},
+                        },
+                    ],
+                },
+            },
+        ],
+    )
+    run = await api.post(
+        f"{BASE}/{flow_id}/run", json={"payload": {"lines": [{"qty": 3}, {"qty": 5}]}}
+    )
+    done = await finished(api, run.json()["data"]["run_id"])
+    assert done["status"] == "succeeded", done
+    tested = await api.post(
+        f"{BASE}/{flow_id}/steps/total/test", json={"runId": run.json()["data"]["run_id"]}
+    )
+    result = tested.json()["data"]
+    # the loop's first item, as recorded: first = 3, base = 10, index 0
+    assert result["path"] == "each.0.total" and result["output"] == 30, result

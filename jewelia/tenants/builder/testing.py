@@ -148,7 +148,7 @@ async def _recorded_scope(
         raise ValidationFailed([FieldError("runId", "No such run", "NOT_FOUND")]) from exc
     if run["flow_id"] != flow_id:
         raise ValidationFailed([FieldError("runId", "That run is of another flow", "INVALID")])
-    loop = path.rsplit(".", 2)[0] + "." if path.count(".") >= 2 else None
+    loop = path.rsplit(".", 1)[0] + "." if path.count(".") >= 2 else None
     scope = Scope()
     for row in run["steps"]:
         here = row["step_path"]
