@@ -508,9 +508,9 @@ export type FlowCreate = {
     /**
      * `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}), database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config, if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
      */
-    configuration: {
+    configuration?: {
         [key: string]: unknown;
-    };
+    } | null;
     description?: string | null;
     isActive?: boolean;
     name: string;
@@ -518,6 +518,12 @@ export type FlowCreate = {
      * Consecutive failed runs before the owners and admins are emailed (alertAfterFailures, default 3) or the flow is switched off (pauseAfterFailures, default 10; pausedReason and pausedAt then say why and when)
      */
     pauseAfterFailures?: number | null;
+    /**
+     * A template's settings by key (GET /integrations/builder/templates lists them); those left out take their defaults
+     */
+    settings?: {
+        [key: string]: unknown;
+    } | null;
     template?: string | null;
 };
 

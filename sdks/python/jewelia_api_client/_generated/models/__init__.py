@@ -56,7 +56,8 @@ from .flow import Flow
 from .flow_actor import FlowActor
 from .flow_configuration import FlowConfiguration
 from .flow_create import FlowCreate
-from .flow_create_configuration import FlowCreateConfiguration
+from .flow_create_configuration_type_0 import FlowCreateConfigurationType0
+from .flow_create_settings_type_0 import FlowCreateSettingsType0
 from .flow_envelope import FlowEnvelope
 from .flow_file import FlowFile
 from .flow_file_envelope import FlowFileEnvelope
@@ -304,7 +305,8 @@ __all__ = (
     "FlowActor",
     "FlowConfiguration",
     "FlowCreate",
-    "FlowCreateConfiguration",
+    "FlowCreateConfigurationType0",
+    "FlowCreateSettingsType0",
     "FlowEnvelope",
     "FlowFile",
     "FlowFileEnvelope",

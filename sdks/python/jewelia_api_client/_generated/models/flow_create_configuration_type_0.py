@@ -14,18 +14,13 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="FlowCreateConfiguration")
+T = TypeVar("T", bound="FlowCreateConfigurationType0")
 
 
 
 @_attrs_define
-class FlowCreateConfiguration:
-    """ `{triggers: [{type, config}], actions: [{type, config}]}`. Trigger types: webhook, schedule ({cron, timezone}),
-    database_change ({resource, operations}), api_call. A step (an element of actions) is {id?, name?, type, config,
-    if?, retry?, onError?}; types: http_request, database, file, notification, transform, delay, and the containers
-    branch and for_each. Problems are reported with their path, e.g. configuration.actions[1].config.url.
-
-     """
+class FlowCreateConfigurationType0:
+    
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,12 +40,12 @@ class FlowCreateConfiguration:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        flow_create_configuration = cls(
+        flow_create_configuration_type_0 = cls(
         )
 
 
-        flow_create_configuration.additional_properties = d
-        return flow_create_configuration
+        flow_create_configuration_type_0.additional_properties = d
+        return flow_create_configuration_type_0
 
     @property
     def additional_keys(self) -> list[str]:
