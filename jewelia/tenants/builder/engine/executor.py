@@ -309,6 +309,18 @@ class Execution:
     async def fence(self, flush: bool = True) -> None:
         """Inside a transaction: renew the lease and lock the run, or LeaseLost; then write the
         deferred step rows (unless `flush` is false: the heartbeat, a task of its own)."""
+        if flush and len(self.pending) == 1:  # the usual case: the fence and the row together
+            rows = await fetch(
+                FENCED_SAVE_SQL,
+                *self.pending[0],
+                self.token,
+                timedelta(seconds=runs.lease_seconds()),
+            )
+            if not rows:
+                raise LeaseLost
+            self.pending.clear()
+            self.cancel_requested = bool(rows[0]["cancel_requested"])
+            return
         rows = await fetch(
             "UPDATE flow_run SET leased_until = now() + $3::interval"
             " WHERE id = $1 AND lease_token = $2 AND status = 'running' RETURNING cancel_requested",
