@@ -21,6 +21,8 @@ import shutil
 import subprocess
 import sys
 import time
+import types
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,17 @@ import httpx
 import pytest
 
 from jewelia.core.db import execute
+from jewelia.tenants.builder import flow_templates
+from jewelia.tenants.builder.definition import TEMPLATES
+from tests.integration.test_builder_templates import (
+    Env,
+    FlowReceiver,
+    fire_schedule,
+    ok,
+    post_webhook,
+    runs_of,
+    setup_records,
+)
 from tests.sdk.conftest import new_business
 from tests.sdk.test_typescript_sdk import SDK_DIR, build_sdk, run
 from tests.webhook_receiver import Receiver
@@ -421,6 +434,110 @@ async def businesses(live_server: str) -> dict[str, dict[str, str]]:
     return out
 
 
+async def download(api: httpx.AsyncClient, flow_id: str) -> dict[str, bytes]:
+    """Version 1 of the flow exported in both languages."""
+    codes = {}
+    for language in ("typescript", "python"):
+        answer = await api.get(f"{BASE}/{flow_id}/versions/1/code", params={"language": language})
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/zip"
+        assert f"-v1-{language}.zip" in answer.headers["content-disposition"]
+        codes[language] = answer.content
+    return codes
+
+
+def type_checked(
+    name: str, codes: dict[str, bytes], ts_project: Path, py_sdk: Path, tmp_path: Path
+) -> dict[str, Path]:
+    """Both exports unpacked, type-checked and built: their folders by language."""
+    ts_dir = unzip(codes["typescript"], ts_project / name)
+    assert {p.name for p in ts_dir.iterdir()} >= {
+        "src",
+        "package.json",
+        "tsconfig.json",
+        "README.md",
+    }
+    tsc = str(ts_project / "node_modules" / ".bin" / "tsc")
+    run([tsc, "--noEmit", "--strict", "-p", "."], ts_dir)
+    run([tsc, "-p", "."], ts_dir)
+    py_dir = unzip(codes["python"], tmp_path / "py")
+    assert {p.name for p in py_dir.iterdir()} >= {
+        "flow.py",
+        "runtime.py",
+        "requirements.txt",
+        "README.md",
+    }
+    run([sys.executable, "-m", "py_compile", "flow.py", "runtime.py"], py_dir)
+    mypy_env = {**os.environ, "MYPYPATH": str(py_sdk)}
+    cache = str(py_sdk.parent / "mypy-cache")  # shared: runtime.py is the same every time
+    mypy = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--ignore-missing-imports",
+        "--cache-dir",
+        cache,
+    ]
+    run([*mypy, "flow.py", "runtime.py"], py_dir, env=mypy_env)
+    return {"typescript": ts_dir, "python": py_dir}
+
+
+async def run_programs(
+    dirs: dict[str, Path],
+    businesses: dict[str, dict[str, str]],
+    payloads: dict[str, Any],
+    py_sdk: Path,
+    tmp_path: Path,
+) -> dict[str, tuple[int, str, str]]:
+    """Both programs on their trigger payloads, in parallel, each against its own business:
+    (exit code, stdout, stderr) by language."""
+    commands = {
+        "typescript": (["node", "dist/flow.js"], {}),
+        "python": ([sys.executable, "flow.py"], {"PYTHONPATH": str(py_sdk)}),
+    }
+    procs = {}
+    for runner, (command, extra) in commands.items():
+        source = tmp_path / f"{runner}.json"
+        source.write_text(json.dumps(payloads[runner]))
+        env = {
+            **os.environ,
+            **extra,
+            "JEWELIA_API_KEY": businesses[runner]["key"],
+            "JEWELIA_API_URL": businesses[runner]["url"],
+        }
+        procs[runner] = subprocess.Popen(  # noqa: ASYNC220 - started here, awaited in threads
+            [*command, str(source)],
+            cwd=dirs[runner],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    outputs = {}
+    for runner, proc in procs.items():
+        out, err = await asyncio.to_thread(proc.communicate, timeout=180)
+        outputs[runner] = (proc.returncode, out, err)
+    return outputs
+
+
+def assert_same_steps(done: dict[str, Any], outputs: dict[str, tuple[int, str, str]]) -> None:
+    """Each program ended as the engine's run did, with the same steps and outputs."""
+    expected = comparable({s["step_path"]: s for s in done["steps"]})
+    for runner, (code, out, err) in outputs.items():
+        assert code == (0 if done["status"] == "succeeded" else 1), f"{runner}:\n{out}\n{err}"
+        steps, end = printed(out)
+        assert end["status"] == done["status"], (runner, end, done)
+        if done["status"] == "failed":
+            assert end["step"] == done["failed_step_id"]
+        got = comparable(steps)
+        assert sorted(got) == sorted(expected), (runner, err)
+        differing = {
+            p: {"engine": expected[p], runner: got[p]} for p in got if got[p] != expected[p]
+        }
+        assert differing == {}, json.dumps(differing, indent=1, sort_keys=True)[:20000]
+
+
 @pytest.mark.parametrize("name", sorted(FLOWS))
 async def test_exports_type_check_and_match_the_engine(
     name: str,
@@ -435,89 +552,11 @@ async def test_exports_type_check_and_match_the_engine(
     with Receiver() as at_engine, Receiver() as at_ts, Receiver() as at_py:
         async with httpx.AsyncClient(base_url=engine["url"], headers=headers, timeout=60) as api:
             flow_id, done = await engine_run(api, name, trigger(at_engine.url("")))
-            codes = {}
-            for language in ("typescript", "python"):
-                answer = await api.get(
-                    f"{BASE}/{flow_id}/versions/1/code", params={"language": language}
-                )
-                assert answer.status_code == 200, answer.text
-                assert answer.headers["content-type"] == "application/zip"
-                assert f"-v1-{language}.zip" in answer.headers["content-disposition"]
-                codes[language] = answer.content
-
-        # TypeScript: strict type-check, build.
-        ts_dir = unzip(codes["typescript"], ts_project / name)
-        assert {p.name for p in ts_dir.iterdir()} >= {
-            "src",
-            "package.json",
-            "tsconfig.json",
-            "README.md",
-        }
-        tsc = str(ts_project / "node_modules" / ".bin" / "tsc")
-        run([tsc, "--noEmit", "--strict", "-p", "."], ts_dir)
-        run([tsc, "-p", "."], ts_dir)
-        # Python: compiles, and passes mypy --strict.
-        py_dir = unzip(codes["python"], tmp_path / "py")
-        run([sys.executable, "-m", "py_compile", "flow.py", "runtime.py"], py_dir)
-        mypy_env = {**os.environ, "MYPYPATH": str(py_sdk)}
-        mypy = [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--ignore-missing-imports",
-            "--no-incremental",
-        ]
-        run([*mypy, "flow.py", "runtime.py"], py_dir, env=mypy_env)
-
-        # Both programs on the same trigger, in parallel, each in its own business.
-        for runner, receiver in (("typescript", at_ts), ("python", at_py)):
-            (tmp_path / f"{runner}.json").write_text(json.dumps(trigger(receiver.url(""))))
-
-        def start(
-            runner: str, command: list[str], cwd: Path, extra: dict[str, str]
-        ) -> subprocess.Popen[str]:
-            env = {
-                **os.environ,
-                **extra,
-                "JEWELIA_API_KEY": businesses[runner]["key"],
-                "JEWELIA_API_URL": businesses[runner]["url"],
-            }
-            return subprocess.Popen(
-                [*command, str(tmp_path / f"{runner}.json")],
-                cwd=cwd,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-
-        procs = {
-            "typescript": start("typescript", ["node", "dist/flow.js"], ts_dir, {}),
-            "python": start(
-                "python", [sys.executable, "flow.py"], py_dir, {"PYTHONPATH": str(py_sdk)}
-            ),
-        }
-        outputs = {}
-        for runner, proc in procs.items():
-            out, err = await asyncio.to_thread(proc.communicate, timeout=180)
-            assert proc.returncode == (0 if done["status"] == "succeeded" else 1), (
-                f"{runner}:\n{out}\n{err}"
-            )
-            outputs[runner] = (out, err)
-
-    expected = comparable({s["step_path"]: s for s in done["steps"]})
-    for runner, (out, err) in outputs.items():
-        steps, end = printed(out)
-        assert end["status"] == done["status"], (runner, end, done)
-        if done["status"] == "failed":
-            assert end["step"] == done["failed_step_id"]
-        got = comparable(steps)
-        assert sorted(got) == sorted(expected), (runner, err)
-        differing = {
-            p: {"engine": expected[p], runner: got[p]} for p in got if got[p] != expected[p]
-        }
-        assert differing == {}, json.dumps(differing, indent=1, sort_keys=True)[:20000]
+            codes = await download(api, flow_id)
+        dirs = type_checked(name, codes, ts_project, py_sdk, tmp_path)
+        payloads = {"typescript": trigger(at_ts.url("")), "python": trigger(at_py.url(""))}
+        outputs = await run_programs(dirs, businesses, payloads, py_sdk, tmp_path)
+    assert_same_steps(done, outputs)
     # Each receiver saw the same requests; every attempt of a step carried one key.
     seen = {
         runner: [(r.path, body_of(r.body)) for r in receiver.received]
@@ -531,3 +570,105 @@ async def test_exports_type_check_and_match_the_engine(
             keys.setdefault(r.path, set()).add(r.headers["Idempotency-Key"])
         if name == "control":
             assert receiver.hits["/flaky/2"] == 3 and len(keys["/flaky/2"]) == 1
+
+
+def texts(value: Any) -> Any:
+    """Ids inside text blanked, and whole floats written as Python does ("2400.0" as
+    "2400"): nunjucks prints a JSON number as JavaScript does (README: the differences)."""
+    if isinstance(value, dict):
+        return {k: texts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [texts(v) for v in value]
+    if isinstance(value, str):
+        value = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", value)
+        return re.sub(r"\b(\d+)\.0\b", r"\1", value)
+    return value
+
+
+def remapped(value: Any, ids: dict[str, str]) -> Any:
+    """A payload with the engine business's record ids swapped for another business's."""
+    if isinstance(value, dict):
+        return {k: remapped(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [remapped(v, ids) for v in value]
+    return ids.get(value, value) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+async def test_templates_exported_match_the_engine(
+    name: str,
+    businesses: dict[str, dict[str, str]],
+    live_server: str,
+    ts_project: Path,
+    py_sdk: Path,
+    worker: Any,
+    tmp_path: Path,
+) -> None:
+    """Each template's flow, made and fired as its fixture says (tests/integration/
+    test_builder_templates.py's way) in the engine's business, then exported; the programs run
+    in their businesses, set up alike, on the engine run's trigger payload (record ids mapped)."""
+    fixture = flow_templates.fixture(name)
+    clients = {
+        runner: httpx.AsyncClient(
+            base_url=b["url"], headers={"Authorization": f"Bearer {b['key']}"}, timeout=60
+        )
+        for runner, b in businesses.items()
+    }
+    with FlowReceiver(fixture.get("responses")) as receiver:
+        envs = {runner: Env(receiver) for runner in clients}
+        for env in envs.values():  # one `{unique}` and one day for the three businesses
+            env.values, env.today = envs["engine"].values, envs["engine"].today
+        api = clients["engine"]
+        settings = envs["engine"].resolve(fixture["settings"])
+        created = await ok(
+            await api.post(
+                BASE,
+                json={
+                    "name": f"Export {name}",
+                    "template": name,
+                    "settings": settings,
+                    "isActive": True,
+                },
+            ),
+            201,
+        )
+        for runner, client in clients.items():
+            await setup_records(client, envs[runner], fixture.get("setup", {}))
+        trigger_spec = fixture["trigger"]
+        payload = envs["engine"].resolve(trigger_spec["payload"])
+        if trigger_spec["type"] == "schedule":
+            tenant = types.SimpleNamespace(id=uuid.UUID(businesses["engine"]["tenant"]))
+            await fire_schedule(tenant, created["id"], payload["scheduledAt"])
+        elif trigger_spec["type"] == "webhook":
+            async with httpx.AsyncClient(base_url=live_server, timeout=60) as plain_client:
+                answer = await post_webhook(plain_client, created["webhook"], payload)
+            assert answer.status_code == 202, answer.text
+        [done] = await runs_of(api, created["id"])
+        assert done["status"] == "succeeded", done
+        engine_requests = len(receiver.received)
+        codes = await download(api, created["id"])
+        for client in clients.values():
+            await client.aclose()
+        dirs = type_checked(name, codes, ts_project, py_sdk, tmp_path)
+        payloads = {}
+        for runner in ("typescript", "python"):
+            ids = {
+                str(record["id"]): str(envs[runner].records[ref]["id"])
+                for ref, record in envs["engine"].records.items()
+            }
+            payloads[runner] = remapped(done["trigger_payload"], ids)
+        outputs = await run_programs(dirs, businesses, payloads, py_sdk, tmp_path)
+        received = list(receiver.received)
+    assert_same_steps(done, outputs)
+    # The receiver got the engine's requests once more from each program, each run's under
+    # its own run id (the Idempotency-Key's first part).
+    by_run: dict[str, list[Any]] = {}
+    for r in received:
+        by_run.setdefault(r.headers["Idempotency-Key"].split(":", 1)[0], []).append(
+            (r.method, r.path, texts(blank(body_of(r.body))))
+        )
+    assert len(received) == 3 * engine_requests
+    if engine_requests:
+        assert len(by_run) == 3
+        [first, *others] = [sorted(v, key=str) for v in by_run.values()]
+        assert all(o == first for o in others), json.dumps(by_run, indent=1)
