@@ -672,3 +672,78 @@ async def test_templates_exported_match_the_engine(
         assert len(by_run) == 3
         [first, *others] = [sorted(v, key=str) for v in by_run.values()]
         assert all(o == first for o in others), json.dumps(by_run, indent=1)
+
+
+async def test_export_refusals_and_the_sdks_download(
+    businesses: dict[str, dict[str, str]], ts_project: Path, py_sdk: Path
+) -> None:
+    """Bad language 422 naming the field, unknown version or another business's flow 404, a
+    read-only key may export; both SDKs download the same bytes (the zip is reproducible)."""
+    from jewelia.platform.apikeys.service import create_key
+
+    engine, other = businesses["engine"], businesses["python"]
+    headers = {"Authorization": f"Bearer {engine['key']}"}
+    async with httpx.AsyncClient(base_url=engine["url"], headers=headers, timeout=60) as api:
+        body = {"name": "Export me", "configuration": FLOWS["stops"], "isActive": True}
+        flow_id = (await ok(await api.post(BASE, json=body), 201))["id"]
+        path = f"{BASE}/{flow_id}/versions/1/code"
+        bad = await api.get(path, params={"language": "cobol"})
+        assert bad.status_code == 422 and bad.json()["code"] == "VALIDATION_ERROR"
+        assert [d["field"] for d in bad.json()["details"]] == ["language"]
+        assert (await api.get(f"{BASE}/{flow_id}/versions/2/code")).status_code == 404
+        default = await api.get(path)
+        assert default.status_code == 200
+        assert "-v1-typescript.zip" in default.headers["content-disposition"]
+        python_zip = (await api.get(path, params={"language": "python"})).content
+    reader = await create_key(uuid.UUID(engine["tenant"]), "reader", ["read"])
+    async with httpx.AsyncClient(timeout=30) as plain_client:
+        as_reader = await plain_client.get(
+            f"{engine['url']}{path}", headers={"Authorization": f"Bearer {reader.secret}"}
+        )
+        elsewhere = await plain_client.get(
+            f"{other['url']}{path}", headers={"Authorization": f"Bearer {other['key']}"}
+        )
+    assert as_reader.status_code == 200 and as_reader.content == default.content
+    assert elsewhere.status_code == 404
+    with zipfile.ZipFile(io.BytesIO(python_zip)) as archive:
+        readme = next(n for n in archive.namelist() if n.endswith("README.md"))
+        text = archive.read(readme).decode()
+    assert "pip install -r requirements.txt" in text and "JEWELIA_API_KEY" in text
+    assert "`bad` (http_request)" in text
+
+    script = (
+        "from jewelia_api_client import JeweliaClient\n"
+        "import sys\n"
+        "with JeweliaClient() as client:\n"
+        f"    sys.stdout.buffer.write(client.builder.export_code({flow_id!r}, 1,"
+        " language='python'))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(py_sdk), "JEWELIA_API_KEY": engine["key"]}
+    env["JEWELIA_API_URL"] = engine["url"]
+    got = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert got.stdout == python_zip
+    module = (
+        "import { JeweliaClient } from '@jewelia/api-client';\n"
+        "const client = new JeweliaClient({ apiKey: process.env.JEWELIA_API_KEY,"
+        " baseUrl: process.env.JEWELIA_API_URL });\n"
+        f"const bytes = await client.builder.exportCode('{flow_id}', 1);\n"
+        "process.stdout.write(Buffer.from(bytes));\n"
+    )
+    (ts_project / "download.mjs").write_text(module)
+    got = await asyncio.to_thread(
+        subprocess.run,
+        ["node", "download.mjs"],
+        cwd=ts_project,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert got.stdout == default.content
