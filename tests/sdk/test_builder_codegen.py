@@ -747,3 +747,62 @@ async def test_export_refusals_and_the_sdks_download(
         check=True,
     )
     assert got.stdout == default.content
+
+
+async def test_webhook_receivers_verify_then_run(
+    businesses: dict[str, dict[str, str]], ts_project: Path, py_sdk: Path, tmp_path: Path
+) -> None:
+    """`--serve PORT`: a delivery signed with FLOW_WEBHOOK_SECRET runs the flow on its body; a
+    bad signature is 401 and runs nothing."""
+    from jewelia.tenants.webhooks import signing
+
+    engine = businesses["engine"]
+    headers = {"Authorization": f"Bearer {engine['key']}"}
+    steps = [{"id": "greet", "type": "transform", "config": {"output": '"Hi " & trigger.name'}}]
+    body = {
+        "name": "Hooked",
+        "configuration": {"triggers": [{"type": "webhook", "config": {}}], "actions": steps},
+        "isActive": True,
+    }
+    async with httpx.AsyncClient(base_url=engine["url"], headers=headers, timeout=60) as api:
+        flow_id = (await ok(await api.post(BASE, json=body), 201))["id"]
+        codes = await download(api, flow_id)
+    dirs = type_checked("hooked", codes, ts_project, py_sdk, tmp_path)
+    secret = signing.new_secret()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(py_sdk),
+        "FLOW_WEBHOOK_SECRET": secret,
+        "JEWELIA_API_KEY": engine["key"],
+        "JEWELIA_API_URL": engine["url"],
+    }
+    commands = {
+        "typescript": ["node", "dist/flow.js", "--serve", "0"],
+        "python": [sys.executable, "flow.py", "--serve", "0"],
+    }
+    for runner, command in commands.items():
+        proc = subprocess.Popen(  # noqa: ASYNC220 - a server, read from a thread
+            command,
+            cwd=dirs[runner],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stderr is not None and proc.stdout is not None
+            line = await asyncio.to_thread(proc.stderr.readline)
+            port = json.loads(line)["listening"]
+            payload = json.dumps({"name": "Ada"}).encode()
+            signed = signing.signed_headers([secret], "msg_1", int(time.time()), payload)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as hook:
+                forged = {**signed, "webhook-signature": "v1,AAAA"}
+                refused = await hook.post("/", content=payload, headers=forged)
+                assert refused.status_code == 401, (runner, refused.text)
+                answer = await hook.post("/", content=payload, headers=signed)
+                assert answer.status_code == 200 and answer.json() == {"status": "succeeded"}
+            first = json.loads(await asyncio.to_thread(proc.stdout.readline))
+            assert (first["path"], first["output"]) == ("greet", "Hi Ada"), runner
+        finally:
+            proc.terminate()
+            await asyncio.to_thread(proc.wait, 10)

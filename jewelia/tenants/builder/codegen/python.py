@@ -34,7 +34,7 @@ def _calls(steps: list[dict[str, Any]], scope: str, prefix: str, indent: int) ->
 def _action(step: dict[str, Any]) -> str:
     kind, config = step["type"], step.get("config") or {}
     if kind == "transform":
-        return f"run.transform({config.get('output')!r}, context)"
+        return "run.transform(expression, context)"
     if kind == "delay":
         return f"run.delay({config.get('seconds')!r})"
     if kind in ("http_request", "database", "notification", "file"):
@@ -76,6 +76,8 @@ def _function(step: dict[str, Any]) -> str:
         )
         return head + note + f"    run.action(scope, prefix, step, not_available({kind!r}))\n"
     out = head
+    if kind == "transform":
+        out += f"    expression = {config.get('output')!r}\n"
     if kind in ("http_request", "database", "notification", "file"):
         out = out.replace(
             "    step: Step = ",
@@ -104,15 +106,14 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "from __future__ import annotations\n\n"
         "import json\nimport sys\nfrom typing import Any\n\n"
         "from jewelia_api_client import JeweliaClient\n\n"
-        "from runtime import Run, RunFailed, Scope, Step, not_available, read_trigger\n\n"
+        "from runtime import Run, RunFailed, Scope, Step, not_available, read_trigger, serve\n\n"
         f"FLOW_ID = {str(flow['id'])!r}\nFLOW_NAME = {str(flow['name'])!r}\nVERSION = {version}\n\n\n"
         + (functions + "\n\n" if functions else "")
         + "def run_flow(run: Run) -> None:\n"
         '    """The flow\'s steps, in order."""\n'
         "    scope = Scope()\n" + _calls(actions, "scope", '""', 4) + "\n\n"
-        "def main() -> int:\n"
-        '    """Read the trigger, run the flow against the API, print each step\'s result."""\n'
-        "    trigger = read_trigger(sys.argv[1] if len(sys.argv) > 1 else None)\n"
+        "def execute(trigger: Any) -> int:\n"
+        '    """Run the flow on a trigger payload against the API; 0 when it succeeded."""\n'
         "    # The API key and URL come from JEWELIA_API_KEY and JEWELIA_API_URL.\n"
         "    with JeweliaClient() as client:\n"
         "        run = Run(FLOW_ID, FLOW_NAME, VERSION, trigger, client)\n"
@@ -124,6 +125,13 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "            return 1\n"
         "    print(json.dumps({'run': {'status': 'succeeded'}}), flush=True)\n"
         "    return 0\n\n\n"
+        "def main() -> int:\n"
+        '    """`flow.py trigger.json` (or `-`: stdin) runs once; `flow.py --serve PORT` runs on\n'
+        '    each verified webhook delivery (see README.md)."""\n'
+        "    if len(sys.argv) > 2 and sys.argv[1] == '--serve':\n"
+        "        serve(int(sys.argv[2]), execute)\n"
+        "        return 0\n"
+        "    return execute(read_trigger(sys.argv[1] if len(sys.argv) > 1 else None))\n\n\n"
         'if __name__ == "__main__":\n'
         "    sys.exit(main())\n"
     )

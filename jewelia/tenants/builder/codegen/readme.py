@@ -18,6 +18,9 @@ RUN = {
         "export JEWELIA_API_URL=https://your-host/api/v1\n```\n\n"
         "## Run\n\n"
         "```bash\npython flow.py trigger.json      # or: echo '{...}' | python flow.py -\n```\n\n"
+        "For the webhook trigger, a small receiver runs the flow on each delivery whose\n"
+        "Standard Webhooks signature checks out (401 otherwise):\n\n"
+        "```bash\nFLOW_WEBHOOK_SECRET=whsec_... python flow.py --serve 8080   # POST to :8080\n```\n\n"
         "`flow.py` holds one function per step, named after the step's id; `runtime.py` the\n"
         "rules they share. Type-check with `mypy --strict flow.py runtime.py` (jsonatapy ships\n"
         "no type hints: add `--ignore-missing-imports`).\n"
@@ -31,6 +34,10 @@ RUN = {
         "export JEWELIA_API_URL=https://your-host/api/v1\n```\n\n"
         "## Run\n\n"
         "```bash\nnode dist/flow.js trigger.json   # or: echo '{...}' | node dist/flow.js -\n"
+        "```\n\n"
+        "For the webhook trigger, a small receiver runs the flow on each delivery whose\n"
+        "Standard Webhooks signature checks out (401 otherwise):\n\n"
+        "```bash\nFLOW_WEBHOOK_SECRET=whsec_... node dist/flow.js --serve 8080   # POST to :8080\n"
         "```\n\n"
         "`src/flow.ts` holds one function per step, named after the step's id;\n"
         "`src/runtime.ts` the rules they share.\n"
@@ -104,7 +111,7 @@ def readme(definition: dict[str, Any], flow: dict[str, Any], version: int, langu
         f"{n}. `{s['id']}` ({s['type']}): {summary(s)}.\n" for n, s in enumerate(steps, 1)
     )
     triggers = definition.get("triggers") or []
-    trigger_text = "".join(f"- `{t['type']}` {_trigger(t)}\n" for t in triggers)
+    trigger_text = "".join(f"- `{t['type']}` {_trigger(t)}".rstrip() + "\n" for t in triggers)
     description = flow.get("description") or ""
     return (
         f"# {flow['name']} (version {version})\n\n"

@@ -79,7 +79,8 @@ def _function(step: dict[str, Any]) -> str:
             + f"  ], {otherwise});\n}}\n"
         )
     if kind == "transform":
-        call = f"run.transform({json.dumps(config.get('output'))}, context)"
+        head += f"  const expression = {json.dumps(config.get('output'), ensure_ascii=False)};\n"
+        call = "run.transform(expression, context)"
     elif kind == "delay":
         call = f"run.delay({json.dumps(config.get('seconds'))})"
     elif kind in ("http_request", "database", "notification", "file"):
@@ -113,7 +114,7 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "// stdin): `node dist/flow.js trigger.json`. Each step prints its result as one line of\n"
         "// JSON; see README.md.\n"
         "import { JeweliaClient } from '@jewelia/api-client';\n\n"
-        "import {\n  Run,\n  RunFailed,\n  newScope,\n  notAvailable,\n  readTrigger,\n"
+        "import {\n  Run,\n  RunFailed,\n  newScope,\n  notAvailable,\n  readTrigger,\n  serve,\n"
         "  type Json,\n  type JsonObject,\n  type Scope,\n  type Step,\n} from './runtime.js';\n\n"
         f"const FLOW_ID = {json.dumps(str(flow['id']))};\n"
         f"const FLOW_NAME = {json.dumps(str(flow['name']), ensure_ascii=False)};\n"
@@ -122,15 +123,15 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         + "/** The flow's steps, in order. */\n"
         "export async function runFlow(run: Run): Promise<void> {\n"
         "  const scope = newScope();\n" + _calls(actions, "scope", "''", 2) + "}\n\n"
-        "/** Read the trigger, run the flow against the API, print each step's result. */\n"
-        "async function main(): Promise<number> {\n"
-        "  const trigger = readTrigger(process.argv[2]);\n"
+        "/** Run the flow on a trigger payload against the API; 0 when it succeeded. */\n"
+        "async function execute(trigger: Json): Promise<number> {\n"
         "  const apiKey = process.env['JEWELIA_API_KEY'];\n"
         "  const baseUrl = process.env['JEWELIA_API_URL'];\n"
         "  if (!apiKey || !baseUrl) {\n"
         "    process.stderr.write('Set JEWELIA_API_KEY and JEWELIA_API_URL (see README.md)\\n');\n"
         "    return 2;\n  }\n"
-        "  const run = new Run(FLOW_ID, FLOW_NAME, VERSION, trigger, new JeweliaClient({ apiKey, baseUrl }));\n"
+        "  const client = new JeweliaClient({ apiKey, baseUrl });\n"
+        "  const run = new Run(FLOW_ID, FLOW_NAME, VERSION, trigger, client);\n"
         "  try {\n    await runFlow(run);\n  } catch (error) {\n"
         "    if (!(error instanceof RunFailed)) throw error;\n"
         "    const end = { status: 'failed', step: error.path, error: error.message };\n"
@@ -138,6 +139,13 @@ def program(definition: dict[str, Any], flow: dict[str, Any], version: int) -> s
         "    return 1;\n  }\n"
         "  process.stdout.write(`${JSON.stringify({ run: { status: 'succeeded' } })}\\n`);\n"
         "  return 0;\n}\n\n"
+        "/**\n * `node dist/flow.js trigger.json` (or `-`: stdin) runs once; `node dist/flow.js --serve PORT`\n"
+        " * runs on each verified webhook delivery (see README.md).\n */\n"
+        "async function main(): Promise<number> {\n"
+        "  if (process.argv[2] === '--serve' && process.argv[3]) {\n"
+        "    await serve(Number(process.argv[3]), execute);\n"
+        "    return 0;\n  }\n"
+        "  return execute(readTrigger(process.argv[2]));\n}\n\n"
         "process.exitCode = await main();\n"
     )
 
