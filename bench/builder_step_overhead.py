@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/builder_step_overhead.py                  # 500 runs per flow, ~1 min
     .venv/bin/python bench/builder_step_overhead.py --runs 2000 --profile
+    BENCH_SORT=tottime .venv/bin/python bench/builder_step_overhead.py --profile   # by own time
 
 A throw-away installation (embedded PostgreSQL and Redis, all migrations), one Enterprise
 business and two active flows made through the flows service: (a) the three-step flow of
@@ -23,6 +24,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -168,7 +170,9 @@ async def measure(runs_per_flow: int, warmup: int, profile: bool) -> dict[str, A
         await stop_db()
     if profiler is not None:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats(
+            os.environ.get("BENCH_SORT", "cumulative")
+        ).print_stats(45)
         results["_profile"] = out.getvalue()
     return results
 
