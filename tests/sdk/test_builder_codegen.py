@@ -51,7 +51,6 @@ TS_DEPS = Path(__file__).resolve().parent / "codegen_ts"
 BASE = "/integrations/builder"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
-MONEY = re.compile(r"^-?\d+\.\d{2}$")
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 
@@ -299,8 +298,7 @@ def trigger(base: str) -> dict[str, Any]:
 
 
 def blank(value: Any) -> Any:
-    """The value with ids and timestamps replaced, money as numbers, HTTP `date` headers
-    dropped."""
+    """The value with ids and timestamps replaced, HTTP `date` headers dropped."""
     if isinstance(value, dict):
         return {k: blank(v) for k, v in value.items() if k.lower() != "date"}
     if isinstance(value, list):
@@ -309,10 +307,6 @@ def blank(value: Any) -> Any:
         return "<id>"
     if isinstance(value, str) and TIME.match(value):
         return "<time>"
-    if isinstance(value, str) and MONEY.match(value):
-        # The engine's database steps give money as the service's Decimal text ("2500.00");
-        # the API, so the SDKs, as a JSON number.
-        return float(value)
     return value
 
 

@@ -60,8 +60,9 @@ class StepContext:
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
+    if isinstance(value, Decimal):  # money: a JSON number, as the REST API writes it
+        exponent = value.as_tuple().exponent
+        return float(value) if isinstance(exponent, int) and exponent < 0 else int(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID | bytes):
@@ -72,7 +73,8 @@ def _default(value: Any) -> Any:
 
 
 def to_json(value: Any) -> str:
-    """JSON text of a value (Decimal, dates and UUIDs as strings)."""
+    """JSON text of a value (Decimal as a number, as the API gives money; dates and UUIDs as
+    strings)."""
     return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"))
 
 
