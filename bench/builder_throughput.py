@@ -4,6 +4,7 @@
     .venv/bin/python bench/builder_throughput.py --rate 150 --seconds 30
     .venv/bin/python bench/builder_throughput.py --condition if     # the condition as a step's if
     .venv/bin/python bench/builder_throughput.py --trigger webhook  # the flow's signed webhook URL
+    .venv/bin/python bench/builder_throughput.py --sweep            # 50..300/s x 20 s, then 300/s x 60 s
 
 A throw-away installation (embedded PostgreSQL and Redis, all migrations), one Enterprise
 business with an API key (write) and one active flow, published through the flows service:
@@ -21,6 +22,10 @@ is the run's finished_at (the database clock, same machine) minus that moment. T
 finished runs from the first request to the last finish; the run counts only if every
 request was accepted, every run succeeded and the backlog drained within 2 s of the last
 request. Targets: >= 300 runs/s sustained and p99 trigger-to-finish < 1 s.
+
+--sweep offers each rate of --sweep-rates for --sweep-seconds (waiting for the backlog to
+drain between them), then the 60 s run at 300/s, and prints one row per rate: achieved
+runs/s and trigger-to-finish p50/p95/p99, and the highest rate sustained with p99 < 1 s.
 """
 
 from __future__ import annotations
@@ -306,7 +311,8 @@ async def load(url: str, seed: dict[str, Any], rate: float, seconds: float) -> d
     start_at = time.monotonic()
     n = 0
     while time.monotonic() - start_at < seconds:
-        for _ in range(per_tick):
+        due = int(rate * (time.monotonic() - start_at + tick)) if rate * tick % 1 else n + per_tick
+        for _ in range(max(0, due - n)):  # a fractional rate/20 (50/s) is kept over the ticks
             tasks.append(asyncio.create_task(one(n)))
             n += 1
         ticks = (time.monotonic() - start_at) / tick
@@ -378,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-workers", type=int, default=1)
     parser.add_argument("--processes", type=int, default=2, help="worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker process")
+    parser.add_argument("--sweep", action="store_true", help="offered-rate sweep, then --rate")
+    parser.add_argument("--sweep-rates", default="50,100,150,200,300")
+    parser.add_argument("--sweep-seconds", type=float, default=20.0)
     args = parser.parse_args(argv)
 
     with common.installation() as data_dir:
@@ -391,6 +400,15 @@ def main(argv: list[str] | None = None) -> int:
             args.rate = rate / 4
             measure(args, url, seed, [], args.warmup)
             args.rate = rate
+            rows = []
+            if args.sweep:
+                full = args.seconds
+                for r in [float(x) for x in args.sweep_rates.split(",")]:
+                    args.rate, args.seconds = r, args.sweep_seconds
+                    common.log(f"sweep: {r:.0f} runs/s for {args.sweep_seconds:.0f} s")
+                    began, sent, done, _, _ = measure(args, url, seed, [], args.sweep_seconds)
+                    rows.append(summarize(began, sent, done) | {"rate": r, "seconds": args.seconds})
+                args.rate, args.seconds = rate, full
             pids = {
                 "serve": _group_pids(serve.pid),
                 "worker": _group_pids(worker.pid),
@@ -404,7 +422,60 @@ def main(argv: list[str] | None = None) -> int:
             cpu["client"] = time.process_time() - client0
         finally:
             stop(serve, worker)
-    return report(args, began, sent, done, busy, cpu)
+    result = report(args, began, sent, done, busy, cpu)
+    if args.sweep:
+        rows.append(summarize(began, sent, done) | {"rate": args.rate, "seconds": args.seconds})
+        sweep_table(rows)
+    return result
+
+
+def summarize(began: float, sent: dict[str, Any], done: dict[str, Any]) -> dict[str, Any]:
+    """Achieved runs/s, trigger-to-finish percentiles (ms), drain time and pass for one phase."""
+    runs = done["runs"]
+    latencies, succeeded = [], 0
+    for run_id, at in sent["sent"].items():
+        row = runs.get(run_id)
+        if row and row["status"] == "succeeded" and row["finished"] is not None:
+            succeeded += 1
+            latencies.append(float(row["finished"]) - at)
+    finishes = [float(r["finished"]) for r in runs.values() if r["finished"] is not None]
+    last = max(finishes, default=sent["last_send"])
+    window = last - began
+    q = {p: common.percentile(latencies, p) * 1000 for p in (0.5, 0.95, 0.99)} if latencies else {}
+    drained = last - sent["last_send"]
+    ok = succeeded == sent["offered"] and drained < 2 and bool(q) and q[0.99] < P99_TARGET_MS
+    return {
+        "offered": sent["offered"],
+        "succeeded": succeeded,
+        "throughput": succeeded / window if window > 0 else 0.0,
+        "drained": drained,
+        "q": q,
+        "ok": ok,
+    }
+
+
+def sweep_table(rows: list[dict[str, Any]]) -> None:
+    """One line per offered rate and the highest rate sustained with p99 < 1 s."""
+    print()
+    print(f"Offered-rate sweep on {common.machine()}; load average {common.load_average()}")
+    print(
+        "| offered | seconds | runs (ok/offered) | achieved runs/s | p50 / p95 / p99 ms"
+        " | drained s | p99 < 1 s, all done |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        q = r["q"]
+        print(
+            f"| {r['rate']:.0f}/s | {r['seconds']:.0f} | {r['succeeded']:,}/{r['offered']:,}"
+            f" | {r['throughput']:.1f} | {q.get(0.5, 0):.0f} / {q.get(0.95, 0):.0f} /"
+            f" {q.get(0.99, 0):.0f} | {r['drained']:.2f} | {'yes' if r['ok'] else 'no'} |"
+        )
+    best = max((r["rate"] for r in rows if r["ok"]), default=None)
+    print(
+        f"highest offered rate sustained with p99 < 1 s: {best:.0f} runs/s"
+        if best is not None
+        else "no offered rate sustained with p99 < 1 s"
+    )
 
 
 def report(
