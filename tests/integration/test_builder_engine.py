@@ -727,3 +727,42 @@ async def test_notifications_by_email_and_slack(business: Any, worker: Any) -> N
         "SELECT subject, body_text FROM public.email_outbox WHERE to_address = $1", to
     )
     assert mails == [{"subject": "Order A-17", "body_text": "Your order A-17 is ready."}]
+
+
+async def test_a_find_answers_up_to_its_limit(business: Any, worker: Any) -> None:
+    """100 records by default; `limit` raises it (up to 1,000); a limit out of range is a
+    configuration error naming its path."""
+    from jewelia.core.errors import ValidationFailed
+    from jewelia.tenants.audit.service import Actor
+    from jewelia.tenants.builder import definition
+    from jewelia.tenants.crm.inventory import service as inventory
+
+    _, tenant = business
+    category = f"lim{uuid.uuid4().hex[:6]}"
+    await inventory.create_items(
+        tenant.ref,
+        Actor("user", None, "test"),
+        [
+            {"sku": f"{category}-{n:03}", "name": "Ring", "category": category, "price": "10.50"}
+            for n in range(130)
+        ],
+    )
+    find = {"resource": "inventory", "operation": "find", "match": {"category": f"'{category}'"}}
+    run = await finished(
+        tenant,
+        await start(
+            tenant,
+            flow(
+                {"id": "default", "type": "database", "config": find},
+                {"id": "more", "type": "database", "config": {**find, "limit": 120}},
+            ),
+        ),
+    )
+    assert run["status"] == "succeeded", run
+    outputs = {s["step_path"]: s["output"] for s in run["steps"]}
+    assert outputs["default"]["count"] == 100
+    assert outputs["more"]["count"] == 120
+    assert outputs["more"]["records"][0]["price"] == 10.5  # money as a number, as the API
+    with pytest.raises(ValidationFailed) as refused:
+        definition.validate(flow({"type": "database", "config": {**find, "limit": 1001}}))
+    assert "configuration.actions[0].config.limit" in str(refused.value.details)

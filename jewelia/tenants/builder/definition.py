@@ -175,6 +175,12 @@ STEP_CONFIGS: dict[str, Schema] = {
                 "maxProperties": 100,
                 "description": "Field to a JSONata expression (a string) or a literal value",
             },
+            "limit": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000,
+                "description": "find: at most this many records (100 by default)",
+            },
         },
         ("resource", "operation"),
         allOf=[

@@ -32,6 +32,7 @@ STEP_FIELDS: dict[str, list[Field]] = {
         ("operation", "Operation", "select", ("find", "create", "update"), ""),
         ("match", "Match (JSON: field to JSONata)", "json", (), "jsonata"),
         ("data", "Data (JSON: field to JSONata or a value)", "json", (), "jsonata"),
+        ("limit", "Find at most (records; 100 if empty, up to 1,000)", "number", (), ""),
     ],
     "file": [
         ("operation", "Operation", "select", ("write", "read"), ""),

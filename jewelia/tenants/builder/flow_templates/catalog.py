@@ -268,6 +268,7 @@ REPRICING: Template = {
                     "resource": "inventory",
                     "operation": "find",
                     "match": {"category": "'${category}'"},
+                    "limit": 1000,
                 },
             },
             {
@@ -390,6 +391,7 @@ SALES_REPORT: Template = {
                     "resource": "orders",
                     "operation": "find",
                     "match": {"created_from": TODAY},
+                    "limit": 1000,
                 },
             },
             {

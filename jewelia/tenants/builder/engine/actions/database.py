@@ -5,7 +5,8 @@ Input: {resource, operation, match, data}; each value of `match` and `data` that
 a JSONata expression over the run's context (write a literal text as `"'VIP'"`), any other JSON
 value is taken as it is. Customers found by `birthday` or `anniversary` match on month and day
 (a value "MM-DD" or a date); inventory by `category` and `status`; orders by `created_from` /
-`created_to` (ISO date or time, UTC). A find answers at most FIND_LIMIT records.
+`created_to` (ISO date or time, UTC). A find answers at most `limit` records (FIND_LIMIT by
+default, up to MAX_FIND_LIMIT).
 
 Exactly once: the executor runs `execute` inside the transaction that also checks the run's
 lease and records the step's output. The service calls join that transaction (a tenant scope
@@ -33,6 +34,7 @@ RESOURCES = ("customers", "inventory", "orders")
 OPERATIONS = ("find", "create", "update")
 IN_TRANSACTION = True
 FIND_LIMIT = 100
+MAX_FIND_LIMIT = 1000
 MATCH_FIELDS = {
     "customers": ("id", "email", "birthday", "anniversary"),
     "inventory": ("id", "sku", "category", "status"),
@@ -101,7 +103,18 @@ def prepare(config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
             )
     if operation in ("find", "update") and not match:
         raise StepError(f"{operation} needs match", "invalid_config")
-    return {"resource": resource, "operation": operation, "match": match, "data": data}
+    limit = config.get("limit", FIND_LIMIT)
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_FIND_LIMIT:
+        raise StepError(
+            f"limit must be a whole number from 1 to {MAX_FIND_LIMIT}", "invalid_config"
+        )
+    return {
+        "resource": resource,
+        "operation": operation,
+        "match": match,
+        "data": data,
+        "limit": limit,
+    }
 
 
 def _uuid(value: Any, field: str) -> uuid.UUID:
@@ -111,7 +124,9 @@ def _uuid(value: Any, field: str) -> uuid.UUID:
         raise StepError(f"{field} must be a UUID, not {str(value)[:60]!r}", "validation") from exc
 
 
-async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list[dict[str, Any]]:
+async def _find(
+    step: StepContext, resource: str, match: dict[str, Any], limit: int = FIND_LIMIT
+) -> list[dict[str, Any]]:
     tenant = step.tenant
     if "id" in match:
         if match["id"] is None:
@@ -131,7 +146,7 @@ async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list
         if email is None and ("birthday" in match or "anniversary" in match):
             field = "birthday" if "birthday" in match else "anniversary"
             month, day = _month_day(match[field], f"match.{field}")
-            found = await customers.on_day(tenant, field, month, day, FIND_LIMIT)
+            found = await customers.on_day(tenant, field, month, day, limit)
             return [r for r in found if all(_same_day(r.get(k), v) for k, v in match.items())]
         by_email = await customers.rows_by_email(tenant, [str(email)]) if email else {}
         return [customers.to_public(r) for r in by_email.values()]
@@ -140,7 +155,7 @@ async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list
         if sku is None and ("category" in match or "status" in match):
             rows, _, _ = await inventory.list_items(
                 tenant,
-                Page(page=1, limit=FIND_LIMIT),
+                Page(page=1, limit=limit),
                 category=_text(match.get("category")),
                 status=_text(match.get("status")),
                 sort="sku",
@@ -150,7 +165,7 @@ async def _find(step: StepContext, resource: str, match: dict[str, Any]) -> list
     customer = match.get("customer_id")
     rows, _, _ = await orders.list_orders(
         tenant,
-        Page(page=1, limit=FIND_LIMIT),
+        Page(page=1, limit=limit),
         status=match.get("status"),
         payment_status=match.get("payment_status"),
         customer_id=_uuid(customer, "match.customer_id") if customer is not None else None,
@@ -247,7 +262,7 @@ async def execute(step: StepContext, request: dict[str, Any]) -> Any:
     match, data = request["match"], request["data"]
     try:
         if operation == "find":
-            records = await _find(step, resource, match)
+            records = await _find(step, resource, match, request.get("limit", FIND_LIMIT))
             return {
                 "found": bool(records),
                 "count": len(records),
