@@ -2,9 +2,9 @@
 
 The receipt row and the run are written in the caller's transaction; a concurrent copy of the
 same key waits on the receipt's primary key and then finds the first copy's run. The caller
-sends the run's message after its transaction commits (`runs.send`): the message
-`start_flow_run` sends from inside the transaction may reach a worker before the run is visible
-(the worker then drops it), and extra messages are harmless.
+sends the run's message after its transaction commits (`runs.send`): `start_flow_run` called
+inside a transaction sends none, as a message sent from inside could reach a worker before the
+run is visible.
 """
 
 from __future__ import annotations
