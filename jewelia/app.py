@@ -37,7 +37,7 @@ from jewelia.tenants.builder import files_api as flow_files_api
 from jewelia.tenants.builder.api import FlowController
 from jewelia.tenants.builder.codegen.api import FlowCodeController
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
-from jewelia.tenants.builder.runs_api import FlowRunController
+from jewelia.tenants.builder.runs_api import RUN_BODY, RUN_PATH, FlowRunController
 from jewelia.tenants.builder.templates_api import FlowTemplateController
 from jewelia.tenants.builder.testing_api import FlowTestController
 from jewelia.tenants.builder.triggers.api import FlowHookController, FlowWebhookController
@@ -242,6 +242,7 @@ def create_app() -> Litestar:
                     transfer_pages.UPLOAD_PATH: transfer_pages.UPLOAD_BODY,
                     partner_media.UPLOAD_PATH: partner_media.UPLOAD_BODY,
                 },
+                larger={RUN_PATH: RUN_BODY},  # a builder run's 10 MB trigger payload
             ),
             session_config.middleware,
             csrf_middleware,  # after the session: tokens are bound to it

@@ -112,30 +112,40 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
 NUL_PATTERNS = (b"\x00", b"\\u0000", b"%00")
 
 
-def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) -> Any:
+def _path_limits(limits: dict[str, int]) -> Any:
+    """path -> its limit (or None): exact keys, keys ending in `/` cover every path under them,
+    a `*` in a key stands for one path segment (an id)."""
+    prefixes = [(p, n) for p, n in limits.items() if p.endswith("/")]
+    patterns = [
+        (re.compile("^" + re.escape(p).replace(r"\*", "[^/]+") + "$"), n)
+        for p, n in limits.items()
+        if "*" in p
+    ]
+
+    def limit_of(path: str) -> int | None:
+        exact = limits.get(path)
+        if exact is not None:
+            return exact
+        found = next((n for p, n in prefixes if path.startswith(p)), None)
+        return found if found is not None else next((n for r, n in patterns if r.match(path)), None)
+
+    return limit_of
+
+
+def body_limit_middleware(
+    limit: int, streamed: dict[str, int] | None = None, larger: dict[str, int] | None = None
+) -> Any:
     """Refuse bodies over `limit` bytes (413) and NUL characters anywhere in the input (400).
 
     PostgreSQL text cannot hold NUL, so it is refused here once rather than in every field rule.
     `streamed` names POST routes that read their own body as a stream (file uploads, which may be
     binary): they are passed through unbuffered, up to their own ceiling; the handler applies
-    the exact (per-plan) limit and refuses NUL in the fields it keeps. A key ending in `/`
-    covers every path under it (the builder's webhook URLs); a `*` in a key stands for one path
-    segment (an id: a flow's file uploads).
+    the exact (per-plan) limit and refuses NUL in the fields it keeps. `larger` names POST routes
+    checked like any other but up to their own limit (a builder run's 10 MB trigger payload).
+    Keys: see `_path_limits`.
     """
-    streamed = streamed or {}
-    prefixes = [(p, n) for p, n in streamed.items() if p.endswith("/")]
-    patterns = [
-        (re.compile("^" + re.escape(p).replace(r"\*", "[^/]+") + "$"), n)
-        for p, n in streamed.items()
-        if "*" in p
-    ]
-
-    def ceiling_of(path: str) -> int | None:
-        exact = streamed.get(path)
-        if exact is not None:
-            return exact
-        found = next((n for p, n in prefixes if path.startswith(p)), None)
-        return found if found is not None else next((n for r, n in patterns if r.match(path)), None)
+    ceiling_of = _path_limits(streamed or {})
+    larger_of = _path_limits(larger or {})
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Any, receive: Any, send: Any) -> None:
@@ -151,7 +161,9 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
                     return
                 await app(scope, _counting(receive, ceiling), send)
                 return
-            if declared is not None and declared.isdigit() and int(declared) > limit:
+            own = larger_of(scope["path"]) if scope["method"] == "POST" else None
+            allowed = own or limit
+            if declared is not None and declared.isdigit() and int(declared) > allowed:
                 await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
                 return
             if _has_nul(scope.get("query_string", b"")) or "\x00" in scope["path"]:
@@ -160,7 +172,8 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
             if declared is None and header_value(scope, b"transfer-encoding") is None:
                 await app(scope, receive, send)  # no body to check (GET and friends)
                 return
-            # Bodies are small (bounded by `limit`), so read them whole, check, then replay.
+            # Bodies are bounded (by `limit`, or a `larger` route's), so read them whole, check,
+            # then replay.
             chunks, received, more = [], 0, True
             while more:
                 message = await receive()
@@ -169,7 +182,7 @@ def body_limit_middleware(limit: int, streamed: dict[str, int] | None = None) ->
                 chunks.append(message.get("body", b""))
                 received += len(chunks[-1])
                 more = message.get("more_body", False)
-                if received > limit:
+                if received > allowed:
                     await _refuse(send, 413, "Request body too large", PAYLOAD_TOO_LARGE)
                     return
             body = b"".join(chunks)

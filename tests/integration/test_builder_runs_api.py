@@ -135,3 +135,27 @@ async def test_cancel_refusals_and_isolation(api: Any, app: Any, worker: Any) ->
         assert (await read_only.get(f"{BASE}/runs/{run_id}")).status_code == 200
         assert (await read_only.post(f"{BASE}/{flow_id}/run", json={})).status_code == 403
         assert (await read_only.post(f"{BASE}/runs/{run_id}/retry")).status_code == 403
+
+
+async def test_a_run_takes_a_trigger_payload_of_several_megabytes(
+    api: Any, app: Any, worker: Any
+) -> None:
+    """The api_call trigger's body may carry up to 10 MB of payload (other API bodies stop at
+    1 MB); past that 413, and NUL is refused as everywhere."""
+    flow_id = await make_flow(
+        api, [{"id": "size", "type": "transform", "config": {"output": "$length(trigger.blob)"}}]
+    )
+    blob = "g" * (3 * 1024 * 1024)
+    started = await api.post(f"{BASE}/{flow_id}/run", json={"payload": {"blob": blob}})
+    assert started.status_code == 202, started.text[:300]
+    run = await finished(api, started.json()["data"]["run_id"])
+    assert run["status"] == "succeeded", run["error"]
+    assert run["steps"][0]["output"] == len(blob)
+
+    huge = await api.post(f"{BASE}/{flow_id}/run", json={"payload": "g" * (11 * 1024 * 1024)})
+    assert huge.status_code == 413, huge.text[:300]
+    assert huge.json()["code"] == "PAYLOAD_TOO_LARGE"
+    nul = await api.post(f"{BASE}/{flow_id}/run", json={"payload": {"name": "a\u0000b"}})
+    assert nul.status_code == 400 and nul.json()["code"] == "VALIDATION_ERROR"
+    other = await api.post(BASE, json={"name": "g" * (2 * 1024 * 1024)})
+    assert other.status_code == 413  # the larger limit is the run route's only

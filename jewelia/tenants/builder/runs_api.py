@@ -18,6 +18,7 @@ from jewelia.core.api import ok, ok_list, parse_datetime, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
+from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
 from jewelia.tenants.builder.runs_schemas import (
     FlowRunEnvelope,
     FlowRunList,
@@ -30,6 +31,12 @@ PageQ = Annotated[int | None, Parameter(ge=1, le=100_000, description="Page numb
 LimitQ = Annotated[int | None, Parameter(ge=1, le=100, description="Page size, 1-100 (default 20)")]
 
 
+# The api_call trigger's body: a payload up to TRIGGER_MAX_BYTES, with room for its envelope
+# ({"payload": …, "version": n}); start_run refuses a larger payload with the exact limit.
+RUN_PATH = "/api/v1/integrations/builder/*/run"
+RUN_BODY = TRIGGER_MAX_BYTES + 64 * 1024
+
+
 class FlowRunController(Controller):
     path = "/integrations/builder"
     tags = ["Integration builder"]
@@ -40,6 +47,7 @@ class FlowRunController(Controller):
         summary="Run a flow now through its api_call trigger (`payload` is what the run sees as"
         " `trigger`)",
         status_code=202,
+        request_max_body_size=RUN_BODY,
     )
     async def run_flow(
         self,
