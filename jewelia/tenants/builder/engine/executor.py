@@ -107,6 +107,34 @@ FENCED_SAVE_SQL = (
 )
 
 
+def _close_sql(n: int) -> str:
+    """A run's close, its own fence: $1 the run; $n..$n+4 status, error, error type, failed
+    step, lease token."""
+    return (
+        f"UPDATE flow_run SET status = ${n}, error = ${n + 1}, error_type = ${n + 2},"
+        f" failed_step_id = ${n + 3}, finished_at = now(), lease_token = NULL,"
+        " leased_until = NULL, wake_at = NULL"
+        f" WHERE id = $1 AND lease_token = ${n + 4} AND status = 'running' RETURNING id, flow_id"
+    )
+
+
+CLOSE_SQL = _close_sql(2)
+# A successful close in one statement with monitoring.run_finished's streak reset (a write
+# only while a streak is in progress) and, in the first form, the one deferred step row
+# ($1-$16, the close from $17).
+_STREAK_SQL = (
+    "UPDATE flow SET failure_streak = 0, streak_alerted = false"
+    " WHERE id = (SELECT flow_id FROM closed) AND (failure_streak <> 0 OR streak_alerted)"
+)
+CLOSED_SUCCEEDED_SQL = (
+    f"WITH closed AS ({_close_sql(17)}), streak AS ({_STREAK_SQL}),"
+    f" saved AS ({SAVE_SQL.format(source='FROM closed')}) SELECT id FROM closed"
+)
+CLOSED_SUCCEEDED_SQL_NO_ROW = (
+    f"WITH closed AS ({CLOSE_SQL}), streak AS ({_STREAK_SQL}) SELECT id FROM closed"
+)
+
+
 class LeaseLost(Exception):
     """Another worker holds the run now (or it finished): stop without writing."""
 
@@ -354,17 +382,19 @@ class Execution:
     ) -> None:
         """Inside a transaction: record how the run ended and release it, or LeaseLost (the
         statement is its own fence)."""
-        closed = await fetch(
-            "UPDATE flow_run SET status = $2, error = $3, error_type = $4, failed_step_id = $5,"
-            " finished_at = now(), lease_token = NULL, leased_until = NULL, wake_at = NULL"
-            " WHERE id = $1 AND lease_token = $6 AND status = 'running' RETURNING id",
-            self.run_id,
-            status,
-            error[:4000] if error else None,
-            error_type,
-            path,
-            self.token,
-        )
+        values = (status, error[:4000] if error else None, error_type, path, self.token)
+        if status == "succeeded":
+            # the usual end: the close, the streak reset and a last deferred row in one trip
+            one = self.pending[0] if len(self.pending) == 1 else None
+            sql = CLOSED_SUCCEEDED_SQL if one else CLOSED_SUCCEEDED_SQL_NO_ROW
+            closed = await fetch(sql, *(one or (self.run_id,)), *values)
+            if not closed:
+                raise LeaseLost
+            if one:
+                self.pending.clear()
+            await self.flush()
+            return
+        closed = await fetch(CLOSE_SQL, self.run_id, *values)
         if not closed:
             raise LeaseLost
         await self.flush()
