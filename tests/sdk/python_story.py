@@ -423,6 +423,38 @@ async def async_story() -> dict[str, Any]:
     }
 
 
+def flow_files(client: JeweliaClient) -> dict[str, Any]:
+    """A flow's uploaded file through multipart: upload (bytes, then a named tuple replacing
+    it), list, and a file step reading it in a dry run."""
+    flow = client.builder.create(
+        {
+            "name": "SDK file reader",
+            "configuration": {
+                "triggers": [{"type": "api_call", "config": {}}],
+                "actions": [
+                    {
+                        "id": "read",
+                        "type": "file",
+                        "config": {"operation": "read", "format": "csv", "name": "rings.csv"},
+                    }
+                ],
+            },
+        }
+    )
+    first = client.builder.upload_file(flow.id, {"file": ("rings.csv", b"sku,qty\nR-1,2\n")})
+    again = client.builder.upload_file(
+        flow.id, {"file": ("rings.csv", b"sku,qty\nR-1,2\nR-2,5\n"), "format": "csv"}
+    )
+    listed = client.builder.list_files(flow.id)
+    dry = client.builder.dry_run(flow.id, {"payload": {}})
+    return {
+        "first_name": first.name,
+        "replaced_rows": getattr(again, "rows", None),
+        "listed": [f.name for f in listed.data],
+        "dry": json.loads(json.dumps(dry.to_dict(), default=str)),
+    }
+
+
 def main() -> int:
     client = JeweliaClient(api_key=API_KEY, base_url=BASE_URL)
     result: dict[str, Any] = {"iterate_250": iterate_everyone(client)}
@@ -447,6 +479,7 @@ def main() -> int:
     result["bare_origin"] = len(
         JeweliaClient(api_key=API_KEY, base_url=origin()).customers.list(limit=2).data
     )
+    result["flow_files"] = flow_files(client)
     result["webhooks"] = webhook_checks()
     result["async"] = asyncio.run(async_story())
     client.close()

@@ -192,6 +192,15 @@ async def test_story_against_the_live_server(
         ("customer", "item", "order", "customer_page", "api_keys"), True
     )
 
+    files = result["flow_files"]  # multipart upload through the SDK, replaced by name
+    assert files["first_name"] == "rings.csv" and files["replaced_rows"] == 2
+    assert files["listed"] == ["rings.csv"]
+    assert files["dry"]["status"] == "succeeded", files["dry"]
+    assert files["dry"]["steps"][0]["output"]["rows"] == [
+        {"sku": "R-1", "qty": "2"},
+        {"sku": "R-2", "qty": "5"},
+    ]
+
     errors = result["errors"]
     assert errors["not_found"]["class"] == "NotFoundError"
     assert errors["not_found"]["status"] == 404 and errors["not_found"]["code"] == "NOT_FOUND"
