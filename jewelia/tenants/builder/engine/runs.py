@@ -81,20 +81,26 @@ async def mark_due(tenant_id: uuid.UUID, seconds: float) -> None:
     The row is locked FOR SHARE when it is early enough (no write on the busy path); the
     sweeper takes it FOR UPDATE, so it never drops a marker while a new run is being created.
     """
-    due = await fetch(
-        "SELECT 1 FROM public.builder_due WHERE tenant_id = $1"
-        " AND due_at <= now() + $2::interval FOR SHARE",
+    if not await fetch(DUE_SQL, tenant_id, timedelta(seconds=seconds)):
+        await push_due(tenant_id, seconds)
+
+
+# mark_due's check ($1 the tenant, $2 how soon): the marker locked when early enough
+DUE_SQL = (
+    "SELECT 1 FROM public.builder_due WHERE tenant_id = $1"
+    " AND due_at <= now() + $2::interval FOR SHARE"
+)
+
+
+async def push_due(tenant_id: uuid.UUID, seconds: float) -> None:
+    """Inside a transaction: bring the tenant's sweeper marker forward to `seconds` from now."""
+    await execute(
+        "INSERT INTO public.builder_due (tenant_id, due_at) VALUES ($1, now() + $2::interval)"
+        " ON CONFLICT (tenant_id) DO UPDATE"
+        " SET due_at = least(builder_due.due_at, EXCLUDED.due_at)",
         tenant_id,
         timedelta(seconds=seconds),
     )
-    if not due:
-        await execute(
-            "INSERT INTO public.builder_due (tenant_id, due_at) VALUES ($1, now() + $2::interval)"
-            " ON CONFLICT (tenant_id) DO UPDATE"
-            " SET due_at = least(builder_due.due_at, EXCLUDED.due_at)",
-            tenant_id,
-            timedelta(seconds=seconds),
-        )
 
 
 async def start_run(
@@ -153,10 +159,13 @@ async def create_run(
         )
     timeout = max(1, min(int(timeout_seconds), MAX_TIMEOUT_SECONDS))
     run_id = uuid.uuid4()
-    await execute(
-        "INSERT INTO flow_run (id, flow_id, flow_version_id, version, flow_name, definition,"
-        " trigger_type, trigger_payload, timeout_seconds, enqueued_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())",
+    # the run's row and mark_due's check in one round trip
+    due = await fetch(
+        "WITH run AS (INSERT INTO flow_run (id, flow_id, flow_version_id, version, flow_name,"
+        " definition, trigger_type, trigger_payload, timeout_seconds, enqueued_at)"
+        " VALUES ($3, $4, $5, $6, $7, $8, $9, $10, $11, now())) " + DUE_SQL,
+        tenant.id,
+        timedelta(seconds=resend_seconds()),
         run_id,
         flow_id,
         flow_version_id,
@@ -167,7 +176,8 @@ async def create_run(
         payload_json,
         timeout,
     )
-    await mark_due(tenant.id, resend_seconds())
+    if not due:
+        await push_due(tenant.id, resend_seconds())
     await limits.take_flow_run(tenant.id)  # last: its counter row stays locked until commit
     return run_id
 
