@@ -606,3 +606,25 @@ async def test_permissions_and_neighbours(api: Any, app: Any) -> None:
         # The marketplace's public catalog next door is unaffected by the builder's routes.
         r = await c.get("/integrations/marketplace")
         assert r.status_code == 200, r.text
+
+
+async def test_database_fields_are_checked_when_saved(api: Any) -> None:
+    """A field a database step cannot match on or write is refused at save, named by its path,
+    instead of failing every run."""
+    create = {
+        "type": "database",
+        "config": {
+            "resource": "customers",
+            "operation": "create",
+            "data": {"full_name": "'x'", "bogus": "1"},
+        },
+    }
+    find = {
+        "type": "database",
+        "config": {"resource": "orders", "operation": "find", "match": {"sku": "'R-1'"}},
+    }
+    r = await api.post(BASE, json=flow_body([create, find]))
+    assert fields(r) == {
+        "configuration.actions[0].config.data.bogus": "UNKNOWN_FIELD",
+        "configuration.actions[1].config.match.sku": "UNKNOWN_FIELD",
+    }

@@ -30,6 +30,7 @@ from jsonschema.exceptions import ValidationError
 
 from jewelia.core.errors import FieldError, ValidationFailed
 from jewelia.core.outbound import check_url
+from jewelia.tenants.builder.engine.actions.database import MATCH_FIELDS, WRITE_FIELDS
 from jewelia.tenants.builder.expressions import check_expression, check_template
 
 ROOT = "configuration"
@@ -620,6 +621,31 @@ def _check_steps(configuration: Any, errors: list[FieldError]) -> None:
             _check_url(f"{at.path}.config.url", config.get("url"), errors)
         elif at.step.get("type") == "notification" and "webhookUrl" in config:
             _check_url(f"{at.path}.config.webhookUrl", config.get("webhookUrl"), errors)
+        elif at.step.get("type") == "database":
+            _check_database_fields(f"{at.path}.config", config, errors)
+
+
+def _check_database_fields(path: str, config: dict[str, Any], errors: list[FieldError]) -> None:
+    """The fields a database step matches on and writes exist for its resource and operation
+    (else every run would fail on them)."""
+    resource, operation = config.get("resource"), config.get("operation")
+    if resource not in MATCH_FIELDS or operation not in ("find", "create", "update"):
+        return
+    allowed = {"match": MATCH_FIELDS[resource], "data": WRITE_FIELDS.get((resource, operation))}
+    for part, fields in allowed.items():
+        given = config.get(part)
+        if not isinstance(given, dict) or fields is None:
+            continue
+        for name in given:
+            if name not in fields:
+                errors.append(
+                    FieldError(
+                        f"{path}.{part}.{name}",
+                        f"{operation} {resource} {'matches on' if part == 'match' else 'takes'}"
+                        f" {', '.join(fields)}; not {name}",
+                        "UNKNOWN_FIELD",
+                    )
+                )
 
 
 def _check_expressions(configuration: Any, errors: list[FieldError]) -> None:
