@@ -182,7 +182,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     if isinstance(exc, ValidationException):
         code, status, message = VALIDATION_ERROR, HTTP_400_BAD_REQUEST, "Validation error"
         details = [
-            _field_error(item)
+            _field_error(_public_key(request, item))
             for item in (exc.extra if isinstance(exc.extra, list) else [])
             if isinstance(item, dict)
         ] or [FieldError("body", _plain(str(exc.detail)), "MALFORMED_JSON")]
@@ -211,6 +211,18 @@ _CODES = (
     ("date", "INVALID_DATE"),
     ("decimal", "INVALID_NUMBER"),
 )
+
+
+def _public_key(request: Request[Any, Any, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its key as the client spells it: a query parameter's alias (`isActive`),
+    not the handler's argument name (`is_active`)."""
+    key = item.get("key")
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(str(key))
+    except Exception:  # no route (a 404) or no signature: keep the key
+        return item
+    alias = getattr(getattr(parameter, "kwarg_definition", None), "query", None)
+    return {**item, "key": alias} if alias else item
 
 
 def _plain(message: str) -> str:

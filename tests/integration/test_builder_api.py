@@ -628,3 +628,9 @@ async def test_database_fields_are_checked_when_saved(api: Any) -> None:
         "configuration.actions[0].config.data.bogus": "UNKNOWN_FIELD",
         "configuration.actions[1].config.match.sku": "UNKNOWN_FIELD",
     }
+
+
+async def test_a_bad_query_value_is_named_as_the_client_wrote_it(api: Any) -> None:
+    r = await api.get(BASE, params={"isActive": "maybe"})
+    assert r.status_code == 400 and r.json()["code"] == "VALIDATION_ERROR"
+    assert [d["field"] for d in r.json()["details"]] == ["isActive"]
