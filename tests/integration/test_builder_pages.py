@@ -117,6 +117,11 @@ async def test_editor_intents_and_inline_errors(client: Any) -> None:
     assert r.status_code == 200 and "Published version 1." in r.text
     r = await _post(client, path, token, _editor_fields(r.text), "publish")
     assert "No changes since version 1" in r.text
+    page = (await client.get(path)).text  # the button offers no version it would not make
+    assert ">Publish</button>" in page and "The draft is version 1" in page
+    fields = {**_editor_fields(page), "database_1.match": '{"email": "trigger.mail"}'}
+    r = await _post(client, path, token, fields, "save")
+    assert "Publish as version 2</button>" in r.text
     version = await service.get_version(tenant, flow_id, 1)
     assert version["configuration"]["triggers"][0]["config"]["cron"] == "0 9 * * *"
 

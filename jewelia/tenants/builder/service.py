@@ -22,7 +22,7 @@ from jewelia.core.errors import FieldError, NotFound, ValidationFailed
 from jewelia.core.validation import Checker
 from jewelia.platform.billing import limits
 from jewelia.tenants.audit.service import Actor, record
-from jewelia.tenants.builder import definition, monitoring
+from jewelia.tenants.builder import definition, monitoring, secrets
 from jewelia.tenants.builder.flow_templates import configure, get_template
 from jewelia.tenants.builder.triggers.sync import sync_flow
 from jewelia.tenants.builder.triggers.webhook import hook_url
@@ -159,6 +159,7 @@ async def _publish(row: dict[str, Any], actor: Actor) -> tuple[dict[str, Any], b
     equal to the current version returns that version instead."""
     configuration = json.loads(row["draft"])
     errors = definition.problems(configuration)
+    errors += definition.secret_problems(configuration, await secrets.names_here(row["id"]))
     if errors:
         raise ValidationFailed(errors, "The draft is not valid; fix it before publishing")
     normal = definition.normalise(configuration)
@@ -337,6 +338,18 @@ async def delete_flow(tenant: TenantRef, actor: Actor, flow_id: uuid.UUID) -> No
         )
         await sync_flow(flow_id)
         await record(actor, "flow.deleted", "flow", flow_id, before, None)
+
+
+async def draft_is_published(tenant: TenantRef, flow: dict[str, Any]) -> bool:
+    """Whether the flow's draft (flow_public's `configuration`) is its published version, so
+    publishing would make no new version."""
+    if flow["published_version"] is None:
+        return False
+    version = await get_version(tenant, flow["id"], flow["published_version"])
+    try:
+        return bool(definition.normalise(flow["configuration"]) == version["configuration"])
+    except (ValueError, TypeError, KeyError, AttributeError):  # a draft too broken to compare
+        return False
 
 
 async def publish_flow(

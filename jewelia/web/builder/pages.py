@@ -172,6 +172,7 @@ async def _editor(
         status_code=status_code,
         watching=flow["isActive"],
         stats=await figures(ctx.tenant.ref, flow["id"]),
+        draft_published=await service.draft_is_published(ctx.tenant.ref, flow),
         stats_window=STATS_WINDOW,
         **runs_view,
         **values,
