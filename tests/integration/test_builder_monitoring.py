@@ -353,3 +353,10 @@ async def test_stats_of_another_business_flow_are_not_found(api: Any, business: 
     )
     answer = await api.get(f"/integrations/builder/{theirs['id']}/stats")
     assert answer.status_code == 404 and answer.json()["code"] == "NOT_FOUND"
+
+
+async def test_pricing_compares_builder_limits(client: Any) -> None:
+    page = (await client.get("/pricing")).text
+    for flows, runs in (("3", "1,000"), ("50", "50,000"), ("1,000", "1,000,000")):
+        assert f"{flows} integration builder flows" in page
+        assert f"{runs} flow runs a month" in page

@@ -32,7 +32,10 @@ def _require_owner(ctx: PageContext) -> None:
 async def pricing(request: Req) -> Template:
     signed_in = bool((request.session or {}).get("uid"))
     return render(
-        "billing/pricing.html", plans=list((await all_plans()).values()), signed_in=signed_in
+        "billing/pricing.html",
+        plans=list((await all_plans()).values()),
+        signed_in=signed_in,
+        limit_of=limits.limit_of,
     )
 
 
