@@ -34,6 +34,7 @@ from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
 from jewelia.tenants.builder import files_api as flow_files_api
+from jewelia.tenants.builder import secrets_api as flow_secrets_api
 from jewelia.tenants.builder.api import FlowController
 from jewelia.tenants.builder.codegen.api import FlowCodeController
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES
@@ -125,6 +126,7 @@ def api_routers() -> list[Router]:
             FlowCodeController,
             FlowTestController,
             flow_files_api.FlowFileController,
+            flow_secrets_api.FlowSecretController,
             NotificationController,
             FlowTemplateController,
             FlowWebhookController,

@@ -218,6 +218,14 @@ FIELD_ERRORS: tuple[ErrorInfo, ...] = (
         "400 / 422",
     ),
     _field(
+        "UNKNOWN_SECRET",
+        "Unknown flow secret",
+        "A flow's template references {{ secrets.NAME }} but the flow has no secret of that"
+        " name; the field names the text holding the reference.",
+        "Set the secret (PUT /integrations/builder/{id}/secrets/{name}) or correct the name.",
+        "422",
+    ),
+    _field(
         "UNKNOWN_FIELD",
         "Unknown field",
         "The body (or an import mapping) names a field the operation does not accept. Typos"

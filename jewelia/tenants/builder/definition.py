@@ -32,6 +32,7 @@ from jewelia.core.errors import FieldError, ValidationFailed
 from jewelia.core.outbound import check_url
 from jewelia.tenants.builder.engine.actions.database import MATCH_FIELDS, WRITE_FIELDS
 from jewelia.tenants.builder.expressions import check_expression, check_template
+from jewelia.tenants.builder.secrets import references as secret_references
 
 ROOT = "configuration"
 TEMPLATES = (
@@ -646,6 +647,29 @@ def _check_database_fields(path: str, config: dict[str, Any], errors: list[Field
                         "UNKNOWN_FIELD",
                     )
                 )
+
+
+def secret_problems(configuration: Any, known: set[str], root: str = ROOT) -> list[FieldError]:
+    """UNKNOWN_SECRET for each `{{ secrets.NAME }}` whose NAME the flow does not have, at the
+    path of the text referencing it (e.g. `configuration.actions[0].config.headers.X`)."""
+    found = templates(configuration, root)
+    for at in steps(configuration, root):
+        config = at.step.get("config")
+        if at.step.get("type") == "notification" and isinstance(config, dict):
+            if isinstance(config.get("webhookUrl"), str):
+                found.append((f"{at.path}.config.webhookUrl", config["webhookUrl"]))
+    errors = []
+    for path, text in found:
+        for name in sorted(secret_references(text) - known):
+            errors.append(
+                FieldError(
+                    path,
+                    f"The flow has no secret named {name}: set it with PUT"
+                    f" /integrations/builder/{{id}}/secrets/{name}",
+                    "UNKNOWN_SECRET",
+                )
+            )
+    return errors
 
 
 def _check_expressions(configuration: Any, errors: list[FieldError]) -> None:

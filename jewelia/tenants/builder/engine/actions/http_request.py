@@ -6,6 +6,9 @@ PUT or PATCH without a body sends the trigger payload as JSON. Every attempt of 
 the same `Idempotency-Key: <run_id>:<step_path>`, so a receiver that honours it performs the
 request once however often a crash or a retry repeats it.
 
+Secrets (`{{ secrets.NAME }}`) render as markers: the recorded input keeps them and the values
+are put in only here, when sending (every attempt); the response is masked before it is kept.
+
 Output: {status, headers, body, truncated}; the body is parsed when the response says JSON, and
 at most RESPONSE_MAX_BYTES are read. 5xx, 429, timeouts and network errors are transient
 (retried by the step's policy); other 4xx fail the step; 1xx-3xx succeed (redirects are not
@@ -21,6 +24,7 @@ from typing import Any
 import httpx
 
 from jewelia.core.outbound import BlockedDestination, check_url_shape, guarded_client
+from jewelia.tenants.builder import secrets
 from jewelia.tenants.builder.engine.base import StepContext, StepError
 from jewelia.tenants.builder.engine.render import render_template, render_value
 
@@ -48,7 +52,8 @@ def http_client() -> httpx.AsyncClient:
 
 
 def prepare(config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-    """The request as it will be sent (templates rendered)."""
+    """The request as it will be sent (templates rendered, secrets as markers)."""
+    context = secrets.marker_context(config, context)
     method = str(config.get("method") or "GET").upper()
     if method not in METHODS:
         raise StepError(f"method must be one of {', '.join(METHODS)}", "invalid_config")
@@ -83,6 +88,23 @@ def _content(request: dict[str, Any], headers: dict[str, str]) -> bytes | None:
 
 
 async def execute(step: StepContext, request: dict[str, Any]) -> dict[str, Any]:
+    """Send the request, secrets put in now; what comes back has them masked again."""
+    if not secrets.has_markers(request):
+        return await _send(step, request)
+    known = await secrets.values(step.tenant, step.flow_id)
+    try:
+        revealed = secrets.reveal(request, known)
+    except secrets.MissingSecret as exc:
+        raise StepError(str(exc), "missing_secret") from exc
+    try:
+        return secrets.conceal(await _send(step, revealed), known)  # type: ignore[no-any-return]
+    except StepError as exc:
+        exc.message = secrets.conceal(exc.message, known)
+        exc.args = (exc.message,)
+        raise
+
+
+async def _send(step: StepContext, request: dict[str, Any]) -> dict[str, Any]:
     headers = {k: v for k, v in request["headers"].items() if k.lower() != "idempotency-key"}
     headers.setdefault("User-Agent", USER_AGENT)
     headers["Idempotency-Key"] = step.idempotency_key

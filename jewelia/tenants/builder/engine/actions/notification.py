@@ -23,6 +23,7 @@ from typing import Any
 
 from jewelia.core.validation import Checker
 from jewelia.platform.mail.service import queue_email
+from jewelia.tenants.builder import secrets
 from jewelia.tenants.builder.engine.actions import http_request
 from jewelia.tenants.builder.engine.base import StepContext, StepError
 from jewelia.tenants.builder.engine.render import render_template
@@ -46,6 +47,8 @@ def prepare(config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     channel = config.get("channel")
     if channel not in CHANNELS:
         raise StepError(f"channel must be one of {', '.join(CHANNELS)}", "invalid_config")
+    # Secrets render as markers; only a Slack post puts the values in, when it sends.
+    context = secrets.marker_context(config, context)
     body = render_template(str(config.get("body") or ""), context)
     if not body.strip():
         raise StepError("The notification's body is empty", "invalid_config")
@@ -68,7 +71,7 @@ def prepare(config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
                 raise StepError(f"Not a valid email address: {name[:100]}", "validation")
             request["to"].append(address)
     elif channel == "slack":
-        request["webhookUrl"] = str(config.get("webhookUrl") or "")
+        request["webhookUrl"] = render_template(str(config.get("webhookUrl") or ""), context)
     return request
 
 
