@@ -357,6 +357,46 @@ async def test_stats_of_another_business_flow_are_not_found(api: Any, business: 
 
 async def test_pricing_compares_builder_limits(client: Any) -> None:
     page = (await client.get("/pricing")).text
-    for flows, runs in (("3", "1,000"), ("50", "50,000"), ("1,000", "1,000,000")):
+    for flows, monthly in (("3", "1,000"), ("50", "50,000"), ("1,000", "1,000,000")):
         assert f"{flows} integration builder flows" in page
-        assert f"{runs} flow runs a month" in page
+        assert f"{monthly} flow runs a month" in page
+
+
+async def test_a_change_over_the_run_limit_is_told_in_the_app(api: Any, worker: Any) -> None:
+    """A database change that cannot start its flow because the month's runs are used up is
+    not dropped silently: the business gets one in-app notification a month for that flow."""
+    made = await api.post(
+        "/integrations/builder",
+        json={
+            "name": "Sync over the limit",
+            "configuration": {
+                "triggers": [
+                    {
+                        "type": "database_change",
+                        "config": {"table": "customers", "operation": "insert"},
+                    }
+                ],
+                "actions": [{"type": "transform", "config": {"output": "1"}}],
+            },
+            "isActive": True,
+        },
+    )
+    fid = made.json()["data"]["id"]
+    await set_runs_used(api.tenant.id, 1000)
+    for n in range(2):
+        r = await api.post("/customers", json={"full_name": f"Limit {n}", "email": f"l{n}@ex.com"})
+        assert r.status_code == 201, r.text
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        notes = (await api.get("/notifications")).json()["data"]
+        mine = [n for n in notes if n["title"].startswith("Sync over the limit did not run")]
+        if mine or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1)  # the second change is dispatched too
+    notes = (await api.get("/notifications")).json()["data"]
+    mine = [n for n in notes if n["title"].startswith("Sync over the limit did not run")]
+    assert len(mine) == 1, notes
+    assert "1,000 flow runs a month" in mine[0]["body"]
+    listed = await api.get("/integrations/builder/runs", params={"flow_id": fid})
+    assert listed.json()["data"] == []

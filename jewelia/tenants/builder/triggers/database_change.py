@@ -22,7 +22,7 @@ from typing import Any
 from jewelia.core.db import TenantRef, execute, fetch
 from jewelia.core.errors import AppError
 from jewelia.tenants.builder.engine import runs
-from jewelia.tenants.builder.triggers.fire import start_once
+from jewelia.tenants.builder.triggers.fire import start_once, tell_refused
 
 log = logging.getLogger("jewelia.builder")
 RESOURCES = {"customer": "customers", "inventory": "inventory", "order": "orders"}
@@ -110,6 +110,7 @@ async def consume(tenant: TenantRef, events: list[dict[str, Any]]) -> list[uuid.
                 await execute("ROLLBACK TO SAVEPOINT builder_db_change")
                 if isinstance(exc, AppError):
                     log.warning("event %s did not start flow %s: %s", event["id"], flow_id, exc)
+                    await tell_refused(flow_id, exc)
                 else:
                     log.exception("event %s did not start flow %s", event["id"], flow_id)
                 continue

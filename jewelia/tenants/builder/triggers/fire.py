@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.core.errors import AppError
+from jewelia.platform.billing.limits import PLAN_LIMIT_EXCEEDED, UPGRADE_URL
 from jewelia.tenants.builder.engine import runs
+from jewelia.tenants.notifications import service as notifications
 
 KEY_MAX = 400
 
@@ -57,3 +61,21 @@ async def start_once(
             started["run_id"],
         )
     return Started(started["run_id"], flow_id, started["version"], False)
+
+
+async def tell_refused(flow_id: uuid.UUID, exc: AppError) -> None:
+    """In the tenant's transaction: when the plan's monthly run limit kept a trigger from
+    starting a run, tell the business in the app (once a month per flow), as no one else sees
+    it."""
+    if exc.code != PLAN_LIMIT_EXCEEDED:
+        return
+    flows = await fetch("SELECT name FROM flow WHERE id = $1", flow_id)
+    name = flows[0]["name"] if flows else "A flow"
+    await notifications.add(
+        f"{name} did not run: this month's flow runs are used up",
+        f"{exc.message} Its triggers start runs again next month or after an upgrade.",
+        link=UPGRADE_URL,
+        source_type="flow",
+        source_id=flow_id,
+        idempotency_key=f"flow-run-limit:{flow_id}:{datetime.now(UTC):%Y-%m}",
+    )

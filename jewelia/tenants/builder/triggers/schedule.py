@@ -23,7 +23,7 @@ from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.core.errors import AppError
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder.engine import runs
-from jewelia.tenants.builder.triggers.fire import start_once
+from jewelia.tenants.builder.triggers.fire import start_once, tell_refused
 
 log = logging.getLogger("jewelia.builder")
 BATCH = 200
@@ -145,5 +145,6 @@ async def _fire(tenant: TenantRef, flow_id: uuid.UUID, index: int) -> uuid.UUID 
         except AppError as exc:  # switched off or republished meanwhile: drop this fire time
             await execute("ROLLBACK TO SAVEPOINT builder_schedule_fire")
             log.info("schedule of flow %s not fired: %s", flow_id, exc.message)
+            await tell_refused(flow_id, exc)
             return None
     return None if got.duplicate else got.run_id
