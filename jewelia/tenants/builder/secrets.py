@@ -189,3 +189,26 @@ def conceal(value: Any, known: dict[str, str]) -> Any:
     if isinstance(value, dict):
         return {conceal(k, known): conceal(v, known) for k, v in value.items()}
     return value
+
+
+_SENSITIVE = ("authorization", "proxy-authorization", "cookie", "x-api-key")
+_SCHEME_ONLY = re.compile(r"^\s*(?:[A-Za-z]+)?\s*$")
+
+
+def sensitive_header(name: str) -> bool:
+    """A header whose value is a credential (Authorization, Cookie, X-Api-Key, *token*, ...)."""
+    lower = name.lower()
+    return lower in _SENSITIVE or any(w in lower for w in ("token", "secret", "key"))
+
+
+def display_input(value: Any) -> Any:
+    """A recorded step input as shown (API, page): credential header values typed in plain
+    text masked; values made only of secret markers are kept (they reveal nothing). The stored
+    input is unchanged: retries resend it."""
+    if not isinstance(value, dict) or not isinstance(value.get("headers"), dict):
+        return value
+    headers = {
+        k: "••••" if sensitive_header(k) and not _SCHEME_ONLY.match(_MARKER.sub("", str(v))) else v
+        for k, v in value["headers"].items()
+    }
+    return {**value, "headers": headers}

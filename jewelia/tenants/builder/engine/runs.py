@@ -38,6 +38,7 @@ from jewelia.core.errors import (
 from jewelia.core.validation import Checker
 from jewelia.platform.billing import limits
 from jewelia.platform.tenancy.registry import live_tenant
+from jewelia.tenants.builder import secrets
 from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES, to_json
 from jewelia.tenants.builder.engine.flow import chain, normalize
 from jewelia.tenants.crm.records import Filters, page_of
@@ -373,6 +374,7 @@ def run_public(row: dict[str, Any]) -> dict[str, Any]:
         out["steps"] = [
             {
                 **{k: v for k, v in s.items() if k != "seq"},
+                "input": secrets.display_input(s.get("input")),
                 "duration_ms": _duration(s.get("started_at"), s.get("finished_at")),
             }
             for s in row["steps"]
