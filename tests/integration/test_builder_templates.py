@@ -27,44 +27,13 @@ from jewelia.core.errors import ValidationFailed
 from jewelia.tenants.builder import definition, flow_templates, testing
 from jewelia.tenants.builder.triggers import schedule
 from jewelia.tenants.webhooks import signing
+from tests.integration.test_builder_api import CONTRACT_POST, CONTRACT_PUT
 from tests.webhook_receiver import Receiver
 
 BASE = "/integrations/builder"
 TERMINAL = ("succeeded", "failed", "cancelled")
 PLACEHOLDER = re.compile(r"\{(receiver|unique|today(?::\d{4})?|[a-z0-9_]+\.[a-z_]+)\}")
 IGNORED_TRIGGER_KEYS = ("eventId", "timestamp", "firedAt")  # differ on every firing
-# The contract's own example bodies (seeds/001, "Custom Integration Builder"), verbatim.
-CONTRACT_POST: dict[str, Any] = {
-    "name": "Customer Data Sync",
-    "description": "Sync customer data with external CRM",
-    "template": "data_sync",
-    "configuration": {
-        "triggers": [
-            {
-                "type": "database_change",
-                "config": {"table": "customers", "operation": "insert,update"},
-            }
-        ],
-        "actions": [
-            {
-                "type": "http_request",
-                "config": {"url": "https://external-crm.com/api/customers", "method": "POST"},
-            }
-        ],
-    },
-    "isActive": True,
-}
-CONTRACT_PUT: dict[str, Any] = {
-    "id": "integration-uuid",
-    "configuration": {
-        "actions": [
-            {
-                "type": "http_request",
-                "config": {"url": "https://new-crm.com/api/customers", "method": "POST"},
-            }
-        ]
-    },
-}
 
 
 class FlowReceiver(Receiver):
