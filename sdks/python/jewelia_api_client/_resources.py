@@ -29,6 +29,8 @@ from ._generated.models import (
     DeletedFlowEnvelope,
     DeletedFlowFile,
     DeletedFlowFileEnvelope,
+    DeletedFlowSecret,
+    DeletedFlowSecretEnvelope,
     DeletedWebhook,
     DeletedWebhookEnvelope,
     DeliveryDetail,
@@ -52,6 +54,10 @@ from ._generated.models import (
     FlowRun,
     FlowRunEnvelope,
     FlowRunList,
+    FlowSecret,
+    FlowSecretEnvelope,
+    FlowSecretList,
+    FlowSecretSet,
     FlowStats,
     FlowStatsEnvelope,
     FlowTemplate,
@@ -309,6 +315,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (DeletedFlowFileEnvelope,),
     ),
+    "deleteFlowSecret": Operation(
+        "DELETE",
+        "/integrations/builder/{flow_id}/secrets/{name}",
+        "data",
+        (DeletedFlowSecretEnvelope,),
+    ),
     "deleteInboundSource": Operation(
         "DELETE",
         "/webhooks/inbound/{source_id}",
@@ -470,6 +482,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/integrations/builder/runs",
         "page",
         (FlowRunList,),
+    ),
+    "listFlowSecrets": Operation(
+        "GET",
+        "/integrations/builder/{flow_id}/secrets",
+        "data",
+        (FlowSecretList,),
     ),
     "listFlowTemplates": Operation(
         "GET",
@@ -706,6 +724,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks/{webhook_id}/test",
         "data",
         (DeliveryEnvelope,),
+    ),
+    "setFlowSecret": Operation(
+        "PUT",
+        "/integrations/builder/{flow_id}/secrets/{name}",
+        "data",
+        (FlowSecretEnvelope,),
     ),
     "startImportExport": Operation(
         "POST",
@@ -960,7 +984,7 @@ class Auth(_SyncResource):
 
 
 class Builder(_SyncResource):
-    """`client.builder`: 23 operations."""
+    """`client.builder`: 26 operations."""
 
     def list(
         self,
@@ -1377,6 +1401,69 @@ class Builder(_SyncResource):
             extra_headers,
         )
         return cast("RunStarted", result)
+
+    def list_secrets(
+        self,
+        flow_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[FlowSecret]:
+        """List a flow's secrets (names and masked previews, never values): `GET /integrations/builder/{flow_id}/secrets`."""
+        result = self._client._request(
+            _OPERATIONS["listFlowSecrets"],
+            (flow_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("builtins.list[FlowSecret]", result)
+
+    def set_secret(
+        self,
+        flow_id: str | UUID,
+        name: str,
+        body: Mapping[str, Any] | FlowSecretSet,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowSecret:
+        """Set a flow secret (201 created, 200 replaced); use it as {{ secrets.NAME }}: `PUT /integrations/builder/{flow_id}/secrets/{name}`.
+
+        Args:
+            name: ^[A-Z][A-Z0-9_]{0,63}$
+            body: the request body (a dict or a model)
+        """
+        result = self._client._request(
+            _OPERATIONS["setFlowSecret"],
+            (flow_id, name),
+            None,
+            body,
+            None,
+            extra_headers,
+        )
+        return cast("FlowSecret", result)
+
+    def delete_secret(
+        self,
+        flow_id: str | UUID,
+        name: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedFlowSecret:
+        """Delete a flow secret (steps referencing it then fail with missing_secret): `DELETE /integrations/builder/{flow_id}/secrets/{name}`.
+
+        Args:
+            name: ^[A-Z][A-Z0-9_]{0,63}$
+        """
+        result = self._client._request(
+            _OPERATIONS["deleteFlowSecret"],
+            (flow_id, name),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedFlowSecret", result)
 
     def stats(
         self,
@@ -3169,7 +3256,7 @@ class AsyncAuth(_AsyncResource):
 
 
 class AsyncBuilder(_AsyncResource):
-    """`client.builder`: 23 operations."""
+    """`client.builder`: 26 operations."""
 
     async def list(
         self,
@@ -3586,6 +3673,69 @@ class AsyncBuilder(_AsyncResource):
             extra_headers,
         )
         return cast("RunStarted", result)
+
+    async def list_secrets(
+        self,
+        flow_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[FlowSecret]:
+        """List a flow's secrets (names and masked previews, never values): `GET /integrations/builder/{flow_id}/secrets`."""
+        result = await self._client._request(
+            _OPERATIONS["listFlowSecrets"],
+            (flow_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("builtins.list[FlowSecret]", result)
+
+    async def set_secret(
+        self,
+        flow_id: str | UUID,
+        name: str,
+        body: Mapping[str, Any] | FlowSecretSet,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FlowSecret:
+        """Set a flow secret (201 created, 200 replaced); use it as {{ secrets.NAME }}: `PUT /integrations/builder/{flow_id}/secrets/{name}`.
+
+        Args:
+            name: ^[A-Z][A-Z0-9_]{0,63}$
+            body: the request body (a dict or a model)
+        """
+        result = await self._client._request(
+            _OPERATIONS["setFlowSecret"],
+            (flow_id, name),
+            None,
+            body,
+            None,
+            extra_headers,
+        )
+        return cast("FlowSecret", result)
+
+    async def delete_secret(
+        self,
+        flow_id: str | UUID,
+        name: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedFlowSecret:
+        """Delete a flow secret (steps referencing it then fail with missing_secret): `DELETE /integrations/builder/{flow_id}/secrets/{name}`.
+
+        Args:
+            name: ^[A-Z][A-Z0-9_]{0,63}$
+        """
+        result = await self._client._request(
+            _OPERATIONS["deleteFlowSecret"],
+            (flow_id, name),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedFlowSecret", result)
 
     async def stats(
         self,

@@ -623,6 +623,23 @@ export class Builder extends Resource {
     return this.core.call((o) => ops.deleteFlowFile({ ...o, path }), options);
   }
 
+  /** Set a flow secret (used as `{{ secrets.NAME }}`); the value is never returned. */
+  setSecret(flowId: string, name: string, body: T.FlowSecretSet, options?: RequestOptions) {
+    const path = { flow_id: flowId, name };
+    return this.core.call((o) => ops.setFlowSecret({ ...o, path, body }), options);
+  }
+
+  /** The flow's secrets: names, times and masked previews (never values). */
+  listSecrets(flowId: string, options?: RequestOptions) {
+    const path = { flow_id: flowId };
+    return this.core.call((o) => ops.listFlowSecrets({ ...o, path }), options);
+  }
+
+  deleteSecret(flowId: string, name: string, options?: RequestOptions) {
+    const path = { flow_id: flowId, name };
+    return this.core.call((o) => ops.deleteFlowSecret({ ...o, path }), options);
+  }
+
   /** A flow file's bytes, by the token of its signed link (`downloadUrl`). */
   downloadFile(token: string, options?: RequestOptions): Promise<Uint8Array> {
     const path = { token };

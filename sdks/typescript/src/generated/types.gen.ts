@@ -244,6 +244,22 @@ export type DeletedFlowFileEnvelope = {
 };
 
 /**
+ * DeletedFlowSecret
+ */
+export type DeletedFlowSecret = {
+    deleted: boolean;
+    name: string;
+};
+
+/**
+ * DeletedFlowSecretEnvelope
+ */
+export type DeletedFlowSecretEnvelope = {
+    data: DeletedFlowSecret;
+    success: boolean;
+};
+
+/**
  * DeletedWebhook
  */
 export type DeletedWebhook = {
@@ -648,6 +664,39 @@ export type FlowRunStep = {
     step_id: string;
     step_path: string;
     type: string;
+};
+
+/**
+ * FlowSecret
+ */
+export type FlowSecret = {
+    created_at: string;
+    name: string;
+    preview: string;
+    updated_at: string;
+};
+
+/**
+ * FlowSecretEnvelope
+ */
+export type FlowSecretEnvelope = {
+    data: FlowSecret;
+    success: boolean;
+};
+
+/**
+ * FlowSecretList
+ */
+export type FlowSecretList = {
+    data: Array<FlowSecret>;
+    success: boolean;
+};
+
+/**
+ * FlowSecretSet
+ */
+export type FlowSecretSet = {
+    value: string;
 };
 
 /**
@@ -4528,6 +4577,191 @@ export type RunFlowResponses = {
 };
 
 export type RunFlowResponse = RunFlowResponses[keyof RunFlowResponses];
+
+export type ListFlowSecretsData = {
+    body?: never;
+    path: {
+        flow_id: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/secrets';
+};
+
+export type ListFlowSecretsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListFlowSecretsError = ListFlowSecretsErrors[keyof ListFlowSecretsErrors];
+
+export type ListFlowSecretsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowSecretList;
+};
+
+export type ListFlowSecretsResponse = ListFlowSecretsResponses[keyof ListFlowSecretsResponses];
+
+export type DeleteFlowSecretData = {
+    body?: never;
+    path: {
+        flow_id: string;
+        /**
+         * ^[A-Z][A-Z0-9_]{0,63}$
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/secrets/{name}';
+};
+
+export type DeleteFlowSecretErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type DeleteFlowSecretError = DeleteFlowSecretErrors[keyof DeleteFlowSecretErrors];
+
+export type DeleteFlowSecretResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: DeletedFlowSecretEnvelope;
+};
+
+export type DeleteFlowSecretResponse = DeleteFlowSecretResponses[keyof DeleteFlowSecretResponses];
+
+export type SetFlowSecretData = {
+    body: FlowSecretSet;
+    path: {
+        flow_id: string;
+        /**
+         * ^[A-Z][A-Z0-9_]{0,63}$
+         */
+        name: string;
+    };
+    query?: never;
+    url: '/integrations/builder/{flow_id}/secrets/{name}';
+};
+
+export type SetFlowSecretErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type SetFlowSecretError = SetFlowSecretErrors[keyof SetFlowSecretErrors];
+
+export type SetFlowSecretResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: FlowSecretEnvelope;
+};
+
+export type SetFlowSecretResponse = SetFlowSecretResponses[keyof SetFlowSecretResponses];
 
 export type GetFlowStatsData = {
     body?: never;

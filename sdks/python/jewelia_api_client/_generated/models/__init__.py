@@ -25,6 +25,8 @@ from .deleted_flow import DeletedFlow
 from .deleted_flow_envelope import DeletedFlowEnvelope
 from .deleted_flow_file import DeletedFlowFile
 from .deleted_flow_file_envelope import DeletedFlowFileEnvelope
+from .deleted_flow_secret import DeletedFlowSecret
+from .deleted_flow_secret_envelope import DeletedFlowSecretEnvelope
 from .deleted_webhook import DeletedWebhook
 from .deleted_webhook_envelope import DeletedWebhookEnvelope
 from .delivery_attempt import DeliveryAttempt
@@ -68,6 +70,10 @@ from .flow_run import FlowRun
 from .flow_run_envelope import FlowRunEnvelope
 from .flow_run_list import FlowRunList
 from .flow_run_step import FlowRunStep
+from .flow_secret import FlowSecret
+from .flow_secret_envelope import FlowSecretEnvelope
+from .flow_secret_list import FlowSecretList
+from .flow_secret_set import FlowSecretSet
 from .flow_stats import FlowStats
 from .flow_stats_envelope import FlowStatsEnvelope
 from .flow_template import FlowTemplate
@@ -274,6 +280,8 @@ __all__ = (
     "DeletedFlowEnvelope",
     "DeletedFlowFile",
     "DeletedFlowFileEnvelope",
+    "DeletedFlowSecret",
+    "DeletedFlowSecretEnvelope",
     "DeletedWebhook",
     "DeletedWebhookEnvelope",
     "DeliveryAttempt",
@@ -317,6 +325,10 @@ __all__ = (
     "FlowRunEnvelope",
     "FlowRunList",
     "FlowRunStep",
+    "FlowSecret",
+    "FlowSecretEnvelope",
+    "FlowSecretList",
+    "FlowSecretSet",
     "FlowStats",
     "FlowStatsEnvelope",
     "FlowTemplate",
