@@ -13,6 +13,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Response
+from litestar.response import File
 from litestar.status_codes import HTTP_200_OK
 
 from jewelia.core.errors import FieldError, ValidationFailed
@@ -137,3 +138,16 @@ def operation_ids(**by_method: str) -> Callable[..., str]:
         return by_method[str(method.value if hasattr(method, "value") else method)]
 
     return creator
+
+
+def attachment(path: Any, name: str, media: str) -> File:
+    """A file download (Content-Disposition: attachment) of a stored file; `media` may carry
+    `; charset=…`, which Litestar wants apart (it appends the charset to text/* types itself)."""
+    media_type, _, charset = media.partition("; charset=")
+    return File(
+        path=path,
+        filename=name,
+        media_type=media_type,
+        encoding=charset or "utf-8",
+        content_disposition_type="attachment",
+    )

@@ -19,7 +19,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import File
 
-from jewelia.core.api import Pagination, ok, ok_list, parse_page
+from jewelia.core.api import Pagination, attachment, ok, ok_list, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.tenants.builder import files
 from jewelia.tenants.transfer.api import PublicOperation
@@ -170,12 +170,4 @@ class FlowFileDownloadController(Controller):
         operation_class=PublicOperation,
     )
     async def download(self, token: Annotated[str, Parameter(max_length=1000)]) -> File:
-        path, name, media = await files.resolve_download(token)
-        media_type, _, charset = media.partition("; charset=")
-        return File(
-            path=path,
-            filename=name,
-            media_type=media_type,
-            encoding=charset or "utf-8",
-            content_disposition_type="attachment",
-        )
+        return attachment(*await files.resolve_download(token))

@@ -26,7 +26,7 @@ from litestar.params import Parameter
 from litestar.response import File
 
 from jewelia.core import json_depth
-from jewelia.core.api import ok, ok_list, parse_page
+from jewelia.core.api import attachment, ok, ok_list, parse_page
 from jewelia.core.errors import AppError, FieldError, PermissionDenied, ValidationFailed
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.tenants.crm.customers.api import LimitQ, PageQ
@@ -484,13 +484,4 @@ class DownloadController(Controller):
         operation_class=PublicOperation,
     )
     async def download(self, token: Annotated[str, Parameter(max_length=1000)]) -> File:
-        path, name, media = await service.resolve_download(token)
-        # Litestar appends `; charset=<encoding>` to text/* types itself: pass it apart.
-        media_type, _, charset = media.partition("; charset=")
-        return File(
-            path=path,
-            filename=name,
-            media_type=media_type,
-            encoding=charset or "utf-8",
-            content_disposition_type="attachment",
-        )
+        return attachment(*await service.resolve_download(token))
