@@ -57,6 +57,7 @@ from jewelia.web.account import security
 from jewelia.web.auth import pages as auth
 from jewelia.web.billing import pages as billing_pages
 from jewelia.web.builder import pages as builder_pages
+from jewelia.web.builder import secrets as builder_secrets
 from jewelia.web.context import LoginRequired
 from jewelia.web.crm import customers, inventory, orders
 from jewelia.web.csrf import csrf_middleware, refresh_token
@@ -215,6 +216,7 @@ def create_app() -> Litestar:
             oauth_pages.router,  # /oauth/authorize consent page
             integration_pages.router,
             builder_pages.router,
+            builder_secrets.router,
             marketplace_pages.router,
             partner_org_pages.router,
             partner_listing_pages.router,

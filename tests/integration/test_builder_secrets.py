@@ -144,8 +144,11 @@ async def test_secrets_are_sent_but_never_shown(api: Any, app: Any, worker: Any)
             code = await api.get(f"{BASE}/{flow_id}/versions/1/code", params={"language": language})
             assert code.status_code == 200
             with zipfile.ZipFile(io.BytesIO(code.content)) as archive:
-                for name in archive.namelist():
-                    assert token not in archive.read(name).decode("utf-8", "replace")
+                texts = {n: archive.read(n).decode("utf-8", "replace") for n in archive.namelist()}
+            assert all(token not in text for text in texts.values())
+            readme = next(t for n, t in texts.items() if n.endswith("README.md"))
+            assert "FLOW_SECRET_API_TOKEN" in readme and "FLOW_SECRET_SLACK_URL" in readme
+            assert any("FLOW_SECRET_" in t for n, t in texts.items() if "runtime" in n)
 
         async with tenant_scope(api.tenant.ref):
             rows = await fetch("SELECT * FROM flow_secret WHERE flow_id = $1", uuid.UUID(flow_id))
@@ -202,3 +205,50 @@ async def test_secrets_are_sent_but_never_shown(api: Any, app: Any, worker: Any)
         "flow.secret_deleted",
     }
     assert all(a["t"] is None or token not in a["t"] for a in audit)
+
+
+async def test_the_secrets_page_sets_lists_masked_and_deletes(client: Any) -> None:
+    from tests.integration.test_builder_pages import _new_flow
+    from tests.integration.test_pages import form_post, signup
+
+    await signup(client, business="Secret Page Gems")
+    path, token = await _new_flow(client)
+    value = f"hooks-{uuid.uuid4().hex}"
+    config = {
+        "triggers": [{"type": "api_call", "config": {}}],
+        "actions": [
+            {
+                "id": "tell",
+                "type": "notification",
+                "config": {
+                    "channel": "slack",
+                    "webhookUrl": "{{ secrets.SLACK_URL }}",
+                    "body": "x",
+                },
+            }
+        ],
+    }
+    saved = await client.post(
+        f"{path}/json", data={"_csrf_token": token, "configuration": json.dumps(config)}
+    )
+    assert saved.status_code == 200, saved.text
+    editor = await client.get(path)
+    assert 'href="' + path + '/secrets"' in editor.text and "secrets.NAME" in editor.text
+
+    bad = await form_post(client, f"{path}/secrets", {"name": "bad name", "value": "v"})
+    assert bad.status_code == 422 and "name must match" in bad.text
+    r = await form_post(client, f"{path}/secrets", {"name": "SLACK_URL", "value": value})
+    assert r.status_code == 200 and "Secret SLACK_URL saved." in r.text
+    assert value not in r.text and "••••" + value[-4:] in r.text
+    for page in (path, f"{path}/secrets"):
+        assert value not in (await client.get(page)).text
+
+    asked = await form_post(
+        client, f"{path}/secrets", {"name": "SLACK_URL"}, f"{path}/secrets/delete"
+    )
+    assert asked.status_code == 200 and "Delete the secret SLACK_URL?" in asked.text
+    gone = await form_post(
+        client, f"{path}/secrets", {"name": "SLACK_URL", "confirm": "yes"}, f"{path}/secrets/delete"
+    )
+    assert gone.status_code == 200 and "Secret SLACK_URL deleted." in gone.text
+    assert 'data-secret="SLACK_URL"' not in gone.text

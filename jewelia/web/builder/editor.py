@@ -23,7 +23,13 @@ STEP_FIELDS: dict[str, list[Field]] = {
     "http_request": [
         ("method", "Method", "select", definition.HTTP_METHODS, ""),
         ("url", "URL", "text", (), "template"),
-        ("headers", "Headers (one per line: Name: value)", "lines", (), "template"),
+        (
+            "headers",
+            "Headers (one per line: Name: value; credentials as {{ secrets.NAME }})",
+            "lines",
+            (),
+            "template",
+        ),
         ("body", "Body (JSON or text; {{ }} inserts values)", "textarea", (), "template"),
         ("timeoutSeconds", "Timeout (seconds)", "number", (), ""),
     ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from jewelia.tenants.builder.codegen.steps import summary, walk
+from jewelia.tenants.builder.secrets import references
 
 RUN = {
     "python": (
@@ -120,12 +121,26 @@ def readme(definition: dict[str, Any], flow: dict[str, Any], version: int, langu
         "the official SDK. It performs the flow's steps against your business's API and prints\n"
         "each step's output as JSON, so you can compare it with a run in Jewelia.\n\n"
         + RUN[language]
+        + _secrets(definition)
         + "\n## The trigger\n\nIn Jewelia this version starts on:\n\n"
         + (trigger_text or "- (no trigger)\n")
         + "\nHere every trigger is a JSON payload given on the command line (a file, or `-` for\n"
         "stdin): what the webhook, schedule, database change or API call would hand the flow.\n\n"
         "## The steps\n\n" + (listed or "(none)\n") + "\n" + SEMANTICS + "\n"
         "## Expressions and templates\n\n" + ENGINES[language] + "\n" + DIFFERENCES
+    )
+
+
+def _secrets(definition: dict[str, Any]) -> str:
+    """The secrets the flow references, as the environment variables the program reads."""
+    used = sorted(references(definition))
+    if not used:
+        return ""
+    names = "".join(f"- `FLOW_SECRET_{n}` (`{{{{ secrets.{n} }}}}`)\n" for n in used)
+    return (
+        "\n## Secrets\n\nThe flow's secrets are not exported: set each as an environment"
+        " variable\n(the values are those set in Jewelia, which never shows them again):\n\n"
+        + names
     )
 
 
