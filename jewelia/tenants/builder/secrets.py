@@ -208,7 +208,12 @@ def display_input(value: Any) -> Any:
     if not isinstance(value, dict) or not isinstance(value.get("headers"), dict):
         return value
     headers = {
-        k: "••••" if sensitive_header(k) and not _SCHEME_ONLY.match(_MARKER.sub("", str(v))) else v
+        k: v if not sensitive_header(k) or _only_markers(str(v)) else "••••"
         for k, v in value["headers"].items()
     }
     return {**value, "headers": headers}
+
+
+def _only_markers(text: str) -> bool:
+    """Secret markers, at most preceded by a scheme word (`Bearer «secret:TOKEN»`)."""
+    return bool(_MARKER.search(text)) and bool(_SCHEME_ONLY.match(_MARKER.sub("", text)))
