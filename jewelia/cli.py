@@ -176,6 +176,7 @@ async def _seed_demo() -> tuple[str, str]:
     from jewelia.platform.accounts import service as accounts
     from jewelia.platform.apikeys.service import PERMISSIONS, create_key
     from jewelia.platform.tenancy.registry import get_tenant, replenish_spare_pool
+    from jewelia.tenants.builder.demo import seed_demo_flows
     from jewelia.tenants.crm.service import seed_demo
 
     rows = await fetch(
@@ -195,6 +196,7 @@ async def _seed_demo() -> tuple[str, str]:
             verified=True,
         )
     await seed_demo(tenant.ref)
+    await seed_demo_flows(tenant.ref, DEMO_EMAIL)
     key = await create_key(
         tenant.id,
         f"Demo key {time.strftime('%Y-%m-%d %H:%M')}",

@@ -399,8 +399,8 @@ SALES_REPORT: Template = {
                 "type": "transform",
                 "config": {
                     "output": '{"date": ' + TODAY + ', "orders": $count(steps.find_orders.output'
-                    '.records[status != "cancelled"]), "total": $round($sum(steps.find_orders'
-                    '.output.records[status != "cancelled"].$number(total_amount)), 2)}'
+                    '.records[status != "cancelled"]), "total": $round($sum([steps.find_orders'
+                    '.output.records[status != "cancelled"].$number(total_amount)]), 2)}'
                 },
             },
             {
