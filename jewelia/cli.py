@@ -172,6 +172,7 @@ def cmd_tenants(args: argparse.Namespace) -> int:
 
 async def _seed_demo() -> tuple[str, str]:
     """The demo business, its owner and a fresh admin API key."""
+    import jewelia.workers.broker  # noqa: F401  (the demo flows' first runs are enqueued)
     from jewelia.core.db import fetch
     from jewelia.platform.accounts import service as accounts
     from jewelia.platform.apikeys.service import PERMISSIONS, create_key
