@@ -455,3 +455,25 @@ async def test_forgeries_are_throttled_per_address_not_the_sender(api: Any, app:
     assert codes[:20] == [401] * 20 and codes[20] == 429
     real = await deliver(app, flow["webhookUrl"], body, signed(flow["webhook"]["secret"], body))
     assert real.status_code == 202
+
+
+async def test_a_webhook_over_the_run_limit_is_refused_and_told_in_the_app(
+    api: Any, app: Any
+) -> None:
+    """Over the month's runs the sender gets 403 PLAN_LIMIT_EXCEEDED, the same delivery is
+    accepted once runs are available again (nothing half-written), and the business is told."""
+    from tests.integration.test_builder_monitoring import set_runs_used
+
+    flow = await make_flow(api, [{"type": "webhook", "config": {}}])
+    await set_runs_used(api.tenant.id, 1000)
+    body = b'{"lead": 1}'
+    headers = signed(flow["webhook"]["secret"], body, "msg_over")
+    refused = await deliver(app, flow["webhookUrl"], body, headers)
+    assert refused.status_code == 403 and refused.json()["code"] == "PLAN_LIMIT_EXCEEDED"
+    notes = (await api.get("/notifications")).json()["data"]
+    assert [n["title"] for n in notes if n["title"].startswith(flow["name"])] == [
+        f"{flow['name']} did not run: this month's flow runs are used up"
+    ]
+    await set_runs_used(api.tenant.id, 0)
+    again = await deliver(app, flow["webhookUrl"], body, headers)
+    assert again.status_code == 202 and again.json()["data"]["duplicate"] is False

@@ -35,9 +35,10 @@ from jewelia.core.errors import (
 from jewelia.core.redis_client import get_redis
 from jewelia.core.security import decrypt_secret, encrypt_secret
 from jewelia.core.settings import get_settings
+from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.builder.engine import runs
-from jewelia.tenants.builder.triggers.fire import start_once
+from jewelia.tenants.builder.triggers.fire import Started, start_once, tell_refused
 from jewelia.tenants.webhooks import signing
 from jewelia.tenants.webhooks.inbound.service import BAD_SIGNATURE_LIMIT, BAD_SIGNATURE_WINDOW
 
@@ -170,6 +171,32 @@ async def receive(
     off or without the trigger: Conflict."""
     tenant, flow_id = await _route(hook_id)
     lower = {k.lower(): v for k, v in headers.items()}
+    try:
+        started = await _start(tenant, flow_id, hook_id, raw_body, lower, client)
+    except PlanLimitExceeded as exc:  # the sender gets the 403; the business is told too
+        async with tenant_scope(tenant):  # in a transaction of its own: the delivery's rolled back
+            await tell_refused(flow_id, exc)
+        raise
+    if started.run_id is not None and not started.duplicate:
+        await runs.send(tenant.id, started.run_id)
+    return {
+        "run_id": started.run_id,
+        "flow_id": flow_id,
+        "version": started.version,
+        "status": "received" if started.duplicate else "queued",
+        "duplicate": started.duplicate,
+    }
+
+
+async def _start(
+    tenant: TenantRef,
+    flow_id: uuid.UUID,
+    hook_id: str,
+    raw_body: bytes,
+    lower: dict[str, str],
+    client: str,
+) -> Started:
+    """Verify the delivery and start its run once, in one transaction."""
     async with tenant_scope(tenant):
         rows = await fetch(
             "SELECT secret_encrypted FROM flow_webhook WHERE hook_id = $1 AND flow_id = $2",
@@ -193,12 +220,4 @@ async def receive(
             raise ValidationFailed(
                 [FieldError("body", f"The body cannot be stored: {exc}", "INVALID")]
             ) from exc
-    if started.run_id is not None and not started.duplicate:
-        await runs.send(tenant.id, started.run_id)
-    return {
-        "run_id": started.run_id,
-        "flow_id": flow_id,
-        "version": started.version,
-        "status": "received" if started.duplicate else "queued",
-        "duplicate": started.duplicate,
-    }
+    return started
