@@ -348,6 +348,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "jewelia.workers.webhook_actors",
         "jewelia.workers.transfer_actors",
         "jewelia.workers.builder_actors",
+        "jewelia.workers.commerce_actors",
         "--processes",
         str(args.processes),
         "--threads",

@@ -1,0 +1,1 @@
+"""Commerce: app charges, the double-entry ledger, payouts, statements (public schema)."""
