@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import stripe
@@ -118,3 +119,101 @@ def sign(payload: bytes, timestamp: int | None = None) -> str:
 def encode(event: dict[str, Any]) -> bytes:
     """An event as the JSON body Stripe would send."""
     return json.dumps(event, separators=(",", ":")).encode()
+
+
+# --- Issue 15: app charges and Connect payouts -------------------------------------------------
+# Every POST carries an explicit idempotency key; amounts are integer minor units.
+
+
+def create_app_checkout(
+    *,
+    mode: str,
+    customer: str | None,
+    amount_minor: int,
+    currency: str,
+    name: str,
+    interval: str | None = None,
+    trial_days: int = 0,
+    metadata: dict[str, str],
+    success_url: str,
+    cancel_url: str,
+    key: str,
+) -> tuple[str, str]:
+    """A Checkout Session for an app ("payment", "subscription" or "setup"); (id, url)."""
+    raise NotImplementedError
+
+
+def update_app_subscription(
+    subscription_id: str, *, amount_minor: int, interval: str, key: str
+) -> dict[str, Any]:
+    """Change a subscription's price (prorated); the subscription."""
+    raise NotImplementedError
+
+
+def cancel_app_subscription(
+    subscription_id: str, *, key: str, at_period_end: bool = False
+) -> dict[str, Any]:
+    """Cancel now, or at the end of the paid period; the subscription."""
+    raise NotImplementedError
+
+
+def charge_usage(
+    *,
+    customer: str,
+    amount_minor: int,
+    currency: str,
+    description: str,
+    metadata: dict[str, str],
+    key: str,
+) -> dict[str, Any]:
+    """An off-session PaymentIntent on the customer's saved card (a month's usage)."""
+    raise NotImplementedError
+
+
+def refund(*, payment_intent: str, amount_minor: int, key: str) -> dict[str, Any]:
+    """Refund part or all of a payment; the refund."""
+    raise NotImplementedError
+
+
+def payment_details(payment_intent: str) -> dict[str, Any]:
+    """The charge behind a PaymentIntent: charge, amount, fee, net, currency, created."""
+    raise NotImplementedError
+
+
+def invoice_payment_intent(invoice_id: str) -> str | None:
+    """The PaymentIntent that paid an invoice (None for a zero invoice, e.g. a trial)."""
+    raise NotImplementedError
+
+
+def create_express_account(*, email: str, org_id: str, key: str) -> str:
+    """A Connect Express account for a developer org; its id."""
+    raise NotImplementedError
+
+
+def account_link(
+    account_id: str, *, refresh_url: str, return_url: str, key: str | None = None
+) -> str:
+    """A one-time onboarding link for an Express account."""
+    raise NotImplementedError
+
+
+def retrieve_account(account_id: str) -> dict[str, Any]:
+    """The account (payouts_enabled, details_submitted, charges_enabled, requirements)."""
+    raise NotImplementedError
+
+
+def create_transfer(
+    *, account_id: str, amount_minor: int, currency: str, key: str, metadata: dict[str, str]
+) -> dict[str, Any]:
+    """A transfer from the platform balance to a connected account; the transfer."""
+    raise NotImplementedError
+
+
+def reverse_transfer(transfer_id: str, *, amount_minor: int, key: str) -> dict[str, Any]:
+    """Reverse part or all of a transfer; the reversal."""
+    raise NotImplementedError
+
+
+def balance_transactions(*, created_gte: int, created_lt: int) -> Iterator[dict[str, Any]]:
+    """The platform's balance transactions created in [gte, lt) (unix seconds), all pages."""
+    raise NotImplementedError
