@@ -1,4 +1,8 @@
-"""Commerce actors: monthly payout close and runs, per-org payouts, daily reconciliation."""
+"""Commerce actors: monthly payout close and runs, per-org payouts, daily reconciliation.
+
+Rows are the truth and messages wake-ups: the scheduler sends the "is it due?" actors every
+minute, and a close that finds its period's run unfinished re-sends its pending payouts.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from jewelia.workers.actors import _ensure_db
 
 @dramatiq.actor(queue_name="payouts", max_retries=3, time_limit=600_000)
 async def close_due_payout_period() -> None:
-    """Close the previous month if it is not closed yet (sent by the scheduler every minute)."""
+    """Close the previous month if it is not closed yet, or resume its run."""
     from jewelia.platform.commerce import payouts
 
     await _ensure_db()
@@ -20,7 +24,7 @@ async def close_due_payout_period() -> None:
 
 
 @dramatiq.actor(
-    queue_name="payouts", max_retries=20, min_backoff=1_000, max_backoff=300_000, time_limit=120_000
+    queue_name="payouts", max_retries=8, min_backoff=1_000, max_backoff=300_000, time_limit=120_000
 )
 async def pay_payout(period: str, org_id: str) -> None:
     """Pay one org's payout of the period (idempotent)."""

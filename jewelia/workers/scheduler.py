@@ -13,7 +13,7 @@ BEAT_SECONDS = 5.0
 
 def run_scheduler(stop: threading.Event | None = None) -> None:
     """Enqueue periodic work until stopped (SIGTERM/SIGINT)."""
-    from jewelia.workers import actors, builder_actors, inbound_actors
+    from jewelia.workers import actors, builder_actors, commerce_actors, inbound_actors
 
     stop = stop or threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -28,6 +28,8 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
                 actors.enforce_payment_grace.send()
                 inbound_actors.sweep_inbound_events.send()
                 actors.send_due_redacts.send()
+                commerce_actors.close_due_payout_period.send()
+                commerce_actors.reconcile_due.send()
         except Exception:
             log.exception("scheduler could not enqueue")
         ticks += 1
