@@ -1,0 +1,94 @@
+"""/partners/{org}/statements: a developer org's monthly statements (list, one period with
+the lines behind each figure, CSV and PDF downloads). Any member may read; others get 404."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from litestar import Request, Router, get
+from litestar.response import Response, Stream, Template
+
+from jewelia.platform.commerce import statement_pdf, statements
+from jewelia.web.context import render
+from jewelia.web.partners.orgs import org_page
+
+Req = Request[Any, Any, Any]
+
+
+def usd(minor: int, currency: str = "USD") -> str:
+    """Minor units for a page: '$1,234.56', '-$12.00' (a real minus sign)."""
+    value = statements.major(minor, currency)
+    sign = "\u2212" if value < 0 else ""
+    symbol = "$" if currency == "USD" else ""
+    suffix = "" if currency == "USD" else f" {currency}"
+    return f"{sign}{symbol}{abs(value):,.2f}{suffix}"
+
+
+def _filename(org: dict[str, Any], period: str, ext: str) -> str:
+    return f"statement-{org['slug']}-{period}.{ext}"
+
+
+@get("/partners/{org_slug:str}/statements", name="partner_statements")
+async def statement_list(request: Req, org_slug: str) -> Template:
+    ctx, org, role = await org_page(request, org_slug)
+    return render(
+        "partners/statements.html",
+        ctx,
+        org=org,
+        role=role,
+        statements=await statements.periods(org["id"]),
+        usd=usd,
+    )
+
+
+@get("/partners/{org_slug:str}/statements/{period:str}", name="partner_statement")
+async def statement_page(request: Req, org_slug: str, period: str) -> Template:
+    ctx, org, role = await org_page(request, org_slug)
+    st = await statements.org_statement(org["id"], period)
+    return render(
+        "partners/statement.html",
+        ctx,
+        org=org,
+        role=role,
+        st=st,
+        titles=statements.TITLES,
+        line_titles=statements.LINE_TITLES,
+        usd=usd,
+    )
+
+
+@get("/partners/{org_slug:str}/statements/{period:str}/csv", name="partner_statement_csv")
+async def statement_csv(request: Req, org_slug: str, period: str) -> Stream:
+    _, org, _ = await org_page(request, org_slug)
+    st = await statements.org_statement(org["id"], period)
+    return Stream(
+        statements.csv_chunks(st),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_filename(org, period, "csv")}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@get("/partners/{org_slug:str}/statements/{period:str}/pdf", name="partner_statement_pdf")
+async def statement_pdf_download(request: Req, org_slug: str, period: str) -> Response[bytes]:
+    _, org, _ = await org_page(request, org_slug)
+    st = await statements.org_statement(org["id"], period)
+    body = await asyncio.to_thread(statement_pdf.render, st, org["name"])
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_filename(org, period, "pdf")}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+router = Router(
+    path="/",
+    route_handlers=[statement_list, statement_page, statement_csv, statement_pdf_download],
+    include_in_schema=False,
+)
