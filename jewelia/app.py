@@ -76,10 +76,12 @@ from jewelia.web.oauth import pages as oauth_pages
 from jewelia.web.partners import listings as partner_listing_pages
 from jewelia.web.partners import media as partner_media
 from jewelia.web.partners import orgs as partner_org_pages
+from jewelia.web.partners import payouts as partner_payout_pages
 from jewelia.web.partners import revenue as partner_revenue_pages
 from jewelia.web.partners import reviews as partner_review_pages
 from jewelia.web.partners import statements as partner_statement_pages
 from jewelia.web.sessions import RotatingSessionConfig
+from jewelia.web.staff import payouts as staff_payout_pages
 from jewelia.web.staff import queue as staff_queue_pages
 from jewelia.web.staff import reports as staff_report_pages
 from jewelia.web.workspace import pages as workspace
@@ -226,9 +228,11 @@ def create_app() -> Litestar:
             staff_queue_pages.router,
             marketplace_review_pages.router,
             partner_review_pages.router,
+            partner_payout_pages.router,
             partner_revenue_pages.router,
             partner_statement_pages.router,
             staff_report_pages.router,
+            staff_payout_pages.router,
             notification_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
