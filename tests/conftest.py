@@ -235,3 +235,15 @@ async def api(db: None, app: Any) -> AsyncIterator[Any]:
         c.user = user
         c.key = key.secret
         yield c
+
+
+@pytest.fixture(scope="session")
+def fake_stripe() -> Iterator[Any]:
+    """One Stripe-like server for the session (tests/fake_stripe.py). It leaves the environment
+    alone (the shared worker and live_server stay in billing test mode): processes that must
+    call it get `Isolated(..., extra_env=fake_stripe.env())`; code in this process runs inside
+    `with fake_stripe.configured():`. State is shared by the session's tests: use fresh ids."""
+    from tests.fake_stripe import FakeStripe
+
+    with FakeStripe() as fake:
+        yield fake

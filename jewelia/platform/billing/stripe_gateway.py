@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,7 +66,8 @@ def plan_for_price(price: str) -> str | None:
 def _client() -> stripe.StripeClient:
     base = get_settings().stripe_api_base
     kwargs: dict[str, Any] = {"base_addresses": {"api": base}} if base else {}
-    return stripe.StripeClient(api_key(), **kwargs)
+    # Retries (network errors, 409, 5xx) resend the same Idempotency-Key, so they are safe.
+    return stripe.StripeClient(api_key(), max_network_retries=2, **kwargs)
 
 
 def create_checkout_session(
@@ -122,7 +124,91 @@ def encode(event: dict[str, Any]) -> bytes:
 
 
 # --- Issue 15: app charges and Connect payouts -------------------------------------------------
-# Every POST carries an explicit idempotency key; amounts are integer minor units.
+# Every POST carries an explicit idempotency key (so a retry, in this process or another, never
+# creates a second object); amounts are integer minor units; currencies go to Stripe lowercase.
+# Test mode (dev without a key): no network; each call returns a simulated Stripe-shaped object
+# whose ids are derived from the idempotency key (`tr_test_<sha256(key)[:24]>`), so the same call
+# gives the same object. See README "Stripe calls for apps and payouts".
+
+FEE_PERCENT_TENTHS = 29  # Stripe's standard card fee, 2.9 % + 30 minor units (test mode)
+FEE_FIXED = 30
+MODES = ("payment", "subscription", "setup")
+INTERVALS = {"monthly": "month", "annual": "year", "month": "month", "year": "year"}
+
+
+class StripeFailure(Exception):
+    """A Stripe call failed. `code` is Stripe's error code ("card_declined",
+    "balance_insufficient", "idempotency_error", ...); `retryable` says trying the same call
+    again later (same key) may succeed (network, 409, 429, 5xx)."""
+
+    def __init__(
+        self, message: str, *, code: str, status: int | None, retryable: bool, kind: str
+    ) -> None:
+        super().__init__(message)
+        self.code, self.status, self.retryable, self.kind = code, status, retryable, kind
+
+
+def _failure(exc: stripe.StripeError) -> StripeFailure:
+    status = exc.http_status
+    error = exc.error
+    kind = (getattr(error, "type", None) or type(exc).__name__) if error else type(exc).__name__
+    code = exc.code or ("idempotency_error" if kind == "idempotency_error" else kind)
+    retryable = (
+        isinstance(exc, stripe.APIConnectionError)
+        or status in (409, 429)
+        or (status is not None and status >= 500)
+    )
+    return StripeFailure(
+        exc.user_message or str(exc), code=str(code), status=status, retryable=retryable, kind=kind
+    )
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a stripe client call, turning stripe's errors into StripeFailure."""
+    try:
+        return fn(*args, **kwargs)
+    except stripe.StripeError as exc:
+        raise _failure(exc) from exc
+
+
+def _call_plain(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    return _plain(_call(fn, *args, **kwargs))
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)  # type: ignore[no-any-return]
+
+
+def _opts(key: str) -> dict[str, Any]:
+    if not key:
+        raise ValueError("an idempotency key is required")
+    return {"idempotency_key": key}
+
+
+def _amount(amount_minor: int, *, zero_ok: bool = False) -> int:
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+        raise ValueError("amount_minor must be an integer number of minor units")
+    if amount_minor < 0 or (amount_minor == 0 and not zero_ok) or amount_minor > 99_999_999:
+        raise ValueError(f"amount_minor out of range: {amount_minor}")
+    return amount_minor
+
+
+def _currency(currency: str) -> str:
+    if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
+        raise ValueError(f"not a currency: {currency!r}")
+    return currency.lower()
+
+
+def _test_id(prefix: str, key: str) -> str:
+    return f"{prefix}_test_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+
+
+def _test_fee(amount: int) -> int:
+    return (amount * FEE_PERCENT_TENTHS + 500) // 1000 + FEE_FIXED
+
+
+def _metadata(metadata: dict[str, Any] | None) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (metadata or {}).items()}
 
 
 def create_app_checkout(
@@ -139,22 +225,136 @@ def create_app_checkout(
     cancel_url: str,
     key: str,
 ) -> tuple[str, str]:
-    """A Checkout Session for an app ("payment", "subscription" or "setup"); (id, url)."""
-    raise NotImplementedError
+    """A Checkout Session for an app ("payment", "subscription" or "setup"); (id, url).
+
+    The card is saved for later off-session charges (usage). `interval` is month/year (or
+    monthly/annual); metadata goes on the session and on its PaymentIntent or subscription.
+    Test mode: (cs_test_..., success_url with {CHECKOUT_SESSION_ID} filled in)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    meta = _metadata(metadata)
+    cur = _currency(currency)
+    if mode != "setup":
+        _amount(amount_minor)
+    if mode == "subscription" and (interval or "") not in INTERVALS:
+        raise ValueError("a subscription needs interval month/year")
+    if trial_days < 0 or trial_days > 730:
+        raise ValueError("trial_days must be 0..730")
+    if test_mode():
+        sid = _test_id("cs", key)
+        return sid, success_url.replace("{CHECKOUT_SESSION_ID}", sid)
+    params: dict[str, Any] = {
+        "mode": mode,
+        "metadata": meta,
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "client_reference_id": meta.get("charge_id") or meta.get("tenant_id") or None,
+    }
+    if customer:
+        params["customer"] = customer
+    elif mode != "subscription":
+        params["customer_creation"] = "always"
+    if mode == "setup":
+        params["currency"] = cur
+        params["setup_intent_data"] = {"metadata": meta}
+    else:
+        price: dict[str, Any] = {
+            "currency": cur,
+            "unit_amount": amount_minor,
+            "product_data": {"name": name},
+        }
+        if mode == "subscription":
+            price["recurring"] = {"interval": INTERVALS[interval or ""]}
+        params["line_items"] = [{"price_data": price, "quantity": 1}]
+    if mode == "payment":
+        params["payment_intent_data"] = {
+            "metadata": meta,
+            "setup_future_usage": "off_session",
+            "description": name,
+        }
+    if mode == "subscription":
+        sub: dict[str, Any] = {"metadata": meta, "description": name}
+        if trial_days:
+            sub["trial_period_days"] = trial_days
+        params["subscription_data"] = sub
+    params = {k: v for k, v in params.items() if v is not None}
+    session = _call(_client().v1.checkout.sessions.create, params=params, options=_opts(key))
+    return str(session.id), str(session.url)
 
 
 def update_app_subscription(
     subscription_id: str, *, amount_minor: int, interval: str, key: str
 ) -> dict[str, Any]:
-    """Change a subscription's price (prorated); the subscription."""
-    raise NotImplementedError
+    """Change a subscription's price; the difference for the rest of the period is invoiced
+    now (proration_behavior=always_invoice). The subscription."""
+    _amount(amount_minor)
+    if interval not in INTERVALS:
+        raise ValueError("interval must be month/year")
+    if test_mode():
+        return {
+            "id": subscription_id,
+            "object": "subscription",
+            "status": "active",
+            "items": {
+                "object": "list",
+                "data": [
+                    {
+                        "id": _test_id("si", subscription_id),
+                        "price": {
+                            "id": _test_id("price", key),
+                            "unit_amount": amount_minor,
+                            "recurring": {"interval": INTERVALS[interval]},
+                        },
+                    }
+                ],
+            },
+            "latest_invoice": _test_id("in", key),
+        }
+    client = _client()
+    current = _call_plain(client.v1.subscriptions.retrieve, subscription_id)
+    item = current["items"]["data"][0]
+    params = {
+        "items": [
+            {
+                "id": item["id"],
+                "price_data": {
+                    "currency": item["price"]["currency"],
+                    "product": item["price"]["product"],
+                    "unit_amount": amount_minor,
+                    "recurring": {"interval": INTERVALS[interval]},
+                },
+            }
+        ],
+        "proration_behavior": "always_invoice",
+    }
+    updated = _call(
+        client.v1.subscriptions.update, subscription_id, params=params, options=_opts(key)
+    )
+    return _plain(updated)
 
 
 def cancel_app_subscription(
     subscription_id: str, *, key: str, at_period_end: bool = False
 ) -> dict[str, Any]:
     """Cancel now, or at the end of the paid period; the subscription."""
-    raise NotImplementedError
+    if test_mode():
+        return {
+            "id": subscription_id,
+            "object": "subscription",
+            "status": "active" if at_period_end else "canceled",
+            "cancel_at_period_end": at_period_end,
+        }
+    client = _client()
+    if at_period_end:
+        result = _call(
+            client.v1.subscriptions.update,
+            subscription_id,
+            params={"cancel_at_period_end": True},
+            options=_opts(key),
+        )
+    else:
+        result = _call(client.v1.subscriptions.cancel, subscription_id, options=_opts(key))
+    return _plain(result)
 
 
 def charge_usage(
@@ -166,54 +366,263 @@ def charge_usage(
     metadata: dict[str, str],
     key: str,
 ) -> dict[str, Any]:
-    """An off-session PaymentIntent on the customer's saved card (a month's usage)."""
-    raise NotImplementedError
+    """An off-session PaymentIntent on the customer's saved card (a month's usage); the
+    PaymentIntent (status "succeeded"). A declined card raises StripeFailure(code=
+    "card_declined")."""
+    _amount(amount_minor)
+    cur = _currency(currency)
+    meta = _metadata(metadata)
+    if test_mode():
+        return {
+            "id": _test_id("pi", key),
+            "object": "payment_intent",
+            "amount": amount_minor,
+            "amount_received": amount_minor,
+            "currency": cur,
+            "customer": customer,
+            "description": description,
+            "metadata": meta,
+            "latest_charge": _test_id("ch", key),
+            "status": "succeeded",
+        }
+    client = _client()
+    method = _default_payment_method(client, customer)
+    params = {
+        "amount": amount_minor,
+        "currency": cur,
+        "customer": customer,
+        "payment_method": method,
+        "off_session": True,
+        "confirm": True,
+        "description": description,
+        "metadata": meta,
+    }
+    intent = _call(client.v1.payment_intents.create, params=params, options=_opts(key))
+    return _plain(intent)
+
+
+def _default_payment_method(client: stripe.StripeClient, customer: str) -> str:
+    found = _call_plain(client.v1.customers.retrieve, customer)
+    default = (found.get("invoice_settings") or {}).get("default_payment_method")
+    if default:
+        return str(default if isinstance(default, str) else default["id"])
+    methods = _call(client.v1.customers.payment_methods.list, customer, params={"limit": 1})
+    if not methods.data:
+        raise StripeFailure(
+            "The customer has no saved card",
+            code="no_payment_method",
+            status=None,
+            retryable=False,
+            kind="invalid_request_error",
+        )
+    return str(methods.data[0].id)
 
 
 def refund(*, payment_intent: str, amount_minor: int, key: str) -> dict[str, Any]:
-    """Refund part or all of a payment; the refund."""
-    raise NotImplementedError
+    """Refund part or all of a payment; the refund (status "succeeded")."""
+    _amount(amount_minor)
+    if test_mode():
+        return {
+            "id": _test_id("re", key),
+            "object": "refund",
+            "amount": amount_minor,
+            "payment_intent": payment_intent,
+            "charge": _test_id("ch", payment_intent),
+            "status": "succeeded",
+        }
+    result = _call(
+        _client().v1.refunds.create,
+        params={"payment_intent": payment_intent, "amount": amount_minor},
+        options=_opts(key),
+    )
+    return _plain(result)
 
 
-def payment_details(payment_intent: str) -> dict[str, Any]:
-    """The charge behind a PaymentIntent: charge, amount, fee, net, currency, created."""
-    raise NotImplementedError
+def payment_details(payment_intent: str, *, amount_minor: int | None = None) -> dict[str, Any]:
+    """The charge behind a succeeded PaymentIntent: {payment_intent, charge, amount, fee, net,
+    currency (lowercase), created, balance_transaction, available_on}. Test mode: the fee is
+    Stripe's standard fee on `amount_minor` (required there)."""
+    if test_mode():
+        if amount_minor is None:
+            raise ValueError("test mode needs amount_minor")
+        fee = _test_fee(amount_minor)
+        now = int(time.time())
+        return {
+            "payment_intent": payment_intent,
+            "charge": _test_id("ch", payment_intent),
+            "amount": amount_minor,
+            "fee": fee,
+            "net": amount_minor - fee,
+            "currency": "usd",
+            "created": now,
+            "balance_transaction": _test_id("txn", payment_intent),
+            "available_on": now,
+        }
+    intent = _call_plain(
+        _client().v1.payment_intents.retrieve,
+        payment_intent,
+        params={"expand": ["latest_charge.balance_transaction"]},
+    )
+    charge = intent.get("latest_charge")
+    if not charge or isinstance(charge, str) or charge.get("status") != "succeeded":
+        raise StripeFailure(
+            f"PaymentIntent {payment_intent} has no succeeded charge",
+            code="no_charge",
+            status=None,
+            retryable=False,
+            kind="invalid_request_error",
+        )
+    txn = charge["balance_transaction"]
+    return {
+        "payment_intent": payment_intent,
+        "charge": charge["id"],
+        "amount": int(charge["amount"]),
+        "fee": int(txn["fee"]),
+        "net": int(txn["net"]),
+        "currency": str(charge["currency"]),
+        "created": int(charge["created"]),
+        "balance_transaction": txn["id"],
+        "available_on": int(txn["available_on"]),
+    }
 
 
 def invoice_payment_intent(invoice_id: str) -> str | None:
-    """The PaymentIntent that paid an invoice (None for a zero invoice, e.g. a trial)."""
-    raise NotImplementedError
+    """The PaymentIntent that paid an invoice (None for a zero invoice, e.g. a trial's)."""
+    if test_mode():
+        return _test_id("pi", invoice_id)
+    payments = _call_plain(
+        _client().v1.invoice_payments.list, params={"invoice": invoice_id, "limit": 10}
+    )
+    for payment in payments["data"]:
+        if payment.get("status") == "paid" and payment["payment"].get("payment_intent"):
+            return str(payment["payment"]["payment_intent"])
+    return None
 
 
 def create_express_account(*, email: str, org_id: str, key: str) -> str:
-    """A Connect Express account for a developer org; its id."""
-    raise NotImplementedError
+    """A Connect Express account (US, transfers capability) for a developer org; its id."""
+    if test_mode():
+        return _test_id("acct", key)
+    account = _call(
+        _client().v1.accounts.create,
+        params={
+            "type": "express",
+            "country": "US",
+            "email": email,
+            "capabilities": {"transfers": {"requested": True}},
+            "metadata": {"org_id": str(org_id)},
+        },
+        options=_opts(key),
+    )
+    return str(account.id)
 
 
 def account_link(
     account_id: str, *, refresh_url: str, return_url: str, key: str | None = None
 ) -> str:
-    """A one-time onboarding link for an Express account."""
-    raise NotImplementedError
+    """A one-time onboarding link for an Express account (expires in minutes: create one per
+    visit; the key defaults to a fresh one). Test mode: return_url (onboarding is instant)."""
+    if test_mode():
+        return return_url
+    link = _call(
+        _client().v1.account_links.create,
+        params={
+            "account": account_id,
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+            "type": "account_onboarding",
+        },
+        options=_opts(key or f"account_link:{account_id}:{uuid.uuid4().hex}"),
+    )
+    return str(link.url)
 
 
 def retrieve_account(account_id: str) -> dict[str, Any]:
-    """The account (payouts_enabled, details_submitted, charges_enabled, requirements)."""
-    raise NotImplementedError
+    """The account: payouts_enabled, details_submitted, charges_enabled, requirements.
+    Test mode: a finished onboarding."""
+    if test_mode():
+        return {
+            "id": account_id,
+            "object": "account",
+            "type": "express",
+            "details_submitted": True,
+            "charges_enabled": True,
+            "payouts_enabled": True,
+            "capabilities": {"transfers": "active"},
+            "requirements": {"currently_due": [], "disabled_reason": None},
+        }
+    return _plain(_call(_client().v1.accounts.retrieve, account_id))
 
 
 def create_transfer(
     *, account_id: str, amount_minor: int, currency: str, key: str, metadata: dict[str, str]
 ) -> dict[str, Any]:
-    """A transfer from the platform balance to a connected account; the transfer."""
-    raise NotImplementedError
+    """A transfer from the platform balance to a connected account; the transfer. The key
+    (e.g. payout:<period>:<org>) makes a retry return the same transfer."""
+    _amount(amount_minor)
+    cur = _currency(currency)
+    meta = _metadata(metadata)
+    if test_mode():
+        return {
+            "id": _test_id("tr", key),
+            "object": "transfer",
+            "amount": amount_minor,
+            "amount_reversed": 0,
+            "currency": cur,
+            "destination": account_id,
+            "metadata": meta,
+            "balance_transaction": _test_id("txn", key),
+            "reversed": False,
+            "created": int(time.time()),
+        }
+    result = _call(
+        _client().v1.transfers.create,
+        params={
+            "amount": amount_minor,
+            "currency": cur,
+            "destination": account_id,
+            "metadata": meta,
+            "transfer_group": meta.get("period") or None,
+        }
+        if meta.get("period")
+        else {"amount": amount_minor, "currency": cur, "destination": account_id, "metadata": meta},
+        options=_opts(key),
+    )
+    return _plain(result)
 
 
 def reverse_transfer(transfer_id: str, *, amount_minor: int, key: str) -> dict[str, Any]:
-    """Reverse part or all of a transfer; the reversal."""
-    raise NotImplementedError
+    """Reverse part or all of a transfer; the reversal (object transfer_reversal)."""
+    _amount(amount_minor)
+    if test_mode():
+        return {
+            "id": _test_id("trr", key),
+            "object": "transfer_reversal",
+            "amount": amount_minor,
+            "transfer": transfer_id,
+            "balance_transaction": _test_id("txn", key),
+            "created": int(time.time()),
+        }
+    result = _call(
+        _client().v1.transfers.reversals.create,
+        transfer_id,
+        params={"amount": amount_minor},
+        options=_opts(key),
+    )
+    return _plain(result)
 
 
 def balance_transactions(*, created_gte: int, created_lt: int) -> Iterator[dict[str, Any]]:
-    """The platform's balance transactions created in [gte, lt) (unix seconds), all pages."""
-    raise NotImplementedError
+    """The platform's balance transactions created in [gte, lt) (unix seconds), newest first,
+    every page (100 a request). Test mode: none (nothing reached Stripe)."""
+    if test_mode():
+        return
+    page = _call(
+        _client().v1.balance_transactions.list,
+        params={"created": {"gte": created_gte, "lt": created_lt}, "limit": 100},
+    )
+    try:
+        for txn in page.auto_paging_iter():
+            yield _plain(txn)
+    except stripe.StripeError as exc:
+        raise _failure(exc) from exc
