@@ -30,6 +30,7 @@ from jewelia.platform.apikeys.cors import cors_middleware
 from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.apikeys.idempotency import idempotency_middleware
+from jewelia.platform.commerce import usage_api
 from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
@@ -154,6 +155,7 @@ def api_routers() -> list[Router]:
     unguarded.register(ReviewController)  # marketplace reviews: GET public, writes guarded
     unguarded.register(MarketplaceController)  # marketplace browse: public catalog, own guard
     return [guarded, unguarded]
+    unguarded.register(usage_api.UsageController)  # app usage reports: app tokens, own guard
 
 
 def create_app() -> Litestar:

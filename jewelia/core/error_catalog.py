@@ -188,6 +188,44 @@ RESPONSE_ERRORS: tuple[ErrorInfo, ...] = (
         "A builder expression or its result is too large",
         "422",
         "An expression over 10,000 characters or 100 brackets deep, a template over 100,000"
+    _response(
+        "APP_TOKEN_REQUIRED",
+        "Only an app's token may do this",
+        "403",
+        "Usage of a marketplace app (POST/GET /marketplace/usage) is reported by the app"
+        " itself, with the OAuth access token (jwa_…) of its install; an API key or a user's"
+        " token was sent.",
+        "Call with the app's access token; the business and the install are the token's.",
+    ),
+    _response(
+        "USAGE_CHARGE_REQUIRED",
+        "The business has not accepted usage charges for this app",
+        "409",
+        "The app's install has no accepted usage charge (a monthly cap the business's owner or"
+        " admin accepted on the confirmation page), the charge was cancelled, or the app is"
+        " uninstalled.",
+        "Ask the business to accept the app's usage pricing (reinstalling shows the"
+        " confirmation page); do not retry until then.",
+    ),
+    _response(
+        "USAGE_CAP_EXCEEDED",
+        "The report would go past the monthly usage cap",
+        "402",
+        "The month's usage plus this report would cost more than the cap the business accepted."
+        " The report is refused whole and nothing is recorded or charged; `details` has"
+        " periodTotal, cap, remaining and the report's amount.",
+        "Report at most `remaining` this month, or ask the business to accept a higher cap."
+        " The count starts again on the 1st (UTC).",
+    ),
+    _response(
+        "USAGE_KEY_REUSED",
+        "The usage report's idempotency key was used for another report",
+        "409",
+        "A usage report with this idempotency key (per install) was already recorded with a"
+        " different quantity or description.",
+        "Send a new key for each distinct report; resend a key only to retry the very same"
+        " report (you then get the recorded report back, with Idempotent-Replayed: true).",
+    ),
         " characters, a result or rendered text over 1,000,000 characters, a sequence over"
         " 100,000 items, a template loop over 10,000 items, recursion too deep, or more"
         " memory than an expression may use.",

@@ -81,6 +81,8 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "createMarketplaceReview": ("marketplace", "create_review"),
     "putMarketplaceReview": ("marketplace", "put_review"),
     "reportMarketplaceReview": ("marketplace", "report_review"),
+    "reportAppUsage": ("marketplace", "report_usage"),
+    "listAppUsage": ("marketplace", "list_usage"),
     "listFlows": ("builder", "list"),
     "createFlow": ("builder", "create"),
     "updateFlow": ("builder", "update"),

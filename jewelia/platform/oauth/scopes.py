@@ -3,7 +3,9 @@ API guard.
 
 Each resource has a `:read` and a `:write` scope; write implies read. `scope_for(method, path)`
 maps an /api/v1 request to the scope it needs; routes outside the five resources (API keys,
-auth, analytics …) need a scope no app can hold, so app tokens never reach them.
+auth, analytics …) need a scope no app can hold, so app tokens never reach them. One route
+needs no data scope: an app reports its own usage (`/api/v1/marketplace/usage`) with the
+implicit APP_USAGE scope every app token holds.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ _RESOURCES: tuple[tuple[str, str], ...] = (
     ("/api/v1/import-export", "import_export"),
 )
 _READ_METHODS = frozenset({"GET", "HEAD"})
+# Held by every app token (see `expand`), asked for by no one: reporting the app's own usage.
+APP_USAGE = "app:usage"
+_APP_USAGE_PATH = "/api/v1/marketplace/usage"
 
 
 def _split(scopes: str | Iterable[str] | None) -> list[str]:
@@ -62,8 +67,9 @@ def normalise(scopes: str | Iterable[str] | None, field: str = "scopes") -> list
 
 
 def expand(scopes: Iterable[str]) -> set[str]:
-    """The scopes actually held: every write scope also grants its read scope."""
-    held = set(scopes)
+    """The scopes actually held: every write scope also grants its read scope, and every app
+    reports its own usage (APP_USAGE, no business data)."""
+    held = set(scopes) | {APP_USAGE}
     for name in list(held):
         if name.endswith(":write"):
             held.add(name[: -len(":write")] + ":read")
@@ -88,6 +94,8 @@ def scope_for(method: str, path: str) -> str | None:
     `/webhooks/{id}…`, `/webhooks/deliveries/…`) and the event catalog (`/webhooks/events`):
     not incoming sources (`/webhooks/inbound…`), the testing tools (`/webhooks/test…`) or
     anything added there later."""
+    if path == _APP_USAGE_PATH:
+        return APP_USAGE
     for prefix, resource in _RESOURCES:
         if path == prefix or path.startswith(prefix + "/"):
             if resource == "webhooks":

@@ -140,6 +140,10 @@ from ._generated.models import (
     Tokens,
     UnreadCount,
     UnreadCountEnvelope,
+    UsageCreate,
+    UsageEnvelope,
+    UsageList,
+    UsageOut,
     ValidateIn,
     VerifyEnvelope,
     VerifyIn,
@@ -465,6 +469,12 @@ _OPERATIONS: dict[str, Operation] = {
         "page",
         (ApiKeyList,),
     ),
+    "listAppUsage": Operation(
+        "GET",
+        "/marketplace/usage",
+        "page",
+        (UsageList,),
+    ),
     "listCustomers": Operation(
         "GET",
         "/customers",
@@ -658,6 +668,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks/deliveries/{delivery_id}/replay",
         "data",
         (DeliveryEnvelope,),
+    ),
+    "reportAppUsage": Operation(
+        "POST",
+        "/marketplace/usage",
+        "data",
+        (UsageEnvelope,),
     ),
     "reportMarketplaceReview": Operation(
         "POST",
@@ -2213,7 +2229,7 @@ class Inventory(_SyncResource):
 
 
 class Marketplace(_SyncResource):
-    """`client.marketplace`: 6 operations."""
+    """`client.marketplace`: 8 operations."""
 
     def list(
         self,
@@ -2383,6 +2399,55 @@ class Marketplace(_SyncResource):
             extra_headers,
         )
         return cast("MarketplaceListingDetail", result)
+
+    def list_usage(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[UsageOut]:
+        """This period's usage reports of the app in this business, with the total and what the cap leaves (app token only): `GET /marketplace/usage`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
+        result = self._client._request(
+            _OPERATIONS["listAppUsage"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[UsageOut]", result)
+
+    def report_usage(
+        self,
+        body: Mapping[str, Any] | UsageCreate,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> UsageOut:
+        """Report usage of a usage-based app (app token only; idempotent by key; refused whole over the business's monthly cap): `POST /marketplace/usage`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["reportAppUsage"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("UsageOut", result)
 
 
 class Notifications(_SyncResource):
@@ -4485,7 +4550,7 @@ class AsyncInventory(_AsyncResource):
 
 
 class AsyncMarketplace(_AsyncResource):
-    """`client.marketplace`: 6 operations."""
+    """`client.marketplace`: 8 operations."""
 
     async def list(
         self,
@@ -4655,6 +4720,55 @@ class AsyncMarketplace(_AsyncResource):
             extra_headers,
         )
         return cast("MarketplaceListingDetail", result)
+
+    async def list_usage(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[UsageOut]:
+        """This period's usage reports of the app in this business, with the total and what the cap leaves (app token only): `GET /marketplace/usage`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
+        result = await self._client._request(
+            _OPERATIONS["listAppUsage"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[UsageOut]", result)
+
+    async def report_usage(
+        self,
+        body: Mapping[str, Any] | UsageCreate,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> UsageOut:
+        """Report usage of a usage-based app (app token only; idempotent by key; refused whole over the business's monthly cap): `POST /marketplace/usage`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["reportAppUsage"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("UsageOut", result)
 
 
 class AsyncNotifications(_AsyncResource):

@@ -467,6 +467,23 @@ export class Marketplace extends Resource {
     const path = { listing_id: listingId, review_id: reviewId };
     return this.core.call((o) => ops.reportMarketplaceReview({ ...o, path, body }), options);
   }
+
+  /**
+   * An app reports usage with its own token: priced at the listing's per-unit amount, refused
+   * whole over the business's monthly cap (USAGE_CAP_EXCEEDED). `idempotencyKey` in the body
+   * (or the request's Idempotency-Key) makes a resend return the recorded report.
+   */
+  reportUsage(body: T.UsageCreate, options?: RequestOptions) {
+    return this.core.call((o) => ops.reportAppUsage({ ...o, body }), options);
+  }
+
+  /** This period's usage reports of the app (with `summary`: total, cap, remaining); iterable. */
+  listUsage(
+    params?: T.ListAppUsageData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.UsageList> {
+    return this.core.list(params, 'page', (o, query) => ops.listAppUsage({ ...o, query }), options);
+  }
 }
 
 /** `client.builder`: integration builder flows (a draft you edit), their versions and runs. */

@@ -1914,6 +1914,64 @@ export type UnreadCountEnvelope = {
 };
 
 /**
+ * UsageCreate
+ */
+export type UsageCreate = {
+    description?: string;
+    idempotencyKey?: string | null;
+    installId?: string | null;
+    quantity: number;
+};
+
+/**
+ * UsageEnvelope
+ */
+export type UsageEnvelope = {
+    data: UsageOut;
+    success: boolean;
+};
+
+/**
+ * UsageList
+ */
+export type UsageList = {
+    data: Array<UsageOut>;
+    pagination: Pagination;
+    success: boolean;
+    summary: UsageSummary;
+};
+
+/**
+ * UsageOut
+ */
+export type UsageOut = {
+    amount: string;
+    cap: string;
+    createdAt: string;
+    currency: string;
+    description: string;
+    id: string;
+    idempotencyKey: string;
+    installId: string;
+    period: string;
+    periodTotal: string;
+    quantity: number;
+    remaining: string;
+    unitPrice: string;
+};
+
+/**
+ * UsageSummary
+ */
+export type UsageSummary = {
+    cap: string;
+    currency: string;
+    period: string;
+    periodTotal: string;
+    remaining: string;
+};
+
+/**
  * ValidateIn
  */
 export type ValidateIn = {
@@ -5859,6 +5917,135 @@ export type ReplaceInventoryItemResponses = {
 };
 
 export type ReplaceInventoryItemResponse = ReplaceInventoryItemResponses[keyof ReplaceInventoryItemResponses];
+
+export type ListAppUsageData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+    };
+    url: '/marketplace/usage';
+};
+
+export type ListAppUsageErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListAppUsageError = ListAppUsageErrors[keyof ListAppUsageErrors];
+
+export type ListAppUsageResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: UsageList;
+};
+
+export type ListAppUsageResponse = ListAppUsageResponses[keyof ListAppUsageResponses];
+
+export type ReportAppUsageData = {
+    body: UsageCreate;
+    headers?: {
+        /**
+         * The report's idempotency key when the body has no idempotencyKey
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/marketplace/usage';
+};
+
+export type ReportAppUsageErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ReportAppUsageError = ReportAppUsageErrors[keyof ReportAppUsageErrors];
+
+export type ReportAppUsageResponses = {
+    /**
+     * Document created, URL follows
+     */
+    201: UsageEnvelope;
+};
+
+export type ReportAppUsageResponse = ReportAppUsageResponses[keyof ReportAppUsageResponses];
 
 export type ListNotificationsData = {
     body?: never;

@@ -232,6 +232,11 @@ from .token_request import TokenRequest
 from .tokens import Tokens
 from .unread_count import UnreadCount
 from .unread_count_envelope import UnreadCountEnvelope
+from .usage_create import UsageCreate
+from .usage_envelope import UsageEnvelope
+from .usage_list import UsageList
+from .usage_out import UsageOut
+from .usage_summary import UsageSummary
 from .validate_in import ValidateIn
 from .verify_check import VerifyCheck
 from .verify_envelope import VerifyEnvelope
@@ -487,6 +492,11 @@ __all__ = (
     "Tokens",
     "UnreadCount",
     "UnreadCountEnvelope",
+    "UsageCreate",
+    "UsageEnvelope",
+    "UsageList",
+    "UsageOut",
+    "UsageSummary",
     "ValidateIn",
     "VerifyCheck",
     "VerifyEnvelope",
