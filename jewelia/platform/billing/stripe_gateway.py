@@ -200,6 +200,7 @@ def _currency(currency: str) -> str:
 
 
 def _test_id(prefix: str, key: str) -> str:
+    _opts(key)
     return f"{prefix}_test_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
 
 
@@ -438,10 +439,12 @@ def refund(*, payment_intent: str, amount_minor: int, key: str) -> dict[str, Any
     return _plain(result)
 
 
-def payment_details(payment_intent: str, *, amount_minor: int | None = None) -> dict[str, Any]:
+def payment_details(
+    payment_intent: str, *, amount_minor: int | None = None, currency: str = "usd"
+) -> dict[str, Any]:
     """The charge behind a succeeded PaymentIntent: {payment_intent, charge, amount, fee, net,
     currency (lowercase), created, balance_transaction, available_on}. Test mode: the fee is
-    Stripe's standard fee on `amount_minor` (required there)."""
+    Stripe's standard fee on `amount_minor` (required there) in `currency`."""
     if test_mode():
         if amount_minor is None:
             raise ValueError("test mode needs amount_minor")
@@ -453,7 +456,7 @@ def payment_details(payment_intent: str, *, amount_minor: int | None = None) -> 
             "amount": amount_minor,
             "fee": fee,
             "net": amount_minor - fee,
-            "currency": "usd",
+            "currency": _currency(currency),
             "created": now,
             "balance_transaction": _test_id("txn", payment_intent),
             "available_on": now,
