@@ -56,6 +56,7 @@ from jewelia.web.account import api_keys as apikey_pages
 from jewelia.web.account import pages as account_pages
 from jewelia.web.account import security
 from jewelia.web.auth import pages as auth
+from jewelia.web.billing import app_charges as billing_app_charges
 from jewelia.web.billing import pages as billing_pages
 from jewelia.web.builder import pages as builder_pages
 from jewelia.web.builder import secrets as builder_secrets
@@ -213,6 +214,7 @@ def create_app() -> Litestar:
             devmail.router,
             apikey_pages.router,
             billing_pages.router,
+            billing_app_charges.router,  # Settings > Billing > Apps, app charge confirmation
             inbound_webhook_pages.router,
             webhook_tool_pages.router,
             webhook_pages.router,

@@ -139,6 +139,32 @@ RESPONSE_ERRORS: tuple[ErrorInfo, ...] = (
         "The operator must configure Stripe (STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET).",
     ),
     _response(
+        "APP_CHARGE_REQUIRED",
+        "The paid app's charge is not accepted and paid yet",
+        "402",
+        "The integration is paid (one-time, subscription or usage-based) and the business has"
+        " no accepted charge for it that is paid, in its trial, or (usage) whose cap was"
+        " accepted.",
+        "Install from the consent page: the owner or admin confirms the charge, pays in"
+        " Checkout, and the install then completes. See Settings > Billing > Apps.",
+    ),
+    _response(
+        "APP_CHARGE_STATE",
+        "The app charge does not allow this now",
+        "409",
+        "Accepting a charge that is already paid or cancelled, cancelling a one-time charge,"
+        " refunding a subscription, a charge refunded already or paid more than 30 days ago.",
+        "Reload Settings > Billing > Apps to see the charge's status; do not retry as is.",
+    ),
+    _response(
+        "APP_CHARGE_INVALID",
+        "The app's price cannot be charged",
+        "422",
+        "The listing's price is zero, above Stripe's maximum, or in a currency that cannot be"
+        " charged. `details` names the pricing field.",
+        "The app's developer must fix the listing's pricing.",
+    ),
+    _response(
         "INSUFFICIENT_STOCK",
         "Not enough stock for the order",
         "409",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import asyncpg
 
 from jewelia.core.db import DB, execute, fetch, tenant_scope
 from jewelia.core.errors import AppError, FieldError, NotFound, ValidationFailed
@@ -73,35 +74,98 @@ async def portal_url(tenant: TenantInfo, return_url: str) -> str:
     return gateway.create_portal_session(customer, return_url)
 
 
+# Handlers other packages register (commerce: app charges, Connect) take the whole event and
+# return NOT_MINE when it is not theirs (a plan subscription's invoice, say); billing's own
+# HANDLERS get what nobody claimed. The modules are imported by name when the first event
+# arrives: billing cannot import commerce (commerce imports billing), and a web process or a
+# test that never imported them must not ignore their events.
+NOT_MINE = "not mine"
+EventHandler = Callable[[dict[str, Any]], Awaitable[str | None]]
+HANDLER_MODULES = ["jewelia.platform.commerce.charge_events"]
+_REGISTERED: dict[str, list[EventHandler]] = {}
+_AFTER_COMMIT: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar(
+    "stripe_after_commit", default=None
+)
+_loaded = False
+
+
+def register(event_type: str, handler: EventHandler) -> None:
+    """Dispatch `event_type` to `handler` (before billing's own; first claimer wins)."""
+    handlers = _REGISTERED.setdefault(event_type, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def after_commit(job: Callable[[], Awaitable[None]]) -> None:
+    """Run `job` once the event's transaction committed (e.g. tell an app by webhook)."""
+    jobs = _AFTER_COMMIT.get()
+    if jobs is None:
+        raise RuntimeError("after_commit outside a Stripe event handler")
+    jobs.append(job)
+
+
+def _load_handlers() -> None:
+    global _loaded
+    if not _loaded:
+        for name in HANDLER_MODULES:
+            importlib.import_module(name)
+        _loaded = True
+
+
+async def _dispatch(event: dict[str, Any]) -> str | None:
+    for handler in _REGISTERED.get(event["type"], []):
+        result = await handler(event)
+        if result != NOT_MINE:
+            return result
+    own = HANDLERS.get(event["type"])
+    if own is None:
+        return "event type not handled"
+    return await own(event["data"]["object"])
+
+
 async def handle_webhook(payload: bytes, signature: str | None) -> str:
-    """Verify, store once by id, apply; returns processed, duplicate, ignored or failed."""
+    """Verify, store once by id and apply in ONE transaction; returns processed, duplicate,
+    ignored or failed. A failed event is stored as failed and applied again when Stripe
+    retries it (its effects were rolled back with the handler's savepoint)."""
     event = gateway.verify_event(payload, signature)
+    _load_handlers()
+    jobs: list[Callable[[], Awaitable[None]]] = []
+    token = _AFTER_COMMIT.set(jobs)
     try:
-        await execute(
-            "INSERT INTO public.stripe_event (id, type, payload) VALUES ($1, $2, $3::jsonb)",
-            event["id"],
-            event["type"],
-            payload.decode(),
-        )
-    except asyncpg.UniqueViolationError:
-        return "duplicate"
-    handler = HANDLERS.get(event["type"])
-    status: str = "ignored"
-    detail: str | None = "event type not handled"
-    if handler:
+        async with DB.transaction() as txn:
+            stored = await fetch(
+                "INSERT INTO public.stripe_event AS e (id, type, payload) VALUES ($1, $2, $3::jsonb)"
+                " ON CONFLICT (id) DO UPDATE SET received_at = now()"
+                " WHERE e.status IN ('received', 'failed') RETURNING e.id",
+                event["id"],
+                event["type"],
+                payload.decode(),
+            )
+            if not stored:
+                return "duplicate"
+            savepoint = await txn.savepoint()
+            try:
+                detail = await _dispatch(event)
+                status = "processed" if detail is None else "ignored"
+                await savepoint.release()
+            except Exception as exc:  # stored for a retry; Stripe gets 200 so it does not storm us
+                await savepoint.rollback_to()
+                jobs.clear()
+                log.exception("stripe event failed", extra={"fields": {"event": event["id"]}})
+                status, detail = "failed", f"{type(exc).__name__}: {exc}"[:500]
+            await execute(
+                "UPDATE public.stripe_event SET status = $2, detail = $3 WHERE id = $1",
+                event["id"],
+                status,
+                detail,
+            )
+    finally:
+        _AFTER_COMMIT.reset(token)
+    for job in jobs:
         try:
-            async with DB.transaction():
-                detail = await handler(event["data"]["object"])
-            status = "processed" if detail is None else "ignored"
-        except Exception as exc:  # stored for a replay; Stripe gets 200 so it does not storm us
-            log.exception("stripe event failed", extra={"fields": {"event": event["id"]}})
-            status, detail = "failed", f"{type(exc).__name__}: {exc}"[:500]
-    await execute(
-        "UPDATE public.stripe_event SET status = $2, detail = $3 WHERE id = $1",
-        event["id"],
-        status,
-        detail,
-    )
+            await job()
+        except Exception:  # the event is applied; a lost notice must not undo it
+            log.exception("after-commit job failed", extra={"fields": {"event": event["id"]}})
     return status
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from jewelia.core import jobs
 from jewelia.core.db import execute, fetch, tenant_scope
-from jewelia.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from jewelia.core.errors import AppError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from jewelia.core.outbound import check_url, guarded_client
 from jewelia.core.security import decrypt_secret
 from jewelia.platform.oauth import scopes as oauth_scopes
@@ -45,6 +45,33 @@ INSTALL_COLUMNS = (
     " i.uninstalled_at, i.uninstalled_by, i.cleanup_until, i.redact_due_at, i.redact_sent_at,"
     " i.last_api_use_at"
 )
+PAID_STATUSES = ["active", "trialing"]
+
+
+class AppChargeRequired(AppError):
+    """A paid app is installed only once the business accepted and paid its charge (402)."""
+
+    status_code = 402
+    code = "APP_CHARGE_REQUIRED"
+
+
+async def _paid_charge(listing: dict[str, Any], tenant_id: uuid.UUID) -> uuid.UUID | None:
+    """The accepted, paid (or trialing) app charge a paid listing needs; None when free.
+    (commerce.charges owns the table; read here by SQL because commerce imports this module.)"""
+    if listing["pricing_model"] == "free":
+        return None
+    rows = await fetch(
+        "SELECT id FROM public.app_charge WHERE tenant_id = $1 AND listing_id = $2"
+        " AND status = ANY($3::text[]) AND accepted_at IS NOT NULL",
+        tenant_id,
+        listing["id"],
+        PAID_STATUSES,
+    )
+    if not rows:
+        raise AppChargeRequired(
+            f"{listing['name']} is a paid integration: confirm its charge first"
+        )
+    return rows[0]["id"]
 
 
 def _install(row: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +225,7 @@ async def install(
                 {"scopes": merged},
             )
             return changed
+        charge_id = await _paid_charge(listing, tenant_id)
         # A reinstall inside the window: the pending redact is cancelled, the old grant ends.
         await execute(
             "UPDATE public.app_install SET redact_due_at = NULL, cleanup_until = least("
@@ -220,6 +248,10 @@ async def install(
             now,
         )
         made = _install(rows[0])
+        if charge_id is not None:
+            await execute(
+                "UPDATE public.app_charge SET install_id = $2 WHERE id = $1", charge_id, made["id"]
+            )
         await execute(
             "UPDATE public.listing SET download_count = download_count + 1,"
             " active_installs = active_installs + 1 WHERE id = $1",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
@@ -19,9 +19,11 @@ from litestar.response import Redirect, Template
 from jewelia.core.errors import AppError
 from jewelia.core.middleware import CSP
 from jewelia.platform.accounts import service as accounts
+from jewelia.platform.commerce import charges
 from jewelia.platform.marketplace import installs
 from jewelia.platform.oauth import scopes as oauth_scopes
 from jewelia.platform.oauth import service as oauth
+from jewelia.platform.tenancy.registry import get_tenant
 from jewelia.web.context import render, signed_in_user
 
 Req = Request[Any, Any, Any]
@@ -71,6 +73,30 @@ async def _checked(params: dict[str, list[str]]) -> oauth.AuthRequest | Template
         return Redirect(path=oauth.error_redirect(exc), status_code=302)
 
 
+def _price(listing: dict[str, Any]) -> str | None:
+    """The listing's price in plain words for the consent page (None when free)."""
+    try:
+        charge = charges.price_of(listing)
+    except AppError:
+        return None
+    amount = charges.ledger.from_minor(charge["amount_minor"], charge["currency"])
+    return charges.describe(
+        {**charge, "amount": amount, "cap": None, "currency": charge["currency"]}
+    )
+
+
+async def _paid_install(
+    request: Req, auth: oauth.AuthRequest, user: Any, tenant_id: uuid.UUID, params: Any
+) -> Redirect:
+    """A paid app: a pending charge for the business and its confirmation page; the consent
+    URL is kept so the install continues there once the charge is paid."""
+    tenant = await get_tenant(tenant_id)
+    back = "/oauth/authorize?" + urlencode({k: v[0] for k, v in params.items() if v})
+    charge = await charges.create_pending(tenant, auth.listing["id"], user.id, return_to=back)
+    request.set_session({**(request.session or {}), "tid": str(tenant_id)})
+    return Redirect(path=f"/settings/billing/apps/confirm/{charge['id']}", status_code=303)
+
+
 async def _consent(
     request: Req, auth: oauth.AuthRequest, user: Any, status: int = 200, error: str | None = None
 ) -> Template:
@@ -95,6 +121,7 @@ async def _consent(
         },
         redirect_host=auth.redirect_uri.split("/")[2] if "//" in auth.redirect_uri else "",
         error=error,
+        price=_price(listing),
     )
     # Browsers apply form-action to the redirect that answers the form too: the app's
     # (registered, exactly matched) redirect origin must be allowed, or Approve/Deny is blocked.
@@ -138,6 +165,11 @@ async def decide(request: Req) -> Template | Redirect:
         return await _consent(request, checked, user, 422, "Choose the business to connect")
     try:
         target = await oauth.approve(checked, user.id, tenant_id)
+    except installs.AppChargeRequired:
+        try:
+            return await _paid_install(request, checked, user, tenant_id, params)
+        except AppError as exc:
+            return await _consent(request, checked, user, exc.status_code, exc.message)
     except AppError as exc:
         return await _consent(request, checked, user, exc.status_code, exc.message)
     return Redirect(path=target, status_code=302)

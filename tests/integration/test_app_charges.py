@@ -1,0 +1,435 @@
+"""Charging jewelers for apps (issue 15): the consent page sends a paid app's install through a
+confirmation page and checkout; Stripe's events (test mode: the same signed events through the
+same webhook) make the charge active or trialing, post journals keyed by Stripe ids, and tell
+the app; cancel, refund, billing-cycle change, disputes; replayed events post nothing; bad
+input is refused with nothing posted; another business sees none of it."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from jewelia.core.db import execute, fetch
+from jewelia.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jewelia.platform.billing import stripe_gateway as gateway
+from jewelia.platform.billing.service import handle_webhook
+from jewelia.platform.commerce import charge_events, charges
+from jewelia.platform.marketplace import installs
+from jewelia.platform.tenancy.registry import get_tenant
+from tests.integration.test_marketplace_oauth import (
+    REDIRECT,
+    TENANT_RADIO,
+    authorize_url,
+    pkce,
+    query,
+    seed_listing,
+    tenant_of,
+)
+from tests.integration.test_pages import CSRF, signup
+from tests.integration.test_webhooks import _wait
+from tests.webhook_receiver import Receiver
+
+CHARGE_PAGE = re.compile(r"/settings/billing/apps/confirm/([0-9a-f-]{36})")
+
+
+async def paid_listing(
+    model: str = "one_time",
+    amount: str = "49.00",
+    *,
+    currency: str = "USD",
+    cycle: str | None = None,
+    trial: int = 0,
+    webhook_url: str = "",
+) -> dict[str, Any]:
+    listing = await seed_listing(webhook_url=webhook_url)
+    await execute(
+        "UPDATE public.listing SET pricing_model = $2, pricing_amount = $3::numeric,"
+        " pricing_currency = $4, billing_cycle = $5, trial_days = $6 WHERE id = $1",
+        listing["id"],
+        model,
+        amount,
+        currency,
+        cycle,
+        trial,
+    )
+    rows = await fetch("SELECT * FROM public.listing WHERE id = $1", listing["id"])
+    return {**rows[0], "secret": listing["secret"]}
+
+
+async def _form(client: Any, url: str) -> tuple[Any, dict[str, str]]:
+    page = await client.get(url)
+    assert page.status_code == 200, page.text
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    token = CSRF.search(page.text)
+    assert token
+    return page, {**{k: html.unescape(v) for k, v in hidden.items()}, "_csrf_token": token.group(1)}
+
+
+async def approve(client: Any, url: str) -> Any:
+    """Answer the consent page with Approve; the (unfollowed) response."""
+    page, form = await _form(client, url)
+    tenant = TENANT_RADIO.search(page.text)
+    assert tenant
+    form.update({"tenant_id": tenant.group(1), "decision": "approve"})
+    return await client.post("/oauth/authorize", data=form, follow_redirects=False)
+
+
+async def accept(client: Any, charge_id: str, **extra: str) -> Any:
+    _page, form = await _form(client, f"/settings/billing/apps/confirm/{charge_id}")
+    return await client.post(
+        f"/settings/billing/apps/confirm/{charge_id}",
+        data={"_csrf_token": form["_csrf_token"], **extra},
+        follow_redirects=False,
+    )
+
+
+async def post_form(client: Any, page: str, action: str, data: dict[str, str]) -> Any:
+    got = await client.get(page)
+    token = CSRF.search(got.text)
+    assert token
+    return await client.post(action, data={**data, "_csrf_token": token.group(1)})
+
+
+async def buy(client: Any, listing: dict[str, Any]) -> tuple[str, str]:
+    """Consent -> confirmation -> test checkout -> paid; returns (charge id, verifier)."""
+    verifier, challenge = pkce()
+    url = authorize_url(listing, challenge)
+    consent_page = await client.get(url)
+    assert 'id="consent-price"' in consent_page.text
+    r = await approve(client, url)
+    assert r.status_code == 303, r.text
+    found = CHARGE_PAGE.search(r.headers["location"])
+    assert found, r.headers
+    charge_id = found.group(1)
+    r = await accept(client, charge_id)
+    assert r.status_code in (302, 303), r.text
+    assert r.headers["location"] == f"/settings/billing/apps/test-checkout/{charge_id}"
+    r = await post_form(client, r.headers["location"], r.headers["location"], {})
+    assert r.status_code == 200, r.text
+    assert 'id="continue-install"' in r.text, r.text
+    return charge_id, verifier
+
+
+async def journals(*keys: str) -> dict[str, int]:
+    rows = await fetch(
+        "SELECT key, count(*) AS n FROM public.ledger_journal WHERE key = ANY($1::text[])"
+        " GROUP BY key",
+        list(keys),
+    )
+    return {r["key"]: r["n"] for r in rows}
+
+
+async def journal_count() -> int:
+    return int((await fetch("SELECT count(*) AS n FROM public.ledger_journal"))[0]["n"])
+
+
+async def charge_row(charge_id: Any) -> dict[str, Any]:
+    return dict((await fetch("SELECT * FROM public.app_charge WHERE id = $1", uuid.UUID(str(charge_id))))[0])
+
+
+def _events(receiver: Receiver, name: str) -> list[Any]:
+    return [r.json() for r in receiver.received if r.json().get("event") == name]
+
+
+async def _has(receiver: Receiver, name: str, n: int = 1) -> bool:
+    return len(_events(receiver, name)) >= n
+
+
+async def test_one_time_purchase_installs_only_after_payment_and_refund(
+    client: Any, worker: Any
+) -> None:
+    assert gateway.test_mode()
+    with Receiver() as app:
+        listing = await paid_listing("one_time", "49.00", webhook_url=app.url("/hook"))
+        email = await signup(client, business="Paid Gems")
+        tenant = await tenant_of(email)
+        user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
+        # No charge yet: the install itself refuses, clearly.
+        with pytest.raises(installs.AppChargeRequired) as refused:
+            await installs.install(listing["id"], tenant["id"], user, ["customers:read"])
+        assert refused.value.status_code == 402 and refused.value.code == "APP_CHARGE_REQUIRED"
+
+        charge_id, _verifier = await buy(client, listing)
+        charge = await charge_row(charge_id)
+        assert charge["status"] == "active" and charge["accepted_by"] == user
+        assert charge["amount_minor"] == 4900 and charge["currency"] == "USD"
+        pi = charge["stripe_payment_intent"]
+        assert await journals(f"charge:{pi}") == {f"charge:{pi}": 1}
+        # The install completes on the consent page the app sent the jeweler to.
+        assert await installs.active_install(listing["id"], tenant["id"]) is None
+        r = await approve(client, charge["return_to"])
+        assert r.status_code == 302 and r.headers["location"].startswith(REDIRECT + "?")
+        assert "code" in query(r.headers["location"])
+        install = await installs.active_install(listing["id"], tenant["id"])
+        assert install is not None
+        assert (await charge_row(charge_id))["install_id"] == install["id"]
+        await _wait(lambda: _has(app, "app.charge.activated"), 30)
+        told = _events(app, "app.charge.activated")[0]
+        assert told["data"]["charge_id"] == charge_id and told["data"]["amount"] == "49.00"
+
+        # Billing > Apps lists it with its payment; the owner refunds (after a confirmation).
+        page = await client.get("/settings/billing/apps")
+        assert f'id="app-charge-{charge_id}"' in page.text and "USD 49.00 once" in page.text
+        r = await post_form(
+            client, "/settings/billing/apps", f"/settings/billing/apps/{charge_id}/refund", {}
+        )
+        assert "Yes, refund and uninstall" in r.text  # asked first, nothing done
+        assert (await charge_row(charge_id))["status"] == "active"
+        r = await post_form(
+            client,
+            "/settings/billing/apps",
+            f"/settings/billing/apps/{charge_id}/refund",
+            {"confirm": "yes"},
+        )
+        assert r.status_code == 200
+        charge = await charge_row(charge_id)
+        assert charge["status"] == "refunded" and charge["refunded_minor"] == 4900
+        refund_key = f"refund:re_test_{uuid.UUID(charge_id).hex[:20]}"
+        assert await journals(refund_key) == {refund_key: 1}
+        await _wait(lambda: _has(app, "app.charge.refunded"), 30)
+        assert await installs.active_install(listing["id"], tenant["id"]) is None
+        # Once is all: a second refund is refused, nothing more posted.
+        before = await journal_count()
+        t = await get_tenant(tenant["id"])
+        with pytest.raises(charges.AppChargeState):
+            await charges.refund(uuid.UUID(charge_id), t, user)
+        assert await journal_count() == before
+
+
+async def test_subscription_trial_first_invoice_proration_and_cancel(
+    client: Any, worker: Any
+) -> None:
+    with Receiver() as app:
+        listing = await paid_listing(
+            "subscription", "12.00", cycle="monthly", trial=14, webhook_url=app.url("/hook")
+        )
+        email = await signup(client, business="Sub Gems")
+        tenant = await tenant_of(email)
+        user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
+        verifier, challenge = pkce()
+        url = authorize_url(listing, challenge)
+        r = await approve(client, url)
+        charge_id = CHARGE_PAGE.search(r.headers["location"]).group(1)  # type: ignore[union-attr]
+        page = await client.get(f"/settings/billing/apps/confirm/{charge_id}")
+        assert "USD 12.00 a month, after a 14-day free trial" in page.text
+        assert "14 days" in page.text
+        r = await accept(client, charge_id)
+        before = await journal_count()
+        r = await post_form(client, r.headers["location"], r.headers["location"], {})
+        assert "Your trial has started" in r.text
+        charge = await charge_row(charge_id)
+        assert charge["status"] == "trialing" and charge["trial_ends_at"] is not None
+        assert await journal_count() == before  # the trial's zero invoice posts nothing
+        r = await approve(client, charge["return_to"])
+        assert r.status_code == 302, r.text
+        assert await installs.active_install(listing["id"], tenant["id"]) is not None
+
+        # The trial ends: the first invoice is paid and posted.
+        r = await post_form(
+            client,
+            "/settings/billing/apps",
+            f"/settings/billing/apps/{charge_id}/test/end_trial",
+            {},
+        )
+        charge = await charge_row(charge_id)
+        assert charge["status"] == "active"
+        paid = await fetch(
+            "SELECT * FROM public.app_charge_payment WHERE charge_id = $1 AND amount_minor > 0",
+            charge["id"],
+        )
+        assert len(paid) == 1 and paid[0]["amount_minor"] == 1200
+        assert await journals(paid[0]["ledger_key"]) == {paid[0]["ledger_key"]: 1}
+
+        # Annual billing: 12 x 12.00, Stripe prorates; the difference is invoiced and posted.
+        t = await get_tenant(tenant["id"])
+        changed = await charges.change_interval(charge["id"], t, user, "year")
+        assert changed["interval"] == "year" and changed["amount_minor"] == 14400
+        prorated = await fetch(
+            "SELECT * FROM public.app_charge_payment WHERE charge_id = $1 AND amount_minor > 1200",
+            charge["id"],
+        )
+        assert len(prorated) == 1 and prorated[0]["amount_minor"] == 14400 - 1200
+        assert await journals(prorated[0]["ledger_key"]) == {prorated[0]["ledger_key"]: 1}
+
+        # Cancel asks first, then stops billing, uninstalls and tells the app.
+        r = await post_form(
+            client, "/settings/billing/apps", f"/settings/billing/apps/{charge_id}/cancel", {}
+        )
+        assert "Yes, cancel and uninstall" in r.text
+        r = await post_form(
+            client,
+            "/settings/billing/apps",
+            f"/settings/billing/apps/{charge_id}/cancel",
+            {"confirm": "yes"},
+        )
+        assert (await charge_row(charge_id))["status"] == "cancelled"
+        await _wait(lambda: _has(app, "app.charge.cancelled"), 30)
+        await _wait(lambda: _async(installs.active_install(listing["id"], tenant["id"])), 30)
+
+
+async def _async(coro: Any) -> bool:
+    return await coro is None
+
+
+async def _paid_one_time(client: Any, business: str) -> tuple[dict[str, Any], Any, Any]:
+    listing = await paid_listing("one_time", "80.00")
+    email = await signup(client, business=business)
+    tenant = await get_tenant((await tenant_of(email))["id"])
+    charge_id, _ = await buy(client, listing)
+    user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
+    return await charges.get(uuid.UUID(charge_id), tenant), tenant, user
+
+
+async def test_disputes_lost_and_won_and_replays_post_once(client: Any) -> None:
+    charge, _tenant, _user = await _paid_one_time(client, "Dispute Gems")
+    dispute_key = f"dispute:dp_test_{charge['id'].hex[:20]}"
+    won_key = f"dispute_won:dp_test_{charge['id'].hex[:20]}"
+    opened = charge_events.test_mode_bodies(charge, "dispute")[0]
+    assert await handle_webhook(opened, gateway.sign(opened)) == "processed"
+    # The same event again: refused by its id; nothing posted.
+    before = await journal_count()
+    assert await handle_webhook(opened, gateway.sign(opened)) == "duplicate"
+    r = await client.post(
+        "/billing/stripe/webhook", content=opened, headers={"stripe-signature": gateway.sign(opened)}
+    )
+    assert r.json() == {"received": True, "status": "duplicate"}
+    # The same dispute under another event id: the ledger key refuses it.
+    assert await charge_events.test_mode_events(charge, "dispute") == ["processed"]
+    assert await journal_count() == before
+    assert await journals(dispute_key) == {dispute_key: 1}
+    assert await charge_events.test_mode_events(charge, "dispute_won") == ["processed"]
+    assert await charge_events.test_mode_events(charge, "dispute_won") == ["processed"]
+    assert await journals(won_key) == {won_key: 1}
+
+    # A lost dispute on another charge: the reversal stays, nothing restores it.
+    lost, _, _ = await _paid_one_time(client, "Lost Gems")
+    assert await charge_events.test_mode_events(lost, "dispute_lost") == ["processed"]
+    lost_key = f"dispute:dp_test_{lost['id'].hex[:20]}"
+    assert await journals(lost_key, f"dispute_won:dp_test_{lost['id'].hex[:20]}") == {lost_key: 1}
+    # The same payment reported again by payment_intent.succeeded posts nothing more.
+    before = await journal_count()
+    again = charge_events.test_mode_bodies({**lost, "status": "confirmed"}, "pay")[1]
+    assert await handle_webhook(again, gateway.sign(again)) == "processed"
+    assert await journal_count() == before
+
+
+async def test_bad_input_is_refused_and_posts_nothing(client: Any, business: Any) -> None:
+    user, tenant = business
+    before = await journal_count()
+    with pytest.raises(NotFound):
+        await charges.create_pending(tenant, uuid.uuid4(), user.id)
+    free = await seed_listing()
+    with pytest.raises(charges.AppChargeState):
+        await charges.create_pending(tenant, free["id"], user.id)
+    absurd = await paid_listing("one_time", "9999999999.99")
+    with pytest.raises(charges.AppChargeInvalid) as exc:
+        await charges.create_pending(tenant, absurd["id"], user.id)
+    assert exc.value.status_code == 422 and exc.value.details[0]["field"] == "pricing.amount"
+
+    # Usage caps: negative, zero, absurd, not a number, three decimals -> field errors.
+    usage = await paid_listing("usage_based", "0.05")
+    pending = await charges.create_pending(tenant, usage["id"], user.id)
+    for cap in ("-5", "0", "100000000", "lots", "1.005", "NaN", "Infinity"):
+        with pytest.raises(ValidationFailed) as bad:
+            await charges.accept(pending["id"], tenant, user.id, cap=cap)
+        assert bad.value.details[0]["field"] == "cap", cap
+    assert (await charges.get(pending["id"], tenant))["status"] == "pending"
+    target = await charges.accept(pending["id"], tenant, user.id, cap="250.00")
+    assert target.endswith(f"/test-checkout/{pending['id']}")
+    assert (await charges.get(pending["id"], tenant))["cap_minor"] == 25000
+
+    # A one-time charge paid with another currency or amount than accepted: ignored.
+    listing = await paid_listing("one_time", "30.00")
+    charge = await charges.create_pending(tenant, listing["id"], user.id)
+    await charges.accept(charge["id"], tenant, user.id)
+    charge = await charges.get(charge["id"], tenant)
+    pay = charge_events.test_mode_bodies(charge, "pay")
+    wrong_currency = pay[0].replace(b'"currency":"usd"', b'"currency":"eur"')
+    assert await handle_webhook(wrong_currency, gateway.sign(wrong_currency)) == "ignored"
+    wrong_amount = pay[1].replace(b'"amount_received":3000', b'"amount_received":300000')
+    assert await handle_webhook(wrong_amount, gateway.sign(wrong_amount)) == "ignored"
+    detail = await fetch(
+        "SELECT status, detail FROM public.stripe_event WHERE payload->'data'->'object'->>'id'"
+        " = $1 ORDER BY received_at",
+        f"pi_test_{charge['id'].hex[:20]}",
+    )
+    assert detail[0]["status"] == "ignored" and "amount" in detail[0]["detail"]
+    assert (await charges.get(charge["id"], tenant))["status"] == "confirmed"
+    # A refund or dispute of money never paid to an app: not ours, billing ignores it.
+    stray = charge_events._event(
+        "charge.refunded",
+        {"id": "ch_x", "payment_intent": "pi_unknown", "amount_refunded": 100, "currency": "usd"},
+    )
+    assert await handle_webhook(stray, gateway.sign(stray)) == "ignored"
+    assert await journal_count() == before
+
+    # A member (not owner/admin) cannot accept; an admin can, but cannot refund.
+    await execute(
+        "UPDATE public.membership SET role = 'member' WHERE user_id = $1 AND tenant_id = $2",
+        user.id,
+        tenant.id,
+    )
+    with pytest.raises(PermissionDenied):
+        await charges.accept(charge["id"], tenant, user.id)
+    r = await client.get(f"/settings/billing/apps/confirm/{charge['id']}")
+    assert r.status_code in (200, 401, 403) and 'id="accept-charge"' not in r.text
+
+
+async def test_member_cannot_accept_over_http(client: Any, app: Any) -> None:
+    owner_email = await signup(client, business="Team Gems")
+    tenant = await get_tenant((await tenant_of(owner_email))["id"])
+    listing = await paid_listing("one_time", "15.00")
+    owner = (await fetch("SELECT id FROM public.app_user WHERE email = $1", owner_email))[0]["id"]
+    charge = await charges.create_pending(tenant, listing["id"], owner)
+    await execute(
+        "UPDATE public.membership SET role = 'member' WHERE user_id = $1 AND tenant_id = $2",
+        owner,
+        tenant.id,
+    )
+    page = await client.get(f"/settings/billing/apps/confirm/{charge['id']}")
+    assert page.status_code == 200 and "Only an owner or admin" in page.text
+    r = await accept(client, str(charge["id"]))
+    assert r.status_code == 403 and "Only owners and admins" in r.text
+    assert (await charges.get(charge["id"], tenant))["status"] == "pending"
+
+
+async def test_another_business_sees_and_touches_nothing(client: Any, app: Any) -> None:
+    charge, tenant, _user = await _paid_one_time(client, "Alpha Gems")
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver.local", follow_redirects=True
+    ) as other:
+        email = await signup(other, business="Beta Gems")
+        beta = await get_tenant((await tenant_of(email))["id"])
+        beta_user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
+        for path in (
+            f"/settings/billing/apps/confirm/{charge['id']}",
+            f"/settings/billing/apps/{charge['id']}/done",
+            f"/settings/billing/apps/test-checkout/{charge['id']}",
+        ):
+            assert (await other.get(path)).status_code == 404, path
+        listing_page = await other.get("/settings/billing/apps")
+        assert str(charge["id"]) not in listing_page.text and 'id="no-app-charges"' in listing_page.text
+        for action in ("refund", "cancel", "interval"):
+            r = await post_form(
+                other,
+                "/settings/billing/apps",
+                f"/settings/billing/apps/{charge['id']}/{action}",
+                {"confirm": "yes", "interval": "year"},
+            )
+            assert r.status_code == 404, (action, r.text)
+        r = await post_form(
+            other, "/settings/billing/apps", f"/settings/billing/apps/confirm/{charge['id']}", {}
+        )
+        assert r.status_code == 404
+        for call in (charges.refund, charges.cancel):
+            with pytest.raises(NotFound):
+                await call(charge["id"], beta, beta_user)
+        with pytest.raises(NotFound):
+            await charges.accept(charge["id"], beta, beta_user)
+    assert (await charges.get(charge["id"], tenant))["status"] == "active"
