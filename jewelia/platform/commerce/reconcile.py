@@ -36,6 +36,10 @@ MATCHED_TYPES = frozenset(
 )
 
 
+REVERSAL_TYPES = frozenset({"transfer_refund", "transfer_cancel", "transfer_failure"})
+REVERSALS = "transfer_reversals"
+
+
 def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     return start, start + dt.timedelta(days=1)
@@ -71,7 +75,9 @@ async def run(day: dt.date) -> dict[str, Any]:
     for bt in transactions:
         if bt.get("type") not in MATCHED_TYPES:
             continue
-        src = _source(bt)
+        # A reversal's source is the reversal (trr_), which the ledger does not know: the
+        # day's reversals are compared as one sum with the day's payout_reversal journals.
+        src = REVERSALS if bt.get("type") in REVERSAL_TYPES else _source(bt)
         stripe_net[src] += int(bt.get("net", bt.get("amount", 0)))
         stripe_ids.setdefault(src, str(bt.get("id") or ""))
         currencies[src] = str(bt.get("currency") or "usd").upper()
@@ -79,16 +85,19 @@ async def run(day: dt.date) -> dict[str, Any]:
     # The ledger's side: cash per source id for the day's sources, and the day's journals that
     # moved cash (to find those Stripe does not know).
     ledger_rows = await fetch(
-        "SELECT j.source_id, sum(p.amount) AS cash, min(p.currency) AS currency,"
+        "SELECT CASE WHEN j.kind = 'payout_reversal' THEN $4 ELSE j.source_id END AS source_id,"
+        " sum(p.amount) AS cash, min(p.currency) AS currency,"
         " bool_or(j.occurred_at >= $2 AND j.occurred_at < $3) AS on_day"
         " FROM public.ledger_journal j JOIN public.ledger_posting p ON p.journal_id = j.id"
         " JOIN public.ledger_account a ON a.id = p.account_id AND a.kind = 'platform_cash'"
-        " WHERE j.source_id = ANY($1::text[])"
-        "  OR (j.occurred_at >= $2 AND j.occurred_at < $3 AND j.source_id IS NOT NULL)"
-        " GROUP BY j.source_id",
+        " WHERE (j.kind <> 'payout_reversal' AND (j.source_id = ANY($1::text[])"
+        "  OR (j.occurred_at >= $2 AND j.occurred_at < $3 AND j.source_id IS NOT NULL)))"
+        "  OR (j.kind = 'payout_reversal' AND j.occurred_at >= $2 AND j.occurred_at < $3)"
+        " GROUP BY 1",
         list(stripe_net),
         start,
         end,
+        REVERSALS,
     )
     ledger_cash = {str(r["source_id"]): r for r in ledger_rows}
     exceptions: list[tuple[str, str, str | None, int | None, int | None, str, str]] = []
