@@ -457,7 +457,12 @@ def test_test_mode_is_offline_and_deterministic(fake: FakeStripe) -> None:
                 key="usage:1",
             )
             assert pi["status"] == "succeeded" and pi["id"].startswith("pi_test_")
-            details = gateway.payment_details(pi["id"], amount_minor=700)
+            details = gateway.payment_details(pi["id"])
+            assert (
+                details["amount"]
+                == 700
+                == gateway.payment_details(pi["id"], amount_minor=700)["amount"]
+            )
             assert details["fee"] == stripe_fee(700) and details["net"] == 700 - stripe_fee(700)
             assert (
                 gateway.refund(payment_intent=pi["id"], amount_minor=100, key="r:1")["id"]

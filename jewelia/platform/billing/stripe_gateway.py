@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -375,7 +376,7 @@ def charge_usage(
     meta = _metadata(metadata)
     if test_mode():
         return {
-            "id": _test_id("pi", key),
+            "id": f"{_test_id('pi', key)[:28]}a{amount_minor}",  # payment_details reads the amount
             "object": "payment_intent",
             "amount": amount_minor,
             "amount_received": amount_minor,
@@ -385,6 +386,7 @@ def charge_usage(
             "metadata": meta,
             "latest_charge": _test_id("ch", key),
             "status": "succeeded",
+            "created": int(time.time()),
         }
     client = _client()
     method = _default_payment_method(client, customer)
@@ -444,10 +446,14 @@ def payment_details(
 ) -> dict[str, Any]:
     """The charge behind a succeeded PaymentIntent: {payment_intent, charge, amount, fee, net,
     currency (lowercase), created, balance_transaction, available_on}. Test mode: the fee is
-    Stripe's standard fee on `amount_minor` (required there) in `currency`."""
+    Stripe's standard fee on `amount_minor` (read from charge_usage's simulated id when not
+    given) in `currency`."""
     if test_mode():
         if amount_minor is None:
-            raise ValueError("test mode needs amount_minor")
+            found = re.fullmatch(r"pi_test_[0-9a-f]+a(\d+)", payment_intent)
+            if not found:
+                raise ValueError("test mode needs amount_minor for this PaymentIntent")
+            amount_minor = int(found.group(1))
         fee = _test_fee(amount_minor)
         now = int(time.time())
         return {
