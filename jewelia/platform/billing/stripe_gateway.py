@@ -221,7 +221,7 @@ def create_app_checkout(
     currency: str,
     name: str,
     interval: str | None = None,
-    trial_days: int = 0,
+    trial_days: int | None = 0,
     metadata: dict[str, str],
     success_url: str,
     cancel_url: str,
@@ -240,6 +240,7 @@ def create_app_checkout(
         _amount(amount_minor)
     if mode == "subscription" and (interval or "") not in INTERVALS:
         raise ValueError("a subscription needs interval month/year")
+    trial_days = int(trial_days or 0)
     if trial_days < 0 or trial_days > 730:
         raise ValueError("trial_days must be 0..730")
     if test_mode():
