@@ -129,7 +129,9 @@ async def journal_count() -> int:
 
 
 async def charge_row(charge_id: Any) -> dict[str, Any]:
-    return dict((await fetch("SELECT * FROM public.app_charge WHERE id = $1", uuid.UUID(str(charge_id))))[0])
+    return dict(
+        (await fetch("SELECT * FROM public.app_charge WHERE id = $1", uuid.UUID(str(charge_id))))[0]
+    )
 
 
 def _events(receiver: Receiver, name: str) -> list[Any]:
@@ -211,7 +213,7 @@ async def test_subscription_trial_first_invoice_proration_and_cancel(
         email = await signup(client, business="Sub Gems")
         tenant = await tenant_of(email)
         user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
-        verifier, challenge = pkce()
+        _verifier, challenge = pkce()
         url = authorize_url(listing, challenge)
         r = await approve(client, url)
         charge_id = CHARGE_PAGE.search(r.headers["location"]).group(1)  # type: ignore[union-attr]
@@ -295,7 +297,9 @@ async def test_disputes_lost_and_won_and_replays_post_once(client: Any) -> None:
     before = await journal_count()
     assert await handle_webhook(opened, gateway.sign(opened)) == "duplicate"
     r = await client.post(
-        "/billing/stripe/webhook", content=opened, headers={"stripe-signature": gateway.sign(opened)}
+        "/billing/stripe/webhook",
+        content=opened,
+        headers={"stripe-signature": gateway.sign(opened)},
     )
     assert r.json() == {"received": True, "status": "duplicate"}
     # The same dispute under another event id: the ledger key refuses it.
@@ -414,7 +418,10 @@ async def test_another_business_sees_and_touches_nothing(client: Any, app: Any) 
         ):
             assert (await other.get(path)).status_code == 404, path
         listing_page = await other.get("/settings/billing/apps")
-        assert str(charge["id"]) not in listing_page.text and 'id="no-app-charges"' in listing_page.text
+        assert (
+            str(charge["id"]) not in listing_page.text
+            and 'id="no-app-charges"' in listing_page.text
+        )
         for action in ("refund", "cancel", "interval"):
             r = await post_form(
                 other,
@@ -433,3 +440,116 @@ async def test_another_business_sees_and_touches_nothing(client: Any, app: Any) 
         with pytest.raises(NotFound):
             await charges.accept(charge["id"], beta, beta_user)
     assert (await charges.get(charge["id"], tenant))["status"] == "active"
+
+
+# --- configured mode: the real stripe client against tests/fake_stripe.py --------------------
+
+
+async def _feed(fake: Any, start: int) -> list[str]:
+    """Deliver, signed, the fake's events since `start` to our webhook handler, in order."""
+    fake.flush()
+    out = []
+    for event in list(fake.events[start:]):
+        payload, signature = fake.signed(event)
+        out.append(await handle_webhook(payload, signature))
+    return out
+
+
+async def test_configured_stripe_one_time_subscription_refund_dispute(
+    business: Any, fake_stripe: Any
+) -> None:
+    user, tenant = business
+    fake = fake_stripe
+    with fake.configured():
+        assert gateway.configured() and not gateway.test_mode()
+        # One-time: Checkout in payment mode; the fee comes from Stripe's balance transaction.
+        listing = await paid_listing("one_time", "49.00")
+        charge = await charges.create_pending(tenant, listing["id"], user.id)
+        url = await charges.accept(charge["id"], tenant, user.id)
+        session = next(s for s in fake.all("checkout.session") if s["url"] == url)
+        assert session["mode"] == "payment" and session["metadata"]["app_charge_id"] == str(
+            charge["id"]
+        )
+        start = len(fake.events)
+        fake.complete_checkout(session["id"])
+        assert "processed" in await _feed(fake, start)
+        paid = await charges.get(charge["id"], tenant)
+        assert paid["status"] == "active"
+        pi = paid["stripe_payment_intent"]
+        fee = fake.get(fake.get(pi)["latest_charge"])
+        rows = await fetch(
+            "SELECT p.line_type, p.amount FROM public.ledger_posting p JOIN public.ledger_journal j"
+            " ON j.id = p.journal_id WHERE j.key = $1",
+            f"charge:{pi}",
+        )
+        assert rows, "the charge was posted"
+        assert sum(r["amount"] for r in rows) == 0
+        fees = [r["amount"] for r in rows if r["line_type"] == "fee"]
+        assert fee["amount"] == 4900 and fees and abs(fees[0]) == 30 + 142  # 2.9 % + 30 c
+        # Replaying every event posts nothing more.
+        count = await journal_count()
+        assert set(await _feed(fake, start)) == {"duplicate"}
+        assert await journal_count() == count
+
+        # Refund through Stripe: charge.refunded reverses the journal once.
+        start = len(fake.events)
+        await charges.refund(charge["id"], tenant, user.id)
+        await _feed(fake, start)
+        refunded = await charges.get(charge["id"], tenant)
+        assert refunded["status"] == "refunded" and refunded["refunded_minor"] == 4900
+        assert await journal_count() == count + 1
+
+        # Subscription with a trial: trialing, nothing posted; the period ends: invoice posted.
+        sub_listing = await paid_listing("subscription", "20.00", cycle="monthly", trial=7)
+        sub = await charges.create_pending(tenant, sub_listing["id"], user.id)
+        url = await charges.accept(sub["id"], tenant, user.id)
+        session = next(s for s in fake.all("checkout.session") if s["url"] == url)
+        assert session["mode"] == "subscription"
+        start = len(fake.events)
+        fake.complete_checkout(session["id"])
+        count = await journal_count()
+        await _feed(fake, start)
+        sub = await charges.get(sub["id"], tenant)
+        assert sub["status"] == "trialing" and await journal_count() == count
+        start = len(fake.events)
+        fake.advance_subscription(sub["stripe_subscription_id"])
+        await _feed(fake, start)
+        sub = await charges.get(sub["id"], tenant)
+        assert sub["status"] == "active" and await journal_count() == count + 1
+        invoices = next(p for p in (await charges.tenant_charges(tenant)) if p["id"] == sub["id"])
+        assert any(p["amount_minor"] == 2000 for p in invoices["payments"])
+
+        # Annual billing prorates at Stripe; the proration invoice (if any) posts once.
+        start = len(fake.events)
+        changed = await charges.change_interval(sub["id"], tenant, user.id, "year")
+        assert changed["interval"] == "year" and changed["amount_minor"] == 24000
+        await _feed(fake, start)
+        assert (
+            fake.get(sub["stripe_subscription_id"])["items"]["data"][0]["price"]["recurring"][
+                "interval"
+            ]
+            == "year"
+        )
+
+        # Dispute on the first subscription payment: reversed, then won: restored.
+        pay_rows = await fetch(
+            "SELECT payment_intent FROM public.app_charge_payment WHERE charge_id = $1"
+            " AND ledger_key IS NOT NULL ORDER BY created_at LIMIT 1",
+            sub["id"],
+        )
+        stripe_charge = fake.get(pay_rows[0]["payment_intent"])["latest_charge"]
+        start = len(fake.events)
+        count = await journal_count()
+        dispute = fake.dispute(stripe_charge)
+        await _feed(fake, start)
+        assert await journal_count() == count + 1
+        start = len(fake.events)
+        fake.close_dispute(dispute["id"], won=True)
+        await _feed(fake, start)
+        assert await journals(f"dispute_won:{dispute['id']}") == {f"dispute_won:{dispute['id']}": 1}
+
+        # Cancel: Stripe deletes the subscription; the charge is cancelled.
+        start = len(fake.events)
+        await charges.cancel(sub["id"], tenant, user.id)
+        await _feed(fake, start)
+        assert (await charges.get(sub["id"], tenant))["status"] == "cancelled"

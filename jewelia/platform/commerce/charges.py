@@ -111,7 +111,11 @@ def price_of(listing: dict[str, Any]) -> dict[str, Any]:
     if amount <= 0 or amount > STRIPE_MAX_MINOR:
         raise AppChargeInvalid(
             "The integration's price cannot be charged",
-            [FieldError("pricing.amount", "Must be above zero and within Stripe's limit", "RANGE")],
+            [
+                FieldError(
+                    "pricing.amount", "Must be above zero and within Stripe's limit", "OUT_OF_RANGE"
+                )
+            ],
         )
     kind = KINDS[model]
     return {
