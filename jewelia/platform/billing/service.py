@@ -81,7 +81,11 @@ async def portal_url(tenant: TenantInfo, return_url: str) -> str:
 # test that never imported them must not ignore their events.
 NOT_MINE = "not mine"
 EventHandler = Callable[[dict[str, Any]], Awaitable[str | None]]
-HANDLER_MODULES = ["jewelia.platform.commerce.charge_events"]
+HANDLER_MODULES = [
+    "jewelia.platform.commerce.charge_events",
+    "jewelia.platform.commerce.connect",
+    "jewelia.platform.commerce.payouts",
+]
 _REGISTERED: dict[str, list[EventHandler]] = {}
 _AFTER_COMMIT: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar(
     "stripe_after_commit", default=None
