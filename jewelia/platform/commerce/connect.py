@@ -18,6 +18,7 @@ from jewelia.core.db import DB, execute, fetch
 from jewelia.core.errors import NotFound
 from jewelia.core.security import decrypt_secret, encrypt_secret
 from jewelia.core.validation import Checker
+from jewelia.platform.billing import service as billing
 from jewelia.platform.billing import stripe_gateway
 from jewelia.platform.marketplace import orgs
 
@@ -96,10 +97,11 @@ async def refresh_status(org_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def on_account_updated(obj: dict[str, Any]) -> str | None:
-    """Stripe account.updated: store the account's payout status (unknown accounts ignored)."""
+    """Stripe account.updated: store the account's payout status; None when stored, else why
+    not (an account that is no developer's)."""
     if await _store_status(obj):
-        return f"connect account {obj.get('id')} payouts_enabled={bool(obj.get('payouts_enabled'))}"
-    return None
+        return None
+    return "not a developer payout account"
 
 
 def _digits(value: str) -> str:
@@ -199,3 +201,10 @@ async def reveal_tin(org_id: uuid.UUID) -> str:
     if not rows:
         raise NotFound("No tax profile")
     return decrypt_secret(rows[0]["tin_encrypted"])
+
+
+async def _account_event(event: dict[str, Any]) -> str | None:
+    return await on_account_updated(event["data"]["object"])
+
+
+billing.register("account.updated", _account_event)

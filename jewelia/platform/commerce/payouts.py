@@ -22,6 +22,7 @@ from typing import Any
 from jewelia.core import jobs
 from jewelia.core.db import DB, execute, fetch
 from jewelia.core.errors import FieldError, ValidationFailed
+from jewelia.platform.billing import service as billing
 from jewelia.platform.billing import stripe_gateway
 from jewelia.platform.commerce import ledger
 from jewelia.platform.mail.service import queue_email, send_soon
@@ -245,12 +246,13 @@ async def _record_failure(key: str, exc: Exception) -> None:
 
 
 async def on_transfer_reversed(obj: dict[str, Any]) -> str | None:
-    """Stripe transfer.reversed: post the reversed amount back to the developer (once)."""
+    """Stripe transfer.reversed: post the reversed amount back to the developer (once); None
+    when posted, else why nothing was done."""
     transfer_id = str(obj.get("id") or "")
     reversed_total = int(obj.get("amount_reversed") or 0)
     rows = await fetch("SELECT * FROM public.payout WHERE transfer_id = $1 FOR UPDATE", transfer_id)
     if not rows:
-        return None
+        return "not a payout transfer"
     row = rows[0]
     delta = reversed_total - int(row["reversed_minor"])
     if delta <= 0:
@@ -272,7 +274,7 @@ async def on_transfer_reversed(obj: dict[str, Any]) -> str | None:
             f"Stripe reversed {_money(delta)} of your {row['period']} payout (transfer "
             f"{transfer_id}); the amount is back in your available balance.",
         )
-    return f"payout {row['key']}: reversed {delta}"
+    return None
 
 
 async def run_summary(period: str) -> dict[str, Any]:
@@ -325,3 +327,10 @@ async def org_payouts(org_id: uuid.UUID, limit: int = 24) -> list[dict[str, Any]
         org_id,
         limit,
     )
+
+
+async def _transfer_event(event: dict[str, Any]) -> str | None:
+    return await on_transfer_reversed(event["data"]["object"])
+
+
+billing.register("transfer.reversed", _transfer_event)
