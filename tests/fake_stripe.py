@@ -11,8 +11,11 @@ events (lists: `{object: "list", data, has_more, url}`, newest first, `limit`/`s
 
 Idempotency (POST and DELETE): the same `Idempotency-Key` with the same method, path and
 parameters replays the first response (header `Idempotent-Replayed: true`) and creates nothing;
-other parameters or another endpoint get 400 `idempotency_error`. As at Stripe, a request refused
-by parameter validation saves no result (so it can be retried with the same key).
+other parameters or another endpoint get 400 `idempotency_error`; while the first is still in
+flight (see `slow_next`) a second gets 409 `idempotency_key_in_use` (the client retries). As at
+Stripe, a request refused by parameter validation saves no result (it can be retried, same key).
+The webhook secret defaults to "whsec_test_configured"; to deliver to a server in billing test
+mode, pass `webhook_secret=stripe_gateway.webhook_secret()` or `add_endpoint(url, secret)`.
 
 Events are kept in `fake.events` and, when endpoints are registered (`webhook_url=` or
 `add_endpoint`), POSTed by a background thread with a `Stripe-Signature: t=..,v1=..` header;
@@ -22,7 +25,8 @@ endpoints only.
 
 Test helpers: complete_checkout(session_id), advance_subscription(sub_id), onboard(account_id),
 dispute(charge_id), close_dispute(dispute_id, won), attach_card(customer, declined=False),
-fail_next(path, status, after=False), `transfers` (by idempotency key), `requests`, `objects`.
+fail_next(path, status, after=False), slow_next(path, seconds), `transfers` (by idempotency
+key), `events`, `deliveries`, `requests`, `objects`, `get(id)`, `all(kind)`, `clock_offset`.
 Everything is guarded by one lock: the server is thread-safe (ThreadingHTTPServer).
 """
 
@@ -205,6 +209,7 @@ class FakeStripe:
         self.idempotency: dict[tuple[str, str], dict[str, Any]] = {}
         self.object_keys: dict[str, str] = {}
         self.failures: list[dict[str, Any]] = []
+        self.slow: list[dict[str, Any]] = []
         self._seq = 0
         self._local = threading.local()
         self._outbox: queue.Queue[Obj | None] = queue.Queue()
@@ -288,6 +293,12 @@ class FakeStripe:
             self.failures.append(
                 {"path": path, "status": status, "method": method, "times": times, "after": after}
             )
+
+    def slow_next(self, path: str, seconds: float, *, method: str = "POST", times: int = 1) -> None:
+        """Hold the next `times` requests to `path` for `seconds` before doing the work; a
+        request with the same Idempotency-Key meanwhile gets 409 idempotency_key_in_use."""
+        with self.lock:
+            self.slow.append({"path": path, "seconds": seconds, "method": method, "times": times})
 
     def get(self, object_id: str) -> Obj:
         """A copy of a stored object, as the API shows it."""
@@ -1308,8 +1319,6 @@ class FakeStripe:
                 "setup_intent": None,
                 "invoice": None,
                 "expires_at": self.now() + 86400,
-                "line_items": p.get("line_items"),
-                "subscription_data": sub_data or None,
                 "url": None,
                 "_lines": lines,
                 "_subscription_data": sub_data,
@@ -1811,41 +1820,46 @@ class FakeStripe:
             )
             return 401, error.body, out_headers
         key = headers.get("Idempotency-Key") if method in ("POST", "DELETE") else None
+        fingerprint = json.dumps([method, path, params], sort_keys=True)
+        scope = (auth, key or "")
+        if key:
+            out_headers["Idempotency-Key"] = key
         with self.lock:
-            failure = next(
-                (
-                    f
-                    for f in self.failures
-                    if f["method"] == method and fnmatch.fnmatch(path, f["path"])
-                ),
-                None,
-            )
-            if failure:
-                failure["times"] -= 1
-                if failure["times"] <= 0:
-                    self.failures.remove(failure)
+            failure = self._take(self.failures, method, path)
             if failure and not failure["after"]:
                 return failure["status"], _failure_body(failure["status"]), out_headers
-            fingerprint = json.dumps([method, path, params], sort_keys=True)
-            scope = (auth, key or "")
-            if key:
-                out_headers["Idempotency-Key"] = key
-                seen = self.idempotency.get(scope)
-                if seen is not None:
-                    if seen["fingerprint"] != fingerprint:
-                        error = StripeError(
-                            400,
-                            "Keys for idempotent requests can only be used with the same parameters"
-                            " they were first used with. Try using a key other than"
-                            f" '{key}' if you meant to execute a different request.",
-                            type="idempotency_error",
-                        )
-                        return 400, error.body, out_headers
-                    out_headers["Idempotent-Replayed"] = "true"
-                    out_headers["Original-Request"] = seen["request_id"]
-                    if failure:
-                        return failure["status"], _failure_body(failure["status"]), out_headers
-                    return seen["status"], copy.deepcopy(seen["body"]), out_headers
+            seen = self.idempotency.get(scope) if key else None
+            if seen is not None:
+                if seen.get("in_flight"):
+                    error = StripeError(
+                        409,
+                        "There is currently another in-progress request using this Stripe"
+                        f" Idempotency-Key ('{key}'). Please try again later.",
+                        code="idempotency_key_in_use",
+                    )
+                    return 409, error.body, out_headers
+                if seen["fingerprint"] != fingerprint:
+                    error = StripeError(
+                        400,
+                        "Keys for idempotent requests can only be used with the same parameters"
+                        " they were first used with. Try using a key other than"
+                        f" '{key}' if you meant to execute a different request.",
+                        type="idempotency_error",
+                    )
+                    return 400, error.body, out_headers
+                out_headers["Idempotent-Replayed"] = "true"
+                out_headers["Original-Request"] = seen["request_id"]
+                if failure:
+                    return failure["status"], _failure_body(failure["status"]), out_headers
+                return seen["status"], copy.deepcopy(seen["body"]), out_headers
+            slow = self._take(self.slow, method, path)
+            if slow and key:
+                self.idempotency[scope] = {"in_flight": True, "fingerprint": fingerprint}
+        if slow:
+            time.sleep(slow["seconds"])  # outside the lock: a same-key request now gets 409
+        with self.lock:
+            if slow and key:
+                del self.idempotency[scope]
             self._local.request, self._local.key = request_id, key
             try:
                 status, result = self._dispatch(method, path, params)
@@ -1865,6 +1879,18 @@ class FakeStripe:
             if failure:
                 return failure["status"], _failure_body(failure["status"]), out_headers
             return status, body, out_headers
+
+    @staticmethod
+    def _take(rules: list[dict[str, Any]], method: str, path: str) -> dict[str, Any] | None:
+        """The first rule matching the request, used up once."""
+        rule = next(
+            (r for r in rules if r["method"] == method and fnmatch.fnmatch(path, r["path"])), None
+        )
+        if rule:
+            rule["times"] -= 1
+            if rule["times"] <= 0:
+                rules.remove(rule)
+        return rule
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self

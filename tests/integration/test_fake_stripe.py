@@ -509,3 +509,47 @@ def test_session_fixture_leaves_the_environment_alone(fake_stripe: FakeStripe) -
         assert gateway.create_express_account(email="a@b.c", org_id="o", key=key())
     assert gateway.test_mode()
     assert fake_stripe.env()["STRIPE_API_BASE"] == fake_stripe.url
+
+
+def test_a_request_in_flight_answers_409_and_the_client_retries(fake: FakeStripe) -> None:
+    account = gateway.create_express_account(email="d@example.com", org_id="o", key=key())
+    fake.onboard(account)
+    form = {"amount": "700", "currency": "usd", "destination": account}
+    headers = {"Authorization": "Bearer sk_test_jewelia", "Idempotency-Key": key()}
+    fake.slow_next("/v1/transfers", 0.6)
+    answers: list[httpx.Response] = []
+    first = threading.Thread(
+        target=lambda: answers.append(
+            httpx.post(f"{fake.url}/v1/transfers", data=form, headers=headers)
+        )
+    )
+    first.start()
+    time.sleep(0.2)
+    busy = httpx.post(f"{fake.url}/v1/transfers", data=form, headers=headers)
+    assert busy.status_code == 409
+    assert busy.json()["error"]["code"] == "idempotency_key_in_use"
+    first.join()
+    assert answers[0].status_code == 200
+    replay = httpx.post(f"{fake.url}/v1/transfers", data=form, headers=headers)
+    assert replay.json()["id"] == answers[0].json()["id"]
+
+    # Through the gateway: the second caller is told 409, retries with the same key, and gets
+    # the transfer the first one made.
+    payout = key()
+    fake.slow_next("/v1/transfers", 0.6)
+    made: list[str] = []
+
+    def pay() -> None:
+        made.append(
+            gateway.create_transfer(
+                account_id=account, amount_minor=800, currency="usd", key=payout, metadata={}
+            )["id"]
+        )
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    threads[0].start()
+    time.sleep(0.1)
+    threads[1].start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 2 and made[0] == made[1] and len(fake.transfers[payout]) == 1
