@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/builder_step_overhead.py                  # 500 runs per flow, ~1 min
     .venv/bin/python bench/builder_step_overhead.py --runs 2000 --profile
+    git archive <commit> jewelia migrations | tar -x -C /tmp/before   # then, alternating with the tree:
+    .venv/bin/python bench/builder_step_overhead.py --tree /tmp/before  # that commit's code
     BENCH_SORT=tottime .venv/bin/python bench/builder_step_overhead.py --profile   # by own time
 
 A throw-away installation (embedded PostgreSQL and Redis, all migrations), one Enterprise
@@ -185,7 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--executor", help="measure this copy of engine/executor.py instead (before/after)"
     )
+    parser.add_argument(
+        "--tree",
+        help="measure the jewelia package in this folder instead (git archive of a commit)",
+    )
     args = parser.parse_args(argv)
+    if args.tree:
+        if not (Path(args.tree) / "jewelia" / "__init__.py").is_file():
+            parser.error(f"no jewelia package in {args.tree}")
+        sys.path.insert(0, str(Path(args.tree).resolve()))
+        import jewelia
+
+        common.log(f"code from {Path(jewelia.__file__).parent}")
     if args.executor:
         import importlib.util
 

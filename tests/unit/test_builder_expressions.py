@@ -458,3 +458,149 @@ def test_hostile_templates_fail_safely(template: str, code: Any) -> None:
     with short_timeout():
         fails(code, render, template, context)
     assert render("{{ run.id }} ok", context) == "r ok"
+
+
+# --- plain expressions, evaluated in this process -------------------------------------------
+
+
+def in_worker(expression: str, context: dict[str, Any]) -> Any:
+    """The worker's answer, decoded as evaluate() decodes it (the inline path skipped)."""
+    prepared = expressions.prepare(context)
+    answer = expressions._pool().run(expression, prepared.digest, prepared.payload)
+    if answer[0] == "ok":
+        return ("ok", expressions.msgspec.json.decode(answer[1]))
+    return ("error", answer[1], expressions._readable(answer[2]))
+
+
+def here(expression: str, context: dict[str, Any]) -> Any:
+    prepared = expressions.prepare(context)
+    answer = expressions._inline(expression, prepared)
+    assert answer is not None, expression
+    if answer[0] == "ok":
+        return ("ok", expressions.msgspec.json.decode(answer[1]))
+    return ("error", answer[1], expressions._readable(answer[2]))
+
+
+PLAIN = [
+    "trigger.order.total > 1000",
+    'trigger.order.status = "paid" and trigger.order.total > 1000',
+    "trigger.order.total >= 1250.5 or trigger.nope",
+    "trigger.order.total != 1250.5",
+    "trigger.order.total <= 3 ? 'small' : 'large'",
+    '"vip" in trigger.customer.tags',
+    "trigger.customer.full_name",
+    "trigger.customer.phone",
+    "trigger.order.lines.sku",
+    "trigger.order.lines.(qty + price)",
+    "trigger.order.lines.price - 1",
+    "-trigger.order.total + 1e3",
+    '"Dear " & trigger.customer.full_name & " (" & run.id & ")"',
+    "trigger.customer.tags & trigger.order",
+    "`trigger`.customer.`email`",
+    "steps.fetch_rates.output.body.rate > 1 and steps.find_customer.output.found",
+    "item.qty + index",
+    "trigger.customer.full_name + 1",
+    "trigger.order.lines < 3",
+    "trigger.customer(1)",
+    '\'a;b[c]{d}$e,f*g\' & "h\\"i"',
+    "trigger.nope ?: 'fallback'",
+    "trigger.nope ?? 'fallback'",
+    "(trigger.order.total > 5) = (1 < 2)",
+]
+
+
+@pytest.mark.parametrize("expression", PLAIN)
+def test_plain_expressions_give_the_workers_results_here(
+    expression: str, context: dict[str, Any]
+) -> None:
+    assert expressions.plain(expression)
+    assert here(expression, context) == in_worker(expression, context)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "$uppercase(trigger.customer.full_name)",
+        "$$.trigger",
+        "$eval('1')",
+        "trigger.order.lines[0]",
+        "{'a': 1}",
+        "trigger.order.lines.(qty * price)",
+        "trigger.total / 2",
+        "trigger.total % 2",
+        "trigger.**.sku",
+        "trigger.order.lines.%.number",
+        "1..3",
+        "1 .. 3",
+        "trigger ~> $string()",
+        "trigger.order.lines^(price)",
+        "trigger.order.lines@$l",
+        "trigger.order.lines#$i",
+        "trigger.order | $ | {} |",
+        "(1; 2)",
+        "a, b",
+        "trigger.a = /x/",
+        "trigger.a /* comment */",
+        "trigger.x ! trigger.y",
+        "λ",
+        "a" + " & a" * 9,
+        "trigger.x = " + "1" * 200,
+        "'unterminated",
+        "`unterminated",
+    ],
+)
+def test_anything_else_is_not_plain(expression: str) -> None:
+    assert not expressions.plain(expression)
+    assert expressions.plain("a" + " & a" * 8)
+
+
+def test_plain_expressions_are_not_sent_to_a_worker(context: dict[str, Any]) -> None:
+    with expressions.inline_only():  # a worker call would raise NeedsWorker
+        assert evaluate("trigger.order.total > 1000", context) is True
+        assert evaluate("trigger.customer.full_name", context) == "Ada Lovelace"
+        fails(EXPRESSION_INVALID, evaluate, "trigger.order.total + 'x'", context)
+        fails(EXPRESSION_INVALID, evaluate, "trigger.order.total >", context)
+        assert render("no tags", context) == "no tags"
+        with pytest.raises(expressions.NeedsWorker):
+            evaluate("$count(trigger.order.lines)", context)
+        with pytest.raises(expressions.NeedsWorker):
+            render("{{ trigger.order.number }}", context)
+        big = {"trigger": {"text": "x" * expressions.INLINE_MAX_CONTEXT}}
+        with pytest.raises(expressions.NeedsWorker):  # the context is over 32 KB
+            evaluate("trigger.text", big)
+    assert evaluate("trigger.text", big) == big["trigger"]["text"]
+
+
+def test_hostile_plain_expressions_stay_bounded() -> None:
+    items = {"trigger": {"x": [0] * 15_000}}
+    slow = "trigger.x.(" + "+".join(["1"] * 90) + ")"  # ~0.1 s of work: given to a worker
+    assert expressions.plain(slow)
+    assert expressions._inline(slow, expressions.prepare(items)) is None
+    assert evaluate(slow, items) == [90] * 15_000
+    wide = "trigger.x.(" + "&".join(['"xxxxxxxxxxxxxxxxxx"'] * 9) + ")"
+    assert expressions.plain(wide)
+    original = expressions.LIMITS
+    try:
+        expressions.configure(max_output=100_000)
+        with expressions.inline_only():
+            fails({EXPRESSION_TOO_LARGE}, evaluate, wide, {"trigger": {"x": [0] * 1000}})
+        expressions.configure(timeout_ms=5)  # shorter than the inline budget: a real timeout
+        with expressions.inline_only():
+            fails(EXPRESSION_TIMEOUT, evaluate, slow, items)
+    finally:
+        expressions.configure(**original.__dict__)
+    deep: Any = 0
+    for _ in range(400):
+        deep = {"a": [deep]}
+    nested = {"trigger": {"x": deep}}
+    for expression in ("trigger.x & ''", "trigger.x = trigger.x", "trigger.x in trigger.x.a"):
+        assert here(expression, nested) == in_worker(expression, nested)
+
+
+def test_the_inline_path_serves_many_threads() -> None:
+    def work(n: int) -> list[Any]:
+        return [evaluate("n + i", {"n": n, "i": i}) for i in range(200)]
+
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        results = list(executor.map(work, range(16)))
+    assert results == [[n + i for i in range(200)] for n in range(16)]

@@ -6,6 +6,9 @@
     render_value(value, context) -> Any         a JSON value with its template strings rendered
     check_expression(expression) -> str | None  None when it parses, else a short message
     check_template(template) -> str | None      the same for a template
+    plain(expression) -> bool                   evaluated in this process (see below)
+    inline_only()                               a block whose evaluations and renders must not
+                                                block: NeedsWorker instead of a worker or Jinja
     ExpressionError(message, code)              code: EXPRESSION_INVALID, EXPRESSION_TIMEOUT
                                                 or EXPRESSION_TOO_LARGE; `.message`, `.code`
 
@@ -46,6 +49,31 @@ ms per MB) and the round trip (~0.1 ms): a condition's p50 ~0.1 ms, a mapping's 
 the nesting bound) and cached, so a flow's expressions are parsed once per process and once
 per worker.
 
+Plain expressions run here, not in a worker. Most of a flow's expressions are conditions and
+field mappings such as `trigger.amount > 0` or `trigger.name`, where the worker's round trip
+(and the thread an async caller waits in) costs ~100 times the evaluation (a few µs). An
+expression is plain (`plain()`) when it is at most 200 characters and, outside string literals
+and backtick names, holds only names, numbers, `.`, `(`, `)`, comparisons (= != < <= > >=),
+`and`/`or`/`in`, `+ -`, `? :` and at most 8 `&`: no `$` (no function, variable, `$$` or
+`$eval`), no `..`, and none of `[ ] { } * / % ~ @ # ^ | ; ,`. Over a context of at most 32 KB
+of JSON it is evaluated in this process by the same code as in the worker
+(jsonata_worker.evaluate: jsonatapy's recursion and sequence guardrails, the `max_output` check)
+under a 10 ms time budget. Why such an expression cannot run away:
+  - nothing in it loops or builds: no function can be called or defined (a `(` after a value
+    invokes it, and no JSON value is a function), no range, no array or object constructor, no
+    wildcard, descendant, parent or sort operator, no regex;
+  - names are read relative to the current item (no `$$` or `$`), so a path visits each node
+    of the context at most once per step: no cross products, every sequence is at most the
+    context's nodes (and jsonatapy's sequence bound still applies);
+  - every value is a node of the context, a number, a boolean, or a string joined by `&` from
+    at most 9 parts, each a node's text or a literal of the expression: a result is at most
+    about (#& + 1) times the context plus the expression's literals once per node (~3 MB for
+    the worst 200 characters over 32 KB), under the `max_output` check;
+  - time is at most the expression's operators times the context's nodes (the worst 200
+    characters over 32 KB take ~0.1 s); the 10 ms budget stops it earlier, and an expression
+    that needs more is sent to a worker with its full timeout, as if it were not plain.
+Everything else (functions, constructors, larger contexts) goes to the worker pool.
+
 Templates: templating.py (Jinja's ImmutableSandboxedEnvironment, narrowed and bounded, in
 this process; StrictUndefined). Limits are `LIMITS`, read from the environment
 (JEWELIA_EXPRESSION_TIMEOUT_MS, JEWELIA_EXPRESSION_WORKERS) and changed with `configure()`.
@@ -64,6 +92,9 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -73,7 +104,7 @@ import jsonatapy
 import msgspec
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
-from jewelia.tenants.builder import templating
+from jewelia.tenants.builder import jsonata_worker, templating
 
 EXPRESSION_INVALID = "EXPRESSION_INVALID"
 EXPRESSION_TIMEOUT = "EXPRESSION_TIMEOUT"
@@ -214,6 +245,99 @@ def check_expression(expression: str) -> str | None:
         return "the expression must be a string"
     problem = _syntax(expression)
     return None if problem is None else problem[1]
+
+
+# --- JSONata: plain expressions, evaluated in this process ----------------------------------
+
+INLINE_MAX_LENGTH = 200  # characters of a plain expression
+INLINE_MAX_CONTEXT = 32 * 1024  # bytes of context JSON a plain expression is evaluated over here
+INLINE_MAX_JOINS = 8  # `&` in a plain expression
+INLINE_BUDGET_MS = 10  # past this, a plain expression is given to a worker and its full timeout
+_PLAIN_CHARACTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ \t\r\n.()=<>+-?:"
+)
+
+
+@lru_cache(maxsize=4096)
+def plain(expression: str) -> bool:
+    """True when the expression is evaluated in this process (see the module doc): short, and
+    outside literals only names, numbers, `. ( ) = != < <= > >= + - ? :` and a few `&`."""
+    if len(expression) > INLINE_MAX_LENGTH:
+        return False
+    joins = 0
+    i, n = 0, len(expression)
+    while i < n:
+        c = expression[i]
+        if c in "\"'":  # a string literal, its escapes skipped
+            i += 1
+            while i < n and expression[i] != c:
+                i += 2 if expression[i] == "\\" else 1
+            if i >= n:
+                return False
+        elif c == "`":  # a name in backticks (no escapes)
+            i = expression.find("`", i + 1)
+            if i < 0:
+                return False
+        elif c == "!":
+            if not expression.startswith("!=", i):
+                return False
+        elif c == "&":
+            joins += 1
+            if joins > INLINE_MAX_JOINS:
+                return False
+        elif c not in _PLAIN_CHARACTERS:
+            return False
+        elif c == "." and expression[i + 1 : i + 2] == ".":  # a range, `1..3`
+            return False
+        i += 1
+    return True
+
+
+class NeedsWorker(Exception):
+    """Inside `inline_only()`: this evaluation (or render) cannot be done here at once; run
+    the whole call again in a thread."""
+
+
+_INLINE_ONLY: ContextVar[bool] = ContextVar("expressions_inline_only", default=False)
+
+
+@contextmanager
+def inline_only() -> Iterator[None]:
+    """A block that must not block: a plain expression over a small context is evaluated as
+    usual, while an evaluation that needs a worker, or a `{{ }}` template with tags, raises
+    NeedsWorker instead (the caller then runs the call in a thread)."""
+    token = _INLINE_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _INLINE_ONLY.reset(token)
+
+
+def _inline(expression: str, prepared: PreparedContext) -> list[Any] | None:
+    """The worker's answer for a plain expression, computed here; None when the context is
+    too large for that or the evaluation took longer than INLINE_BUDGET_MS."""
+    if len(prepared.payload) > INLINE_MAX_CONTEXT or not plain(expression):
+        return None
+    limits = LIMITS
+    budget = min(limits.timeout_ms, INLINE_BUDGET_MS)
+    # fresh caches each call: jsonatapy's objects must not cross threads, and compiling 200
+    # characters takes ~2 µs
+    answer = jsonata_worker.evaluate(
+        OrderedDict(),
+        jsonata_worker.Contexts(0),
+        [
+            expression,
+            prepared.digest,
+            prepared.payload,
+            budget,
+            limits.max_recursion,
+            limits.max_sequence,
+            limits.max_output,
+        ],
+    )
+    if answer[0] == "error" and answer[1] == EXPRESSION_TIMEOUT and budget < limits.timeout_ms:
+        return None
+    return answer
 
 
 # --- JSONata: evaluated in worker processes -------------------------------------------------
@@ -460,7 +584,8 @@ atexit.register(_shutdown)
 def warm_up() -> None:
     """Start one JSONata worker now (a process that will evaluate can call this at start, so
     its first evaluation does not wait ~0.2 s for the worker's interpreter)."""
-    evaluate("true", {})
+    empty = prepare({})
+    _pool().run("true", empty.digest, empty.payload)  # not `evaluate`: "true" is plain
 
 
 @dataclass(frozen=True)
@@ -495,15 +620,20 @@ def evaluate(expression: str, context: dict[str, Any] | PreparedContext) -> Any:
     """The value of a JSONata expression over the context (None when it is undefined or null).
 
     Raises ExpressionError: EXPRESSION_INVALID (syntax, or an error while evaluating such as
-    adding a string to a number), EXPRESSION_TIMEOUT, EXPRESSION_TOO_LARGE. Blocking: from
-    async code, call it in a thread when the expression may be slow."""
+    adding a string to a number), EXPRESSION_TIMEOUT, EXPRESSION_TOO_LARGE. A plain expression
+    over a small context is evaluated here, any other on a worker. Blocking: from async code,
+    call it in a thread, or under inline_only()."""
     if not isinstance(expression, str):
         raise ExpressionError("the expression must be a string", EXPRESSION_INVALID)
     problem = _syntax(expression)
     if problem is not None:
         raise ExpressionError(problem[1], problem[0])
     prepared = context if isinstance(context, PreparedContext) else prepare(context)
-    answer = _pool().run(expression, prepared.digest, prepared.payload)
+    answer = _inline(expression, prepared)
+    if answer is None:
+        if _INLINE_ONLY.get():
+            raise NeedsWorker
+        answer = _pool().run(expression, prepared.digest, prepared.payload)
     if answer[0] == "ok":
         try:
             return msgspec.json.decode(answer[1])
@@ -569,6 +699,8 @@ def render(template: str, context: dict[str, Any]) -> str:
         if len(template) > LIMITS.max_template_length:
             raise ExpressionError("the template is too long", EXPRESSION_TOO_LARGE)
         return template
+    if _INLINE_ONLY.get():
+        raise NeedsWorker
     compiled = _template(template)
     if isinstance(compiled, tuple):
         raise ExpressionError(compiled[1], compiled[0])

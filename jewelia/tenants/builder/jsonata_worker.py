@@ -135,9 +135,9 @@ def _compiled(compiled: OrderedDict[str, Any], expression: str) -> Any:
     return expr
 
 
-def evaluate(
-    compiled: OrderedDict[str, Any], contexts: Contexts, request: list[Any]
-) -> list[Any]:  # pragma: no cover - runs in the worker process
+def evaluate(compiled: OrderedDict[str, Any], contexts: Contexts, request: list[Any]) -> list[Any]:
+    """One request's answer. Also what expressions.py runs in its own process for a plain
+    expression (fresh caches each call), so both give the same results and errors."""
     expression, digest, context_json, timeout_ms, max_depth, max_sequence, max_output = request
     try:
         expr = _compiled(compiled, expression)

@@ -60,7 +60,7 @@ from jewelia.tenants.builder.engine.base import (
     to_json,
 )
 from jewelia.tenants.builder.engine.flow import MAX_ITEMS, RetryPolicy, on_error
-from jewelia.tenants.builder.engine.render import evaluate, in_thread, truthy
+from jewelia.tenants.builder.engine.render import call, evaluate, truthy
 
 log = logging.getLogger("jewelia.builder")
 ACTIONS: dict[str, ModuleType] = {
@@ -481,7 +481,7 @@ class Execution:
         self.check_time(path)
         if row is None and step.get("if") is not None:
             try:
-                go = truthy(await in_thread(evaluate, str(step["if"]), self.context(scope)))
+                go = truthy(await call(evaluate, str(step["if"]), self.context(scope)))
             except StepError as exc:
                 return await self.failed(step, path, scope, exc, 0, None)
             if not go:
@@ -646,7 +646,7 @@ class Execution:
             request = row["input"]
         else:
             try:
-                request = plain(await in_thread(module.prepare, step.get("config") or {}, context))
+                request = plain(await call(module.prepare, step.get("config") or {}, context))
             except StepError as exc:
                 return await self.failed(step, path, scope, exc, 1, None)
         waiting = row["next_attempt_at"] if row is not None else None
@@ -770,7 +770,7 @@ class Execution:
             try:
                 for n, candidate in enumerate(branches):
                     condition = str(candidate.get("if"))
-                    if truthy(await in_thread(evaluate, condition, self.context(scope))):
+                    if truthy(await call(evaluate, condition, self.context(scope))):
                         chosen = n
                         break
             except StepError as exc:
@@ -817,7 +817,7 @@ class Execution:
             try:
                 given = config.get("items")
                 value = (
-                    await in_thread(evaluate, given, self.context(scope))
+                    await call(evaluate, given, self.context(scope))
                     if isinstance(given, str)
                     else given
                 )

@@ -2,8 +2,11 @@
 expressions and `{{ }}` templates, their failures turned into step errors.
 
 These calls block (a JSONata evaluation is a round trip to a sandboxed worker process, a
-template renders under a deadline): the executor runs them off the event loop (`in_thread`), so
-one slow expression never stalls the other runs and heartbeats of the worker process.
+template renders under a deadline), so they run off the event loop (`in_thread`) and one slow
+expression never stalls the other runs and heartbeats of the worker process. The exception is
+a plain expression (expressions.plain: a condition or a field mapping over a small context),
+evaluated in this process in microseconds: `call` runs a call here when all it evaluates is
+such expressions, and in a thread otherwise.
 """
 
 from __future__ import annotations
@@ -65,3 +68,15 @@ def truthy(value: Any) -> bool:
 async def in_thread(function: Callable[..., T], *args: Any) -> T:
     """Run a blocking expression call in a thread."""
     return await asyncio.to_thread(function, *args)
+
+
+async def call(function: Callable[..., T], *args: Any) -> T:
+    """Run a blocking expression call here when it evaluates only plain expressions over a
+    small context and renders no template (each a few µs), else in a thread. The call is
+    started again in the thread, so it must have no effect besides its result (a condition,
+    an action's `prepare`)."""
+    try:
+        with expressions.inline_only():
+            return function(*args)
+    except expressions.NeedsWorker:
+        return await asyncio.to_thread(function, *args)
