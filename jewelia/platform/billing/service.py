@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -85,6 +86,7 @@ HANDLER_MODULES = [
     "jewelia.platform.commerce.charge_events",
     "jewelia.platform.commerce.connect",
     "jewelia.platform.commerce.payouts",
+    "jewelia.platform.commerce.usage",
 ]
 _REGISTERED: dict[str, list[EventHandler]] = {}
 _AFTER_COMMIT: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar(
@@ -106,6 +108,27 @@ def after_commit(job: Callable[[], Awaitable[None]]) -> None:
     if jobs is None:
         raise RuntimeError("after_commit outside a Stripe event handler")
     jobs.append(job)
+
+
+@asynccontextmanager
+async def after_commit_scope() -> AsyncIterator[None]:
+    """Collect after_commit jobs of the enclosed code (which commits its own transaction) and
+    run them at the end; for changes made outside a Stripe event (e.g. a usage cap ended)."""
+    jobs: list[Callable[[], Awaitable[None]]] = []
+    token = _AFTER_COMMIT.set(jobs)
+    try:
+        yield
+    finally:
+        _AFTER_COMMIT.reset(token)
+    await _run_jobs(jobs, "after-commit job failed")
+
+
+async def _run_jobs(jobs: list[Callable[[], Awaitable[None]]], what: str) -> None:
+    for job in jobs:
+        try:
+            await job()
+        except Exception:  # the change is committed; a lost notice must not undo it
+            log.exception(what)
 
 
 def _load_handlers() -> None:
@@ -165,11 +188,7 @@ async def handle_webhook(payload: bytes, signature: str | None) -> str:
             )
     finally:
         _AFTER_COMMIT.reset(token)
-    for job in jobs:
-        try:
-            await job()
-        except Exception:  # the event is applied; a lost notice must not undo it
-            log.exception("after-commit job failed", extra={"fields": {"event": event["id"]}})
+    await _run_jobs(jobs, f"after-commit job failed (event {event['id']})")
     return status
 
 
