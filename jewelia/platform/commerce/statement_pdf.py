@@ -81,7 +81,7 @@ def render(st: Statement, org_name: str) -> bytes:
         PageBreak(),
         Paragraph("Lines", styles["Heading2"]),
     ]
-    rows = [["Date", "Figure", "Reference", "App", "Amount"]]
+    rows = [["Date", "Type", "Reference", "App", "Amount"]]
     for line in st.lines[:MAX_LINES]:
         rows.append(
             [

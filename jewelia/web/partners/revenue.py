@@ -17,7 +17,8 @@ Req = Request[Any, Any, Any]
 BAR_WIDTH = 180  # SVG user units left for the longest bar (the chart's viewBox is 340 wide)
 
 
-def _month_label(month: str) -> str:
+def month_label(month: str) -> str:
+    """'2026-11' -> 'Nov 26'."""
     names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
     return f"{names[int(month[5:]) - 1]} {month[2:4]}"
 
@@ -31,7 +32,7 @@ def earnings_chart(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
     top = max((m["gross"] for m in months), default=0)
     return [
         {
-            "label": _month_label(m["month"]),
+            "label": month_label(m["month"]),
             "month": m["month"],
             "bars": [_scale(m["gross"], top), _scale(m["net"], top)],
             "text": usd(m["gross"]),
@@ -45,7 +46,7 @@ def installs_chart(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
     top = max((max(m["installs"], m["uninstalls"]) for m in months), default=0)
     return [
         {
-            "label": _month_label(m["month"]),
+            "label": month_label(m["month"]),
             "month": m["month"],
             "bars": [_scale(m["installs"], top), _scale(m["uninstalls"], top)],
             "text": f"+{m['installs']} / \u2212{m['uninstalls']}",
@@ -66,6 +67,7 @@ async def revenue_page(request: Req, org_slug: str) -> Template:
         d=data,
         earnings_rows=earnings_chart(data["months"]),
         installs_rows=installs_chart(data["installs"]),
+        month_label=month_label,
         usd=usd,
     )
 
