@@ -41,3 +41,12 @@ async def reconcile_due() -> None:
 
     await _ensure_db()
     await reconcile.run_due(dt.datetime.now(dt.UTC).date())
+
+
+@dramatiq.actor(queue_name="default", max_retries=3, time_limit=600_000)
+async def bill_due_usage() -> None:
+    """Charge each install's usage of the months gone by, once (sent every minute)."""
+    from jewelia.platform.commerce import usage
+
+    await _ensure_db()
+    await usage.bill_due()

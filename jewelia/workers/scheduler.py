@@ -30,6 +30,7 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
                 actors.send_due_redacts.send()
                 commerce_actors.close_due_payout_period.send()
                 commerce_actors.reconcile_due.send()
+                commerce_actors.bill_due_usage.send()
         except Exception:
             log.exception("scheduler could not enqueue")
         ticks += 1
