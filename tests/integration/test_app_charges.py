@@ -553,3 +553,30 @@ async def test_configured_stripe_one_time_subscription_refund_dispute(
         await charges.cancel(sub["id"], tenant, user.id)
         await _feed(fake, start)
         assert (await charges.get(sub["id"], tenant))["status"] == "cancelled"
+
+
+async def test_usage_cap_accepted_then_cancelled(client: Any) -> None:
+    listing = await paid_listing("usage_based", "0.05")
+    email = await signup(client, business="Usage Gems")
+    tenant = await get_tenant((await tenant_of(email))["id"])
+    user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
+    verifier, challenge = pkce()
+    r = await approve(client, authorize_url(listing, challenge))
+    charge_id = CHARGE_PAGE.search(r.headers["location"]).group(1)  # type: ignore[union-attr]
+    page = await client.get(f"/settings/billing/apps/confirm/{charge_id}")
+    assert "USD 0.05 per unit used, at most USD 100.00 a month" in page.text
+    r = await accept(client, charge_id, cap="-3")
+    assert r.status_code == 422 and "Enter an amount between 0.01 and" in r.text
+    r = await accept(client, charge_id, cap="40")
+    r = await post_form(client, r.headers["location"], r.headers["location"], {})
+    assert 'id="continue-install"' in r.text
+    charge = await charges.get(uuid.UUID(charge_id), tenant)
+    assert charge["status"] == "active" and charge["cap_minor"] == 4000
+    assert charge["terms"] == "USD 0.05 per unit used, at most USD 40.00 a month"
+    r = await approve(client, charge["return_to"])
+    assert r.status_code == 302 and "code=" in r.headers["location"]
+    assert await installs.active_install(listing["id"], tenant.id) is not None
+    assert verifier
+    await charges.cancel(charge["id"], tenant, user)
+    assert (await charges.get(charge["id"], tenant))["status"] == "cancelled"
+    assert await installs.active_install(listing["id"], tenant.id) is None

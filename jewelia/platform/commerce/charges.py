@@ -18,6 +18,7 @@ from typing import Any
 from jewelia.core.db import DB, execute, fetch, tenant_scope
 from jewelia.core.errors import AppError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from jewelia.core.settings import get_settings
+from jewelia.platform.billing import service as billing
 from jewelia.platform.billing import stripe_gateway as gateway
 from jewelia.platform.billing.service import BillingNotConfigured
 from jewelia.platform.commerce import charge_events, ledger
@@ -319,17 +320,18 @@ async def cancel(charge_id: uuid.UUID, tenant: TenantInfo, user_id: uuid.UUID) -
     charge = await get(charge_id, tenant)
     if not charge["cancellable"]:
         raise AppChargeState(f"This {charge['kind'].replace('_', '-')} charge cannot be cancelled")
-    if gateway.test_mode():
+    if charge["kind"] == "usage":  # a usage cap holds no Stripe subscription: it ends here
+        async with billing.after_commit_scope():
+            async with DB.transaction():
+                await charge_events.mark_cancelled(charge_id)
+    elif gateway.test_mode():
         await charge_events.test_mode_events(charge, "cancel")
-    elif charge["stripe_subscription_id"]:
+    else:
         await asyncio.to_thread(
             gateway.cancel_app_subscription,
             charge["stripe_subscription_id"],
             key=f"app_cancel:{charge_id}",
         )
-    else:  # a usage cap holds no Stripe subscription: it ends here
-        async with DB.transaction():
-            await charge_events.mark_cancelled(charge_id)
     async with tenant_scope(tenant.ref):
         await record(await _actor(user_id), "billing.app_charge_cancelled", "app_charge", charge_id)
     return await get(charge_id, tenant)
