@@ -126,11 +126,13 @@ CALL = textwrap.dedent(
 class Site:
     """An installation with its worker, talking to `fake`."""
 
-    def __init__(self, fake: FakeStripe, tmp: Path, database: str, redis_db: int) -> None:
+    def __init__(
+        self, fake: FakeStripe, tmp: Path, database: str, redis_db: int, start: bool = True
+    ) -> None:
         self.fake = fake
         self.iso = Isolated(database, redis_db, {**fake.env(), "JEWELIA_DEV_MODE": "1"})
         self.log = tmp / "worker.log"
-        self.worker = self.iso.start_worker(self.log)
+        self.worker = self.iso.start_worker(self.log) if start else None
 
     def seed(self, spec: list[tuple[int, str]]) -> list[dict[str, Any]]:
         made = json.loads(self.iso.python("-c", SEED, json.dumps(spec)).strip().splitlines()[-1])
@@ -182,7 +184,8 @@ def site(db: None, fake: FakeStripe, tmp_path_factory: pytest.TempPathFactory) -
     try:
         yield s
     finally:
-        stop(s.worker)
+        if s.worker is not None:
+            stop(s.worker)
 
 
 @pytest.fixture
