@@ -10,6 +10,8 @@ from typing import Any
 from jewelia.core.db import fetch
 
 MONTHS = 12
+# what a charge leaves the developer: refunds and disputes land on pending or, once the charge
+# is settled, on available; settlements and payouts are not earnings
 EARNING_TYPES = ("earning", "platform_share", "fee", "refund", "dispute", "dispute_won")
 
 
@@ -39,7 +41,7 @@ async def earnings_by_month(
         " coalesce(sum(-p.amount), 0) AS net"
         " FROM public.ledger_posting p JOIN public.ledger_account a ON a.id = p.account_id"
         " JOIN public.ledger_journal j ON j.id = p.journal_id"
-        " WHERE a.org_id = $1 AND a.kind = 'developer_pending' AND a.currency = $2"
+        " WHERE a.org_id = $1 AND a.kind LIKE 'developer_%' AND a.currency = $2"
         " AND p.line_type = ANY($3::text[]) AND j.occurred_at >= $4 GROUP BY 1",
         org_id,
         currency,
@@ -70,7 +72,7 @@ async def earnings_by_app(
         " FROM public.ledger_posting p JOIN public.ledger_account a ON a.id = p.account_id"
         " JOIN public.ledger_journal j ON j.id = p.journal_id"
         " JOIN public.listing l ON l.id = p.listing_id"
-        " WHERE a.org_id = $1 AND a.kind = 'developer_pending' AND a.currency = $2"
+        " WHERE a.org_id = $1 AND a.kind LIKE 'developer_%' AND a.currency = $2"
         " AND p.line_type = ANY($3::text[]) AND j.occurred_at >= $4"
         " GROUP BY l.id, l.name, l.slug ORDER BY gross DESC, l.name",
         org_id,

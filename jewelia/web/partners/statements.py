@@ -4,6 +4,7 @@ the lines behind each figure, CSV and PDF downloads). Any member may read; other
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Router, get
@@ -38,6 +39,7 @@ async def statement_list(request: Req, org_slug: str) -> Template:
         org=org,
         role=role,
         statements=await statements.periods(org["id"]),
+        this_period=statements.period_of(datetime.now(UTC)),
         usd=usd,
     )
 
@@ -52,6 +54,7 @@ async def statement_page(request: Req, org_slug: str, period: str) -> Template:
         org=org,
         role=role,
         st=st,
+        to_date=period == statements.period_of(datetime.now(UTC)),
         titles=statements.TITLES,
         line_titles=statements.LINE_TITLES,
         usd=usd,
