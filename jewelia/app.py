@@ -155,8 +155,8 @@ def api_routers() -> list[Router]:
     )
     unguarded.register(ReviewController)  # marketplace reviews: GET public, writes guarded
     unguarded.register(MarketplaceController)  # marketplace browse: public catalog, own guard
-    return [guarded, unguarded]
     unguarded.register(usage_api.UsageController)  # app usage reports: app tokens, own guard
+    return [guarded, unguarded]
 
 
 def create_app() -> Litestar:

@@ -189,32 +189,6 @@ RESPONSE_ERRORS: tuple[ErrorInfo, ...] = (
         " the very same request.",
     ),
     _response(
-        "EXPRESSION_INVALID",
-        "A builder expression or template is not valid",
-        "422",
-        "A flow's JSONata expression or `{{ }}` template does not parse, names a value that"
-        " is not there (templates are strict), uses something the sandbox refuses (private"
-        " attributes, `$eval`, macros, `%` formatting), or fails while evaluating (adding"
-        " text to a number). The message says which and where.",
-        "Fix the expression or template named by the step; test the step with its input. For"
-        " a value that may be missing, write `{{ x | default('') }}` or `$exists(x)`.",
-    ),
-    _response(
-        "EXPRESSION_TIMEOUT",
-        "A builder expression ran too long",
-        "422",
-        "A JSONata expression or template ran past its time limit (1 s by default) and"
-        " was stopped: usually a recursive function that never ends, or a loop over far"
-        " too much data.",
-        "Make the expression do less: end recursion, filter before mapping, or move heavy"
-        " work into a step of its own. Retrying the same input gives the same result.",
-    ),
-    _response(
-        "EXPRESSION_TOO_LARGE",
-        "A builder expression or its result is too large",
-        "422",
-        "An expression over 10,000 characters or 100 brackets deep, a template over 100,000"
-    _response(
         "APP_TOKEN_REQUIRED",
         "Only an app's token may do this",
         "403",
@@ -252,6 +226,32 @@ RESPONSE_ERRORS: tuple[ErrorInfo, ...] = (
         "Send a new key for each distinct report; resend a key only to retry the very same"
         " report (you then get the recorded report back, with Idempotent-Replayed: true).",
     ),
+    _response(
+        "EXPRESSION_INVALID",
+        "A builder expression or template is not valid",
+        "422",
+        "A flow's JSONata expression or `{{ }}` template does not parse, names a value that"
+        " is not there (templates are strict), uses something the sandbox refuses (private"
+        " attributes, `$eval`, macros, `%` formatting), or fails while evaluating (adding"
+        " text to a number). The message says which and where.",
+        "Fix the expression or template named by the step; test the step with its input. For"
+        " a value that may be missing, write `{{ x | default('') }}` or `$exists(x)`.",
+    ),
+    _response(
+        "EXPRESSION_TIMEOUT",
+        "A builder expression ran too long",
+        "422",
+        "A JSONata expression or template ran past its time limit (1 s by default) and"
+        " was stopped: usually a recursive function that never ends, or a loop over far"
+        " too much data.",
+        "Make the expression do less: end recursion, filter before mapping, or move heavy"
+        " work into a step of its own. Retrying the same input gives the same result.",
+    ),
+    _response(
+        "EXPRESSION_TOO_LARGE",
+        "A builder expression or its result is too large",
+        "422",
+        "An expression over 10,000 characters or 100 brackets deep, a template over 100,000"
         " characters, a result or rendered text over 1,000,000 characters, a sequence over"
         " 100,000 items, a template loop over 10,000 items, recursion too deep, or more"
         " memory than an expression may use.",
