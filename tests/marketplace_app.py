@@ -95,5 +95,18 @@ class ReferenceApp:
         except FileNotFoundError:
             return {}
 
+    async def report_usage(
+        self, browser: httpx.AsyncClient, tenant_id: str, quantity: Any, description: str, key: str
+    ) -> dict[str, Any]:
+        """Ask the app (as the browser that installed it) to report usage to Jewelia; its
+        answer {status, key, jewelia}."""
+        answer = await browser.post(
+            f"{self.url}/tenants/{tenant_id}/usage",
+            json={"quantity": quantity, "description": description, "key": key},
+            timeout=30,
+        )
+        answer.raise_for_status()
+        return dict(answer.json())
+
     def output(self) -> str:
         return (self.folder / "app.log").read_text(errors="replace")

@@ -2,7 +2,8 @@
 
 It shows everything an app does: install with the authorization code flow and PKCE (S256),
 exchange and refresh tokens, call the Jewelia API with its token, verify signed webhooks, clean
-up on `app.uninstalled` and forget a tenant on `tenant.redact`.
+up on `app.uninstalled` and forget a tenant on `tenant.redact`, and (a usage-priced app) report
+usage with an idempotency key (`POST /tenants/{id}/usage`: a resend is not charged twice).
 
 Configuration (environment):
     JEWELIA_BASE_URL   the Jewelia it is installed from, e.g. http://127.0.0.1:8000
@@ -207,6 +208,27 @@ class App:
                 tenant = refreshed
         raise AssertionError("unreachable")
 
+    async def report_usage(
+        self, tenant: dict[str, Any], quantity: int, description: str, key: str
+    ) -> httpx.Response:
+        """Report usage to Jewelia with the tenant's token; the idempotency key makes a resend
+        (after a timeout, a crash, a double click) the same report, never a second charge."""
+        body = {"quantity": quantity, "description": description, "idempotencyKey": key}
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+            for attempt in range(2):
+                answer = await client.post(
+                    f"{self.settings.base_url}/api/v1/marketplace/usage",
+                    json=body,
+                    headers={"Authorization": f"Bearer {tenant.get('access_token', '')}"},
+                )
+                if answer.status_code != 401 or attempt:
+                    return answer
+                refreshed = await self.refresh(tenant)
+                if refreshed is None:
+                    return answer
+                tenant = refreshed
+        raise AssertionError("unreachable")
+
     async def customer_count(self, tenant: dict[str, Any]) -> int | None:
         answer = await self.api_get(tenant, "/api/v1/customers?limit=1")
         if answer.status_code != 200:
@@ -365,6 +387,31 @@ def create_app(settings: Settings | None = None) -> Litestar:
             f"{summary}<h2>Last webhooks</h2><ul id=events>{rows or '<li>None yet.</li>'}</ul>",
         )
 
+    @post("/tenants/{tenant_id:str}/usage", status_code=200)
+    async def usage(request: Request, tenant_id: str) -> Response:
+        """Bill the business for work done (here: a JSON {quantity, description, key}); a real
+        app meters its own jobs. Only the browser that installed the tenant may ask."""
+        tenant = state.store.tenant(tenant_id)
+        if tenant is None or tenant_id not in state.tenants_of(request):
+            return Response({"error": "Not found"}, status_code=404)
+        try:
+            asked = await request.json()
+            quantity = asked["quantity"]
+            description = str(asked.get("description", ""))
+            key = str(asked.get("key") or secrets.token_hex(16))
+        except (ValueError, KeyError, TypeError):
+            return Response({"error": "Send JSON {quantity, description, key}"}, status_code=400)
+        try:
+            answer = await state.report_usage(tenant, quantity, description, key)
+        except httpx.HTTPError as exc:
+            return Response({"error": f"Jewelia unreachable: {exc}"}, status_code=502)
+        result = answer.json() if answer.content else {}
+        if answer.status_code in (200, 201):
+            state.store.update_tenant(tenant_id, last_usage=result.get("data"))
+        return Response(
+            {"status": answer.status_code, "key": key, "jewelia": result}, status_code=200
+        )
+
     @post("/webhooks", status_code=200)
     async def webhooks(request: Request) -> Response:
         body = await request.body()
@@ -414,7 +461,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         return {"status": "ok", "configured": bool(cfg.client_id and cfg.client_secret)}
 
     return Litestar(
-        route_handlers=[home, install, callback, tenant_page, webhooks, events, health],
+        route_handlers=[home, install, callback, tenant_page, usage, webhooks, events, health],
         openapi_config=None,
     )
 

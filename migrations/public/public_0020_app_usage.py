@@ -56,6 +56,7 @@ CREATE TABLE public.app_usage (
     created_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (install_id, idempotency_key),
     FOREIGN KEY (install_id, period) REFERENCES public.app_usage_period (install_id, period)
+        ON UPDATE CASCADE
 );
 CREATE INDEX app_usage_period_idx ON public.app_usage (install_id, period, created_at DESC);
 """

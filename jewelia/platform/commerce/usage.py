@@ -24,6 +24,7 @@ from typing import Any
 
 from jewelia.core.db import DB, fetch
 from jewelia.core.errors import AppError, FieldError, NotFound, ValidationFailed
+from jewelia.platform.billing import service as billing
 from jewelia.platform.billing import stripe_gateway
 from jewelia.platform.commerce import ledger
 from jewelia.platform.mail.service import queue_email, send_soon
@@ -46,6 +47,10 @@ class UsageCapExceeded(AppError):
 
     status_code = 402
     code = "USAGE_CAP_EXCEEDED"
+
+    def __init__(self, message: str, details: Any, refused: int) -> None:
+        super().__init__(message, details)
+        self.refused = refused  # the refused report's amount, minor units
 
 
 class UsageKeyReused(AppError):
@@ -273,13 +278,14 @@ async def report(
                     "This report would take the month's usage past the cap the business"
                     " accepted; nothing was recorded",
                     await _cap_details(install_id, period, amount, charge),
+                    amount,
                 )
             totals = counted[0]
             capped = await _warn(install, totals)
-    except UsageCapExceeded:
+    except UsageCapExceeded as exc:
         # The refused report is not recorded, but the business and the app learn the cap is
         # reached (once a period), in a transaction of its own.
-        await _cap_reached(install_id, period)
+        await _cap_reached(install_id, period, exc.refused)
         raise
     if capped is not None:
         await _tell_app(capped)
@@ -319,12 +325,16 @@ async def _cap_details(
     total = rows[0]["total_minor"] if rows else 0
     currency = charge["currency"].strip()
     cap = charge["cap_minor"]
+
+    def number(minor: int) -> float:  # the error envelope's encoder writes Decimal as text
+        return float(ledger.from_minor(minor, currency))
+
     return {
         "period": period,
-        "amount": ledger.from_minor(amount, currency),
-        "periodTotal": ledger.from_minor(total, currency),
-        "cap": ledger.from_minor(cap, currency),
-        "remaining": ledger.from_minor(max(cap - total, 0), currency),
+        "amount": number(amount),
+        "periodTotal": number(total),
+        "cap": number(cap),
+        "remaining": number(max(cap - total, 0)),
         "currency": currency,
     }
 
@@ -343,25 +353,35 @@ def _money(minor: int, currency: str) -> str:
     return f"{ledger.from_minor(minor, currency):,} {currency}"
 
 
-async def _email(install: dict[str, Any], totals: dict[str, Any], percent: int) -> None:
+async def _email(
+    install: dict[str, Any], totals: dict[str, Any], percent: int, refused: int | None = None
+) -> None:
+    """The 80 % or 100 % notice to the business's owners and admins (on this transaction)."""
     currency = totals["currency"].strip()
     name = install["listing_name"]
     used = _money(totals["total_minor"], currency)
     cap = _money(totals["cap_minor"], currency)
-    if percent >= 100:
+    period = totals["period"].strip()
+    if refused is not None:
         subject = f"{name} reached its monthly usage cap"
         body = (
-            f"{name} has used {used} of the {cap} monthly usage cap you accepted for"
-            f" {totals['period'].strip()}. Further usage is refused until next month; nothing"
-            " over the cap is charged. Review the app's charges under Settings > Billing."
+            f"{name} reported usage of {_money(refused, currency)} that would take {period}"
+            f" past the {cap} monthly usage cap you accepted ({used} used so far). It was"
+            " refused and not charged; further usage over the cap is refused until next month."
+        )
+    elif percent >= 100:
+        subject = f"{name} reached its monthly usage cap"
+        body = (
+            f"{name} has used the whole {cap} monthly usage cap you accepted for {period}."
+            " Further usage is refused until next month; nothing over the cap is charged."
         )
     else:
         subject = f"{name} has used {percent}% of its monthly usage cap"
         body = (
-            f"{name} has used {used} of the {cap} monthly usage cap you accepted for"
-            f" {totals['period'].strip()}. Usage over the cap is refused, never charged."
-            " Review the app's charges under Settings > Billing."
+            f"{name} has used {used} of the {cap} monthly usage cap you accepted for {period}."
+            " Usage over the cap is refused, never charged."
         )
+    body += " Review the app's charges under Settings > Billing."
     for address in await _manager_emails(install["tenant_id"]):
         await queue_email(address, subject, body)
 
@@ -392,7 +412,7 @@ async def _warn(install: dict[str, Any], totals: dict[str, Any]) -> dict[str, An
     return None
 
 
-async def _cap_reached(install_id: uuid.UUID, period: str) -> None:
+async def _cap_reached(install_id: uuid.UUID, period: str, refused: int) -> None:
     """A report was refused at the cap: the 100 % notice, once a period."""
     async with DB.transaction():
         rows = await fetch(
@@ -405,7 +425,7 @@ async def _cap_reached(install_id: uuid.UUID, period: str) -> None:
         if not rows:
             return
         install = await _install(install_id, rows[0]["tenant_id"])
-        await _email(install, rows[0], 100)
+        await _email(install, rows[0], 100, refused)
     await _tell_app(rows[0])
     send_soon_safe()
 
@@ -600,61 +620,100 @@ async def record_payment(
     intent: dict[str, Any], *, install_id: uuid.UUID | None = None, period: str | None = None
 ) -> str | None:
     """Record a usage PaymentIntent on its charge and, once it succeeded, post the ledger
-    journal (idempotent: the payment row and the journal are keyed by the PaymentIntent).
-    Also the handler for Stripe's payment_intent.succeeded of a usage charge."""
+    journal, in one transaction (idempotent: keyed by the install and period)."""
+    async with DB.transaction():
+        status = await _record(intent, install_id=install_id, period=period)
+    return status
+
+
+async def _record(
+    intent: dict[str, Any], *, install_id: uuid.UUID | None = None, period: str | None = None
+) -> str | None:
     metadata = intent.get("metadata") or {}
     install_id = install_id or uuid.UUID(str(metadata["install_id"]))
     period = period or str(metadata["usage_period"])
     intent_id = str(intent["id"])
     succeeded = intent.get("status") == "succeeded"
-    status = "paid" if succeeded else "charged"
-    start, end = _period_bounds(period)
-    fee = await _fee(intent_id, intent) if succeeded else 0
-    created = intent.get("created")
-    occurred = (
-        datetime.fromtimestamp(created, UTC) if isinstance(created, int) else datetime.now(UTC)
+    rows = await fetch(
+        "SELECT p.*, l.org_id FROM public.app_usage_period p"
+        " JOIN public.listing l ON l.id = p.listing_id"
+        " WHERE p.install_id = $1 AND p.period = $2 FOR UPDATE OF p",
+        install_id,
+        period,
     )
-    async with DB.transaction():
-        rows = await fetch(
-            "SELECT p.*, l.org_id FROM public.app_usage_period p"
-            " JOIN public.listing l ON l.id = p.listing_id"
-            " WHERE p.install_id = $1 AND p.period = $2 FOR UPDATE OF p",
-            install_id,
-            period,
+    if not rows:
+        return None
+    row = rows[0]
+    if row["bill_status"] == "paid":
+        return "paid"  # posted already (the synchronous answer, then Stripe's event)
+    currency = row["currency"].strip()
+    paid = intent.get("amount_received") or intent.get("amount")
+    if succeeded and isinstance(paid, int) and paid != row["total_minor"]:
+        detail = f"Stripe reports {paid}, the period's usage is {row['total_minor']}"
+        await _set_status(install_id, period, "failed", intent_id, detail)
+        log.error("usage payment %s: %s", intent_id, detail)
+        return "failed"
+    start, end = _period_bounds(period)
+    await fetch(
+        "INSERT INTO public.app_charge_payment (id, charge_id, tenant_id, kind, status,"
+        " amount_minor, currency, payment_intent, ledger_key, period_start, period_end)"
+        " VALUES ($1, $2, $3, 'payment', $4, $5, $6, $1, $7, $8, $9)"
+        " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status",
+        intent_id,
+        row["charge_id"],
+        row["tenant_id"],
+        "paid" if succeeded else str(intent.get("status") or "processing"),
+        row["total_minor"],
+        currency,
+        charge_key(install_id, period),
+        start,
+        end,
+    )
+    status = "paid" if succeeded else "charged"
+    await _set_status(install_id, period, status, intent_id, None)
+    if succeeded:
+        created = intent.get("created")
+        await ledger.post_charge(
+            key=charge_key(install_id, period),
+            org_id=row["org_id"],
+            listing_id=row["listing_id"],
+            currency=currency,
+            gross=row["total_minor"],
+            fee=await _fee(intent_id, intent),
+            occurred_at=(
+                datetime.fromtimestamp(created, UTC)
+                if isinstance(created, int)
+                else datetime.now(UTC)
+            ),
+            source=("app_charge_payment", intent_id),
         )
-        if not rows:
-            return None
-        row = rows[0]
-        currency = row["currency"].strip()
-        await fetch(
-            "INSERT INTO public.app_charge_payment (id, charge_id, tenant_id, kind, status,"
-            " amount_minor, currency, payment_intent, ledger_key, period_start, period_end)"
-            " VALUES ($1, $2, $3, 'payment', $4, $5, $6, $1, $7, $8, $9)"
-            " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status",
-            intent_id,
-            row["charge_id"],
-            row["tenant_id"],
-            str(intent.get("status") or "processing"),
-            row["total_minor"],
-            currency,
-            charge_key(install_id, period),
-            start,
-            end,
-        )
-        if row["bill_status"] != "paid":
-            await _set_status(install_id, period, status, intent_id, None)
-        if succeeded:
-            await ledger.post_charge(
-                key=charge_key(install_id, period),
-                org_id=row["org_id"],
-                listing_id=row["listing_id"],
-                currency=currency,
-                gross=row["total_minor"],
-                fee=fee,
-                occurred_at=occurred,
-                source=("app_charge_payment", intent_id),
-            )
     return status
+
+
+async def on_payment_event(event: dict[str, Any]) -> str | None:
+    """Stripe's payment_intent.succeeded / payment_intent.payment_failed for a month's usage
+    (metadata usage_period); NOT_MINE for any other PaymentIntent. Runs in the transaction
+    that stores the event."""
+    intent = event["data"]["object"]
+    metadata = intent.get("metadata") or {}
+    if "usage_period" not in metadata or "install_id" not in metadata:
+        return billing.NOT_MINE
+    if event["type"] == "payment_intent.payment_failed":
+        error = intent.get("last_payment_error") or {}
+        await _set_status(
+            uuid.UUID(str(metadata["install_id"])),
+            str(metadata["usage_period"]),
+            "failed",
+            str(intent["id"]),
+            str(error.get("message") or "The payment failed")[:500],
+        )
+        return None
+    await _record(intent)
+    return None
+
+
+for _event_type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+    billing.register(_event_type, on_payment_event)
 
 
 async def _fee(intent_id: str, intent: dict[str, Any]) -> int:

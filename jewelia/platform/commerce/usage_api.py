@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import Parameter
 
@@ -106,6 +106,15 @@ def _install_of(app: Any, asked: UUID | None) -> UUID:
     return app.install_id  # type: ignore[no-any-return]
 
 
+async def _raw_quantity(request: Request[Any, Any, Any], parsed: int) -> Any:
+    """The quantity as sent: the body parser converts "5" to 5, which a report refuses."""
+    try:
+        raw = msgspec.json.decode(await request.body())
+    except msgspec.DecodeError:  # pragma: no cover - the parser refused it already
+        return parsed
+    return raw.get("quantity", parsed) if isinstance(raw, dict) else parsed
+
+
 class UsageController(Controller):
     """Mounted on the unguarded /api/v1 router (see the module docstring)."""
 
@@ -124,6 +133,7 @@ class UsageController(Controller):
     )
     async def report_usage(
         self,
+        request: Request[Any, Any, Any],
         auth: ApiAuth,
         data: UsageCreate,
         idempotency_key: Annotated[
@@ -143,7 +153,7 @@ class UsageController(Controller):
         row, created = await usage.report(
             auth.tenant.id,
             install_id,
-            quantity=data.quantity,
+            quantity=await _raw_quantity(request, data.quantity),
             description=data.description,
             key=key,
         )

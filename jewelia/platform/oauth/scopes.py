@@ -5,7 +5,7 @@ Each resource has a `:read` and a `:write` scope; write implies read. `scope_for
 maps an /api/v1 request to the scope it needs; routes outside the five resources (API keys,
 auth, analytics …) need a scope no app can hold, so app tokens never reach them. One route
 needs no data scope: an app reports its own usage (`/api/v1/marketplace/usage`) with the
-implicit APP_USAGE scope every app token holds.
+implicit APP_USAGE scopes every app token holds.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ _RESOURCES: tuple[tuple[str, str], ...] = (
     ("/api/v1/import-export", "import_export"),
 )
 _READ_METHODS = frozenset({"GET", "HEAD"})
-# Held by every app token (see `expand`), asked for by no one: reporting the app's own usage.
-APP_USAGE = "app:usage"
+# Held by every app token (see `expand`), asked for by no one: the app's own usage reports
+# (read: list them, also while an uninstalled app cleans up; write: report).
+APP_USAGE = frozenset({"app_usage:read", "app_usage:write"})
 _APP_USAGE_PATH = "/api/v1/marketplace/usage"
 
 
@@ -69,7 +70,7 @@ def normalise(scopes: str | Iterable[str] | None, field: str = "scopes") -> list
 def expand(scopes: Iterable[str]) -> set[str]:
     """The scopes actually held: every write scope also grants its read scope, and every app
     reports its own usage (APP_USAGE, no business data)."""
-    held = set(scopes) | {APP_USAGE}
+    held = set(scopes) | APP_USAGE
     for name in list(held):
         if name.endswith(":write"):
             held.add(name[: -len(":write")] + ":read")
@@ -95,7 +96,7 @@ def scope_for(method: str, path: str) -> str | None:
     not incoming sources (`/webhooks/inbound…`), the testing tools (`/webhooks/test…`) or
     anything added there later."""
     if path == _APP_USAGE_PATH:
-        return APP_USAGE
+        return "app_usage:read" if method.upper() in _READ_METHODS else "app_usage:write"
     for prefix, resource in _RESOURCES:
         if path == prefix or path.startswith(prefix + "/"):
             if resource == "webhooks":
