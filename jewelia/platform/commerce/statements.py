@@ -319,6 +319,9 @@ async def all_statements(
                         pending = dict(await lines_iter.__anext__())
                     except StopAsyncIteration:
                         break
+                if pending["org_id"] < st.org_id:  # cannot happen (same snapshot); never stall
+                    pending = None
+                    continue
                 if pending["org_id"] != st.org_id:
                     break
                 st.lines.append(_line(pending))
