@@ -580,3 +580,63 @@ async def test_reference_app_reports_usage_through_its_server(
         tenant["id"],
     )
     assert [p["amount_minor"] for p in payments] == [300]
+
+
+async def _last_month_usage(client: Any, quantity: int, price: str = "1.00") -> dict[str, Any]:
+    listing = await usage_listing(price)
+    app = await installed(client, listing, cap_minor=100_000)
+    last_month = datetime.now(UTC).replace(day=1) - timedelta(days=3)
+    await usage.report(
+        app["tenant"]["id"], app["install_id"], quantity=quantity, key="m", now=last_month
+    )
+    return {**app, "listing": listing, "period": usage.period_of(last_month)}
+
+
+async def test_usage_charged_through_stripe_with_its_fee_and_a_declined_card(
+    client: Any, fake_stripe: Any
+) -> None:
+    good = await _last_month_usage(client, 12)  # $12.00
+    bad = await _last_month_usage(client, 5)
+    with fake_stripe.lock:
+        paying = fake_stripe._new_customer({"email": "pays@example.com"})["id"]
+        declining = fake_stripe._new_customer({"email": "declines@example.com"})["id"]
+    fake_stripe.attach_card(paying)
+    fake_stripe.attach_card(declining, declined=True)
+    for app, customer in ((good, paying), (bad, declining)):
+        await execute(
+            "UPDATE public.app_charge SET stripe_customer = $2 WHERE tenant_id = $1",
+            app["tenant"]["id"],
+            customer,
+        )
+    with fake_stripe.configured():
+        assert await usage.bill_one(good["install_id"], good["period"]) == "paid"
+        assert await usage.bill_one(bad["install_id"], bad["period"]) == "failed"
+        # Again (a second worker, a resumed run): nothing new at Stripe or here.
+        assert await usage.bill_one(good["install_id"], good["period"]) is None
+    charges = [c for c in fake_stripe.all("charge") if c["customer"] == paying]
+    assert len(charges) == 1 and charges[0]["amount"] == 1200
+    journal = await fetch(
+        "SELECT j.id FROM public.ledger_journal j WHERE j.key = $1",
+        usage.charge_key(good["install_id"], good["period"]),
+    )
+    assert len(journal) == 1
+    postings = await fetch(
+        "SELECT line_type, amount FROM public.ledger_posting WHERE journal_id = $1"
+        " AND line_type = 'fee'",
+        journal[0]["id"],
+    )
+    assert [p["amount"] for p in postings] == [65]  # Stripe's 2.9 % + 30 c of $12.00
+    failed = await fetch(
+        "SELECT * FROM public.app_usage_period WHERE install_id = $1", bad["install_id"]
+    )
+    assert failed[0]["bill_status"] == "failed" and "card_declined" in failed[0]["bill_detail"]
+    told = await fetch(
+        "SELECT subject FROM public.email_outbox WHERE to_address = $1 AND subject LIKE"
+        " 'We could not charge%'",
+        bad["email"],
+    )
+    assert len(told) == 1
+    assert not await fetch(
+        "SELECT 1 FROM public.ledger_journal WHERE key = $1",
+        usage.charge_key(bad["install_id"], bad["period"]),
+    )

@@ -573,7 +573,7 @@ async def bill_one(install_id: uuid.UUID, period: str) -> str | None:
         return "nothing"
     customer = row["stripe_customer"] or row["stripe_customer_id"]
     if not customer and not stripe_gateway.test_mode():
-        await _set_status(install_id, period, "failed", None, "The business has no saved card")
+        await _fail(row, "there is no saved card")
         return "failed"
     key = charge_key(install_id, period)
     try:
@@ -592,13 +592,31 @@ async def bill_one(install_id: uuid.UUID, period: str) -> str | None:
             },
             key=key,
         )
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # a declined card or Stripe refusing: kept, shown, not retried
-        log.warning("usage charge %s refused: %s", key, exc)
-        await _set_status(install_id, period, "failed", None, str(exc)[:500])
+    except stripe_gateway.StripeFailure as exc:
+        if exc.retryable:  # the network, Stripe busy: the next run asks again with the key
+            log.warning("usage charge %s: Stripe answered %s, retried later", key, exc.code)
+            return None
+        log.warning("usage charge %s refused: %s (%s)", key, exc, exc.code)
+        await _fail(row, f"{exc} ({exc.code})")
         return "failed"
     return await record_payment(intent, install_id=install_id, period=period)
+
+
+async def _fail(row: dict[str, Any], detail: str) -> None:
+    """The month's usage could not be charged (a declined card, no card): recorded, and the
+    business's owners and admins are told, in one transaction."""
+    period = row["period"].strip()
+    async with DB.transaction():
+        await _set_status(row["install_id"], period, "failed", None, detail[:500])
+        amount = _money(row["total_minor"], row["currency"].strip())
+        for address in await _manager_emails(row["tenant_id"]):
+            await queue_email(
+                address,
+                f"We could not charge {row['listing_name']} usage for {period}",
+                f"{row['listing_name']} usage of {amount} for {period} could not be charged:"
+                f" {detail}. Check your payment method under Settings > Billing.",
+            )
+    send_soon_safe()
 
 
 async def _set_status(
