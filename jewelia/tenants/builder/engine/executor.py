@@ -31,14 +31,16 @@ import contextlib
 import json
 import logging
 import random
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
-from jewelia.core.db import DB, TenantRef, fetch, tenant_scope
+from jewelia.core.db import DB, TenantRef, check_schema_name, fetch, tenant_scope
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
@@ -133,6 +135,53 @@ CLOSED_SUCCEEDED_SQL = (
 CLOSED_SUCCEEDED_SQL_NO_ROW = (
     f"WITH closed AS ({CLOSE_SQL}), streak AS ({_STREAK_SQL}) SELECT id FROM closed"
 )
+# The claim ($1 the run, $2 the new lease token, $3 the lease, $4 EARLY_WAKE).
+CLAIM_SQL = (
+    "UPDATE flow_run SET status = 'running', lease_token = $2,"
+    " leased_until = now() + $3::interval, claims = claims + 1,"
+    " started_at = coalesce(started_at, now()), wake_at = NULL"
+    " WHERE id = $1 AND status IN ('queued', 'running')"
+    " AND (leased_until IS NULL OR leased_until < now())"
+    " AND (wake_at IS NULL OR wake_at <= now() + $4::interval)"
+    " RETURNING id, flow_id, flow_name, version, definition, trigger_type,"
+    " trigger_payload, timeout_seconds, started_at, cancel_requested, claims"
+)
+STEPS_SQL = (
+    "SELECT s.step_path, s.status, s.attempts, s.input, s.output, s.error,"
+    " s.error_type, s.next_attempt_at, s.started_at, b.content AS blob"
+    " FROM flow_run_step s LEFT JOIN flow_run_blob b ON b.id = s.output_ref"
+    " WHERE s.run_id = $1"
+)
+_TABLE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN) (flow_run_step|flow_run_blob|flow_run|flow)\b")
+
+
+@dataclass(frozen=True)
+class Statements:
+    """The claim and the successful close as single statements naming the tenant's tables
+    with their schema, run without a transaction (one round trip instead of three: BEGIN with
+    the search_path, the statement, COMMIT). Each is atomic on its own, and no trigger or
+    function on these tables reads the search_path."""
+
+    claim: str
+    steps: str
+    closed_succeeded: str
+    closed_succeeded_no_row: str
+
+
+@lru_cache(maxsize=4096)
+def statements(schema: str) -> Statements:
+    """The statements for one tenant schema (a name check_schema_name accepts)."""
+    prefix = f'"{check_schema_name(schema)}".'
+
+    def qualified(sql: str) -> str:
+        return _TABLE.sub(lambda m: f"{m.group(1)} {prefix}{m.group(2)}", sql)
+
+    return Statements(
+        claim=qualified(CLAIM_SQL),
+        steps=qualified(STEPS_SQL),
+        closed_succeeded=qualified(CLOSED_SUCCEEDED_SQL),
+        closed_succeeded_no_row=qualified(CLOSED_SUCCEEDED_SQL_NO_ROW),
+    )
 
 
 class LeaseLost(Exception):
@@ -183,36 +232,18 @@ def _now() -> datetime:
 
 
 async def claim(tenant: TenantRef, run_id: uuid.UUID, token: uuid.UUID) -> Any:
-    """Take the run if it is open, due, and no live lease holds it: (run, step rows by path)."""
-    async with tenant_scope(tenant):
-        rows = await fetch(
-            "UPDATE flow_run SET status = 'running', lease_token = $2,"
-            " leased_until = now() + $3::interval, claims = claims + 1,"
-            " started_at = coalesce(started_at, now()), wake_at = NULL"
-            " WHERE id = $1 AND status IN ('queued', 'running')"
-            " AND (leased_until IS NULL OR leased_until < now())"
-            " AND (wake_at IS NULL OR wake_at <= now() + $4::interval)"
-            " RETURNING id, flow_id, flow_name, version, definition, trigger_type,"
-            " trigger_payload, timeout_seconds, started_at, cancel_requested, claims",
-            run_id,
-            token,
-            timedelta(seconds=runs.lease_seconds()),
-            EARLY_WAKE,
-        )
-        if not rows:
-            return None
-        # steps are written only by a lease holder, so a run claimed for the first time has none
-        steps = (
-            await fetch(
-                "SELECT s.step_path, s.status, s.attempts, s.input, s.output, s.error,"
-                " s.error_type, s.next_attempt_at, s.started_at, b.content AS blob"
-                " FROM flow_run_step s LEFT JOIN flow_run_blob b ON b.id = s.output_ref"
-                " WHERE s.run_id = $1",
-                run_id,
-            )
-            if rows[0]["claims"] > 1
-            else []
-        )
+    """Take the run if it is open, due, and no live lease holds it: (run, step rows by path).
+
+    One statement on the tenant's own tables, outside a transaction (see Statements); the
+    steps are read after it, when this worker holds the lease and no other can write them."""
+    sql = statements(tenant.schema_name)
+    rows = await fetch(
+        sql.claim, run_id, token, timedelta(seconds=runs.lease_seconds()), EARLY_WAKE
+    )
+    if not rows:
+        return None
+    # steps are written only by a lease holder, so a run claimed for the first time has none
+    steps = await fetch(sql.steps, run_id) if rows[0]["claims"] > 1 else []
     run = rows[0]
     run["definition"] = _json(run["definition"])
     run["trigger_payload"] = _json(run["trigger_payload"])
@@ -374,15 +405,35 @@ class Execution:
     async def finish(
         self, status: str, error: str | None, error_type: str | None, path: str | None
     ) -> None:
+        if status == "succeeded" and len(self.pending) <= 1:
+            # the usual end: the close, the streak reset and a last deferred row in one
+            # statement, on its own (see Statements); its fence is the same as in `close`
+            one = self.pending[0] if self.pending else None
+            sql = statements(self.tenant.schema_name)
+            closed = await fetch(
+                sql.closed_succeeded if one else sql.closed_succeeded_no_row,
+                *(one or (self.run_id,)),
+                *self.close_values(status, error, error_type, path),
+            )
+            if not closed:
+                raise LeaseLost
+            self.pending.clear()
+            return
         async with tenant_scope(self.tenant):
             await self.close(status, error, error_type, path)
+
+    def close_values(
+        self, status: str, error: str | None, error_type: str | None, path: str | None
+    ) -> tuple[Any, ...]:
+        """A close's parameters after the run's (see _close_sql)."""
+        return (status, error[:4000] if error else None, error_type, path, self.token)
 
     async def close(
         self, status: str, error: str | None, error_type: str | None, path: str | None
     ) -> None:
         """Inside a transaction: record how the run ended and release it, or LeaseLost (the
         statement is its own fence)."""
-        values = (status, error[:4000] if error else None, error_type, path, self.token)
+        values = self.close_values(status, error, error_type, path)
         if status == "succeeded":
             # the usual end: the close, the streak reset and a last deferred row in one trip
             one = self.pending[0] if len(self.pending) == 1 else None
