@@ -640,3 +640,26 @@ async def test_usage_charged_through_stripe_with_its_fee_and_a_declined_card(
         "SELECT 1 FROM public.ledger_journal WHERE key = $1",
         usage.charge_key(bad["install_id"], bad["period"]),
     )
+
+
+async def test_a_first_report_over_the_cap_is_refused_and_told_once(client: Any) -> None:
+    listing = await usage_listing("1.00")
+    app = await installed(client, listing, cap_minor=500)
+    for key in ("big", "bigger"):
+        r = await report(client, app["token"], {"quantity": 6, "idempotencyKey": key})
+        assert r.status_code == 402 and r.json()["details"]["remaining"] == 5
+    assert await rows_of(app["install_id"]) == []
+    sent = await _emails(app["email"])
+    assert len(sent) == 1 and "was refused and not charged" in sent[0]["body_text"]
+    period = await period_of(app["install_id"])
+    assert period is not None and period["total_minor"] == 0
+    # Nothing to charge for that month.
+    await execute(
+        "UPDATE public.app_usage_period SET period = $2 WHERE install_id = $1",
+        app["install_id"],
+        usage.previous_period(usage.period_of()),
+    )
+    assert (
+        await usage.bill_one(app["install_id"], usage.previous_period(usage.period_of()))
+        == "nothing"
+    )

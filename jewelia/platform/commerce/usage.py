@@ -48,9 +48,12 @@ class UsageCapExceeded(AppError):
     status_code = 402
     code = "USAGE_CAP_EXCEEDED"
 
-    def __init__(self, message: str, details: Any, refused: int) -> None:
+    def __init__(
+        self, message: str, details: Any, refused: int, seed: tuple[Any, Any, Any]
+    ) -> None:
         super().__init__(message, details)
         self.refused = refused  # the refused report's amount, minor units
+        self.seed = seed  # tenant id, listing id, charge: the period's row if it has none yet
 
 
 class UsageKeyReused(AppError):
@@ -279,13 +282,14 @@ async def report(
                     " accepted; nothing was recorded",
                     await _cap_details(install_id, period, amount, charge),
                     amount,
+                    (tenant_id, install["listing_id"], charge),
                 )
             totals = counted[0]
             capped = await _warn(install, totals)
     except UsageCapExceeded as exc:
         # The refused report is not recorded, but the business and the app learn the cap is
         # reached (once a period), in a transaction of its own.
-        await _cap_reached(install_id, period, exc.refused)
+        await _cap_reached(install_id, period, exc.refused, exc.seed)
         raise
     if capped is not None:
         await _tell_app(capped)
@@ -412,9 +416,25 @@ async def _warn(install: dict[str, Any], totals: dict[str, Any]) -> dict[str, An
     return None
 
 
-async def _cap_reached(install_id: uuid.UUID, period: str, refused: int) -> None:
-    """A report was refused at the cap: the 100 % notice, once a period."""
+async def _cap_reached(
+    install_id: uuid.UUID, period: str, refused: int, seed: tuple[Any, Any, Any]
+) -> None:
+    """A report was refused at the cap: the 100 % notice, once a period (also when the
+    month's first report is already over it)."""
+    tenant_id, listing_id, charge = seed
     async with DB.transaction():
+        await fetch(
+            "INSERT INTO public.app_usage_period (install_id, period, tenant_id, listing_id,"
+            " charge_id, currency, cap_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (install_id, period) DO NOTHING",
+            install_id,
+            period,
+            tenant_id,
+            listing_id,
+            charge["id"],
+            charge["currency"].strip(),
+            charge["cap_minor"],
+        )
         rows = await fetch(
             "UPDATE public.app_usage_period SET warned_100_at = now(),"
             " warned_80_at = coalesce(warned_80_at, now())"
