@@ -31,6 +31,7 @@ from jewelia.platform.apikeys.grant_cache import GRANTS
 from jewelia.platform.apikeys.guard import api_guard, provide_auth, rate_limit_headers_middleware
 from jewelia.platform.apikeys.idempotency import idempotency_middleware
 from jewelia.platform.commerce import usage_api
+from jewelia.platform.commerce.app_billing import AppChargeController
 from jewelia.platform.marketplace.api import MarketplaceController
 from jewelia.platform.marketplace.reviews_api import ReviewController
 from jewelia.platform.oauth.api import OAuthController
@@ -137,6 +138,7 @@ def api_routers() -> list[Router]:
             NotificationController,
             FlowTemplateController,
             FlowWebhookController,
+            AppChargeController,  # the business's app charges (read-only)
         ],
         guards=[api_guard],
         middleware=[rate_limit_headers_middleware, idempotency_middleware],

@@ -83,6 +83,8 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "reportMarketplaceReview": ("marketplace", "report_review"),
     "reportAppUsage": ("marketplace", "report_usage"),
     "listAppUsage": ("marketplace", "list_usage"),
+    "listAppCharges": ("marketplace", "list_app_charges"),
+    "getAppCharge": ("marketplace", "get_app_charge"),
     "listFlows": ("builder", "list"),
     "createFlow": ("builder", "create"),
     "updateFlow": ("builder", "update"),

@@ -580,3 +580,49 @@ async def test_usage_cap_accepted_then_cancelled(client: Any) -> None:
     await charges.cancel(charge["id"], tenant, user)
     assert (await charges.get(charge["id"], tenant))["status"] == "cancelled"
     assert await installs.active_install(listing["id"], tenant.id) is None
+
+
+async def test_uninstalling_a_paid_app_ends_its_subscription(client: Any) -> None:
+    listing = await paid_listing("subscription", "9.00", cycle="monthly")
+    email = await signup(client, business="Leaving Gems")
+    tenant = await get_tenant((await tenant_of(email))["id"])
+    user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
+    charge_id, _ = await buy(client, listing)
+    charge = await charges.get(uuid.UUID(charge_id), tenant)
+    r = await approve(client, charge["return_to"])
+    assert r.status_code == 302
+    install = await installs.active_install(listing["id"], tenant.id)
+    assert install is not None
+    await installs.uninstall(install["id"], user)
+    assert (await charges.get(charge["id"], tenant))["status"] == "cancelled"
+    # Installing again needs a new charge: the consent page sends to a new confirmation.
+    verifier, challenge = pkce()
+    r = await approve(client, authorize_url(listing, challenge))
+    again = CHARGE_PAGE.search(r.headers["location"])
+    assert again and again.group(1) != charge_id and verifier
+
+
+async def test_app_charges_api_by_key_and_isolation(client: Any, api: Any, app: Any) -> None:
+    charge, tenant, _user = await _paid_one_time(client, "Api Charge Gems")
+    from jewelia.platform.apikeys.service import create_key
+
+    key = await create_key(tenant.id, "reader", ["read"])
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50003))
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver.local/api/v1",
+        headers={"Authorization": f"Bearer {key.secret}"},
+    ) as mine:
+        r = await mine.get("/billing/app-charges")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert [c["id"] for c in body["data"]] == [str(charge["id"])]
+        got = body["data"][0]
+        assert got["status"] == "active" and got["amount"] == 80.0 and got["currency"] == "USD"
+        assert got["terms"] == "USD 80.00 once" and got["payments"][0]["amount"] == 80.0
+        one = await mine.get(f"/billing/app-charges/{charge['id']}")
+        assert one.status_code == 200 and one.json()["data"]["kind"] == "one_time"
+    # Another business's key: not found, not listed.
+    r = await api.get(f"/billing/app-charges/{charge['id']}")
+    assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND"
+    assert (await api.get("/billing/app-charges")).json()["data"] == []

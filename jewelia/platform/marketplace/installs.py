@@ -27,6 +27,7 @@ from jewelia.core.db import execute, fetch, tenant_scope
 from jewelia.core.errors import AppError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from jewelia.core.outbound import check_url, guarded_client
 from jewelia.core.security import decrypt_secret
+from jewelia.platform.billing import stripe_gateway
 from jewelia.platform.oauth import scopes as oauth_scopes
 from jewelia.platform.tenancy.registry import get_tenant
 from jewelia.tenants.audit.service import Actor, record
@@ -322,9 +323,25 @@ async def uninstall(install_id: uuid.UUID, user_id: uuid.UUID | None) -> dict[st
             now + CLEANUP_WINDOW,
         )
         await execute("DELETE FROM webhook_endpoint WHERE app_install_id = $1", install_id)
+        ended = await fetch(  # an uninstalled app is no longer paid for
+            "UPDATE public.app_charge SET status = 'cancelled', cancelled_at = now(),"
+            " updated_at = now() WHERE install_id = $1 AND kind IN ('subscription', 'usage')"
+            " AND status IN ('active', 'trialing', 'past_due') RETURNING id, stripe_subscription_id",
+            install_id,
+        )
         data = {**_event_data(done, listing), "uninstalled_by": str(user_id) if user_id else None}
         await outbox.emit("integration.uninstalled", data)
         await record(actor, "integration.uninstalled", "app_install", install_id, None, data)
+    for charge in ended:
+        if charge["stripe_subscription_id"] and not stripe_gateway.test_mode():
+            try:
+                await asyncio.to_thread(
+                    stripe_gateway.cancel_app_subscription,
+                    charge["stripe_subscription_id"],
+                    key=f"app_cancel:{charge['id']}",
+                )
+            except Exception:  # shown as cancelled; Stripe's own retry path is the dashboard
+                log.exception("cancelling the app subscription %s failed", charge["id"])
     await send_app_event(
         listing["id"],
         tenant.id,

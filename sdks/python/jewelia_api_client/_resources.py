@@ -18,6 +18,9 @@ from ._generated.models import (
     ApiKeyList,
     ApiKeyOut,
     ApiKeyUpdate,
+    AppChargeEnvelope,
+    AppChargeList,
+    AppChargeOut,
     Customer,
     CustomerCreate,
     CustomerEnvelope,
@@ -391,6 +394,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (ApiKeyEnvelope,),
     ),
+    "getAppCharge": Operation(
+        "GET",
+        "/billing/app-charges/{charge_id}",
+        "data",
+        (AppChargeEnvelope,),
+    ),
     "getCustomer": Operation(
         "GET",
         "/customers/{customer_id}",
@@ -468,6 +477,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/api-keys",
         "page",
         (ApiKeyList,),
+    ),
+    "listAppCharges": Operation(
+        "GET",
+        "/billing/app-charges",
+        "page",
+        (AppChargeList,),
     ),
     "listAppUsage": Operation(
         "GET",
@@ -2229,7 +2244,40 @@ class Inventory(_SyncResource):
 
 
 class Marketplace(_SyncResource):
-    """`client.marketplace`: 8 operations."""
+    """`client.marketplace`: 10 operations."""
+
+    def list_app_charges(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[AppChargeOut]:
+        """List the business's marketplace app charges and their payments: `GET /billing/app-charges`."""
+        result = self._client._request(
+            _OPERATIONS["listAppCharges"],
+            (),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[AppChargeOut]", result)
+
+    def get_app_charge(
+        self,
+        charge_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AppChargeOut:
+        """Get an app charge: `GET /billing/app-charges/{charge_id}`."""
+        result = self._client._request(
+            _OPERATIONS["getAppCharge"],
+            (charge_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AppChargeOut", result)
 
     def list(
         self,
@@ -4550,7 +4598,40 @@ class AsyncInventory(_AsyncResource):
 
 
 class AsyncMarketplace(_AsyncResource):
-    """`client.marketplace`: 8 operations."""
+    """`client.marketplace`: 10 operations."""
+
+    async def list_app_charges(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[AppChargeOut]:
+        """List the business's marketplace app charges and their payments: `GET /billing/app-charges`."""
+        result = await self._client._request(
+            _OPERATIONS["listAppCharges"],
+            (),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[AppChargeOut]", result)
+
+    async def get_app_charge(
+        self,
+        charge_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AppChargeOut:
+        """Get an app charge: `GET /billing/app-charges/{charge_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["getAppCharge"],
+            (charge_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AppChargeOut", result)
 
     async def list(
         self,

@@ -484,6 +484,17 @@ export class Marketplace extends Resource {
   ): PagePromise<T.UsageList> {
     return this.core.list(params, 'page', (o, query) => ops.listAppUsage({ ...o, query }), options);
   }
+
+  /** The business's app charges (one-time, subscription, usage cap) with their payments. */
+  listAppCharges(options?: RequestOptions) {
+    return this.core.call((o) => ops.listAppCharges({ ...o }), options);
+  }
+
+  /** One app charge of the business (another business's is NOT_FOUND). */
+  getAppCharge(chargeId: string, options?: RequestOptions) {
+    const path = { charge_id: chargeId };
+    return this.core.call((o) => ops.getAppCharge({ ...o, path }), options);
+  }
 }
 
 /** `client.builder`: integration builder flows (a draft you edit), their versions and runs. */

@@ -118,6 +118,61 @@ export type ApiKeyUpdate = {
 };
 
 /**
+ * AppChargeEnvelope
+ */
+export type AppChargeEnvelope = {
+    data: AppChargeOut;
+    success: boolean;
+};
+
+/**
+ * AppChargeList
+ */
+export type AppChargeList = {
+    data: Array<AppChargeOut>;
+    pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * AppChargeOut
+ */
+export type AppChargeOut = {
+    acceptedAt: string | null;
+    amount: string;
+    cancelledAt: string | null;
+    cap: string | null;
+    createdAt: string;
+    currency: string;
+    currentPeriodEnd: string | null;
+    id: string;
+    interval: string | null;
+    kind: string;
+    listingId: string;
+    listingName: string;
+    payments: Array<AppChargePaymentOut>;
+    refunded: string;
+    status: string;
+    terms: string;
+    trialDays: number;
+    trialEndsAt: string | null;
+};
+
+/**
+ * AppChargePaymentOut
+ */
+export type AppChargePaymentOut = {
+    amount: string;
+    createdAt: string;
+    currency: string;
+    id: string;
+    kind: string;
+    periodEnd: string | null;
+    periodStart: string | null;
+    status: string;
+};
+
+/**
  * Bucket
  */
 export type Bucket = {
@@ -2666,6 +2721,122 @@ export type CreateTokenResponses = {
 };
 
 export type CreateTokenResponse = CreateTokenResponses[keyof CreateTokenResponses];
+
+export type ListAppChargesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/billing/app-charges';
+};
+
+export type ListAppChargesErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListAppChargesError = ListAppChargesErrors[keyof ListAppChargesErrors];
+
+export type ListAppChargesResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AppChargeList;
+};
+
+export type ListAppChargesResponse = ListAppChargesResponses[keyof ListAppChargesResponses];
+
+export type GetAppChargeData = {
+    body?: never;
+    path: {
+        charge_id: string;
+    };
+    query?: never;
+    url: '/billing/app-charges/{charge_id}';
+};
+
+export type GetAppChargeErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetAppChargeError = GetAppChargeErrors[keyof GetAppChargeErrors];
+
+export type GetAppChargeResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AppChargeEnvelope;
+};
+
+export type GetAppChargeResponse = GetAppChargeResponses[keyof GetAppChargeResponses];
 
 export type ListCustomersData = {
     body?: never;

@@ -8,6 +8,10 @@ from .api_key_list import ApiKeyList
 from .api_key_out import ApiKeyOut
 from .api_key_rotate import ApiKeyRotate
 from .api_key_update import ApiKeyUpdate
+from .app_charge_envelope import AppChargeEnvelope
+from .app_charge_list import AppChargeList
+from .app_charge_out import AppChargeOut
+from .app_charge_payment_out import AppChargePaymentOut
 from .browse_marketplace_category import BrowseMarketplaceCategory
 from .browse_marketplace_is_verified import BrowseMarketplaceIsVerified
 from .browse_marketplace_pricing_model import BrowseMarketplacePricingModel
@@ -268,6 +272,10 @@ __all__ = (
     "ApiKeyOut",
     "ApiKeyRotate",
     "ApiKeyUpdate",
+    "AppChargeEnvelope",
+    "AppChargeList",
+    "AppChargeOut",
+    "AppChargePaymentOut",
     "BrowseMarketplaceCategory",
     "BrowseMarketplaceIsVerified",
     "BrowseMarketplacePricingModel",
