@@ -168,6 +168,11 @@ async def test_report_is_priced_replayed_and_listed(client: Any) -> None:
         "currency": "USD",
     }
 
+    # The developer raises the listing's price: this business pays what it accepted.
+    await execute("UPDATE public.listing SET pricing_amount = 5 WHERE id = $1", listing["id"])
+    later = await report(client, app["token"], {"quantity": 1, "idempotencyKey": "k-3"})
+    assert later.status_code == 201 and later.json()["data"]["amount"] == 0.25
+
 
 async def test_one_hundred_concurrent_identical_reports_are_one(client: Any) -> None:
     listing = await usage_listing("1.00")

@@ -1,7 +1,8 @@
 """Usage-based app charges: an app reports usage; the business pays for it monthly, under the
 cap its owner or admin accepted (on the app charge: kind 'usage', cap_minor).
 
-- report: priced at the listing's per-unit amount, one row per (install, idempotency key) —
+- report: priced at the listing's per-unit amount as the business accepted it (the charge's
+  amount_minor), one row per (install, idempotency key) —
   the database makes concurrent identical reports one row; the same key with another body is
   a 409. The period's counter (app_usage_period) grows by a conditional UPDATE under its row
   lock: a report that would cross the cap is refused whole and nothing is recorded.
@@ -19,7 +20,6 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from jewelia.core.db import DB, fetch
@@ -225,7 +225,9 @@ async def report(
                     "This business has not accepted a usage charge (a monthly cap) for this app"
                 )
             currency = charge["currency"].strip()
-            unit = ledger.to_minor(Decimal(install["pricing_amount"]), currency)
+            # The per-unit price the business accepted (the listing's at the time): a later
+            # price change on the listing needs a new acceptance, never a silent new price.
+            unit = charge["amount_minor"]
             amount = unit * quantity
             await fetch(
                 "INSERT INTO public.app_usage_period (install_id, period, tenant_id, listing_id,"
