@@ -668,3 +668,35 @@ async def test_a_first_report_over_the_cap_is_refused_and_told_once(client: Any)
         await usage.bill_one(app["install_id"], usage.previous_period(usage.period_of()))
         == "nothing"
     )
+
+
+async def test_the_monthly_actor_bills_on_a_real_worker(client: Any, worker: Any) -> None:
+    from jewelia.workers import commerce_actors
+
+    app = await _last_month_usage(client, 3)
+    commerce_actors.bill_due_usage.send()
+    commerce_actors.bill_due_usage.send()  # the scheduler sends it every minute
+    deadline = time.monotonic() + 60
+    row: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        row = (
+            await fetch(
+                "SELECT * FROM public.app_usage_period WHERE install_id = $1",
+                app["install_id"],
+            )
+        )[0]
+        if row["bill_status"] != "open":
+            break
+        await asyncio.sleep(0.3)
+    assert row["bill_status"] == "paid", row
+    await asyncio.sleep(1)  # the second message has run too
+    payments = await fetch(
+        "SELECT amount_minor FROM public.app_charge_payment WHERE payment_intent = $1",
+        row["payment_intent"],
+    )
+    assert [p["amount_minor"] for p in payments] == [300]
+    journals = await fetch(
+        "SELECT 1 FROM public.ledger_journal WHERE key = $1",
+        usage.charge_key(app["install_id"], app["period"]),
+    )
+    assert len(journals) == 1
