@@ -626,3 +626,24 @@ async def test_app_charges_api_by_key_and_isolation(client: Any, api: Any, app: 
     r = await api.get(f"/billing/app-charges/{charge['id']}")
     assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND"
     assert (await api.get("/billing/app-charges")).json()["data"] == []
+
+
+async def test_a_failing_event_rolls_back_whole_and_is_applied_again_on_retry(
+    client: Any,
+) -> None:
+    charge, tenant, _user = await _paid_one_time(client, "Retry Gems")
+    assert await charge_events.test_mode_events(charge, "refund") == ["processed"]
+    # A second refund of the whole amount under another id: the ledger refuses it, so the
+    # event's effects (payment row, status) roll back with it and it is stored as failed.
+    body = charge_events.test_mode_bodies(charge, "refund")[0].replace(b"re_test_", b"re_more_")
+    before = await journal_count()
+    payments = len((await charges.tenant_charges(tenant))[0]["payments"])
+    assert await handle_webhook(body, gateway.sign(body)) == "failed"
+    event_id = gateway.verify_event(body, gateway.sign(body))["id"]
+    row = (await fetch("SELECT status, detail FROM public.stripe_event WHERE id = $1", event_id))[0]
+    assert row["status"] == "failed" and row["detail"]
+    assert await journal_count() == before
+    assert len((await charges.tenant_charges(tenant))[0]["payments"]) == payments
+    # Stripe's retry of the same event is applied again (not taken for a duplicate).
+    assert await handle_webhook(body, gateway.sign(body)) == "failed"
+    assert await journal_count() == before
