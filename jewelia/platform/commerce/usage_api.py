@@ -17,6 +17,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from jewelia.core.api import Pagination, ok, parse_page
@@ -76,6 +77,25 @@ class UsageSummary(msgspec.Struct):
     currency: str
 
 
+class CapDetails(msgspec.Struct):
+    period: str
+    amount: float
+    periodTotal: float
+    cap: float
+    remaining: float
+    currency: str
+
+
+class CapExceeded(msgspec.Struct):
+    """The 402 body: the error envelope with the month's figures in `details`."""
+
+    success: bool
+    error: str
+    code: str
+    timestamp: str
+    details: CapDetails
+
+
 class UsageList(msgspec.Struct):
     success: bool
     data: list[UsageOut]
@@ -129,6 +149,14 @@ class UsageController(Controller):
         summary="Report usage of a usage-based app (app token only; idempotent by key; refused"
         " whole over the business's monthly cap)",
         status_code=201,
+        responses={
+            402: ResponseSpec(
+                data_container=CapExceeded,
+                generate_examples=False,
+                description="USAGE_CAP_EXCEEDED: the report would pass the month's cap;"
+                " nothing was recorded",
+            )
+        },
         opt={"permission": "read"},  # any credential reaches the handler: APP_TOKEN_REQUIRED
     )
     async def report_usage(

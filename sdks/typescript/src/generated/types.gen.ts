@@ -183,6 +183,29 @@ export type Bucket = {
 };
 
 /**
+ * CapDetails
+ */
+export type CapDetails = {
+    amount: number;
+    cap: number;
+    currency: string;
+    period: string;
+    periodTotal: number;
+    remaining: number;
+};
+
+/**
+ * CapExceeded
+ */
+export type CapExceeded = {
+    code: string;
+    details: CapDetails;
+    error: string;
+    success: boolean;
+    timestamp: string;
+};
+
+/**
  * Customer
  */
 export type Customer = {
@@ -6177,6 +6200,10 @@ export type ReportAppUsageErrors = {
      * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
      */
     401: Error;
+    /**
+     * USAGE_CAP_EXCEEDED: the report would pass the month's cap; nothing was recorded
+     */
+    402: CapExceeded;
     /**
      * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
      */

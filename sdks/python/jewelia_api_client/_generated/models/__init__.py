@@ -18,6 +18,8 @@ from .browse_marketplace_pricing_model import BrowseMarketplacePricingModel
 from .browse_marketplace_sort_by import BrowseMarketplaceSortBy
 from .browse_marketplace_sort_order import BrowseMarketplaceSortOrder
 from .bucket import Bucket
+from .cap_details import CapDetails
+from .cap_exceeded import CapExceeded
 from .customer import Customer
 from .customer_create import CustomerCreate
 from .customer_envelope import CustomerEnvelope
@@ -282,6 +284,8 @@ __all__ = (
     "BrowseMarketplaceSortBy",
     "BrowseMarketplaceSortOrder",
     "Bucket",
+    "CapDetails",
+    "CapExceeded",
     "Customer",
     "CustomerCreate",
     "CustomerEnvelope",

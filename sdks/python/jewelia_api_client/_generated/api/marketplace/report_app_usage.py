@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.cap_exceeded import CapExceeded
 from ...models.error import Error
 from ...models.usage_create import UsageCreate
 from ...models.usage_envelope import UsageEnvelope
@@ -46,7 +47,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | UsageEnvelope | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CapExceeded | Error | UsageEnvelope | None:
     if response.status_code == 201:
         response_201 = UsageEnvelope.from_dict(response.json())
 
@@ -67,6 +68,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 402:
+        response_402 = CapExceeded.from_dict(response.json())
+
+
+
+        return response_402
 
     if response.status_code == 403:
         response_403 = Error.from_dict(response.json())
@@ -123,7 +131,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | UsageEnvelope]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CapExceeded | Error | UsageEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -138,7 +146,7 @@ def sync_detailed(
     body: UsageCreate,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Error | UsageEnvelope]:
+) -> Response[CapExceeded | Error | UsageEnvelope]:
     """ Report usage of a usage-based app (app token only; idempotent by key; refused whole over the
     business's monthly cap)
 
@@ -152,7 +160,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | UsageEnvelope]
+        Response[CapExceeded | Error | UsageEnvelope]
      """
 
 
@@ -174,7 +182,7 @@ def sync(
     body: UsageCreate,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Error | UsageEnvelope | None:
+) -> CapExceeded | Error | UsageEnvelope | None:
     """ Report usage of a usage-based app (app token only; idempotent by key; refused whole over the
     business's monthly cap)
 
@@ -188,7 +196,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | UsageEnvelope
+        CapExceeded | Error | UsageEnvelope
      """
 
 
@@ -205,7 +213,7 @@ async def asyncio_detailed(
     body: UsageCreate,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Error | UsageEnvelope]:
+) -> Response[CapExceeded | Error | UsageEnvelope]:
     """ Report usage of a usage-based app (app token only; idempotent by key; refused whole over the
     business's monthly cap)
 
@@ -219,7 +227,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | UsageEnvelope]
+        Response[CapExceeded | Error | UsageEnvelope]
      """
 
 
@@ -241,7 +249,7 @@ async def asyncio(
     body: UsageCreate,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Error | UsageEnvelope | None:
+) -> CapExceeded | Error | UsageEnvelope | None:
     """ Report usage of a usage-based app (app token only; idempotent by key; refused whole over the
     business's monthly cap)
 
@@ -255,7 +263,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | UsageEnvelope
+        CapExceeded | Error | UsageEnvelope
      """
 
 
