@@ -50,3 +50,12 @@ async def bill_due_usage() -> None:
 
     await _ensure_db()
     await usage.bill_due()
+
+
+@dramatiq.actor(queue_name="payouts", max_retries=3, time_limit=600_000)
+async def settle_due_charges() -> None:
+    """Move charges past their holding period to available (hourly, so a close has little left)."""
+    from jewelia.platform.commerce import ledger
+
+    await _ensure_db()
+    await ledger.settle_due()

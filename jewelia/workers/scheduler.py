@@ -30,6 +30,8 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
                 actors.send_due_redacts.send()
                 commerce_actors.close_due_payout_period.send()
                 commerce_actors.reconcile_due.send()
+            if ticks % 720 == 0:  # hourly: balances become available on time, closes stay short
+                commerce_actors.settle_due_charges.send()
                 commerce_actors.bill_due_usage.send()
         except Exception:
             log.exception("scheduler could not enqueue")

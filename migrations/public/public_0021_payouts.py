@@ -60,6 +60,7 @@ CREATE TABLE public.payout (
     transfer_id text UNIQUE,
     reversed_minor bigint NOT NULL DEFAULT 0,
     attempts integer NOT NULL DEFAULT 0,
+    enqueued_at timestamptz,
     last_error text NOT NULL DEFAULT '',
     created_at timestamptz NOT NULL DEFAULT now(),
     paid_at timestamptz,

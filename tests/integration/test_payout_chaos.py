@@ -41,7 +41,14 @@ WAKE = textwrap.dedent(
 def test_sigkill_during_payout_run_never_pays_twice(db: None, tmp_path: Path) -> None:
     rng = random.Random(int(os.environ.get("JEWELIA_CHAOS_SEED", str(time.time_ns()))))
     with FakeStripe() as fake:
-        site = Site(fake, tmp_path, "jewelia_payout_chaos", 12, start=False)
+        site = Site(
+            fake,
+            tmp_path,
+            "jewelia_payout_chaos",
+            12,
+            start=False,
+            env={"JEWELIA_PAYOUT_RESEND_SECONDS": "2"},
+        )
         amounts = [
             rng.choice([rng.randint(100, 2_499), rng.randint(2_500, 5_000_000)])
             for _ in range(DEVELOPERS)
@@ -53,7 +60,8 @@ def test_sigkill_during_payout_run_never_pays_twice(db: None, tmp_path: Path) ->
         def paid() -> int:
             return sum(1 for k in fake.transfers if k.startswith(f"payout:{PERIOD}:"))
 
-        def wake() -> None:  # the scheduler's minute tick
+        def wake() -> None:  # the scheduler's minute tick (after the resend delay)
+            time.sleep(2.5)
             site.iso.python("-c", WAKE)
 
         # Lost replies: Stripe made the transfer, the worker never heard (it retries the key)

@@ -35,7 +35,8 @@ from tests.integration.test_pages import CSRF, form_post
 from tests.isolated import Isolated, stop, wait_until
 
 # Seeds developer orgs in an installation: argv[1] is a JSON list of [amount_minor, state]
-# (state: ready | no_tax | no_account | not_enabled). Each org gets an owner, its available
+# (state: ready | no_tax | no_account | not_enabled | refused: enabled in our database but
+# never onboarded at Stripe, which refuses transfers to it). Each org gets an owner, its available
 # balance as one journal, a Connect account made through the gateway (not for no_account) and
 # a W-9 tax profile (not for no_tax). Prints [{org, account, amount, state}].
 SEED = textwrap.dedent(
@@ -127,10 +128,18 @@ class Site:
     """An installation with its worker, talking to `fake`."""
 
     def __init__(
-        self, fake: FakeStripe, tmp: Path, database: str, redis_db: int, start: bool = True
+        self,
+        fake: FakeStripe,
+        tmp: Path,
+        database: str,
+        redis_db: int,
+        start: bool = True,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.fake = fake
-        self.iso = Isolated(database, redis_db, {**fake.env(), "JEWELIA_DEV_MODE": "1"})
+        self.iso = Isolated(
+            database, redis_db, {**fake.env(), "JEWELIA_DEV_MODE": "1", **(env or {})}
+        )
         self.log = tmp / "worker.log"
         self.worker = self.iso.start_worker(self.log) if start else None
 
@@ -342,6 +351,7 @@ def test_payout_run_pays_each_balance_once(site: Site) -> None:
             (8_000, "no_tax"),
             (9_000, "no_account"),
             (7_000, "not_enabled"),
+            (5_000, "refused"),  # enabled here, but Stripe refuses the transfer: fails, rolls over
             (0, "ready"),  # nothing owed: no row
         ]
     )
@@ -351,7 +361,9 @@ def test_payout_run_pays_each_balance_once(site: Site) -> None:
     by_org = {str(k): v for k, v in rows.items() if str(k) in mine}
     expected = {
         o["org"]: (
-            "paid"
+            "failed"
+            if o["state"] == "refused"
+            else "paid"
             if o["amount"] >= 2500 and o["state"] == "ready"
             else "skipped_minimum"
             if o["amount"] < 2500

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import re
 import uuid
 from typing import Any
@@ -32,7 +33,6 @@ log = logging.getLogger("jewelia.payouts")
 
 MINIMUM_MINOR = 2500  # USD 25: smaller balances roll over
 CURRENCY = "USD"
-MAX_ATTEMPTS = 8  # then the row is failed and its balance rolls over (staff look at it)
 _PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
@@ -138,10 +138,20 @@ async def _snapshot(period: str, now: dt.datetime) -> None:
     )
 
 
-async def run(period: str) -> int:
-    """Enqueue pay_one for every pending payout of the period; returns how many."""
+def resend_seconds() -> float:
+    """How long a pending payout's wake-up may be in flight before a resume sends another."""
+    return float(os.environ.get("JEWELIA_PAYOUT_RESEND_SECONDS", "120"))
+
+
+async def run(period: str, resend_after: float = 0) -> int:
+    """Enqueue pay_one for the period's pending payouts not sent within `resend_after`
+    seconds; returns how many were sent."""
     rows = await fetch(
-        "SELECT org_id FROM public.payout WHERE period = $1 AND status = 'pending'", period
+        "UPDATE public.payout SET enqueued_at = now() WHERE period = $1 AND status = 'pending'"
+        " AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $2))"
+        " RETURNING org_id",
+        period,
+        resend_after,
     )
     if not rows:
         await _finish_if_done(period)
@@ -165,7 +175,8 @@ async def close_due(now: dt.datetime | None = None) -> dict[str, Any] | None:
     if rows and rows[0]["status"] == "done":
         return None
     if rows:
-        await run(period)  # resume: pending rows get a fresh wake-up (pay_one is idempotent)
+        # Resume: pending rows whose wake-up seems lost get another (pay_one is idempotent)
+        await run(period, resend_seconds())
         return await run_summary(period)
     return await close_period(period, now)
 
@@ -222,25 +233,36 @@ async def pay_one(period: str, org_id: uuid.UUID) -> str:
                     f"{org['name']} for {period} (transfer {transfer_id}). Stripe pays it out "
                     "to your bank on your account's payout schedule.",
                 )
+    except stripe_gateway.StripeFailure as exc:
+        # Refused for good (no transfer was made: Stripe creates nothing on a 4xx): the row
+        # fails and its balance rolls over; anything that may have reached Stripe is retried
+        # with the same key instead, never failed, so a later period cannot pay it again.
+        await _record_failure(key, exc, final=not exc.retryable)
+        if exc.retryable:
+            raise
+        return "failed"
     except Exception as exc:
-        await _record_failure(key, exc)
+        await _record_failure(key, exc, final=False)
         raise
     await _finish_if_done(period)
-    send_soon()
+    await asyncio.to_thread(send_soon)
     return "paid"
 
 
-async def _record_failure(key: str, exc: Exception) -> None:
-    """Count the attempt; after MAX_ATTEMPTS the row fails and its balance rolls over."""
+async def _record_failure(key: str, exc: Exception, final: bool) -> None:
+    """Count the attempt and keep its error; `final` fails the row (its balance rolls over)."""
     try:
         await execute(
             "UPDATE public.payout SET attempts = attempts + 1, last_error = left($2, 500),"
-            " status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END"
+            " status = CASE WHEN $3 THEN 'failed' ELSE status END"
             " WHERE key = $1 AND status = 'pending'",
             key,
             f"{type(exc).__name__}: {exc}",
-            MAX_ATTEMPTS,
+            final,
         )
+        if final:
+            period = key.split(":")[1]
+            await _finish_if_done(period)
     except Exception:
         log.exception("could not record a payout failure")
 
