@@ -424,6 +424,10 @@ async def test_tenants_are_kept_apart(client: Any) -> None:
     # The same key in B is B's own report.
     rb = await report(client, b["token"], {"quantity": 5, "idempotencyKey": "same"})
     assert rb.status_code == 201 and rb.json()["data"]["id"] != r.json()["data"]["id"]
+    seen = await usage.tenant_usage(a["tenant"]["id"])
+    assert [(u["installId"], u["periodTotal"], u["reports"]) for u in seen] == [
+        (a["install_id"], 1, 1)
+    ]
     la = (await client.get(URL, headers=bearer(a["token"]))).json()
     lb = (await client.get(URL, headers=bearer(b["token"]))).json()
     assert [x["quantity"] for x in la["data"]] == [2] and la["summary"]["periodTotal"] == 1

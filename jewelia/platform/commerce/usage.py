@@ -542,6 +542,39 @@ async def list_reports(
     return [_out(r, r) for r in rows], total, summary
 
 
+async def tenant_usage(tenant_id: uuid.UUID, period: str | None = None) -> list[dict[str, Any]]:
+    """The business's usage of each usage-priced app in a period (default this one), for
+    Billing > Apps: app, charge, total, cap, remaining, reports, notices and bill status."""
+    period = period or period_of()
+    rows = await fetch(
+        "SELECT p.*, l.name AS listing_name FROM public.app_usage_period p"
+        " JOIN public.listing l ON l.id = p.listing_id"
+        " WHERE p.tenant_id = $1 AND p.period = $2 ORDER BY l.name",
+        tenant_id,
+        period,
+    )
+    out = []
+    for r in rows:
+        currency = r["currency"].strip()
+        out.append(
+            {
+                "listingId": r["listing_id"],
+                "listingName": r["listing_name"],
+                "installId": r["install_id"],
+                "chargeId": r["charge_id"],
+                "period": period,
+                "periodTotal": ledger.from_minor(r["total_minor"], currency),
+                "cap": ledger.from_minor(r["cap_minor"], currency),
+                "remaining": ledger.from_minor(max(r["cap_minor"] - r["total_minor"], 0), currency),
+                "currency": currency,
+                "reports": r["reports"],
+                "capReached": r["warned_100_at"] is not None,
+                "billStatus": r["bill_status"],
+            }
+        )
+    return out
+
+
 # ---- monthly billing ---------------------------------------------------------------------
 
 
