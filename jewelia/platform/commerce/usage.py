@@ -300,8 +300,8 @@ async def report(
 
 
 async def _replay(install_id: uuid.UUID, key: str, fingerprint: str) -> dict[str, Any] | None:
-    """The report already stored under this key, as first answered; UsageKeyReused when it was
-    a different report."""
+    """The report already stored under this key (with its period's totals as they are now);
+    UsageKeyReused when it was a different report."""
     rows = await fetch(
         "SELECT u.*, p.total_minor, p.cap_minor FROM public.app_usage u"
         " JOIN public.app_usage_period p ON p.install_id = u.install_id AND p.period = u.period"
