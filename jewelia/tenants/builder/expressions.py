@@ -628,6 +628,8 @@ def evaluate(expression: str, context: dict[str, Any] | PreparedContext) -> Any:
     problem = _syntax(expression)
     if problem is not None:
         raise ExpressionError(problem[1], problem[0])
+    if _INLINE_ONLY.get() and not plain(expression):
+        raise NeedsWorker  # before encoding the context: the thread does that
     prepared = context if isinstance(context, PreparedContext) else prepare(context)
     answer = _inline(expression, prepared)
     if answer is None:

@@ -34,13 +34,22 @@ import random
 import re
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
-from jewelia.core.db import DB, TenantRef, check_schema_name, fetch, tenant_scope
+from jewelia.core.db import (
+    DB,
+    ScopedTransaction,
+    TenantRef,
+    check_schema_name,
+    current_tenant,
+    fetch,
+    tenant_scope,
+)
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder import monitoring
 from jewelia.tenants.builder.engine import runs
@@ -182,6 +191,22 @@ def statements(schema: str) -> Statements:
         closed_succeeded=qualified(CLOSED_SUCCEEDED_SQL),
         closed_succeeded_no_row=qualified(CLOSED_SUCCEEDED_SQL_NO_ROW),
     )
+
+
+class _FencedBegin(ScopedTransaction):
+    """A step's transaction whose BEGIN also renews the run's lease, in the same round trip:
+    Execution.fence's usual case (still held, no cancel requested); `fenced` says it held."""
+
+    def __init__(self, schema: str, fence: str) -> None:
+        super().__init__(DB, schema)
+        self._fence = fence
+        self.fenced = False
+
+    async def begin(self) -> None:
+        status = await self.connection.execute(
+            f"BEGIN; SELECT set_config('search_path', '{self._schema}', true); {self._fence}"
+        )
+        self.fenced = status == "UPDATE 1"
 
 
 class LeaseLost(Exception):
@@ -393,6 +418,35 @@ class Execution:
         if flush:
             await self.flush()
 
+    @contextlib.asynccontextmanager
+    async def step_transaction(self) -> AsyncIterator[None]:
+        """The transaction of an in-transaction step, fenced: BEGIN, the search_path and the
+        lease renewal in one round trip (a lease lost or a cancel requested takes the full
+        fence, which says which). Deferred rows are written by the step's save, with its row."""
+        if DB.current_transaction.get() is not None:  # pragma: no cover - none is open here
+            async with tenant_scope(self.tenant):
+                await self.fence()
+                yield
+            return
+        # a simple query (no parameters): its values are two UUIDs and a number, made here
+        fence = (
+            "UPDATE flow_run SET leased_until = now() + interval"
+            f" '{float(runs.lease_seconds()):.3f} seconds'"
+            f" WHERE id = '{uuid.UUID(str(self.run_id))}' AND lease_token = '{self.token}'"
+            " AND status = 'running' AND NOT cancel_requested"
+        )
+        bound = current_tenant.set(self.tenant)
+        try:
+            txn = _FencedBegin(self.tenant.schema_name, fence)
+            async with txn:
+                if txn.fenced:
+                    self.cancel_requested = False
+                else:
+                    await self.fence(flush=False)
+                yield
+        finally:
+            current_tenant.reset(bound)
+
     async def flush(self) -> None:
         """Inside a fenced transaction: write the rows `save` deferred, in their order, in one
         round trip."""
@@ -588,9 +642,10 @@ class Execution:
         fenced: bool = False,
         text: str | None = None,
         defer: bool = False,
-    ) -> datetime:
+    ) -> datetime | None:
         """Write the step's row (its own transaction unless `fenced`: already in one); the time
-        it first started. `text`: the output's JSON when the caller has it already.
+        it first started (None from a fenced save that also wrote deferred rows, in the same
+        round trip). `text`: the output's JSON when the caller has it already.
 
         `defer`: the row of a step without side effects (a transform, a skip, a container's
         decision) is written by the run's next transaction instead, with the time it has now.
@@ -652,14 +707,21 @@ class Execution:
                 size,
                 text,
             )
-        rows = await fetch(
-            SAVE_SQL.format(source="") + " RETURNING started_at",
+        values = (
             *self.step_values(path, step, status, attempts, request, text, ref, error),
             f"{self.run_id}:{path}",
             next_at,
             done,
             None,
         )
+        if self.pending:  # deferred rows first, in their order: with this one when inline
+            if ref is not None:
+                await self.flush()
+            else:
+                self.pending.append(values)
+                await self.flush()
+                return None
+        rows = await fetch(SAVE_SQL.format(source="") + " RETURNING started_at", *values)
         return rows[0]["started_at"]  # type: ignore[no-any-return]
 
     def step_values(
@@ -731,8 +793,7 @@ class Execution:
         )
         try:
             if in_transaction:
-                async with tenant_scope(self.tenant):
-                    await self.fence()
+                async with self.step_transaction():
                     output, text = self.encoded(await module.execute(info, request))
                     await self.save(
                         path,

@@ -5,8 +5,8 @@ These calls block (a JSONata evaluation is a round trip to a sandboxed worker pr
 template renders under a deadline), so they run off the event loop (`in_thread`) and one slow
 expression never stalls the other runs and heartbeats of the worker process. The exception is
 a plain expression (expressions.plain: a condition or a field mapping over a small context),
-evaluated in this process in microseconds: `call` runs a call here when all it evaluates is
-such expressions, and in a thread otherwise.
+evaluated in this process in microseconds: `call` (alias `in_thread`) runs a call here when all
+it evaluates is such expressions, and in a thread otherwise.
 """
 
 from __future__ import annotations
@@ -65,11 +65,6 @@ def truthy(value: Any) -> bool:
     return bool(value)
 
 
-async def in_thread(function: Callable[..., T], *args: Any) -> T:
-    """Run a blocking expression call in a thread."""
-    return await asyncio.to_thread(function, *args)
-
-
 async def call(function: Callable[..., T], *args: Any) -> T:
     """Run a blocking expression call here when it evaluates only plain expressions over a
     small context and renders no template (each a few µs), else in a thread. The call is
@@ -80,3 +75,7 @@ async def call(function: Callable[..., T], *args: Any) -> T:
             return function(*args)
     except expressions.NeedsWorker:
         return await asyncio.to_thread(function, *args)
+
+
+# The actions' name for it (a transform's output, a file step's rows): the same rule.
+in_thread = call
