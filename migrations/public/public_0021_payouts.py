@@ -61,6 +61,8 @@ CREATE TABLE public.payout (
     reversed_minor bigint NOT NULL DEFAULT 0,
     attempts integer NOT NULL DEFAULT 0,
     enqueued_at timestamptz,
+    -- set once, before the first transfer attempt: the amount every retry sends
+    fixed_at timestamptz,
     last_error text NOT NULL DEFAULT '',
     created_at timestamptz NOT NULL DEFAULT now(),
     paid_at timestamptz,

@@ -449,6 +449,53 @@ def test_payout_run_pays_each_balance_once(site: Site) -> None:
     assert site.call("check") == []
 
 
+DEBIT = textwrap.dedent(
+    """
+    import asyncio, sys, uuid
+    from jewelia.core.db import DB, start_db
+    from jewelia.core.settings import get_settings
+    from jewelia.platform.commerce import ledger
+    async def main():
+        await start_db(get_settings().database_url, min_size=1, max_size=2)
+        org, amount = uuid.UUID(sys.argv[1]), int(sys.argv[2])
+        async with DB.transaction():
+            await ledger.post("refund", f"debit:{org}:{amount}", "USD", [
+                ledger.Line("platform_cash", -amount),
+                ledger.Line("developer_available", amount, org_id=org, line_type="refund")])
+    asyncio.run(main())
+    """
+)
+
+
+def test_money_taken_back_after_the_close_is_not_paid(site: Site) -> None:
+    """A refund between the close and the transfer: the payout sends what is left (or skips
+    it below the minimum), fixed before the first attempt so every retry sends the same."""
+    fake = site.fake
+    assert site.worker is not None
+    stop(site.worker)  # the close's wake-ups wait in Redis until the worker is back
+    site.worker = None
+    try:
+        big, small = site.seed([(10_000, "ready"), (3_000, "ready")])
+        site.call("close", "2026-08")
+        site.iso.python("-c", DEBIT, big["org"], "4000")
+        site.iso.python("-c", DEBIT, small["org"], "1000")
+    finally:
+        site.worker = site.iso.start_worker(site.log)
+    wait_until(lambda: site.pending("2026-08") == 0, 120, "the 2026-08 payouts")
+    rows = {
+        str(r["org_id"]): r
+        for r in site.query("SELECT * FROM public.payout WHERE period = '2026-08'")
+    }
+    assert (rows[big["org"]]["status"], rows[big["org"]]["amount_minor"]) == ("paid", 6_000)
+    assert "reduced from USD 100.00" in rows[big["org"]]["reason"]
+    assert [t["amount"] for t in fake.transfers[f"payout:2026-08:{big['org']}"]] == [6_000]
+    assert rows[small["org"]]["status"] == "skipped_minimum"
+    assert f"payout:2026-08:{small['org']}" not in fake.transfers
+    balances = site.call("balances")
+    assert (balances[big["org"]], balances[small["org"]]) == (0, 2_000)
+    assert site.call("check") == []
+
+
 def test_reconciliation_finds_injected_mismatches(site: Site) -> None:
     fake = site.fake
     orgs_ = site.seed([(4_000, "ready")])

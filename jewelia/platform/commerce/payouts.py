@@ -193,14 +193,16 @@ async def _finish_if_done(period: str) -> None:
 async def pay_one(period: str, org_id: uuid.UUID) -> str:
     """Transfer one org's payout (key payout:<period>:<org>) and post its journal once."""
     key = payout_key(period, org_id)
+    fixed = await _fix_amount(key, org_id)
+    if fixed != "pending":
+        await _finish_if_done(period)
+        return fixed
     try:
         async with DB.transaction():
             rows = await fetch("SELECT * FROM public.payout WHERE key = $1 FOR UPDATE", key)
             if not rows or rows[0]["status"] != "pending":
                 return str(rows[0]["status"]) if rows else "missing"
             row = rows[0]
-            if row["currency"] != CURRENCY:
-                raise ValueError(f"payouts are paid in USD only, not {row['currency']}")
             transfer = await asyncio.to_thread(
                 stripe_gateway.create_transfer,
                 account_id=row["stripe_account_id"],
@@ -237,8 +239,10 @@ async def pay_one(period: str, org_id: uuid.UUID) -> str:
         # Refused for good (no transfer was made: Stripe creates nothing on a 4xx): the row
         # fails and its balance rolls over; anything that may have reached Stripe is retried
         # with the same key instead, never failed, so a later period cannot pay it again.
-        await _record_failure(key, exc, final=not exc.retryable)
-        if exc.retryable:
+        # idempotency_error: the key was used with other parameters, so a transfer may exist
+        final = not exc.retryable and exc.code != "idempotency_error"
+        await _record_failure(key, exc, final=final)
+        if not final:
             raise
         return "failed"
     except Exception as exc:
@@ -247,6 +251,53 @@ async def pay_one(period: str, org_id: uuid.UUID) -> str:
     await _finish_if_done(period)
     await asyncio.to_thread(send_soon)
     return "paid"
+
+
+async def _fix_amount(key: str, org_id: uuid.UUID) -> str:
+    """Before the first transfer attempt, commit the amount every attempt will send: the
+    snapshot, or less when refunds or disputes took money back since the close (net of the
+    org's other fixed, unpaid payouts), skipped below the minimum. Returns the row's status."""
+    async with DB.transaction():
+        await execute("SELECT pg_advisory_xact_lock(hashtext('payout_org:' || $1))", str(org_id))
+        rows = await fetch("SELECT * FROM public.payout WHERE key = $1 FOR UPDATE", key)
+        if not rows:
+            return "missing"
+        row = rows[0]
+        if row["status"] != "pending" or row["fixed_at"] is not None:
+            return str(row["status"])
+        if row["currency"] != CURRENCY:
+            raise ValueError(f"payouts are paid in USD only, not {row['currency']}")
+        other = await fetch(
+            "SELECT coalesce(sum(amount_minor), 0)::bigint AS total FROM public.payout"
+            " WHERE org_id = $1 AND status = 'pending' AND fixed_at IS NOT NULL AND key <> $2",
+            org_id,
+            key,
+        )
+        available = (await ledger.balances(org_id, CURRENCY)).available - int(other[0]["total"])
+        amount = min(int(row["amount_minor"]), available)
+        if amount < MINIMUM_MINOR:
+            await execute(
+                "UPDATE public.payout SET status = 'skipped_minimum', amount_minor = $2,"
+                " reason = $3 WHERE id = $1",
+                row["id"],
+                amount,
+                f"the available balance fell to {_money(amount)} after the close (refunds or"
+                " disputes); it rolls over",
+            )
+            return "skipped_minimum"
+        reason = (
+            f"reduced from {_money(int(row['amount_minor']))} by refunds or disputes after the close"
+            if amount < int(row["amount_minor"])
+            else ""
+        )
+        await execute(
+            "UPDATE public.payout SET amount_minor = $2, fixed_at = now(), reason = $3"
+            " WHERE id = $1",
+            row["id"],
+            amount,
+            reason,
+        )
+    return "pending"
 
 
 async def _record_failure(key: str, exc: Exception, final: bool) -> None:
