@@ -9,10 +9,17 @@ Every function runs inside the caller's transaction and is idempotent by its jou
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
+
+from jewelia.core.db import DB, fetch
+from jewelia.platform.commerce import policy as policies
 
 ACCOUNT_KINDS = (
     "platform_cash",
@@ -36,6 +43,11 @@ DEVELOPER_LINE_TYPES = (
 )
 ZERO_DECIMAL = frozenset({"JPY", "KRW"})  # ISO 4217 exponent 0 among the listing currencies
 HOLDING_DAYS = 7
+MAX_MINOR = 999_999_999_999  # the largest listing price (9,999,999,999.99) in minor units
+PAYOUT_CURRENCIES = ("USD",)
+TIER_CURRENCY = "USD"  # the policy's tiers count a developer's lifetime gross in USD
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+KIND = re.compile(r"^[a-z_]{1,40}$")
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,171 @@ def from_minor(amount: int, currency: str) -> Decimal:
     return Decimal(int(amount)).scaleb(-exponent(currency))
 
 
+@asynccontextmanager
+async def _atomic() -> AsyncIterator[None]:
+    """The caller's transaction, or a new one when there is none."""
+    if DB.current_transaction.get() is not None:
+        yield
+        return
+    txn = DB.transaction()
+    await txn.__aenter__()
+    try:
+        yield
+    except BaseException as exc:
+        await txn.__aexit__(type(exc), exc, exc.__traceback__)
+        raise
+    try:
+        await txn.commit()  # where the deferred zero-sum check runs
+    finally:
+        # Piccolo's own exit neither releases the connection nor resets the current
+        # transaction when COMMIT fails; a failed COMMIT has ended the transaction already.
+        if not txn._committed:
+            txn._rolled_back = True
+        await txn.__aexit__(None, None, None)
+
+
+def _currency(currency: str) -> str:
+    if not isinstance(currency, str) or not CURRENCY.fullmatch(currency):
+        raise ValueError(f"currency must be an ISO 4217 code in capitals, not {currency!r}")
+    return currency
+
+
+def _amount(name: str, value: int, *, positive: bool = True) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be an integer number of minor units, not {value!r}")
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"{name} must be {'positive' if positive else 'zero or more'}: {value}")
+    if value > MAX_MINOR:
+        raise ValueError(f"{name} {value} is over the largest amount the ledger takes")
+    return value
+
+
+def _key(key: str) -> str:
+    if not isinstance(key, str) or not 1 <= len(key) <= 200:
+        raise ValueError("a journal key is 1 to 200 characters")
+    return key
+
+
+def _check_lines(currency: str, lines: Sequence[Line], *, allow_zero: bool = False) -> None:
+    if len(lines) < 2:
+        raise ValueError("a journal needs at least two lines")
+    total = 0
+    for line in lines:
+        if line.account not in ACCOUNT_KINDS:
+            raise ValueError(f"unknown ledger account kind {line.account!r}")
+        if isinstance(line.amount, bool) or not isinstance(line.amount, int):
+            raise ValueError(f"line amounts are integer minor units, not {line.amount!r}")
+        if abs(line.amount) > 10 * MAX_MINOR:
+            raise ValueError(f"line amount {line.amount} is absurd")
+        if line.amount == 0 and not allow_zero:
+            raise ValueError("a line of zero moves nothing")
+        developer = line.account in DEVELOPER_KINDS
+        if developer != (line.org_id is not None):
+            raise ValueError(f"{line.account} lines {'need' if developer else 'take no'} org_id")
+        if developer and line.line_type not in DEVELOPER_LINE_TYPES:
+            raise ValueError(f"developer line type must be one of {DEVELOPER_LINE_TYPES}")
+        if line.line_type is not None and not KIND.fullmatch(line.line_type):
+            raise ValueError(f"bad line type {line.line_type!r}")
+        total += line.amount
+    if total != 0:
+        raise ValueError(f"journal lines sum to {total} {currency}, not zero")
+
+
+async def _existing(key: str) -> uuid.UUID | None:
+    rows = await fetch("SELECT id FROM public.ledger_journal WHERE key = $1", key)
+    return rows[0]["id"] if rows else None
+
+
+async def _accounts(currency: str, wanted: set[tuple[str, uuid.UUID | None]]) -> dict[Any, int]:
+    """Account ids by (kind, org_id), creating the missing ones."""
+    kinds = [k for k, _ in wanted]
+    orgs = [o for _, o in wanted]
+    rows = await fetch(
+        "WITH want AS (SELECT * FROM unnest($1::text[], $2::uuid[]) AS w(kind, org_id)),"
+        " made AS (INSERT INTO public.ledger_account (kind, org_id, currency)"
+        "  SELECT kind, org_id, $3 FROM want ON CONFLICT DO NOTHING RETURNING id, kind, org_id)"
+        " SELECT id, kind, org_id FROM made UNION ALL"
+        " SELECT a.id, a.kind, a.org_id FROM public.ledger_account a JOIN want w"
+        "  ON a.kind = w.kind AND a.org_id IS NOT DISTINCT FROM w.org_id WHERE a.currency = $3",
+        kinds,
+        orgs,
+        currency,
+    )
+    found = {(r["kind"], r["org_id"]): r["id"] for r in rows}
+    missing = wanted - found.keys()
+    if missing:  # created by a concurrent transaction after our snapshot: read again
+        return await _accounts(currency, wanted)
+    return found
+
+
+async def _post(
+    kind: str,
+    key: str,
+    currency: str,
+    lines: Sequence[Line],
+    *,
+    memo: str = "",
+    source: tuple[str, str] | None = None,
+    policy_version: int | None = None,
+    occurred_at: datetime | None = None,
+    org_id: uuid.UUID | None = None,
+    listing_id: uuid.UUID | None = None,
+    amount: int | None = None,
+    parent_id: uuid.UUID | None = None,
+    related_id: uuid.UUID | None = None,
+    allow_zero: bool = False,
+) -> tuple[uuid.UUID, bool]:
+    _key(key)
+    _currency(currency)
+    if not KIND.fullmatch(kind):
+        raise ValueError(f"bad journal kind {kind!r}")
+    if not allow_zero:
+        lines = [line for line in lines if line.amount != 0]
+    _check_lines(currency, lines, allow_zero=allow_zero)
+    async with _atomic():
+        made = await fetch(
+            "INSERT INTO public.ledger_journal (kind, key, memo, source_type, source_id,"
+            " policy_version, org_id, listing_id, currency, amount, parent_id, related_id,"
+            " occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+            " coalesce($13, now())) ON CONFLICT (key) DO NOTHING RETURNING id",
+            kind,
+            key,
+            memo,
+            source[0] if source else None,
+            str(source[1]) if source else None,
+            policy_version,
+            org_id,
+            listing_id,
+            currency,
+            amount,
+            parent_id,
+            related_id,
+            occurred_at,
+        )
+        if not made:
+            existing = await _existing(key)
+            assert existing is not None
+            return existing, False
+        journal_id: uuid.UUID = made[0]["id"]
+        ids = await _accounts(currency, {(line.account, line.org_id) for line in lines})
+        await fetch(
+            "INSERT INTO public.ledger_posting (journal_id, account_id, org_id, listing_id,"
+            " line_type, amount, currency, policy_version)"
+            " SELECT $1, a, o, l, t, m, $7, $8"
+            " FROM unnest($2::bigint[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[])"
+            " AS u(a, o, l, t, m)",
+            journal_id,
+            [ids[(line.account, line.org_id)] for line in lines],
+            [line.org_id for line in lines],
+            [line.listing_id for line in lines],
+            [line.line_type or kind for line in lines],
+            [line.amount for line in lines],
+            currency,
+            policy_version,
+        )
+    return journal_id, True
+
+
 async def post(
     kind: str,
     key: str,
@@ -94,7 +271,27 @@ async def post(
 ) -> tuple[uuid.UUID, bool]:
     """Post one journal (lines summing to zero); (journal id, True) when new, or the existing
     journal's (id, False) when `key` was already posted (the lines are not compared)."""
-    raise NotImplementedError
+    return await _post(
+        kind,
+        key,
+        currency,
+        lines,
+        memo=memo,
+        source=source,
+        policy_version=policy_version,
+        occurred_at=occurred_at,
+    )
+
+
+async def lifetime_gross(org_id: uuid.UUID, currency: str = TIER_CURRENCY) -> int:
+    """A developer's lifetime gross charges in one currency (minor units, before refunds)."""
+    rows = await fetch(
+        "SELECT coalesce(sum(amount), 0)::bigint AS total FROM public.ledger_journal"
+        " WHERE org_id = $1 AND kind = 'charge' AND currency = $2",
+        org_id,
+        currency,
+    )
+    return int(rows[0]["total"])
 
 
 async def post_charge(
@@ -110,7 +307,140 @@ async def post_charge(
 ) -> tuple[uuid.UUID, bool]:
     """A jeweler paid `gross` for a developer's app (Stripe kept `fee`): cash, fees, the
     platform's share by the current policy, and the developer's pending earning."""
-    raise NotImplementedError
+    _key(key)
+    _currency(currency)
+    _amount("gross", gross)
+    _amount("fee", fee, positive=False)
+    if fee > gross:
+        raise ValueError(f"the processing fee {fee} is more than the charge {gross}")
+    async with _atomic():
+        existing = await _existing(key)
+        if existing is not None:
+            return existing, False
+        # One charge of an org at a time: the share depends on the lifetime gross before it.
+        await fetch("SELECT pg_advisory_xact_lock(hashtextextended($1, 727018))", f"org:{org_id}")
+        existing = await _existing(key)
+        if existing is not None:
+            return existing, False
+        policy = await policies.current(occurred_at)
+        lifetime = await lifetime_gross(org_id, TIER_CURRENCY)
+        if currency == TIER_CURRENCY:
+            share = policies.share(gross, lifetime, policy)
+        else:
+            share = policies.flat_share(gross, lifetime, policy)
+        dev = {"org_id": org_id, "listing_id": listing_id}
+        lines = [
+            Line("platform_cash", gross - fee, line_type="charge", listing_id=listing_id),
+            Line("processing_fees", fee, line_type="stripe_fee", listing_id=listing_id),
+            Line("processing_fees", -fee, line_type="fee_recovered", listing_id=listing_id),
+            Line("platform_revenue", -share, line_type="platform_share", listing_id=listing_id),
+            Line("developer_pending", -gross, line_type="earning", **dev),
+            Line("developer_pending", share, line_type="platform_share", **dev),
+            Line("developer_pending", fee, line_type="fee", **dev),
+        ]
+        return await _post(
+            "charge",
+            key,
+            currency,
+            lines,
+            memo=f"charge {gross} {currency}, share {share}, fee {fee}",
+            source=source,
+            policy_version=policy.version,
+            occurred_at=occurred_at,
+            org_id=org_id,
+            listing_id=listing_id,
+            amount=gross,
+        )
+
+
+def _part(total: int, reversed_gross: int, gross: int) -> int:
+    """round_half_up(total x reversed_gross / gross), exact integers, any sign of total."""
+    return (2 * total * reversed_gross + gross) // (2 * gross)
+
+
+async def _charge(charge_key: str) -> dict[str, Any]:
+    """The charge journal locked for this transaction, with what it split and what was
+    reversed so far (refunds + disputes - won disputes, gross minor units)."""
+    rows = await fetch(
+        "SELECT id, key, org_id, listing_id, currency, amount, policy_version"
+        " FROM public.ledger_journal WHERE key = $1 AND kind = 'charge' FOR UPDATE",
+        charge_key,
+    )
+    if not rows:
+        raise ValueError(f"no charge journal with key {charge_key!r}")
+    charge = rows[0]
+    facts = await fetch(
+        "SELECT"
+        " (SELECT -coalesce(sum(p.amount), 0) FROM public.ledger_posting p"
+        "   JOIN public.ledger_account a ON a.id = p.account_id"
+        "   WHERE p.journal_id = $1 AND a.kind LIKE 'developer_%') AS net,"
+        " (SELECT -coalesce(sum(p.amount), 0) FROM public.ledger_posting p"
+        "   JOIN public.ledger_account a ON a.id = p.account_id"
+        "   WHERE p.journal_id = $1 AND a.kind = 'platform_revenue') AS share,"
+        " (SELECT coalesce(sum(CASE WHEN kind = 'dispute_won' THEN -amount ELSE amount END), 0)"
+        "   FROM public.ledger_journal WHERE parent_id = $1"
+        "   AND kind IN ('refund', 'dispute', 'dispute_won')) AS reversed,"
+        " EXISTS (SELECT 1 FROM public.ledger_journal WHERE parent_id = $1 AND kind = 'settle')"
+        "   AS settled",
+        charge["id"],
+    )
+    return {**charge, **{k: facts[0][k] for k in ("net", "share", "reversed", "settled")}}
+
+
+async def _reverse(
+    kind: str,
+    key: str,
+    charge: dict[str, Any],
+    delta: int,
+    *,
+    occurred_at: datetime,
+    source: tuple[str, str] | None,
+    related_id: uuid.UUID | None = None,
+    amount: int,
+) -> tuple[uuid.UUID, bool]:
+    """Take back (`delta` > 0) or restore (`delta` < 0) part of a charge, pro rata of its
+    split; what was reversed in total stays round(part x reversed / gross) exactly."""
+    gross = int(charge["amount"])
+    before = int(charge["reversed"])
+    after = before + delta
+    if after > gross:
+        left = gross - before
+        raise ValueError(
+            f"{kind} of {delta} is more than what is left of charge {charge['key']}: {left}"
+        )
+    net, share = int(charge["net"]), int(charge["share"])
+    to_developer = _part(net, after, gross) - _part(net, before, gross)
+    to_revenue = _part(share, after, gross) - _part(share, before, gross)
+    bucket = "developer_available" if charge["settled"] else "developer_pending"
+    line_type = {"refund": "refund", "dispute": "dispute"}.get(kind, "dispute_won")
+    lines = [
+        Line("platform_cash", -delta, line_type=kind, listing_id=charge["listing_id"]),
+        Line(
+            bucket,
+            to_developer,
+            org_id=charge["org_id"],
+            listing_id=charge["listing_id"],
+            line_type=line_type,
+        ),
+        Line("platform_revenue", to_revenue, line_type=kind, listing_id=charge["listing_id"]),
+        # Stripe keeps its fee on refunded money: the platform bears that part.
+        Line("refunds", delta - to_developer - to_revenue, line_type=kind),
+    ]
+    return await _post(
+        kind,
+        key,
+        charge["currency"],
+        lines,
+        memo=f"{kind} {amount} {charge['currency']} of charge {charge['key']}",
+        source=source,
+        policy_version=charge["policy_version"],
+        occurred_at=occurred_at,
+        org_id=charge["org_id"],
+        listing_id=charge["listing_id"],
+        amount=amount,
+        parent_id=charge["id"],
+        related_id=related_id,
+    )
 
 
 async def post_refund(
@@ -123,7 +453,16 @@ async def post_refund(
 ) -> tuple[uuid.UUID, bool]:
     """Refund `amount` of a charge: reverses the charge pro rata; more than what is left of the
     charge raises ValueError."""
-    raise NotImplementedError
+    _key(key)
+    _amount("refund amount", amount)
+    async with _atomic():
+        existing = await _existing(key)
+        if existing is not None:
+            return existing, False
+        charge = await _charge(charge_key)
+        return await _reverse(
+            "refund", key, charge, amount, occurred_at=occurred_at, source=source, amount=amount
+        )
 
 
 async def post_dispute(
@@ -135,7 +474,16 @@ async def post_dispute(
     source: tuple[str, str] | None = None,
 ) -> tuple[uuid.UUID, bool]:
     """A dispute (chargeback) of `amount` of a charge: reversed like a refund."""
-    raise NotImplementedError
+    _key(key)
+    _amount("dispute amount", amount)
+    async with _atomic():
+        existing = await _existing(key)
+        if existing is not None:
+            return existing, False
+        charge = await _charge(charge_key)
+        return await _reverse(
+            "dispute", key, charge, amount, occurred_at=occurred_at, source=source, amount=amount
+        )
 
 
 async def post_dispute_won(
@@ -146,13 +494,104 @@ async def post_dispute_won(
     source: tuple[str, str] | None = None,
 ) -> tuple[uuid.UUID, bool]:
     """A dispute was won: restores what the dispute journal `dispute_key` took back."""
-    raise NotImplementedError
+    _key(key)
+    async with _atomic():
+        existing = await _existing(key)
+        if existing is not None:
+            return existing, False
+        rows = await fetch(
+            "SELECT d.id, d.amount, c.key AS charge_key FROM public.ledger_journal d"
+            " JOIN public.ledger_journal c ON c.id = d.parent_id"
+            " WHERE d.key = $1 AND d.kind = 'dispute'",
+            dispute_key,
+        )
+        if not rows:
+            raise ValueError(f"no dispute journal with key {dispute_key!r}")
+        dispute = rows[0]
+        charge = await _charge(dispute["charge_key"])
+        won = await fetch(
+            "SELECT key FROM public.ledger_journal WHERE related_id = $1 AND kind = 'dispute_won'",
+            dispute["id"],
+        )
+        if won:
+            raise ValueError(f"dispute {dispute_key!r} was already won ({won[0]['key']})")
+        amount = int(dispute["amount"])
+        return await _reverse(
+            "dispute_won",
+            key,
+            charge,
+            -amount,
+            occurred_at=occurred_at,
+            source=source,
+            related_id=dispute["id"],
+            amount=amount,
+        )
 
 
 async def settle_due(now: datetime | None = None, holding_days: int = HOLDING_DAYS) -> int:
     """Move pending to available for every charge paid at least `holding_days` before `now`
     and not settled yet (one journal `settle:<charge_key>` each); how many were settled."""
-    raise NotImplementedError
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=holding_days)
+    async with _atomic():
+        # Lock the due charges first (a refund being posted holds its charge: skipped, settled
+        # next time), so the insert below, a new statement, sees every committed refund.
+        due = await fetch(
+            "SELECT j.id FROM public.ledger_journal j WHERE j.kind = 'charge'"
+            " AND j.occurred_at <= $1 AND NOT EXISTS (SELECT 1 FROM public.ledger_journal s"
+            "  WHERE s.parent_id = j.id AND s.kind = 'settle')"
+            " ORDER BY j.id FOR UPDATE SKIP LOCKED",
+            cutoff,
+        )
+        if not due:
+            return 0
+        ids = [r["id"] for r in due]
+        await fetch(
+            "INSERT INTO public.ledger_account (kind, org_id, currency)"
+            " SELECT DISTINCT 'developer_available', org_id, currency FROM public.ledger_journal"
+            " WHERE id = ANY($1::uuid[]) ON CONFLICT DO NOTHING",
+            ids,
+        )
+        rows = await fetch(
+            """
+            WITH due AS (
+                SELECT c.id, c.key, c.org_id, c.listing_id, c.currency, c.policy_version,
+                    -coalesce((SELECT sum(p.amount) FROM public.ledger_journal j
+                        JOIN public.ledger_posting p ON p.journal_id = j.id
+                        JOIN public.ledger_account a ON a.id = p.account_id
+                        WHERE (j.id = c.id OR j.parent_id = c.id)
+                          AND a.kind = 'developer_pending'), 0) AS owed
+                FROM public.ledger_journal c WHERE c.id = ANY($1::uuid[])
+            ), made AS (
+                INSERT INTO public.ledger_journal (kind, key, memo, source_type, source_id,
+                    policy_version, org_id, listing_id, currency, parent_id, occurred_at)
+                SELECT 'settle', 'settle:' || key, 'pending to available after '
+                    || $2::int || ' days', 'ledger_journal', id::text, policy_version, org_id,
+                    listing_id, currency, id, $3
+                FROM due ON CONFLICT (key) DO NOTHING
+                RETURNING id, parent_id
+            )
+            INSERT INTO public.ledger_posting (journal_id, account_id, org_id, listing_id,
+                line_type, amount, currency, policy_version)
+            SELECT made.id, a.id, due.org_id, due.listing_id, 'settle',
+                CASE WHEN a.kind = 'developer_pending' THEN due.owed ELSE -due.owed END,
+                due.currency, due.policy_version
+            FROM made JOIN due ON due.id = made.parent_id
+            JOIN public.ledger_account a ON a.org_id = due.org_id AND a.currency = due.currency
+                AND a.kind IN ('developer_pending', 'developer_available')
+            RETURNING journal_id
+            """,
+            ids,
+            holding_days,
+            now or datetime.now(UTC),
+        )
+    return len({r["journal_id"] for r in rows})
+
+
+def _payout_currency(currency: str) -> str:
+    _currency(currency)
+    if currency not in PAYOUT_CURRENCIES:
+        raise ValueError(f"payouts are made in USD only, not {currency}")
+    return currency
 
 
 async def post_payout(
@@ -166,7 +605,24 @@ async def post_payout(
 ) -> tuple[uuid.UUID, bool]:
     """A payout of `amount` to the developer (Stripe transfer `transfer_id`) for `period`:
     developer_available is debited, cash credited. USD only."""
-    raise NotImplementedError
+    _payout_currency(currency)
+    _amount("payout amount", amount)
+    if not transfer_id:
+        raise ValueError("a payout needs its Stripe transfer id")
+    lines = [
+        Line("developer_available", amount, org_id=org_id, line_type="payout"),
+        Line("platform_cash", -amount, line_type="payout"),
+    ]
+    return await _post(
+        "payout",
+        key,
+        currency,
+        lines,
+        memo=f"payout for {period}",
+        source=("stripe_transfer", transfer_id),
+        org_id=org_id,
+        amount=amount,
+    )
 
 
 async def post_payout_reversal(
@@ -178,21 +634,134 @@ async def post_payout_reversal(
     transfer_id: str,
 ) -> tuple[uuid.UUID, bool]:
     """A transfer reversed (all or part): the amount is owed to the developer again."""
-    raise NotImplementedError
+    _key(key)
+    _payout_currency(currency)
+    _amount("reversal amount", amount)
+    async with _atomic():
+        existing = await _existing(key)
+        if existing is not None:
+            return existing, False
+        rows = await fetch(
+            "SELECT id, org_id, amount FROM public.ledger_journal WHERE kind = 'payout'"
+            " AND source_type = 'stripe_transfer' AND source_id = $1 FOR UPDATE",
+            transfer_id,
+        )
+        if not rows or rows[0]["org_id"] != org_id:
+            raise ValueError(f"no payout of this org with transfer {transfer_id!r}")
+        done = await fetch(
+            "SELECT coalesce(sum(amount), 0)::bigint AS total FROM public.ledger_journal"
+            " WHERE kind = 'payout_reversal' AND source_type = 'stripe_transfer'"
+            " AND source_id = $1",
+            transfer_id,
+        )
+        left = int(rows[0]["amount"]) - int(done[0]["total"])
+        if amount > left:
+            raise ValueError(
+                f"reversal of {amount} is more than what is left of the payout: {left}"
+            )
+        lines = [
+            Line("developer_available", -amount, org_id=org_id, line_type="payout_reversal"),
+            Line("platform_cash", amount, line_type="payout_reversal"),
+        ]
+        return await _post(
+            "payout_reversal",
+            key,
+            currency,
+            lines,
+            memo=f"transfer {transfer_id} reversed",
+            source=("stripe_transfer", transfer_id),
+            org_id=org_id,
+            amount=amount,
+            parent_id=rows[0]["id"],
+        )
 
 
 async def balances(org_id: uuid.UUID, currency: str = "USD") -> Balances:
     """What the platform owes one developer: pending and available, minor units."""
-    raise NotImplementedError
+    rows = await fetch(
+        "SELECT a.kind, -coalesce(sum(p.amount), 0)::bigint AS owed"
+        " FROM public.ledger_account a LEFT JOIN public.ledger_posting p ON p.account_id = a.id"
+        " WHERE a.org_id = $1 AND a.currency = $2 GROUP BY a.kind",
+        org_id,
+        currency,
+    )
+    owed = {r["kind"]: int(r["owed"]) for r in rows}
+    return Balances(owed.get("developer_pending", 0), owed.get("developer_available", 0))
 
 
 async def available_balances(currency: str = "USD") -> dict[uuid.UUID, int]:
     """Every developer org's available balance in one query (negative ones included)."""
-    raise NotImplementedError
+    rows = await fetch(
+        "SELECT a.org_id, -coalesce(sum(p.amount), 0)::bigint AS owed"
+        " FROM public.ledger_account a JOIN public.ledger_posting p ON p.account_id = a.id"
+        " WHERE a.kind = 'developer_available' AND a.currency = $1 GROUP BY a.org_id",
+        currency,
+    )
+    return {r["org_id"]: int(r["owed"]) for r in rows}
 
 
-async def check() -> list[str]:
+TRIGGERS = (
+    ("ledger_journal", "ledger_journal_append_only"),
+    ("ledger_journal", "ledger_journal_no_truncate"),
+    ("ledger_journal", "ledger_journal_balanced"),
+    ("ledger_journal", "ledger_journal_stamp"),
+    ("ledger_posting", "ledger_posting_append_only"),
+    ("ledger_posting", "ledger_posting_no_truncate"),
+    ("ledger_posting", "ledger_posting_balanced"),
+    ("ledger_posting", "ledger_posting_admit"),
+    ("ledger_account", "ledger_account_append_only"),
+    ("ledger_account", "ledger_account_no_truncate"),
+    ("revenue_share_policy", "revenue_share_policy_append_only"),
+    ("revenue_share_policy", "revenue_share_policy_no_truncate"),
+)
+
+
+async def check(connection: Any = None) -> list[str]:
     """Invariant problems, empty when the ledger is sound: journals not summing to zero per
     currency or with fewer than two postings, postings not matching their account, the
-    append-only and zero-sum triggers missing or disabled."""
-    raise NotImplementedError
+    append-only and zero-sum triggers missing or disabled. `connection`: an asyncpg
+    connection to use instead of the engine (the test suite's after-each-test check)."""
+
+    async def run(sql: str) -> list[dict[str, Any]]:
+        if connection is None:
+            return await fetch(sql)
+        return [dict(r) for r in await connection.fetch(sql)]
+
+    problems: list[str] = []
+    rows = await run(
+        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relname LIKE ANY ('{ledger_%,revenue_share_policy}')"
+        " AND t.tgenabled IN ('O', 'A')"
+    )
+    enabled = {(r["relname"], r["tgname"]) for r in rows}
+    problems += [
+        f"trigger {t} on {r} is missing or disabled" for r, t in TRIGGERS if (r, t) not in enabled
+    ]
+    rows = await run(
+        """
+        WITH per AS (
+            SELECT p.journal_id, p.currency, sum(p.amount) AS total, count(*) AS n,
+                bool_or(p.org_id IS DISTINCT FROM a.org_id OR p.currency <> a.currency) AS stray
+            FROM public.ledger_posting p JOIN public.ledger_account a ON a.id = p.account_id
+            GROUP BY p.journal_id, p.currency
+        )
+        SELECT journal_id, currency, total, n, stray FROM per
+            WHERE total <> 0 OR n < 2 OR stray
+        UNION ALL
+        SELECT j.id, j.currency, 0, 0, false FROM public.ledger_journal j
+            WHERE NOT EXISTS (SELECT 1 FROM public.ledger_posting p WHERE p.journal_id = j.id)
+        LIMIT 100
+        """
+    )
+    for r in rows:
+        what = f"journal {r['journal_id']} ({r['currency']})"
+        if r["n"] == 0:
+            problems.append(f"{what} has no postings")
+        if r["total"]:
+            problems.append(f"{what} sums to {r['total']}, not zero")
+        if 0 < r["n"] < 2:
+            problems.append(f"{what} has a single posting")
+        if r["stray"]:
+            problems.append(f"{what} has a posting whose org or currency is not its account's")
+    return problems
