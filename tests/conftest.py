@@ -100,6 +100,35 @@ def _clear_throttles() -> None:
             client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _ledger_invariants(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that used the database, the ledger's invariants hold (issue 15): every
+    journal sums to zero, the append-only triggers are on (jewelia.platform.commerce.ledger)."""
+    yield
+    if "db" not in request.fixturenames:
+        return
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import asyncpg
+
+    from jewelia.core.settings import get_settings
+    from jewelia.platform.commerce import ledger
+
+    async def check() -> list[str]:
+        # Its own connection and loop (in a thread): sync, async and browser tests alike.
+        conn = await asyncpg.connect(get_settings().database_url)
+        try:
+            return await ledger.check(conn)
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        problems = pool.submit(asyncio.run, check()).result()
+    if problems:
+        pytest.fail("ledger invariants broken after this test:\n" + "\n".join(problems))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API holds the thread's event loop while open."""
     items.sort(key=lambda item: "/e2e/" in str(item.path))
