@@ -23,11 +23,13 @@ async def runs(limit: int = 24) -> list[dict[str, Any]]:
 
 
 async def failed_payouts(limit: int = 100) -> list[dict[str, Any]]:
-    """Payouts that failed after their retries (their balances rolled over)."""
+    """Payouts Stripe refused (their balances roll over) and pending ones that keep failing
+    (retried with their key until they go through)."""
     return await fetch(
-        "SELECT p.period, p.amount_minor, p.currency, p.last_error, p.attempts, o.name, o.slug"
-        " FROM public.payout p JOIN public.developer_org o ON o.id = p.org_id"
-        " WHERE p.status = 'failed' ORDER BY p.period DESC, o.name LIMIT $1",
+        "SELECT p.period, p.status, p.amount_minor, p.currency, p.last_error, p.attempts,"
+        " o.name, o.slug FROM public.payout p JOIN public.developer_org o ON o.id = p.org_id"
+        " WHERE p.status = 'failed' OR (p.status = 'pending' AND p.attempts >= 3)"
+        " ORDER BY p.period DESC, o.name LIMIT $1",
         limit,
     )
 
