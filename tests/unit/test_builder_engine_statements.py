@@ -125,3 +125,37 @@ async def test_a_cancel_seen_at_the_database_steps_begin(
     assert run["status"] == "cancelled" and execution.cancel_requested
     assert [s["status"] for s in run["steps"]] == ["succeeded", "succeeded"]  # branch, save
     assert await customers(tenant, email) == 1
+
+
+async def test_the_heartbeat_renews_the_lease_of_a_long_step(
+    business: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The heartbeat starts a third of the lease after the claim and keeps renewing it while a
+    step runs longer than the lease (a 2 s request, a 0.9 s lease)."""
+    from tests.webhook_receiver import Receiver
+
+    _, tenant = business
+    monkeypatch.setenv("JEWELIA_BUILDER_LEASE_SECONDS", "0.9")
+    monkeypatch.setattr(runs, "send", lambda *a, **k: asyncio.sleep(0))
+    with Receiver() as receiver:
+        definition = {
+            "triggers": [{"type": "api_call", "config": {}}],
+            "actions": [
+                {
+                    "id": "slow",
+                    "type": "http_request",
+                    "config": {"method": "POST", "url": receiver.url("/slow")},
+                }
+            ],
+        }
+        run_id = await start(tenant, definition)
+        advancing = asyncio.create_task(executor.advance(tenant.id, run_id))
+        await asyncio.sleep(1.4)  # past the lease the claim took
+        async with tenant_scope(tenant.ref):
+            rows = await fetch(
+                "SELECT leased_until > now() AS held FROM flow_run WHERE id = $1", run_id
+            )
+        assert rows[0]["held"]
+        await advancing
+    run = await runs.get_run(tenant.ref, run_id)
+    assert run["status"] == "succeeded" and run["steps"][0]["attempts"] == 1

@@ -313,15 +313,21 @@ async def advance(tenant_id: uuid.UUID, run_id: uuid.UUID) -> None:
         return
     run, rows = claimed
     execution = Execution(tenant, run, rows, token)
-    # The heartbeat is stopped, never cancelled: a task cancelled while it opens a transaction
-    # would leave its connection out of the pool for good.
-    beat = asyncio.create_task(execution.heartbeat())
+    # The heartbeat starts a third of the lease after the claim, when it first renews it (most
+    # runs are over long before: no task for them). It is stopped, never cancelled: a task
+    # cancelled while it opens a transaction would leave its connection out of the pool.
+    beats: list[asyncio.Task[None]] = []
+    timer = asyncio.get_running_loop().call_later(
+        runs.lease_seconds() / 3, lambda: beats.append(asyncio.create_task(execution.heartbeat()))
+    )
     try:
         await execution.run()
     finally:
+        timer.cancel()
         execution.stopped.set()
-        with contextlib.suppress(Exception):
-            await beat
+        for beat in beats:
+            with contextlib.suppress(Exception):
+                await beat
 
 
 class Execution:
@@ -378,16 +384,17 @@ class Execution:
             await self.finish("succeeded", None, None, None)
 
     async def heartbeat(self) -> None:
-        """Renew the lease while a long step runs (every third of the lease) until stopped."""
+        """Renew the lease now and every third of the lease while a long step runs, until
+        stopped (started a third of the lease after the claim)."""
         while not self.stopped.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stopped.wait(), timeout=runs.lease_seconds() / 3)
-                return
             try:
                 async with tenant_scope(self.tenant):
                     await self.fence(flush=False)
             except LeaseLost:
                 self.lost = True
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopped.wait(), timeout=runs.lease_seconds() / 3)
                 return
 
     async def fence(self, flush: bool = True) -> None:
