@@ -215,10 +215,13 @@ REFERENCE_APP = Path(__file__).resolve().parents[1] / "examples" / "marketplace-
 async def _seed_marketplace(app_url: str) -> dict[str, str]:
     """The demo marketplace (developer org, reference app listing, samples, reviews)."""
     from jewelia.core.db import fetch
+    from jewelia.platform.commerce.demo import seed_commerce
     from jewelia.platform.marketplace.demo import seed_marketplace
 
     rows = await fetch("SELECT id FROM public.app_user WHERE email = $1", DEMO_EMAIL)
-    return await seed_marketplace(rows[0]["id"], app_url)
+    app = await seed_marketplace(rows[0]["id"], app_url)
+    await seed_commerce(rows[0]["id"])  # demo money: app charges, earnings, a paid payout
+    return app
 
 
 def _reference_app(base_url: str, data_dir: Path, env: dict[str, str]) -> list[str] | None:
