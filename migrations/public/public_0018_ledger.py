@@ -26,11 +26,12 @@ DEVELOPER_LINE_TYPES = (
 # What the database enforces (jewelia/platform/commerce/ledger.py relies on it, check() audits it):
 # - journals, postings, accounts and policy versions are append-only: UPDATE, DELETE and TRUNCATE
 #   raise (a mistake is corrected by a reversing journal);
-# - at commit (deferred constraint triggers) every journal has at least two postings, sums to zero
-#   per currency, and each posting's org is its account's org;
-# - postings are added only in the transaction that created their journal (the journal's
-#   created_at is forced to now(), the transaction's start, and a posting must match it);
-# - a posting's currency is its account's (composite foreign key).
+# - a posting is admitted only in the transaction that created its journal (the journal's
+#   created_at is forced to now(), the transaction's start, and must match), in the journal's
+#   currency, with its account's org; its currency is its account's (composite foreign key);
+#   so a journal is one currency, and "sums to zero" is per currency;
+# - at commit (a deferred constraint trigger on the journal) every journal has at least two
+#   postings and sums to zero.
 SQL = f"""
 CREATE FUNCTION public.ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -118,7 +119,8 @@ CREATE TABLE public.ledger_posting (
         CHECK (org_id IS NULL OR line_type IN {DEVELOPER_LINE_TYPES!r})
 );
 CREATE INDEX ledger_posting_account_idx ON public.ledger_posting (account_id) INCLUDE (amount);
-CREATE INDEX ledger_posting_journal_idx ON public.ledger_posting (journal_id);
+-- INCLUDE (amount): check() sums every journal from this index alone (index-only scan)
+CREATE INDEX ledger_posting_journal_idx ON public.ledger_posting (journal_id) INCLUDE (amount);
 CREATE INDEX ledger_posting_org_created_idx ON public.ledger_posting (org_id, created_at)
     WHERE org_id IS NOT NULL;
 
@@ -131,11 +133,23 @@ CREATE TRIGGER ledger_journal_stamp BEFORE INSERT ON public.ledger_journal
     FOR EACH ROW EXECUTE FUNCTION public.ledger_journal_stamp();
 
 CREATE FUNCTION public.ledger_posting_admit() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    journal record;
+    account record;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM public.ledger_journal
-                   WHERE id = NEW.journal_id AND created_at = now()) THEN
+    SELECT created_at, currency INTO journal FROM public.ledger_journal WHERE id = NEW.journal_id;
+    IF NOT FOUND OR journal.created_at <> now() THEN
         RAISE EXCEPTION 'ledger journal % is closed: postings are added only with their journal',
             NEW.journal_id USING HINT = 'post a new journal';
+    END IF;
+    IF journal.currency <> NEW.currency THEN
+        RAISE EXCEPTION 'ledger journal % is in %: a posting in % is refused',
+            NEW.journal_id, journal.currency, NEW.currency;
+    END IF;
+    SELECT org_id INTO account FROM public.ledger_account WHERE id = NEW.account_id;
+    IF account.org_id IS DISTINCT FROM NEW.org_id THEN
+        RAISE EXCEPTION 'ledger posting of journal %: its org is not its account''s org',
+            NEW.journal_id;
     END IF;
     NEW.created_at := now();
     RETURN NEW;
@@ -143,45 +157,25 @@ END $$;
 CREATE TRIGGER ledger_posting_admit BEFORE INSERT ON public.ledger_posting
     FOR EACH ROW EXECUTE FUNCTION public.ledger_posting_admit();
 
--- At commit: checked once per journal (by its last posting, or by the journal row when it
--- has none), so a journal of n lines costs one check, not n.
+-- At commit, once per journal: its postings were all admitted in this transaction.
 CREATE FUNCTION public.ledger_check_journal() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    jid uuid;
-    n integer;
-    bad record;
+    n bigint;
+    total numeric;
 BEGIN
-    IF TG_TABLE_NAME = 'ledger_journal' THEN
-        jid := NEW.id;
-        IF EXISTS (SELECT 1 FROM public.ledger_posting WHERE journal_id = jid) THEN
-            RETURN NULL;  -- its postings' trigger checks it
-        END IF;
-    ELSE
-        jid := NEW.journal_id;
-        IF EXISTS (SELECT 1 FROM public.ledger_posting WHERE journal_id = jid AND id > NEW.id) THEN
-            RETURN NULL;  -- a later posting of the journal checks it
-        END IF;
-    END IF;
-    SELECT count(*) INTO n FROM public.ledger_posting WHERE journal_id = jid;
+    SELECT count(*), coalesce(sum(amount), 0) INTO n, total
+        FROM public.ledger_posting WHERE journal_id = NEW.id;
     IF n < 2 THEN
-        RAISE EXCEPTION 'ledger journal % has % posting(s): a journal needs at least two', jid, n;
+        RAISE EXCEPTION 'ledger journal % has % posting(s): a journal needs at least two',
+            NEW.id, n;
     END IF;
-    SELECT currency, sum(amount) AS total INTO bad FROM public.ledger_posting
-        WHERE journal_id = jid GROUP BY currency HAVING sum(amount) <> 0 LIMIT 1;
-    IF FOUND THEN
+    IF total <> 0 THEN
         RAISE EXCEPTION 'ledger journal % does not sum to zero: % % (minor units) left over',
-            jid, bad.total, bad.currency;
-    END IF;
-    IF EXISTS (SELECT 1 FROM public.ledger_posting p JOIN public.ledger_account a
-               ON a.id = p.account_id
-               WHERE p.journal_id = jid AND p.org_id IS DISTINCT FROM a.org_id) THEN
-        RAISE EXCEPTION 'ledger journal % has a posting whose org is not its account''s', jid;
+            NEW.id, total, NEW.currency;
     END IF;
     RETURN NULL;
 END $$;
 CREATE CONSTRAINT TRIGGER ledger_journal_balanced AFTER INSERT ON public.ledger_journal
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.ledger_check_journal();
-CREATE CONSTRAINT TRIGGER ledger_posting_balanced AFTER INSERT ON public.ledger_posting
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.ledger_check_journal();
 
 CREATE TRIGGER revenue_share_policy_append_only BEFORE UPDATE OR DELETE

@@ -475,10 +475,26 @@ async def test_the_database_refuses_changes_truncates_and_unbalanced_journals(db
                 org,
             )
             await conn.execute(posting, j, revenue, -7)
-    with pytest.raises(asyncpg.ForeignKeyViolationError):
+    # A journal is one currency; a posting's currency is its account's (foreign key).
+    with pytest.raises(asyncpg.RaiseError, match="a posting in EUR is refused"):
         async with connection() as conn:
             j = uuid.uuid4()
             await conn.execute(journal, j, key("raw"))
+            await conn.execute(
+                "INSERT INTO public.ledger_posting (journal_id, account_id, line_type, amount,"
+                " currency) VALUES ($1, $2, 'raw', 7, 'EUR')",
+                j,
+                cash,
+            )
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        async with connection() as conn:
+            j = uuid.uuid4()
+            await conn.execute(
+                "INSERT INTO public.ledger_journal (id, kind, key, currency)"
+                " VALUES ($1, 'raw', $2, 'EUR')",
+                j,
+                key("raw"),
+            )
             await conn.execute(
                 "INSERT INTO public.ledger_posting (journal_id, account_id, line_type, amount,"
                 " currency) VALUES ($1, $2, 'raw', 7, 'EUR')",
@@ -503,8 +519,7 @@ async def test_check_reports_what_a_disabled_trigger_let_through(db: None) -> No
     with pytest.raises(Rollback):
         async with connection() as conn:
             await conn.execute(
-                "ALTER TABLE public.ledger_posting DISABLE TRIGGER ledger_posting_balanced;"
-                " ALTER TABLE public.ledger_journal DISABLE TRIGGER ledger_journal_balanced"
+                "ALTER TABLE public.ledger_journal DISABLE TRIGGER ledger_journal_balanced"
             )
             cash = await conn.fetchval(
                 "SELECT id FROM public.ledger_account WHERE kind = 'platform_cash' LIMIT 1"
@@ -529,8 +544,8 @@ async def test_check_reports_what_a_disabled_trigger_let_through(db: None) -> No
             found = await ledger.check(conn)
             raise Rollback
     text = "\n".join(found)
-    assert "ledger_posting_balanced on ledger_posting is missing or disabled" in text
-    assert f"journal {j} (USD) sums to 42, not zero" in text
-    assert f"journal {j} (USD) has a single posting" in text
+    assert "ledger_journal_balanced on ledger_journal is missing or disabled" in text
+    assert f"journal {j} sums to 42, not zero" in text
+    assert f"journal {j} has a single posting" in text
     assert "has no postings" in text
     assert await ledger.check() == []
