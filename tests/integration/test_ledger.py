@@ -549,3 +549,28 @@ async def test_check_reports_what_a_disabled_trigger_let_through(db: None) -> No
     assert f"journal {j} has a single posting" in text
     assert "has no postings" in text
     assert await ledger.check() == []
+
+
+async def test_a_key_of_another_kind_is_refused(db: None) -> None:
+    org = uuid.uuid4()
+    ck, _ = await charge(org, 1_000, 59)
+    with pytest.raises(ValueError, match="already used by a charge journal"):
+        await ledger.post_refund(key=ck, charge_key=ck, amount=10, occurred_at=NOW)
+    with pytest.raises(ValueError, match="already used by a charge journal"):
+        await ledger.post("adjustment", ck, "USD", [Line("platform_cash", 1), Line("refunds", -1)])
+
+
+async def test_settling_while_refunds_are_posted_keeps_every_cent(db: None) -> None:
+    """Refunds racing the settlement: each lands on pending before it, on available after."""
+    orgs = [uuid.uuid4() for _ in range(20)]
+    old = NOW - timedelta(days=30)
+    keys = [(await charge(org, 10_000, 320, occurred_at=old))[0] for org in orgs]
+
+    async def refund(k: str) -> None:
+        await ledger.post_refund(key=f"{k}:race", charge_key=k, amount=2_500, occurred_at=NOW)
+
+    await asyncio.gather(ledger.settle_due(NOW), *(refund(k) for k in keys), ledger.settle_due(NOW))
+    await ledger.settle_due(NOW)  # what a refund's lock made the first ones skip
+    for org, k in zip(orgs, keys, strict=True):
+        assert await ledger.balances(org) == ledger.Balances(0, 9_680 - 2_420), k
+        assert await fetch("SELECT 1 FROM public.ledger_journal WHERE key = $1", f"settle:{k}")

@@ -164,9 +164,14 @@ def _check_lines(currency: str, lines: Sequence[Line], *, allow_zero: bool = Fal
         raise ValueError(f"journal lines sum to {total} {currency}, not zero")
 
 
-async def _existing(key: str) -> uuid.UUID | None:
-    rows = await fetch("SELECT id FROM public.ledger_journal WHERE key = $1", key)
-    return rows[0]["id"] if rows else None
+async def _existing(key: str, kind: str | None = None) -> uuid.UUID | None:
+    """The journal already posted under `key`; a key used by another kind is refused."""
+    rows = await fetch("SELECT id, kind FROM public.ledger_journal WHERE key = $1", key)
+    if not rows:
+        return None
+    if kind is not None and rows[0]["kind"] != kind:
+        raise ValueError(f"journal key {key!r} is already used by a {rows[0]['kind']} journal")
+    return rows[0]["id"]
 
 
 async def _accounts(currency: str, wanted: set[tuple[str, uuid.UUID | None]]) -> dict[Any, int]:
@@ -236,7 +241,7 @@ async def _post(
             occurred_at,
         )
         if not made:
-            existing = await _existing(key)
+            existing = await _existing(key, kind)
             assert existing is not None
             return existing, False
         journal_id: uuid.UUID = made[0]["id"]
@@ -315,12 +320,12 @@ async def post_charge(
     if fee > gross:
         raise ValueError(f"the processing fee {fee} is more than the charge {gross}")
     async with _atomic():
-        existing = await _existing(key)
+        existing = await _existing(key, "charge")
         if existing is not None:
             return existing, False
         # One charge of an org at a time: the share depends on the lifetime gross before it.
         await fetch("SELECT pg_advisory_xact_lock(hashtextextended($1, 727018))", f"org:{org_id}")
-        existing = await _existing(key)
+        existing = await _existing(key, "charge")
         if existing is not None:
             return existing, False
         policy = await policies.current(occurred_at)
@@ -457,7 +462,7 @@ async def post_refund(
     _key(key)
     _amount("refund amount", amount)
     async with _atomic():
-        existing = await _existing(key)
+        existing = await _existing(key, "refund")
         if existing is not None:
             return existing, False
         charge = await _charge(charge_key)
@@ -478,7 +483,7 @@ async def post_dispute(
     _key(key)
     _amount("dispute amount", amount)
     async with _atomic():
-        existing = await _existing(key)
+        existing = await _existing(key, "dispute")
         if existing is not None:
             return existing, False
         charge = await _charge(charge_key)
@@ -497,7 +502,7 @@ async def post_dispute_won(
     """A dispute was won: restores what the dispute journal `dispute_key` took back."""
     _key(key)
     async with _atomic():
-        existing = await _existing(key)
+        existing = await _existing(key, "dispute_won")
         if existing is not None:
             return existing, False
         rows = await fetch(
@@ -648,7 +653,7 @@ async def post_payout_reversal(
     _payout_currency(currency)
     _amount("reversal amount", amount)
     async with _atomic():
-        existing = await _existing(key)
+        existing = await _existing(key, "payout_reversal")
         if existing is not None:
             return existing, False
         rows = await fetch(
