@@ -574,3 +574,37 @@ async def test_settling_while_refunds_are_posted_keeps_every_cent(db: None) -> N
     for org, k in zip(orgs, keys, strict=True):
         assert await ledger.balances(org) == ledger.Balances(0, 9_680 - 2_420), k
         assert await fetch("SELECT 1 FROM public.ledger_journal WHERE key = $1", f"settle:{k}")
+
+
+async def test_check_reports_rows_changed_behind_a_disabled_trigger(db: None) -> None:
+    async with connection() as conn:
+        if not await conn.fetchval("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
+            pytest.skip("resetting table statistics afterwards needs a superuser")
+    org = uuid.uuid4()
+    _, jid = await charge(org, 1_000, 59)
+    try:
+        async with connection() as conn:
+            await conn.execute(
+                "ALTER TABLE public.ledger_posting DISABLE TRIGGER ledger_posting_append_only"
+            )
+            await conn.execute(
+                "UPDATE public.ledger_posting SET amount = amount WHERE journal_id = $1", jid
+            )
+            await conn.execute(
+                "ALTER TABLE public.ledger_posting ENABLE TRIGGER ledger_posting_append_only"
+            )
+            await conn.execute("SELECT pg_stat_force_next_flush()")  # when this commits
+        for _ in range(50):
+            problems = await ledger.check()
+            if problems:
+                break
+            await asyncio.sleep(0.1)
+        assert any("ledger_posting: 5 row(s) updated and 0 deleted" in p for p in problems), (
+            problems
+        )
+    finally:
+        async with connection() as conn:
+            await conn.execute(
+                "SELECT pg_stat_reset_single_table_counters('public.ledger_posting'::regclass)"
+            )
+    assert await ledger.check() == []  # what the suite checks after every test

@@ -752,6 +752,19 @@ async def check(connection: Any = None) -> list[str]:
     problems += [
         f"trigger {t} on {r} is missing or disabled" for r, t in TRIGGERS if (r, t) not in enabled
     ]
+    # Rows changed behind a disabled trigger still show in the table statistics (flushed
+    # within seconds; kept until the statistics are reset).
+    changed = await run(
+        "SELECT relname, n_tup_upd, n_tup_del FROM pg_stat_user_tables"
+        " WHERE schemaname = 'public' AND relname IN"
+        " ('ledger_posting', 'ledger_journal', 'ledger_account', 'revenue_share_policy')"
+        " AND n_tup_upd + n_tup_del > 0"
+    )
+    problems += [
+        f"{r['relname']}: {r['n_tup_upd']} row(s) updated and {r['n_tup_del']} deleted"
+        " although the ledger is append-only"
+        for r in changed
+    ]
     # Journals are one currency each (the admission trigger), so zero per journal is zero per
     # currency. One pass over ledger_posting_journal_idx (journal_id INCLUDE amount).
     rows = await run(
