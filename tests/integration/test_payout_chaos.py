@@ -79,7 +79,22 @@ def test_sigkill_during_payout_run_never_pays_twice(db: None, tmp_path: Path) ->
             wake()
             worker = site.iso.start_worker(site.log)
             try:
-                wait_until(lambda: paid() >= point, 180, f"{point} transfers")
+                wait_until(lambda: paid() >= point, 300, f"{point} transfers")
+            except AssertionError:  # say where the run stands
+                print(site.query("SELECT * FROM public.payout_run"), paid(), len(fake.requests))
+                print(
+                    site.query(
+                        "SELECT status, count(*), min(enqueued_at), max(enqueued_at),"
+                        " count(fixed_at) FROM public.payout GROUP BY status"
+                    )
+                )
+                print(
+                    site.query(
+                        "SELECT pid, state, wait_event, left(query, 120) AS q"
+                        " FROM pg_stat_activity WHERE datname = current_database()"
+                    )
+                )
+                raise
             finally:
                 kill(worker)
                 kills += 1
