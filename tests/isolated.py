@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -27,7 +28,10 @@ class Isolated:
 
     def __init__(self, database: str, redis_db: int, extra_env: dict[str, str]) -> None:
         base = os.environ["DATABASE_URL"]
-        self.database_url = base.replace("/jewelia_test", f"/{database}", 1)
+        # the database named in the URL's path, whatever the test database is called (the
+        # embedded server's is `jewelia`, another server's `jewelia_test`)
+        self.database_url = urlunsplit(urlsplit(base)._replace(path=f"/{database}"))
+        assert self.database_url != base
 
         async def recreate() -> None:
             conn = await asyncpg.connect(base)
