@@ -3,7 +3,7 @@ cli._seed_marketplace, which calls commerce.demo.seed_commerce) in an installati
 twice: the second start adds nothing, the ledger checks clean, and every money page answers
 200 with the seeded data to the demo login (who is also staff).
 
-An installation of its own (a database of its own, Redis db 15) because the demo owns the
+An installation of its own (tests/isolated.py, Redis db 15) because the demo owns the
 marketplace's fixed slugs and the ledger cannot be emptied after a test.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import subprocess
 import sys
@@ -20,7 +19,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -29,7 +27,7 @@ import pytest
 from jewelia.cli import DEMO_EMAIL, DEMO_PASSWORD
 from jewelia.platform.commerce import demo
 from tests.conftest import ROOT, _free_port
-from tests.isolated import stop
+from tests.isolated import Isolated, stop
 
 SEED = textwrap.dedent(
     """
@@ -54,46 +52,17 @@ SEED = textwrap.dedent(
 )
 
 
-def _installation(database: str, redis_db: int, extra: dict[str, str]) -> dict[str, str]:
-    """A fresh, migrated database of its own in the test cluster and a Redis database number;
-    the environment pointing `jewelia` at them. (tests/isolated.py's Isolated names the new
-    database only when the test database is called jewelia_test: with the embedded server it
-    is `jewelia`, so an Isolated installation shares the test database.)"""
-    base = os.environ["DATABASE_URL"]
-    url = urlunsplit(urlsplit(base)._replace(path=f"/{database}"))
-    assert url != base
-
-    async def recreate() -> None:
-        conn = await asyncpg.connect(base)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{database}"')
-        await conn.close()
-
-    asyncio.run(recreate())
-    redis_url = os.environ["REDIS_URL"]
-    redis_url += ("&" if "?" in redis_url else "?") + f"db={redis_db}"
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, **extra}
-    for name in ("STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET"):
-        env.pop(name, None)  # billing in test mode, as `make dev` without keys
-    subprocess.run(
-        [sys.executable, "-m", "jewelia.cli", "migrate"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return env
-
-
 class Site:
     def __init__(self, tmp: Path) -> None:
-        self.env = _installation(
+        iso = Isolated(
             "jewelia_commerce_demo",
             15,
             {"JEWELIA_DEV_MODE": "1", "JEWELIA_SPARE_POOL_SIZE": "0", "JEWELIA_DATA_DIR": str(tmp)},
         )
-        self.database_url = self.env["DATABASE_URL"]
+        for name in ("STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET"):
+            iso.env.pop(name, None)  # billing in test mode, as `make dev` without keys
+        self.env = iso.env
+        self.database_url = iso.database_url
         self.log = tmp / "serve.log"
         self.server: subprocess.Popen[bytes] | None = None
         self.url = ""
