@@ -26,7 +26,7 @@ from jewelia.core.errors import FieldError, ValidationFailed
 from jewelia.platform.billing import service as billing
 from jewelia.platform.billing import stripe_gateway
 from jewelia.platform.commerce import ledger
-from jewelia.platform.mail.service import queue_email, send_soon
+from jewelia.platform.mail.service import queue_email
 from jewelia.platform.marketplace import orgs
 
 log = logging.getLogger("jewelia.payouts")
@@ -248,8 +248,7 @@ async def pay_one(period: str, org_id: uuid.UUID) -> str:
     except Exception as exc:
         await _record_failure(key, exc, final=False)
         raise
-    await _finish_if_done(period)
-    await asyncio.to_thread(send_soon)
+    await _finish_if_done(period)  # the scheduler's 5-second beat sends the emails
     return "paid"
 
 
