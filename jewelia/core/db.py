@@ -29,6 +29,11 @@ class JeweliaEngine(PostgresEngine):
     async def prep_database(self) -> None:
         return None
 
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        """A transaction that always gives its connection back, even when COMMIT fails (a
+        deferred constraint such as the ledger's zero-sum check fails at COMMIT)."""
+        return SafeTransaction(engine=self, allow_nested=allow_nested)
+
 
 DB = JeweliaEngine(config={"dsn": "postgresql://localhost/jewelia"}, extensions=())
 
@@ -105,7 +110,39 @@ async def tenant_scope(tenant: TenantRef) -> AsyncIterator[None]:
         current_tenant.reset(token)
 
 
-class ScopedTransaction(PostgresTransaction):
+class SafeTransaction(PostgresTransaction):
+    """Piccolo's transaction, except that leaving it always releases the connection and the
+    current-transaction binding (Piccolo's own skips both when COMMIT raises)."""
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        """Commit or roll back, then always give the connection back to the pool.
+
+        Shielded: a request cancelled here (a closed SSE stream, a client gone) would otherwise
+        be cancelled again at each await below and never reach the release, leaking the
+        connection for good.
+        """
+        if self._parent is not None:  # a nested use: the outer transaction decides
+            return exception is None
+        with anyio.CancelScope(shield=True):
+            try:
+                with anyio.move_on_after(30) as waited:
+                    if exception is not None:
+                        if not self._rolled_back:
+                            await self.rollback()
+                    elif not self._committed and not self._rolled_back:
+                        await self.commit()
+                if waited.cancelled_caught and exception is None:
+                    raise TimeoutError("COMMIT did not finish in 30 s")
+            finally:
+                if self.engine.pool is not None:
+                    await self.engine.pool.release(self.connection)
+                else:
+                    await self.connection.close()
+                self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class ScopedTransaction(SafeTransaction):
     """A Piccolo transaction whose BEGIN also binds the tenant schema, in one round trip.
 
     Every API request opens one of these, so the saved round trip is measurable (bench/).
@@ -143,29 +180,6 @@ class ScopedTransaction(PostgresTransaction):
     async def rollback(self) -> None:
         await self.connection.execute("ROLLBACK")
         self._rolled_back = True
-
-    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
-        """Commit or roll back, then always give the connection back to the pool.
-
-        Shielded: a request cancelled here (a closed SSE stream, a client gone) would otherwise
-        be cancelled again at each await below and never reach the release, leaking the
-        connection for good.
-        """
-        with anyio.CancelScope(shield=True):
-            try:
-                with anyio.move_on_after(30) as waited:
-                    if exception is not None:
-                        if not self._rolled_back:
-                            await self.rollback()
-                    elif not self._committed and not self._rolled_back:
-                        await self.commit()
-                if waited.cancelled_caught and exception is None:
-                    raise TimeoutError("COMMIT did not finish in 30 s")
-            finally:
-                assert self.engine.pool is not None
-                await self.engine.pool.release(self.connection)
-                self.engine.current_transaction.reset(self.context)
-        return exception is None
 
 
 async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:

@@ -100,21 +100,8 @@ async def _atomic() -> AsyncIterator[None]:
     if DB.current_transaction.get() is not None:
         yield
         return
-    txn = DB.transaction()
-    await txn.__aenter__()
-    try:
+    async with DB.transaction():  # releases its connection even when COMMIT fails
         yield
-    except BaseException as exc:
-        await txn.__aexit__(type(exc), exc, exc.__traceback__)
-        raise
-    try:
-        await txn.commit()  # where the deferred zero-sum check runs
-    finally:
-        # Piccolo's own exit neither releases the connection nor resets the current
-        # transaction when COMMIT fails; a failed COMMIT has ended the transaction already.
-        if not txn._committed:
-            txn._rolled_back = True
-        await txn.__aexit__(None, None, None)
 
 
 def _currency(currency: str) -> str:
