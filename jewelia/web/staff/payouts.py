@@ -11,6 +11,7 @@ from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 
 from jewelia.core.errors import AppError, ValidationFailed
+from jewelia.platform.billing import stripe_gateway
 from jewelia.platform.commerce import payouts, payouts_staff, reconcile
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, redirect_with, render
@@ -69,6 +70,13 @@ async def close(request: Req) -> Template | Redirect:
 @post("/staff/payouts/reconcile")
 async def reconcile_day(request: Req) -> Redirect:
     await staff_context(request)
+    if not stripe_gateway.configured():
+        return redirect_with(
+            request,
+            PAGE,
+            "Stripe is not configured (test mode has no balance transactions).",
+            "error",
+        )
     day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     try:
         done = await reconcile.run(day)
