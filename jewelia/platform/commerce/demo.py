@@ -8,7 +8,8 @@ its monthly cap. The demo developer org (Jewelia Labs, owned by the demo user) s
 of its own, "Appraisal Studio", to the three reviewer businesses: its earnings over the last
 months are posted through the ledger's builders (charges and a refund, backdated), it has a
 Connect account (test mode: onboarded at once) and a W-9 tax profile, and last month is closed
-with its payout paid and statement ready.
+with its payout paid and statement ready. All of it in billing's test mode only: with real
+Stripe keys only the listing is made (the ledger then holds only what Stripe did).
 
 Idempotent: listings and installs are found by slug and tenant, journals by key, charges by
 their status, usage reports by idempotency key, the payout run by period, so a second start
@@ -58,16 +59,18 @@ async def seed_commerce(owner_id: uuid.UUID, now: datetime | None = None) -> dic
         return {}
     org_id = rows[0]["org_id"]
     app = await _labs_app(owner_id, org_id)
+    out: dict[str, Any] = {"org_id": org_id, "listing_id": app["id"]}
+    if not gateway.test_mode():
+        return out  # real Stripe keys: the ledger holds only what Stripe did
     await _payout_settings(org_id, owner_id)
     await _earnings(org_id, app, now)
-    period = await _close_last_month(org_id, now)
-    out: dict[str, Any] = {"org_id": org_id, "listing_id": app["id"], "period": period}
+    out["period"] = await _close_last_month(org_id, now)
     tenants = await fetch(
         "SELECT tenant_id FROM public.membership WHERE user_id = $1 AND role = 'owner'"
         " ORDER BY created_at LIMIT 1",
         owner_id,
     )
-    if tenants and gateway.test_mode():  # with real Stripe keys the jeweler pays for real
+    if tenants:
         out["charges"] = await _jeweler_apps(tenants[0]["tenant_id"], owner_id)
     return out
 
@@ -107,12 +110,9 @@ async def _labs_app(owner_id: uuid.UUID, org_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def _payout_settings(org_id: uuid.UUID, owner_id: uuid.UUID) -> None:
-    """A Connect Express account (onboarded at once in test mode) and a W-9 tax profile."""
-    if not (gateway.configured() or gateway.test_mode()):
-        return
+    """A Connect Express account (test mode: onboarded at once) and a W-9 tax profile."""
     await connect._ensure_account(org_id, owner_id)
-    if gateway.test_mode():
-        await connect.refresh_status(org_id)
+    await connect.refresh_status(org_id)
     if await connect.tax_profile(org_id) is None:
         await connect.save_tax_profile(org_id, owner_id, TAX_PROFILE)
 
@@ -202,10 +202,8 @@ async def _install(
     )
 
 
-async def _close_last_month(org_id: uuid.UUID, now: datetime) -> str | None:
-    """Close last month (settling what is due) and pay the org's payout now."""
-    if not (gateway.configured() or gateway.test_mode()):
-        return None
+async def _close_last_month(org_id: uuid.UUID, now: datetime) -> str:
+    """Close last month (settling what is due) and pay the org's payout now (test mode)."""
     period = payouts.previous_period(now)
     await payouts.close_period(period, now)
     if await fetch(
