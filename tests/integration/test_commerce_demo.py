@@ -190,7 +190,8 @@ def test_demo_money_is_seeded_once_and_every_money_page_shows_it(site: Site) -> 
             f"/partners/{org['slug']}/revenue": ["Appraisal Studio"],
             f"/partners/{org['slug']}/payouts": [paid["period"], amount],
             f"/partners/{org['slug']}/statements": [paid["period"]],
-            f"/partners/{org['slug']}/statements/{paid['period']}": ["Appraisal Studio"],
+            # last month's closing figure is what was paid (all of it settled by the close)
+            f"/partners/{org['slug']}/statements/{paid['period']}": ["Appraisal Studio", amount],
             "/staff/payouts": [paid["period"]],
         }
         for path, wanted in pages.items():
