@@ -91,9 +91,11 @@ async def _accounts(conn: Any, orgs: list[uuid.UUID]) -> dict[tuple[str, Any], i
 
 def _rows(
     orgs: list[uuid.UUID], acc: dict[tuple[str, Any], int], rng: random.Random
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[uuid.UUID, int]]:
-    """Journals, postings and each org's expected available balance, journals at zero."""
+) -> tuple[list[Any], list[Any], dict[uuid.UUID, int], list[Any]]:
+    """Journals, postings, each org's expected available balance and the settled charges'
+    markers, journals at zero."""
     journals: list[tuple[Any, ...]] = []
+    settlements: list[tuple[Any, ...]] = []
     postings: list[tuple[Any, ...]] = []
     available: dict[uuid.UUID, int] = {}
     cash, revenue = acc[("platform_cash", None)], acc[("platform_revenue", None)]
@@ -145,8 +147,9 @@ def _rows(
                 sid = journal("settle", f"settle:{key}", org, listing, None, jid, at)
                 post(sid, pending, org, listing, "settle", net)
                 post(sid, avail, org, listing, "settle", -net)
+                settlements.append((jid, sid, net))
                 available[org] += net
-    return journals, postings, available
+    return journals, postings, available, settlements
 
 
 async def seed(orgs: int) -> tuple[list[uuid.UUID], int, dict[uuid.UUID, int]]:
@@ -162,7 +165,7 @@ async def seed(orgs: int) -> tuple[list[uuid.UUID], int, dict[uuid.UUID, int]]:
             batch = all_orgs[i : i + BATCH]
             async with conn.transaction():
                 acc = await _accounts(conn, batch)
-                journals, postings, available = _rows(batch, acc, rng)
+                journals, postings, available, settlements = _rows(batch, acc, rng)
                 await conn.copy_records_to_table(
                     "ledger_journal",
                     schema_name="public",
@@ -174,6 +177,12 @@ async def seed(orgs: int) -> tuple[list[uuid.UUID], int, dict[uuid.UUID, int]]:
                     schema_name="public",
                     records=postings,
                     columns=POSTING_COLUMNS,
+                )
+                await conn.copy_records_to_table(  # each settled charge's marker
+                    "ledger_settlement",
+                    schema_name="public",
+                    records=settlements,
+                    columns=("charge_id", "journal_id", "amount"),
                 )
             total += len(postings)
             expected.update(available)

@@ -97,6 +97,9 @@ WITH due AS (
     SELECT 'settle', 'settle:' || key, 'bench settle', 'ledger_journal', id::text, 1, org_id,
         'USD', id, occurred_at + interval '7 days' FROM due
     RETURNING id, parent_id
+), marked AS (
+    INSERT INTO public.ledger_settlement (charge_id, journal_id, amount)
+    SELECT made.parent_id, made.id, due.owed FROM made JOIN due ON due.id = made.parent_id
 )
 INSERT INTO public.ledger_posting (journal_id, account_id, org_id, line_type, amount, currency,
     policy_version)

@@ -61,6 +61,17 @@ async def charge(org: uuid.UUID, gross: int, fee: int = 0, **kw: Any) -> tuple[s
     return k, jid
 
 
+async def settlement(charge_key: str) -> dict[str, Any] | None:
+    """The settled marker of a charge with its settle journal, or None."""
+    rows = await fetch(
+        "SELECT s.amount, s.journal_id, j.kind, j.key, j.org_id FROM public.ledger_settlement s"
+        " JOIN public.ledger_journal c ON c.id = s.charge_id"
+        " JOIN public.ledger_journal j ON j.id = s.journal_id WHERE c.key = $1",
+        charge_key,
+    )
+    return rows[0] if rows else None
+
+
 async def over_the_line(org: uuid.UUID) -> None:
     """Gives the org USD 1 M of lifetime gross, so its next charges are shared at 15 %."""
     await charge(org, MILLION, 0, occurred_at=NOW - timedelta(days=400))
@@ -298,10 +309,9 @@ async def test_settle_moves_pending_to_available_after_the_holding_period(db: No
     old_net = 10_000 - 320 - (9_680 // 10)  # 9,680 net, a tenth refunded
     assert b == ledger.Balances(pending=2_000 - 88, available=old_net)
     assert await ledger.settle_due(NOW) == 0  # idempotent
-    settle = await fetch(
-        "SELECT key, parent_id, org_id FROM public.ledger_journal WHERE key = $1", f"settle:{old}"
-    )
-    assert settle and settle[0]["org_id"] == org
+    marker = await settlement(old)
+    assert marker and marker["kind"] == "settle" and marker["amount"] == old_net
+    assert marker["key"].startswith("settle:USD:") and marker["org_id"] is None
     # After settling, a refund takes back from available; the young charge settles later.
     await ledger.post_refund(key=f"{old}:r2", charge_key=old, amount=9_000, occurred_at=NOW)
     assert await ledger.balances(org) == ledger.Balances(2_000 - 88, 0)
@@ -317,8 +327,56 @@ async def test_a_fully_refunded_charge_settles_nothing_but_is_marked_settled(db:
     ck, _ = await charge(org, 1_000, 59, occurred_at=NOW - timedelta(days=10))
     await ledger.post_refund(key=f"{ck}:r", charge_key=ck, amount=1_000, occurred_at=NOW)
     await ledger.settle_due(NOW)
-    assert await fetch("SELECT 1 FROM public.ledger_journal WHERE key = $1", f"settle:{ck}")
+    marker = await settlement(ck)
+    assert marker and marker["amount"] == 0
     assert await ledger.balances(org) == ledger.Balances(0, 0)
+
+
+async def test_settle_due_posts_one_journal_per_currency_and_settles_each_charge_once(
+    db: None,
+) -> None:
+    """Many charges: one settle journal per currency, two postings per org (the org's markers
+    summed), each charge marked once even with concurrent callers; markers are append-only."""
+    await ledger.settle_due(NOW, holding_days=0)  # what other tests left due
+    orgs = [uuid.uuid4() for _ in range(6)]
+    old = NOW - timedelta(days=9)
+    usd = [(await charge(o, 1_000 * (i + 1), 59, occurred_at=old))[0] for i, o in enumerate(orgs)]
+    usd += [(await charge(orgs[0], 500, 45, occurred_at=old))[0]]
+    eur, _ = await charge(orgs[1], 2_000, 88, currency="EUR", occurred_at=old)
+    settled = await asyncio.gather(*(ledger.settle_due(NOW) for _ in range(4)))
+    assert sum(settled) == len(usd) + 1
+    assert await ledger.settle_due(NOW) == 0
+    markers = {k: await settlement(k) for k in [*usd, eur]}
+    journals = {m["journal_id"] for m in markers.values() if m}
+    assert len(journals) >= 2 and all(markers.values())
+    assert {m["key"].split(":")[1] for m in markers.values() if m} == {"USD", "EUR"}
+    assert await ledger.balances(orgs[0]) == ledger.Balances(0, 1_000 - 59 + 500 - 45)
+    assert await ledger.balances(orgs[1], "EUR") == ledger.Balances(0, 2_000 - 88)
+    for jid in journals:
+        assert await journal_sums(jid) == {next(iter(await journal_sums(jid))): 0}
+        rows = await fetch(
+            "SELECT p.org_id, a.kind, p.amount FROM public.ledger_posting p"
+            " JOIN public.ledger_account a ON a.id = p.account_id WHERE p.journal_id = $1",
+            jid,
+        )
+        per_org = await fetch(
+            "SELECT c.org_id, sum(s.amount) AS amount FROM public.ledger_settlement s"
+            " JOIN public.ledger_journal c ON c.id = s.charge_id WHERE s.journal_id = $1"
+            " GROUP BY c.org_id",
+            jid,
+        )
+        want = {(r["org_id"], "developer_pending", int(r["amount"])) for r in per_org}
+        want |= {(r["org_id"], "developer_available", -int(r["amount"])) for r in per_org}
+        assert {(r["org_id"], r["kind"], int(r["amount"])) for r in rows} == want
+    for sql in (
+        "UPDATE public.ledger_settlement SET amount = 0",
+        "DELETE FROM public.ledger_settlement",
+        "TRUNCATE public.ledger_settlement",
+    ):
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):
+            async with connection() as conn:
+                await conn.execute(sql)
+    assert await ledger.check() == []
 
 
 async def test_payouts_negative_balances_and_reversals(db: None) -> None:
@@ -573,7 +631,7 @@ async def test_settling_while_refunds_are_posted_keeps_every_cent(db: None) -> N
     await ledger.settle_due(NOW)  # what a refund's lock made the first ones skip
     for org, k in zip(orgs, keys, strict=True):
         assert await ledger.balances(org) == ledger.Balances(0, 9_680 - 2_420), k
-        assert await fetch("SELECT 1 FROM public.ledger_journal WHERE key = $1", f"settle:{k}")
+        assert await settlement(k), k
 
 
 async def test_check_reports_rows_changed_behind_a_disabled_trigger(db: None) -> None:

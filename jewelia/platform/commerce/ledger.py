@@ -373,7 +373,7 @@ async def _charge(charge_key: str) -> dict[str, Any]:
         " (SELECT coalesce(sum(CASE WHEN kind = 'dispute_won' THEN -amount ELSE amount END), 0)"
         "   FROM public.ledger_journal WHERE parent_id = $1"
         "   AND kind IN ('refund', 'dispute', 'dispute_won')) AS reversed,"
-        " EXISTS (SELECT 1 FROM public.ledger_journal WHERE parent_id = $1 AND kind = 'settle')"
+        " EXISTS (SELECT 1 FROM public.ledger_settlement WHERE charge_id = $1)"
         "   AS settled",
         charge["id"],
     )
@@ -523,70 +523,94 @@ async def post_dispute_won(
 
 async def settle_due(now: datetime | None = None, holding_days: int = HOLDING_DAYS) -> int:
     """Move pending to available for every charge paid at least `holding_days` before `now`
-    and not settled yet (one journal `settle:<charge_key>` each); how many were settled."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=holding_days)
+    and not settled yet; how many charges were settled. One settle journal per currency
+    (`settle:<currency>:<journal id>`, two postings per developer org) and one
+    public.ledger_settlement row per charge, whose PRIMARY KEY settles a charge once."""
+    at = now or datetime.now(UTC)
+    cutoff = at - timedelta(days=holding_days)
     async with _atomic():
         # Lock the due charges first (a refund being posted holds its charge: skipped, settled
         # next time), so the insert below, a new statement, sees every committed refund.
         due = await fetch(
-            "SELECT j.id FROM public.ledger_journal j WHERE j.kind = 'charge'"
-            " AND j.occurred_at <= $1 AND NOT EXISTS (SELECT 1 FROM public.ledger_journal s"
-            "  WHERE s.parent_id = j.id AND s.kind = 'settle')"
-            " ORDER BY j.id FOR UPDATE SKIP LOCKED",
+            "SELECT j.id, j.org_id, j.currency FROM public.ledger_journal j"
+            " WHERE j.kind = 'charge' AND j.occurred_at <= $1 AND NOT EXISTS"
+            " (SELECT 1 FROM public.ledger_settlement s WHERE s.charge_id = j.id)"
+            " ORDER BY j.id FOR UPDATE OF j SKIP LOCKED",
             cutoff,
         )
         if not due:
             return 0
         ids = [r["id"] for r in due]
+        orgs = [r["org_id"] for r in due]
+        currencies = [r["currency"] for r in due]
+        journals = {c: uuid.uuid4() for c in sorted(set(currencies))}
         await fetch(
             "INSERT INTO public.ledger_account (kind, org_id, currency)"
-            " SELECT DISTINCT 'developer_available', org_id, currency FROM public.ledger_journal"
-            " WHERE id = ANY($1::uuid[]) ON CONFLICT DO NOTHING",
-            ids,
+            " SELECT DISTINCT 'developer_available', o, c FROM unnest($1::uuid[], $2::text[])"
+            " AS t(o, c) ON CONFLICT DO NOTHING",
+            orgs,
+            currencies,
         )
+        # What each charge left on pending (its postings and its refunds', disputes'); a
+        # charge another caller settled meanwhile conflicts on the marker and is left out.
         rows = await fetch(
             """
             WITH due AS (
-                SELECT c.id, c.key, c.org_id, c.listing_id, c.currency, c.policy_version
-                FROM public.ledger_journal c WHERE c.id = ANY($1::uuid[])
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS d(id, org_id, currency)
             ), family AS (
                 SELECT id AS journal_id, id AS charge_id FROM due
                 UNION ALL
-                SELECT j.id, j.parent_id FROM public.ledger_journal j
-                WHERE j.parent_id = ANY($1::uuid[])
-                  AND j.kind IN ('refund', 'dispute', 'dispute_won')
+                SELECT j.id, j.parent_id FROM due JOIN public.ledger_journal j
+                    ON j.parent_id = due.id AND j.kind IN ('refund', 'dispute', 'dispute_won')
             ), owed AS (
                 SELECT f.charge_id, -sum(p.amount) AS owed
                 FROM family f JOIN public.ledger_posting p ON p.journal_id = f.journal_id
                 JOIN public.ledger_account a ON a.id = p.account_id
                     AND a.kind = 'developer_pending'
                 GROUP BY f.charge_id
+            ), marked AS (
+                INSERT INTO public.ledger_settlement (charge_id, journal_id, amount)
+                SELECT due.id, jn.id, coalesce(owed.owed, 0)
+                FROM due JOIN unnest($4::text[], $5::uuid[]) AS jn(currency, id)
+                    ON jn.currency = due.currency
+                LEFT JOIN owed ON owed.charge_id = due.id
+                ON CONFLICT (charge_id) DO NOTHING
+                RETURNING charge_id, journal_id, amount
+            ), per_org AS (
+                SELECT m.journal_id, due.org_id, due.currency, sum(m.amount) AS amount
+                FROM marked m JOIN due ON due.id = m.charge_id
+                GROUP BY m.journal_id, due.org_id, due.currency
             ), made AS (
-                INSERT INTO public.ledger_journal (kind, key, memo, source_type, source_id,
-                    policy_version, org_id, listing_id, currency, parent_id, occurred_at)
-                SELECT 'settle', 'settle:' || key, 'pending to available after '
-                    || $2::int || ' days', 'ledger_journal', id::text, policy_version, org_id,
-                    listing_id, currency, id, $3
-                FROM due ON CONFLICT (key) DO NOTHING
-                RETURNING id, parent_id
+                INSERT INTO public.ledger_journal (id, kind, key, memo, source_type, currency,
+                    occurred_at)
+                SELECT DISTINCT journal_id, 'settle', 'settle:' || currency || ':' || journal_id,
+                    'pending to available after ' || $6::int || ' days', 'ledger_settlement',
+                    currency, $7::timestamptz
+                FROM per_org
+                RETURNING id
+            ), posted AS (
+                INSERT INTO public.ledger_posting (journal_id, account_id, org_id, line_type,
+                    amount, currency)
+                SELECT made.id, a.id, per_org.org_id, 'settle',
+                    CASE WHEN a.kind = 'developer_pending' THEN 1 ELSE -1 END * per_org.amount,
+                    per_org.currency
+                FROM per_org JOIN made ON made.id = per_org.journal_id
+                JOIN public.ledger_account a ON a.org_id = per_org.org_id
+                    AND a.currency = per_org.currency
+                    AND a.kind IN ('developer_pending', 'developer_available')
+                RETURNING 1
             )
-            INSERT INTO public.ledger_posting (journal_id, account_id, org_id, listing_id,
-                line_type, amount, currency, policy_version)
-            SELECT made.id, a.id, due.org_id, due.listing_id, 'settle',
-                CASE WHEN a.kind = 'developer_pending' THEN 1 ELSE -1 END
-                    * coalesce(owed.owed, 0),
-                due.currency, due.policy_version
-            FROM made JOIN due ON due.id = made.parent_id
-            LEFT JOIN owed ON owed.charge_id = due.id
-            JOIN public.ledger_account a ON a.org_id = due.org_id AND a.currency = due.currency
-                AND a.kind IN ('developer_pending', 'developer_available')
-            RETURNING journal_id
+            SELECT (SELECT count(*) FROM marked) AS settled, (SELECT count(*) FROM posted) AS n
             """,
             ids,
+            orgs,
+            currencies,
+            list(journals),
+            list(journals.values()),
             holding_days,
-            now or datetime.now(UTC),
+            at,
         )
-    return len({r["journal_id"] for r in rows})
+    return int(rows[0]["settled"])
 
 
 def _payout_currency(currency: str) -> str:
@@ -711,6 +735,8 @@ TRIGGERS = (
     ("ledger_posting", "ledger_posting_no_truncate"),
     ("ledger_posting", "ledger_posting_admit"),
     ("ledger_account", "ledger_account_append_only"),
+    ("ledger_settlement", "ledger_settlement_append_only"),
+    ("ledger_settlement", "ledger_settlement_no_truncate"),
     ("ledger_account", "ledger_account_no_truncate"),
     ("revenue_share_policy", "revenue_share_policy_append_only"),
     ("revenue_share_policy", "revenue_share_policy_no_truncate"),
