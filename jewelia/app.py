@@ -87,6 +87,7 @@ from jewelia.web.sessions import RotatingSessionConfig
 from jewelia.web.staff import payouts as staff_payout_pages
 from jewelia.web.staff import queue as staff_queue_pages
 from jewelia.web.staff import reports as staff_report_pages
+from jewelia.web.staff import revenue_share as staff_revenue_share_pages
 from jewelia.web.workspace import pages as workspace
 from jewelia.web.workspace import team
 from jewelia.workers import broker as _broker  # noqa: F401 - registers the jobs port's broker
@@ -239,6 +240,7 @@ def create_app() -> Litestar:
             partner_statement_pages.router,
             staff_report_pages.router,
             staff_payout_pages.router,
+            staff_revenue_share_pages.router,
             notification_pages.router,
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
