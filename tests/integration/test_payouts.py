@@ -26,6 +26,7 @@ import asyncpg
 import pytest
 
 from jewelia.core.db import execute, fetch
+from jewelia.core.errors import ValidationFailed
 from jewelia.core.settings import reset_settings
 from jewelia.platform.commerce import connect
 from jewelia.platform.marketplace import orgs
@@ -334,6 +335,19 @@ async def test_tax_profile_errors_and_masking(db: None, app: Any) -> None:
         {"form": "w8ben", "legal_name": "Anne Bijou", "country": "fr", "foreign_tin": "FR 12345"},
     )
     assert w8["country"] == "FR" and w8["tin_masked"] == "••••2345"
+    # Only assigned ISO 3166-1 alpha-2 codes: ZZ and XK are two letters but no country code
+    for code in ("ZZ", "xk", "F1"):
+        with pytest.raises(ValidationFailed) as refused:
+            connect.clean_tax_profile(
+                {"form": "w8ben", "legal_name": "A", "country": code, "foreign_tin": "FR 12345"}
+            )
+        assert [e["field"] for e in refused.value.errors] == ["country"], code
+    assert (
+        connect.clean_tax_profile(
+            {"form": "w8ben", "legal_name": "A", "country": "ax", "foreign_tin": "AX 12345"}
+        )["country"]
+        == "AX"
+    )
 
 
 # --- the monthly run ---------------------------------------------------------------------

@@ -304,7 +304,7 @@ async def test_statement_pages_csv_pdf_and_access(db: None, app: Any) -> None:
 
         got = await b.get(f"{base}/statements/{period}/csv")
         assert got.status_code == 200
-        assert got.headers["content-type"].startswith("text/csv")
+        assert got.headers["content-type"] == "text/csv; charset=utf-8"
         assert f"statement-{org['slug']}-{period}.csv" in got.headers["content-disposition"]
         rows = list(csv.DictReader(io.StringIO(got.text)))
         summary = {r["figure"]: r["amount"] for r in rows if r["row"] == "summary"}
@@ -336,8 +336,19 @@ async def test_statement_pages_csv_pdf_and_access(db: None, app: Any) -> None:
         assert "15" in rev.text  # the policy in words
 
         # future and malformed periods
-        assert (await b.get(f"{base}/statements/2999-01")).status_code == 404
-        assert (await b.get(f"{base}/statements/2026-13")).status_code == 422
+        # future and malformed periods answer the site's HTML error page, whatever the Accept
+        # header asks (httpx sends */*)
+        for path, status in (
+            (f"{base}/statements/2999-01", 404),
+            (f"{base}/statements/2026-13", 422),
+            (f"{base}/statements/2030-01/pdf", 404),
+            (f"{base}/statements/2026-13/csv", 422),
+        ):
+            for accept in ("*/*", "text/html"):
+                r = await b.get(path, headers={"Accept": accept})
+                assert r.status_code == status, (path, accept)
+                assert r.headers["content-type"].startswith("text/html"), (path, accept)
+                assert "<html" in r.text.lower() and not r.text.startswith("{"), path
 
     # an outsider (a member of another org) sees none of it
     async with browser(app, outsider.email) as b:

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Router, get
+from litestar.exceptions import HTTPException
 from litestar.response import Response, Stream, Template
 
+from jewelia.core.errors import AppError
 from jewelia.platform.commerce import statement_pdf, statements
 from jewelia.web.context import render
 from jewelia.web.partners.orgs import org_page
@@ -67,7 +69,7 @@ async def statement_csv(request: Req, org_slug: str, period: str) -> Stream:
     st = await statements.org_statement(org["id"], period)
     return Stream(
         statements.csv_chunks(st),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/*
         headers={
             "Content-Disposition": f'attachment; filename="{_filename(org, period, "csv")}"',
             "Cache-Control": "no-store",
@@ -90,8 +92,30 @@ async def statement_pdf_download(request: Req, org_slug: str, period: str) -> Re
     )
 
 
+def _error_page(request: Req, exc: AppError | HTTPException) -> Template:
+    """Statement pages and downloads answer errors with the site's HTML error page, whatever
+    the Accept header (a saved link or a download manager may not ask for text/html)."""
+    status = exc.status_code
+    if isinstance(exc, AppError):
+        message = exc.message
+    else:
+        message = "Page not found" if status == 404 else "Request failed"
+    return Template(
+        template_name="error.html",
+        context={
+            **(request.state.get("page_layout") or {}),
+            "status": status,
+            "message": message,
+            "no_flash": True,
+        },
+        status_code=status,
+    )
+
+
 router = Router(
     path="/",
     route_handlers=[statement_list, statement_page, statement_csv, statement_pdf_download],
     include_in_schema=False,
+    # LoginRequired keeps the app's redirect (its handler is nearer in the exception's MRO)
+    exception_handlers={AppError: _error_page, HTTPException: _error_page},
 )
