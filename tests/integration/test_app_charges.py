@@ -647,3 +647,162 @@ async def test_a_failing_event_rolls_back_whole_and_is_applied_again_on_retry(
     # Stripe's retry of the same event is applied again (not taken for a duplicate).
     assert await handle_webhook(body, gateway.sign(body)) == "failed"
     assert await journal_count() == before
+
+
+# --- review fixes (issue 15, FX2) ------------------------------------------------------------
+
+
+async def _trialing(client: Any, business: str) -> tuple[dict[str, Any], Any, Any]:
+    listing = await paid_listing("subscription", "12.00", cycle="monthly", trial=14)
+    email = await signup(client, business=business)
+    tenant = await get_tenant((await tenant_of(email))["id"])
+    charge_id, _ = await buy(client, listing)
+    user = (await fetch("SELECT id FROM public.app_user WHERE email = $1", email))[0]["id"]
+    return await charges.get(uuid.UUID(charge_id), tenant), tenant, user
+
+
+async def test_annual_switch_in_a_trial_keeps_the_trial_and_charges_nothing(client: Any) -> None:
+    charge, tenant, user = await _trialing(client, "Trial Switch Gems")
+    assert charge["status"] == "trialing"
+    # The trial's zero invoice covers the trial only (14 days), not a whole month.
+    first = await fetch(
+        "SELECT * FROM public.app_charge_payment WHERE charge_id = $1", charge["id"]
+    )
+    assert len(first) == 1 and first[0]["amount_minor"] == 0
+    assert (first[0]["period_end"] - first[0]["period_start"]).days == 14
+    # The confirmation says what happens in a trial.
+    r = await post_form(
+        client,
+        "/settings/billing/apps",
+        f"/settings/billing/apps/{charge['id']}/interval",
+        {"interval": "year"},
+    )
+    assert "Your free trial goes on: nothing is charged now" in r.text
+    before = await journal_count()
+    changed = await charges.change_interval(charge["id"], tenant, user, "year")
+    assert changed["status"] == "trialing" and changed["interval"] == "year"
+    assert changed["trial_ends_at"] == charge["trial_ends_at"]
+    assert await journal_count() == before
+    paid = await fetch(
+        "SELECT * FROM public.app_charge_payment WHERE charge_id = $1 AND amount_minor <> 0",
+        charge["id"],
+    )
+    assert paid == []
+    # The trial ends: the first payment is the annual price, for a year from then.
+    await charge_events.test_mode_events(changed, "end_trial")
+    after = await charges.get(charge["id"], tenant)
+    assert after["status"] == "active"
+    paid = await fetch(
+        "SELECT * FROM public.app_charge_payment WHERE charge_id = $1 AND amount_minor <> 0",
+        charge["id"],
+    )
+    assert [p["amount_minor"] for p in paid] == [14400]
+    assert (paid[0]["period_end"] - paid[0]["period_start"]).days == 365
+    assert after["current_period_end"] > after["trial_ends_at"]
+
+
+async def test_configured_stripe_annual_switch_in_a_trial_charges_nothing(
+    business: Any, fake_stripe: Any
+) -> None:
+    user, tenant = business
+    fake = fake_stripe
+    with fake.configured():
+        listing = await paid_listing("subscription", "20.00", cycle="monthly", trial=7)
+        sub = await charges.create_pending(tenant, listing["id"], user.id)
+        url = await charges.accept(sub["id"], tenant, user.id)
+        session = next(s for s in fake.all("checkout.session") if s["url"] == url)
+        start = len(fake.events)
+        fake.complete_checkout(session["id"])
+        await _feed(fake, start)
+        sub = await charges.get(sub["id"], tenant)
+        assert sub["status"] == "trialing"
+        trial_end = fake.get(sub["stripe_subscription_id"])["trial_end"]
+        count = await journal_count()
+        start = len(fake.events)
+        invoices = len(fake.all("invoice"))
+        changed = await charges.change_interval(sub["id"], tenant, user.id, "year")
+        await _feed(fake, start)
+        _m, _p, update, _a = [
+            r
+            for r in fake.requests
+            if r[0] == "POST" and r[1] == f"/v1/subscriptions/{sub['stripe_subscription_id']}"
+        ][-1]
+        assert update["proration_behavior"] == "none" and update["trial_end"] == str(trial_end)
+        stripe_sub = fake.get(sub["stripe_subscription_id"])
+        assert stripe_sub["status"] == "trialing" and stripe_sub["trial_end"] == trial_end
+        assert stripe_sub["items"]["data"][0]["price"]["recurring"]["interval"] == "year"
+        assert len(fake.all("invoice")) == invoices and await journal_count() == count
+        changed = await charges.get(sub["id"], tenant)
+        assert changed["status"] == "trialing" and changed["amount_minor"] == 24000
+
+
+async def test_usage_to_date_against_the_cap_on_billing_apps_and_cancel(client: Any) -> None:
+    from jewelia.platform.commerce import usage
+
+    listing = await paid_listing("usage_based", "0.05")
+    email = await signup(client, business="Usage Shown Gems")
+    tenant = await get_tenant((await tenant_of(email))["id"])
+    verifier, challenge = pkce()
+    r = await approve(client, authorize_url(listing, challenge))
+    charge_id = CHARGE_PAGE.search(r.headers["location"]).group(1)  # type: ignore[union-attr]
+    r = await accept(client, charge_id, cap="10")
+    r = await post_form(client, r.headers["location"], r.headers["location"], {})
+    charge = await charges.get(uuid.UUID(charge_id), tenant)
+    r = await approve(client, charge["return_to"])
+    install = await installs.active_install(listing["id"], tenant.id)
+    assert install is not None and verifier
+    await usage.report(tenant.id, install["id"], quantity=120, key="fx2-shown")  # 6.00
+    page = await client.get("/settings/billing/apps")
+    shown = re.search(rf'id="usage-{charge_id}">(.*?)</dd>', page.text, re.S)
+    assert shown, page.text
+    assert "6.00 of 10.00 USD" in shown.group(1) and "<progress" in shown.group(1)
+    assert "USD 6.00 of your USD 10.00 cap, is still billed" in page.text
+    r = await post_form(
+        client, "/settings/billing/apps", f"/settings/billing/apps/{charge_id}/cancel", {}
+    )
+    assert "USD 6.00 of your USD 10.00 cap, is still billed at the end of the month" in r.text
+
+
+async def test_app_charges_api_pages_with_the_common_paging(client: Any, app: Any) -> None:
+    charge, tenant, _user = await _paid_one_time(client, "Paged Charge Gems")
+    await _trialing_for(client, tenant)
+    from jewelia.platform.apikeys.service import create_key
+
+    key = await create_key(tenant.id, "reader", ["read"])
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50004))
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver.local/api/v1",
+        headers={"Authorization": f"Bearer {key.secret}"},
+    ) as mine:
+        r = await mine.get("/billing/app-charges", params={"limit": 1})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert len(body["data"]) == 1 and body["pagination"]["limit"] == 1
+        assert body["pagination"]["total"] == 2 and body["pagination"]["totalPages"] == 2
+        second = (await mine.get("/billing/app-charges", params={"limit": 1, "page": 2})).json()
+        assert [c["id"] for c in second["data"]] == [str(charge["id"])]
+        for bad in ({"limit": "abc"}, {"limit": 0}, {"limit": 101}, {"page": 0}):
+            r = await mine.get("/billing/app-charges", params=bad)
+            assert r.status_code in (400, 422), r.text
+            assert r.json()["code"] == "VALIDATION_ERROR", r.text
+
+
+async def _trialing_for(client: Any, tenant: Any) -> None:
+    """A second (subscription) charge for the signed-in business."""
+    listing = await paid_listing("subscription", "12.00", cycle="monthly", trial=14)
+    await buy(client, listing)
+
+
+async def test_paid_install_page_says_one_more_step_and_goes_there(client: Any) -> None:
+    listing = await paid_listing("usage_based", "0.05")
+    await signup(client, business="One More Step Gems")
+    _verifier, challenge = pkce()
+    r = await approve(client, authorize_url(listing, challenge))
+    charge_id = CHARGE_PAGE.search(r.headers["location"]).group(1)  # type: ignore[union-attr]
+    r = await accept(client, charge_id, cap="10")
+    r = await post_form(client, r.headers["location"], r.headers["location"], {})
+    assert "is not installed yet" in r.text and "One more step" in r.text
+    charge = await charge_row(charge_id)
+    target = html.escape(charge["return_to"])
+    assert f'<meta http-equiv="refresh" content="2;url={target}">' in r.text

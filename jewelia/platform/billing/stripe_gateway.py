@@ -286,10 +286,11 @@ def create_app_checkout(
 
 
 def update_app_subscription(
-    subscription_id: str, *, amount_minor: int, interval: str, key: str
+    subscription_id: str, *, amount_minor: int, interval: str, key: str, trialing: bool = False
 ) -> dict[str, Any]:
     """Change a subscription's price; the difference for the rest of the period is invoiced
-    now (proration_behavior=always_invoice). The subscription."""
+    now (proration_behavior=always_invoice), or, in a trial, nothing and the trial's end kept.
+    The subscription."""
     _amount(amount_minor)
     if interval not in INTERVALS:
         raise ValueError("interval must be month/year")
@@ -330,6 +331,9 @@ def update_app_subscription(
         ],
         "proration_behavior": "always_invoice",
     }
+    if trialing and current.get("status") == "trialing" and current.get("trial_end"):
+        params["proration_behavior"] = "none"
+        params["trial_end"] = current["trial_end"]
     updated = _call(
         client.v1.subscriptions.update, subscription_id, params=params, options=_opts(key)
     )
@@ -599,6 +603,22 @@ def create_transfer(
         options=_opts(key),
     )
     return _plain(result)
+
+
+def find_transfer(*, group: str, payout_key: str) -> dict[str, Any] | None:
+    """The transfer of transfer group `group` whose metadata payout_key is `payout_key`, or None
+    (Stripe forgets idempotency keys after ~24 h). Test mode: None (nothing reached Stripe)."""
+    if test_mode():
+        return None
+    page = _call(_client().v1.transfers.list, params={"transfer_group": group, "limit": 100})
+    try:
+        for item in page.auto_paging_iter():
+            transfer = _plain(item)
+            if (transfer.get("metadata") or {}).get("payout_key") == payout_key:
+                return transfer
+    except stripe.StripeError as exc:
+        raise _failure(exc) from exc
+    return None
 
 
 def reverse_transfer(transfer_id: str, *, amount_minor: int, key: str) -> dict[str, Any]:

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get
+from litestar.params import Parameter
 
-from jewelia.core.api import Page, Pagination, ok, ok_list
+from jewelia.core.api import Pagination, ok, ok_list, parse_page
 from jewelia.platform.apikeys.guard import ApiAuth
 from jewelia.platform.commerce import charges
+
+PageQ = Annotated[int | None, Parameter(ge=1, le=100_000, description="Page number, from 1")]
+LimitQ = Annotated[int | None, Parameter(ge=1, le=100, description="Page size, 1-100 (default 20)")]
 
 
 class AppChargePaymentOut(msgspec.Struct):
@@ -105,9 +109,13 @@ class AppChargeController(Controller):
         operation_id="listAppCharges",
         summary="List the business's marketplace app charges and their payments",
     )
-    async def list_charges(self, auth: ApiAuth) -> Response[AppChargeList]:
-        items = [charge_out(c, c["payments"]) for c in await charges.tenant_charges(auth.tenant)]
-        return ok_list(items, Page(1, max(1, len(items))), len(items))
+    async def list_charges(
+        self, auth: ApiAuth, page: PageQ = None, limit: LimitQ = None
+    ) -> Response[AppChargeList]:
+        paging = parse_page(page, limit, None)
+        every = await charges.tenant_charges(auth.tenant)
+        chosen = every[paging.offset : paging.offset + paging.limit]
+        return ok_list([charge_out(c, c["payments"]) for c in chosen], paging, len(every))
 
     @get("/{charge_id:uuid}", operation_id="getAppCharge", summary="Get an app charge")
     async def get_charge(self, auth: ApiAuth, charge_id: UUID) -> Response[AppChargeEnvelope]:

@@ -588,7 +588,7 @@ def test_mode_bodies(charge: dict[str, Any], action: str, **more: Any) -> list[b
         "metadata": meta,
     }
 
-    def invoice(amount: int, tag: str) -> bytes:
+    def invoice(amount: int, tag: str, days: int = period) -> bytes:
         return _event(
             "invoice.paid",
             {
@@ -600,7 +600,7 @@ def test_mode_bodies(charge: dict[str, Any], action: str, **more: Any) -> list[b
                 "currency": currency,
                 "payment_intent": f"pi_test_{cid[:12]}_{tag}" if amount else None,
                 "hosted_invoice_url": None,
-                "lines": {"data": [{"period": {"start": now, "end": now + 86400 * period}}]},
+                "lines": {"data": [{"period": {"start": now, "end": now + 86400 * days}}]},
             },
         )
 
@@ -639,6 +639,8 @@ def test_mode_bodies(charge: dict[str, Any], action: str, **more: Any) -> list[b
         ]
     if action == "pay" and charge["kind"] == "subscription":
         first = 0 if charge["trial_days"] else charge["amount_minor"]
+        # A trial's zero invoice covers the trial only; the first paid period starts at its end.
+        days = charge["trial_days"] or period
         return [
             _event(
                 "checkout.session.completed",
@@ -650,13 +652,21 @@ def test_mode_bodies(charge: dict[str, Any], action: str, **more: Any) -> list[b
                 },
             ),
             _event("customer.subscription.created", sub),
-            invoice(first, "first"),
+            invoice(first, "first", days),
         ]
     if action == "pay" and charge["kind"] == "usage":
         return [_event("checkout.session.completed", {**session, "mode": "setup"})]
     if action == "end_trial":
         return [
-            _event("customer.subscription.updated", {**sub, "status": "active", "trial_end": None}),
+            _event(
+                "customer.subscription.updated",
+                {
+                    **sub,
+                    "status": "active",
+                    "trial_end": None,
+                    "current_period_end": now + 86400 * period,
+                },
+            ),
             invoice(charge["amount_minor"], f"r{now}"),
         ]
     if action == "change":

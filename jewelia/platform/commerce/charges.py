@@ -381,7 +381,8 @@ def interval_price(listing: dict[str, Any], interval: str) -> int:
 async def change_interval(
     charge_id: uuid.UUID, tenant: TenantInfo, user_id: uuid.UUID, interval: str
 ) -> dict[str, Any]:
-    """Switch a subscription between monthly and annual billing (Stripe prorates)."""
+    """Switch a subscription between monthly and annual billing (Stripe prorates; during a
+    free trial nothing is charged and the trial keeps its end)."""
     await _require_manager(user_id, tenant)
     if interval not in ("month", "year"):
         raise ValidationFailed([FieldError("interval", "Choose month or year", "INVALID_CHOICE")])
@@ -391,8 +392,10 @@ async def change_interval(
     if charge["interval"] == interval:
         return charge
     amount = interval_price(await _listing(charge["listing_id"]), interval)
+    trialing = charge["status"] == "trialing"  # the trial goes on; nothing is charged now
     if gateway.test_mode():
-        await charge_events.test_mode_events(charge, "change", interval=interval, amount=amount)
+        if not trialing:
+            await charge_events.test_mode_events(charge, "change", interval=interval, amount=amount)
     else:
         stamp = int(charge["updated_at"].timestamp())
         await asyncio.to_thread(
@@ -401,6 +404,7 @@ async def change_interval(
             amount_minor=amount,
             interval=interval,
             key=f"app_interval:{charge_id}:{interval}:{stamp}",
+            trialing=trialing,
         )
     async with tenant_scope(tenant.ref):
         await execute(

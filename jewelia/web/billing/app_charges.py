@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from jewelia.core.errors import AppError, NotFound
 from jewelia.platform.billing import stripe_gateway as gateway
-from jewelia.platform.commerce import charge_events, charges
+from jewelia.platform.commerce import charge_events, charges, usage
 from jewelia.platform.marketplace import installs
 from jewelia.web.confirm import ask_first, confirmed
 from jewelia.web.context import PageContext, page_context, redirect_with, render
@@ -33,13 +33,17 @@ def _is_manager(ctx: PageContext) -> bool:
 @get(APPS, name="billing_apps")
 async def apps_page(request: Req) -> Template:
     ctx = await page_context(request)
+    used = {u["chargeId"]: u for u in await usage.tenant_usage(ctx.tenant.id)}
     return render(
         "billing/apps_list.html",
         ctx,
         charges=await charges.tenant_charges(ctx.tenant),
+        usage=used,
         test_mode=gateway.test_mode(),
         is_manager=_is_manager(ctx),
         is_owner=ctx.current.role == "owner",
+        cancel_question=cancel_question,
+        interval_question=interval_question,
     )
 
 
@@ -114,7 +118,7 @@ async def _act(
     request: Req,
     charge_id: uuid.UUID,
     *,
-    question: str,
+    question: str | Any,
     label: str,
     yes: str,
     run: Any,
@@ -126,7 +130,9 @@ async def _act(
         return await ask_first(
             request,
             ctx,
-            question=question.format(name=charge["listing_name"]),
+            question=await question(charge)
+            if callable(question)
+            else question.format(name=charge["listing_name"]),
             label=label,
             yes=yes,
             back=APPS,
@@ -138,16 +144,59 @@ async def _act(
     return redirect_with(request, APPS, message.format(name=charge["listing_name"]))
 
 
+async def _usage_of(charge: dict[str, Any]) -> dict[str, Any] | None:
+    if charge["kind"] != "usage":
+        return None
+    found = [
+        u for u in await usage.tenant_usage(charge["tenant_id"]) if u["chargeId"] == charge["id"]
+    ]
+    return found[0] if found else None
+
+
+def cancel_question(charge: dict[str, Any], used: dict[str, Any] | None) -> str:
+    """What cancelling does, in words (a usage app: what is still to be billed)."""
+    name = charge["listing_name"]
+    if charge["kind"] == "usage":
+        total = used["periodTotal"] if used else 0
+        cap = used["cap"] if used else charge["cap"]
+        return (
+            f"Cancel {name}? The app is uninstalled and loses access to your data. Usage"
+            f" recorded this month, {charge['currency']} {total:,.2f} of your"
+            f" {charge['currency']} {cap:,.2f} cap, is still billed at the end of the month."
+        )
+    return (
+        f"Cancel {name}? Billing stops now, the app is uninstalled and loses access to your"
+        " data; what you paid for the current period is not refunded."
+    )
+
+
+def interval_question(charge: dict[str, Any], interval: str) -> str:
+    """What switching the billing cycle does, in words (in a trial: nothing charged now)."""
+    words = {"month": "monthly", "year": "annual"}.get(interval, interval)
+    if charge["status"] == "trialing":
+        return (
+            f"Switch {charge['listing_name']} to {words} billing? Your free trial goes on:"
+            " nothing is charged now, and the first " + words + " payment is taken when the"
+            " trial ends."
+        )
+    return (
+        f"Switch {charge['listing_name']} to {words} billing? Stripe credits the unused part"
+        " of the current period and charges the difference now."
+    )
+
+
 @post(APPS + "/{charge_id:uuid}/cancel")
 async def cancel(request: Req, charge_id: uuid.UUID) -> Template | Redirect:
     async def run(ctx: PageContext, charge: dict[str, Any]) -> None:
         await charges.cancel(charge["id"], ctx.tenant, ctx.user.id)
 
+    async def question(charge: dict[str, Any]) -> str:
+        return cancel_question(charge, await _usage_of(charge))
+
     return await _act(
         request,
         charge_id,
-        question="Cancel {name}? Billing stops now, the app is uninstalled and loses access to"
-        " your data; what you paid for the current period is not refunded.",
+        question=question,
         label="Cancel subscription",
         yes="Yes, cancel and uninstall",
         run=run,
@@ -179,11 +228,13 @@ async def change_interval(request: Req, charge_id: uuid.UUID) -> Template | Redi
     async def run(ctx: PageContext, charge: dict[str, Any]) -> None:
         await charges.change_interval(charge["id"], ctx.tenant, ctx.user.id, interval)
 
+    async def question(charge: dict[str, Any]) -> str:
+        return interval_question(charge, interval)
+
     return await _act(
         request,
         charge_id,
-        question="Switch {name} to " + words + " billing? Stripe credits the unused part of"
-        " the current period and charges the difference now.",
+        question=question,
         label="Change billing cycle",
         yes=f"Yes, bill {words}",
         run=run,
