@@ -563,10 +563,12 @@ async def settle_due(now: datetime | None = None, holding_days: int = HOLDING_DA
                 SELECT j.id, j.parent_id FROM due JOIN public.ledger_journal j
                     ON j.parent_id = due.id AND j.kind IN ('refund', 'dispute', 'dispute_won')
             ), owed AS (
-                SELECT f.charge_id, -sum(p.amount) AS owed
-                FROM family f JOIN public.ledger_posting p ON p.journal_id = f.journal_id
-                JOIN public.ledger_account a ON a.id = p.account_id
-                    AND a.kind = 'developer_pending'
+                -- per journal through ledger_posting_journal_idx (a join would scan them all)
+                SELECT f.charge_id, -sum(x.total) AS owed FROM family f
+                CROSS JOIN LATERAL (SELECT sum(p.amount) AS total FROM public.ledger_posting p
+                    JOIN public.ledger_account a ON a.id = p.account_id
+                        AND a.kind = 'developer_pending'
+                    WHERE p.journal_id = f.journal_id) x
                 GROUP BY f.charge_id
             ), marked AS (
                 INSERT INTO public.ledger_settlement (charge_id, journal_id, amount)
