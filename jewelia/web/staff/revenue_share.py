@@ -38,7 +38,7 @@ def _versions(versions: list[policy.Policy], current: policy.Policy) -> list[dic
 def _rows_of(p: policy.Policy) -> list[dict[str, str]]:
     return [
         {
-            "up_to": "" if t.up_to is None else f"{Decimal(t.up_to) / 100:f}",
+            "up_to": "" if t.up_to is None else f"{Decimal(t.up_to) / 100:,f}",
             "rate": f"{(Decimal(t.bps) / 100).normalize():f}",
         }
         for t in p.tiers
