@@ -469,8 +469,9 @@ export class Marketplace extends Resource {
   }
 
   /**
-   * An app reports usage with its own token: priced at the listing's per-unit amount, refused
-   * whole over the business's monthly cap (USAGE_CAP_EXCEEDED). `idempotencyKey` in the body
+   * An app reports usage with its own token: priced at the per-unit amount the business
+   * accepted (a later listing price change needs a new acceptance), refused whole over the
+   * business's monthly cap (USAGE_CAP_EXCEEDED). `idempotencyKey` in the body
    * (or the request's Idempotency-Key) makes a resend return the recorded report.
    */
   reportUsage(body: T.UsageCreate, options?: RequestOptions) {
