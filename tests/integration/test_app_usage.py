@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jewelia.core.db import execute, fetch
+from jewelia.core.db import DB, execute, fetch
 from jewelia.platform.apikeys.service import PERMISSIONS, create_key
 from jewelia.platform.apikeys.tokens import issue_access
 from jewelia.platform.commerce import usage
@@ -267,7 +267,7 @@ async def test_cap_refuses_whole_reports_and_warns_once(client: Any) -> None:
         assert "8.00 USD of the 10.00 USD" in sent[0]["body_text"]
     assert await _emails(member) == []  # owners and admins only
 
-    # Over the cap: refused whole, nothing recorded, the business told once.
+    # Over the cap: refused whole, nothing recorded; only the 402 tells the app.
     over = await report(client, app["token"], {"quantity": 3, "idempotencyKey": "c"})
     assert over.status_code == 402, over.text
     error = over.json()
@@ -276,13 +276,15 @@ async def test_cap_refuses_whole_reports_and_warns_once(client: Any) -> None:
     assert len(await rows_of(app["install_id"])) == 2
     period = await period_of(app["install_id"])
     assert period is not None and period["total_minor"] == 800
-    sent = await _emails(app["email"])
-    assert len(sent) == 2 and "reached its monthly usage cap" in sent[1]["subject"]
-    assert "was refused and not charged" in sent[1]["body_text"]
+    assert period["warned_100_at"] is None
+    assert len(await _emails(app["email"])) == 1
 
-    # What is left still fits; the cap itself is reached without a second notice.
+    # What is left still fits; the recorded total reaching the cap sends the 100 % notice.
     r = await report(client, app["token"], {"quantity": 2, "idempotencyKey": "d"})
     assert r.status_code == 201 and r.json()["data"]["remaining"] == 0
+    sent = await _emails(app["email"])
+    assert len(sent) == 2 and "reached its monthly usage cap" in sent[1]["subject"]
+    assert "used the whole 10.00 USD monthly usage cap" in sent[1]["body_text"]
     again = await report(client, app["token"], {"quantity": 1, "idempotencyKey": "e"})
     assert again.status_code == 402
     # The refused key is free: the same report is refused again, not replayed as recorded.
@@ -344,6 +346,8 @@ async def test_bad_input_is_refused_and_records_nothing(client: Any) -> None:
     for body, field, code in BAD_BODIES:
         r = await report(client, app["token"], body)
         assert r.status_code in (400, 422), (body, r.text)
+        if code == "INVALID_TYPE":  # a wrong type is a 400, as on every API body
+            assert r.status_code == 400, (body, r.text)
         error = r.json()
         assert error["code"] == "VALIDATION_ERROR", (body, error)
         fields = {(d["field"], d["code"]) for d in error["details"]}
@@ -651,27 +655,124 @@ async def test_usage_charged_through_stripe_with_its_fee_and_a_declined_card(
     )
 
 
-async def test_a_first_report_over_the_cap_is_refused_and_told_once(client: Any) -> None:
+async def test_a_first_report_over_the_cap_is_refused_and_changes_nothing(client: Any) -> None:
     listing = await usage_listing("1.00")
     app = await installed(client, listing, cap_minor=500)
     for key in ("big", "bigger"):
         r = await report(client, app["token"], {"quantity": 6, "idempotencyKey": key})
         assert r.status_code == 402 and r.json()["details"]["remaining"] == 5
     assert await rows_of(app["install_id"]) == []
-    sent = await _emails(app["email"])
-    assert len(sent) == 1 and "was refused and not charged" in sent[0]["body_text"]
+    assert await _emails(app["email"]) == []
+    assert await period_of(app["install_id"]) is None
+
+
+async def test_a_refused_report_sends_no_notice_before_recorded_usage_does(client: Any) -> None:
+    """The reviewer's repro: 6.60 of 10 used, a refused report of 10.00 sets no notice; the
+    80 % and 100 % notices come when the recorded total crosses them."""
+    listing = await usage_listing("0.01")
+    app = await installed(client, listing, cap_minor=1000)
+    r = await report(client, app["token"], {"quantity": 660, "idempotencyKey": "r1"})
+    assert r.status_code == 201
+    r = await report(client, app["token"], {"quantity": 1000, "idempotencyKey": "r2-g"})
+    assert r.status_code == 402 and r.json()["code"] == "USAGE_CAP_EXCEEDED"
     period = await period_of(app["install_id"])
-    assert period is not None and period["total_minor"] == 0
-    # Nothing to charge for that month.
-    await execute(
-        "UPDATE public.app_usage_period SET period = $2 WHERE install_id = $1",
+    assert period is not None and period["total_minor"] == 660
+    assert period["warned_80_at"] is None and period["warned_100_at"] is None
+    assert await _emails(app["email"]) == []
+    r = await report(client, app["token"], {"quantity": 140, "idempotencyKey": "r3"})
+    assert r.status_code == 201  # 8.00 of 10.00 recorded
+    sent = await _emails(app["email"])
+    assert len(sent) == 1 and "80% of its monthly usage cap" in sent[0]["subject"]
+    r = await report(client, app["token"], {"quantity": 199, "idempotencyKey": "r4"})
+    assert r.status_code == 201 and len(await _emails(app["email"])) == 1  # 99.9 %
+    r = await report(client, app["token"], {"quantity": 1, "idempotencyKey": "r5"})
+    assert r.status_code == 201
+    sent = await _emails(app["email"])
+    assert len(sent) == 2 and "reached its monthly usage cap" in sent[1]["subject"]
+    period = await period_of(app["install_id"])
+    assert period is not None and period["warned_100_at"] is not None
+
+
+async def test_billing_closes_the_period_so_a_late_report_goes_to_the_next(client: Any) -> None:
+    """A report that began before midnight but waits for the period row while billing reads
+    the total is recorded in the current period, never added to a billed month."""
+    app = await _last_month_usage(client, 3)
+    last_month = datetime.now(UTC).replace(day=1) - timedelta(days=3)
+    locked = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold() -> None:
+        async with DB.transaction():
+            await fetch(
+                "SELECT 1 FROM public.app_usage_period WHERE install_id = $1 FOR UPDATE",
+                app["install_id"],
+            )
+            locked.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    await locked.wait()
+    billing = asyncio.create_task(usage.bill_one(app["install_id"], app["period"]))
+    await asyncio.sleep(0.5)  # billing waits for the row first
+    late = asyncio.create_task(
+        usage.report(app["tenant"]["id"], app["install_id"], quantity=2, key="late", now=last_month)
+    )
+    await asyncio.sleep(0.5)
+    release.set()
+    await holder
+    assert await billing == "paid"
+    row, created = await late
+    assert created and row["period"] == usage.period_of()
+    billed = await fetch(
+        "SELECT * FROM public.app_usage_period WHERE install_id = $1 AND period = $2",
         app["install_id"],
-        usage.previous_period(usage.period_of()),
+        app["period"],
     )
-    assert (
-        await usage.bill_one(app["install_id"], usage.previous_period(usage.period_of()))
-        == "nothing"
+    assert billed[0]["total_minor"] == 300 and billed[0]["bill_status"] == "paid"
+    payments = await fetch(
+        "SELECT amount_minor FROM public.app_charge_payment WHERE payment_intent = $1",
+        billed[0]["payment_intent"],
     )
+    assert [p["amount_minor"] for p in payments] == [300]
+    current = await period_of(app["install_id"])
+    assert current is not None and current["total_minor"] == 200
+    # A report dated in a billed month is recorded now, in this month.
+    row, created = await usage.report(
+        app["tenant"]["id"], app["install_id"], quantity=1, key="later", now=last_month
+    )
+    assert created and row["period"] == usage.period_of() and row["periodTotal"] == 3
+
+
+async def test_a_payment_stripe_charged_differently_is_posted_as_charged(client: Any) -> None:
+    app = await _last_month_usage(client, 3)
+    intent = {
+        "id": f"pi_test_{uuid.uuid4().hex[:12]}",
+        "status": "succeeded",
+        "amount": 350,
+        "amount_received": 350,
+        "fee": 40,
+        "metadata": {"install_id": str(app["install_id"]), "usage_period": app["period"]},
+    }
+    assert await usage.record_payment(intent) == "paid"
+    rows = await fetch(
+        "SELECT * FROM public.app_usage_period WHERE install_id = $1", app["install_id"]
+    )
+    assert rows[0]["bill_status"] == "paid" and "Stripe charged 350" in rows[0]["bill_detail"]
+    payments = await fetch(
+        "SELECT amount_minor FROM public.app_charge_payment WHERE id = $1", intent["id"]
+    )
+    assert [p["amount_minor"] for p in payments] == [350]
+    journal = await fetch(
+        "SELECT j.id FROM public.ledger_journal j WHERE j.key = $1",
+        usage.charge_key(app["install_id"], app["period"]),
+    )
+    assert len(journal) == 1
+    cash = await fetch(
+        "SELECT p.amount FROM public.ledger_posting p JOIN public.ledger_account a"
+        " ON a.id = p.account_id WHERE p.journal_id = $1 AND a.kind = 'platform_cash'",
+        journal[0]["id"],
+    )
+    assert [c["amount"] for c in cash] == [310]  # the 3.50 Stripe charged, less its fee
 
 
 async def test_the_monthly_actor_bills_on_a_real_worker(client: Any, worker: Any) -> None:

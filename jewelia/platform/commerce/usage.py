@@ -6,10 +6,14 @@ cap its owner or admin accepted (on the app charge: kind 'usage', cap_minor).
   the database makes concurrent identical reports one row; the same key with another body is
   a 409. The period's counter (app_usage_period) grows by a conditional UPDATE under its row
   lock: a report that would cross the cap is refused whole and nothing is recorded.
-- at 80 % and 100 % of the cap the business's owners and admins get one email each per period
-  (queued in the same transaction); at 100 % the app is told `app.usage.capped`.
+- when the RECORDED total reaches 80 % and 100 % of the cap the business's owners and admins
+  get one email each per period (queued in the same transaction); at 100 % the app is told
+  `app.usage.capped`. A refused report changes nothing: only its 402 tells the app.
 - bill_due: each install's previous months are charged once through Stripe (key
-  `usage:<install>:<period>`), recorded on the charge and posted to the ledger when paid.
+  `usage:<install>:<period>`), recorded on the charge and posted to the ledger when paid. The
+  period is closed (bill_status 'charged', no payment intent yet) in the transaction that
+  reads its total under the row lock; a report that finds its period closed is recorded in
+  the period current when it is recorded.
 """
 
 from __future__ import annotations
@@ -47,13 +51,6 @@ class UsageCapExceeded(AppError):
 
     status_code = 402
     code = "USAGE_CAP_EXCEEDED"
-
-    def __init__(
-        self, message: str, details: Any, refused: int, seed: tuple[Any, Any, Any]
-    ) -> None:
-        super().__init__(message, details)
-        self.refused = refused  # the refused report's amount, minor units
-        self.seed = seed  # tenant id, listing id, charge: the period's row if it has none yet
 
 
 class UsageKeyReused(AppError):
@@ -193,6 +190,36 @@ async def _install(install_id: uuid.UUID, tenant_id: uuid.UUID) -> dict[str, Any
     return rows[0]
 
 
+async def _open_period(
+    install_id: uuid.UUID,
+    period: str,
+    tenant_id: uuid.UUID,
+    install: dict[str, Any],
+    charge: dict[str, Any],
+) -> bool:
+    """Create the period's row if needed and lock it for this report; False when billing
+    has closed it."""
+    await fetch(
+        "INSERT INTO public.app_usage_period (install_id, period, tenant_id, listing_id,"
+        " charge_id, currency, cap_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (install_id, period) DO NOTHING",
+        install_id,
+        period,
+        tenant_id,
+        install["listing_id"],
+        charge["id"],
+        charge["currency"].strip(),
+        charge["cap_minor"],
+    )
+    rows = await fetch(
+        "SELECT bill_status FROM public.app_usage_period WHERE install_id = $1 AND period = $2"
+        " FOR UPDATE",
+        install_id,
+        period,
+    )
+    return bool(rows) and rows[0]["bill_status"] == "open"
+
+
 async def report(
     tenant_id: uuid.UUID,
     install_id: uuid.UUID,
@@ -211,88 +238,79 @@ async def report(
     now = now or datetime.now(UTC)
     period = period_of(now)
     capped: dict[str, Any] | None = None
-    try:
-        async with DB.transaction():
-            install = await _install(install_id, tenant_id)
+    async with DB.transaction():
+        install = await _install(install_id, tenant_id)
+        replay = await _replay(install_id, key, fingerprint)
+        if replay is not None:
+            return replay, False
+        if install["uninstalled_at"] is not None:
+            raise UsageChargeRequired("The app is uninstalled: it cannot report usage")
+        charge = await usage_charge(tenant_id, install["listing_id"])
+        if charge is None:
+            raise UsageChargeRequired(
+                "This business has not accepted a usage charge (a monthly cap) for this app"
+            )
+        currency = charge["currency"].strip()
+        # The per-unit price the business accepted (the listing's at the time): a later
+        # price change on the listing needs a new acceptance, never a silent new price.
+        unit = charge["amount_minor"]
+        amount = unit * quantity
+        if not await _open_period(install_id, period, tenant_id, install, charge):
+            # Billing closed the period while this report waited (it began before
+            # midnight): it belongs to the period it is recorded in.
+            now = datetime.now(UTC)
+            period = period_of(now)
+            if not await _open_period(install_id, period, tenant_id, install, charge):
+                raise UsageChargeRequired(  # pragma: no cover - only past months close
+                    "This month's usage is already billed; retry"
+                )
+        inserted = await fetch(
+            "INSERT INTO public.app_usage (id, install_id, tenant_id, listing_id, charge_id,"
+            " period, idempotency_key, request_hash, quantity, unit_minor, amount_minor,"
+            " currency, description, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            " ON CONFLICT (install_id, idempotency_key) DO NOTHING RETURNING *",
+            uuid.uuid4(),
+            install_id,
+            tenant_id,
+            install["listing_id"],
+            charge["id"],
+            period,
+            key,
+            fingerprint,
+            quantity,
+            unit,
+            amount,
+            currency,
+            description,
+            now,
+        )
+        if not inserted:  # an identical report committed while this one waited
             replay = await _replay(install_id, key, fingerprint)
-            if replay is not None:
-                return replay, False
-            if install["uninstalled_at"] is not None:
-                raise UsageChargeRequired("The app is uninstalled: it cannot report usage")
-            charge = await usage_charge(tenant_id, install["listing_id"])
-            if charge is None:
-                raise UsageChargeRequired(
-                    "This business has not accepted a usage charge (a monthly cap) for this app"
-                )
-            currency = charge["currency"].strip()
-            # The per-unit price the business accepted (the listing's at the time): a later
-            # price change on the listing needs a new acceptance, never a silent new price.
-            unit = charge["amount_minor"]
-            amount = unit * quantity
-            await fetch(
-                "INSERT INTO public.app_usage_period (install_id, period, tenant_id, listing_id,"
-                " charge_id, currency, cap_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                " ON CONFLICT (install_id, period) DO NOTHING",
-                install_id,
-                period,
-                tenant_id,
-                install["listing_id"],
-                charge["id"],
-                currency,
-                charge["cap_minor"],
+            if replay is None:  # pragma: no cover - the conflicting row is committed
+                raise UsageKeyReused("This idempotency key is in use; retry")
+            return replay, False
+        counted = await fetch(
+            "UPDATE public.app_usage_period SET total_minor = total_minor + $3,"
+            " reports = reports + 1, cap_minor = $4, charge_id = $5, updated_at = now()"
+            " WHERE install_id = $1 AND period = $2 AND total_minor + $3 <= $4"
+            " RETURNING *",
+            install_id,
+            period,
+            amount,
+            charge["cap_minor"],
+            charge["id"],
+        )
+        if not counted:
+            # Refused whole: nothing is recorded and no notice is sent (the 80 % and
+            # 100 % notices follow recorded usage only); the 402 tells the app.
+            raise UsageCapExceeded(
+                "This report would take the month's usage past the cap the business"
+                " accepted; nothing was recorded",
+                await _cap_details(install_id, period, amount, charge),
             )
-            inserted = await fetch(
-                "INSERT INTO public.app_usage (id, install_id, tenant_id, listing_id, charge_id,"
-                " period, idempotency_key, request_hash, quantity, unit_minor, amount_minor,"
-                " currency, description, created_at)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-                " ON CONFLICT (install_id, idempotency_key) DO NOTHING RETURNING *",
-                uuid.uuid4(),
-                install_id,
-                tenant_id,
-                install["listing_id"],
-                charge["id"],
-                period,
-                key,
-                fingerprint,
-                quantity,
-                unit,
-                amount,
-                currency,
-                description,
-                now,
-            )
-            if not inserted:  # an identical report committed while this one waited
-                replay = await _replay(install_id, key, fingerprint)
-                if replay is None:  # pragma: no cover - the conflicting row is committed
-                    raise UsageKeyReused("This idempotency key is in use; retry")
-                return replay, False
-            counted = await fetch(
-                "UPDATE public.app_usage_period SET total_minor = total_minor + $3,"
-                " reports = reports + 1, cap_minor = $4, charge_id = $5, updated_at = now()"
-                " WHERE install_id = $1 AND period = $2 AND total_minor + $3 <= $4"
-                " RETURNING *",
-                install_id,
-                period,
-                amount,
-                charge["cap_minor"],
-                charge["id"],
-            )
-            if not counted:
-                raise UsageCapExceeded(
-                    "This report would take the month's usage past the cap the business"
-                    " accepted; nothing was recorded",
-                    await _cap_details(install_id, period, amount, charge),
-                    amount,
-                    (tenant_id, install["listing_id"], charge),
-                )
-            totals = counted[0]
-            capped = await _warn(install, totals)
-    except UsageCapExceeded as exc:
-        # The refused report is not recorded, but the business and the app learn the cap is
-        # reached (once a period), in a transaction of its own.
-        await _cap_reached(install_id, period, exc.refused, exc.seed)
-        raise
+        totals = counted[0]
+        capped = await _warn(install, totals)
     if capped is not None:
         await _tell_app(capped)
     send_soon_safe()
@@ -359,23 +377,14 @@ def _money(minor: int, currency: str) -> str:
     return f"{ledger.from_minor(minor, currency):,} {currency}"
 
 
-async def _email(
-    install: dict[str, Any], totals: dict[str, Any], percent: int, refused: int | None = None
-) -> None:
+async def _email(install: dict[str, Any], totals: dict[str, Any], percent: int) -> None:
     """The 80 % or 100 % notice to the business's owners and admins (on this transaction)."""
     currency = totals["currency"].strip()
     name = install["listing_name"]
     used = _money(totals["total_minor"], currency)
     cap = _money(totals["cap_minor"], currency)
     period = totals["period"].strip()
-    if refused is not None:
-        subject = f"{name} reached its monthly usage cap"
-        body = (
-            f"{name} reported usage of {_money(refused, currency)} that would take {period}"
-            f" past the {cap} monthly usage cap you accepted ({used} used so far). It was"
-            " refused and not charged; further usage over the cap is refused until next month."
-        )
-    elif percent >= 100:
+    if percent >= 100:
         subject = f"{name} reached its monthly usage cap"
         body = (
             f"{name} has used the whole {cap} monthly usage cap you accepted for {period}."
@@ -416,40 +425,6 @@ async def _warn(install: dict[str, Any], totals: dict[str, Any]) -> dict[str, An
         )
         await _email(install, totals, WARN_PERCENT)
     return None
-
-
-async def _cap_reached(
-    install_id: uuid.UUID, period: str, refused: int, seed: tuple[Any, Any, Any]
-) -> None:
-    """A report was refused at the cap: the 100 % notice, once a period (also when the
-    month's first report is already over it)."""
-    tenant_id, listing_id, charge = seed
-    async with DB.transaction():
-        await fetch(
-            "INSERT INTO public.app_usage_period (install_id, period, tenant_id, listing_id,"
-            " charge_id, currency, cap_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            " ON CONFLICT (install_id, period) DO NOTHING",
-            install_id,
-            period,
-            tenant_id,
-            listing_id,
-            charge["id"],
-            charge["currency"].strip(),
-            charge["cap_minor"],
-        )
-        rows = await fetch(
-            "UPDATE public.app_usage_period SET warned_100_at = now(),"
-            " warned_80_at = coalesce(warned_80_at, now())"
-            " WHERE install_id = $1 AND period = $2 AND warned_100_at IS NULL RETURNING *",
-            install_id,
-            period,
-        )
-        if not rows:
-            return
-        install = await _install(install_id, rows[0]["tenant_id"])
-        await _email(install, rows[0], 100, refused)
-    await _tell_app(rows[0])
-    send_soon_safe()
 
 
 async def _tell_app(totals: dict[str, Any]) -> None:
@@ -590,7 +565,8 @@ async def bill_due(now: datetime | None = None, limit: int = 500) -> int:
     current = period_of(now)
     rows = await fetch(
         "SELECT install_id, period FROM public.app_usage_period"
-        " WHERE bill_status = 'open' AND period < $1 ORDER BY period, install_id LIMIT $2",
+        " WHERE (bill_status = 'open' OR (bill_status = 'charged' AND payment_intent IS NULL))"
+        " AND period < $1 ORDER BY period, install_id LIMIT $2",
         current,
         limit,
     )
@@ -609,23 +585,30 @@ async def bill_one(install_id: uuid.UUID, period: str) -> str | None:
     billed already or the period is not over)."""
     if period >= period_of():
         return None
-    rows = await fetch(
-        "SELECT p.*, c.stripe_customer, t.stripe_customer_id, l.name AS listing_name,"
-        " l.org_id FROM public.app_usage_period p"
-        " JOIN public.app_charge c ON c.id = p.charge_id"
-        " JOIN public.tenant t ON t.id = p.tenant_id"
-        " JOIN public.listing l ON l.id = p.listing_id"
-        " WHERE p.install_id = $1 AND p.period = $2 AND p.bill_status = 'open'",
-        install_id,
-        period,
-    )
-    if not rows:
-        return None
-    row = rows[0]
+    async with DB.transaction():
+        # Close the period under its row lock in the transaction that reads the total: a
+        # report still waiting for the lock then goes to the period it is recorded in.
+        # 'charged' without a payment intent = closed, Stripe not answered yet (retried).
+        rows = await fetch(
+            "SELECT p.*, c.stripe_customer, t.stripe_customer_id, l.name AS listing_name,"
+            " l.org_id FROM public.app_usage_period p"
+            " JOIN public.app_charge c ON c.id = p.charge_id"
+            " JOIN public.tenant t ON t.id = p.tenant_id"
+            " JOIN public.listing l ON l.id = p.listing_id"
+            " WHERE p.install_id = $1 AND p.period = $2 AND (p.bill_status = 'open'"
+            " OR (p.bill_status = 'charged' AND p.payment_intent IS NULL)) FOR UPDATE OF p",
+            install_id,
+            period,
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        if row["total_minor"] == 0:
+            await _set_status(install_id, period, "nothing", None, None)
+            return "nothing"
+        if row["bill_status"] == "open":
+            await _set_status(install_id, period, "charged", None, None)
     currency = row["currency"].strip()
-    if row["total_minor"] == 0:
-        await _set_status(install_id, period, "nothing", None, None)
-        return "nothing"
     customer = row["stripe_customer"] or row["stripe_customer_id"]
     if not customer and not stripe_gateway.test_mode():
         await _fail(row, "there is no saved card")
@@ -721,11 +704,13 @@ async def _record(
         return "paid"  # posted already (the synchronous answer, then Stripe's event)
     currency = row["currency"].strip()
     paid = intent.get("amount_received") or intent.get("amount")
-    if succeeded and isinstance(paid, int) and paid != row["total_minor"]:
-        detail = f"Stripe reports {paid}, the period's usage is {row['total_minor']}"
-        await _set_status(install_id, period, "failed", intent_id, detail)
+    amount = row["total_minor"]
+    detail = None
+    if isinstance(paid, int) and paid != amount:
+        # Never drop money Stripe collected: post what it charged, and say so.
+        detail = f"Stripe charged {paid}, the period's usage is {amount}"
         log.error("usage payment %s: %s", intent_id, detail)
-        return "failed"
+        amount = paid
     start, end = _period_bounds(period)
     await fetch(
         "INSERT INTO public.app_charge_payment (id, charge_id, tenant_id, kind, status,"
@@ -736,14 +721,14 @@ async def _record(
         row["charge_id"],
         row["tenant_id"],
         "paid" if succeeded else str(intent.get("status") or "processing"),
-        row["total_minor"],
+        amount,
         currency,
         charge_key(install_id, period),
         start,
         end,
     )
     status = "paid" if succeeded else "charged"
-    await _set_status(install_id, period, status, intent_id, None)
+    await _set_status(install_id, period, status, intent_id, detail)
     if succeeded:
         created = intent.get("created")
         await ledger.post_charge(
@@ -751,7 +736,7 @@ async def _record(
             org_id=row["org_id"],
             listing_id=row["listing_id"],
             currency=currency,
-            gross=row["total_minor"],
+            gross=amount,
             fee=await _fee(intent_id, intent),
             occurred_at=(
                 datetime.fromtimestamp(created, UTC)

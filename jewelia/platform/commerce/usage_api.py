@@ -126,13 +126,20 @@ def _install_of(app: Any, asked: UUID | None) -> UUID:
     return app.install_id  # type: ignore[no-any-return]
 
 
-async def _raw_quantity(request: Request[Any, Any, Any], parsed: int) -> Any:
-    """The quantity as sent: the body parser converts "5" to 5, which a report refuses."""
+async def _raw_quantity(request: Request[Any, Any, Any], parsed: int) -> int:
+    """The quantity as sent: the body parser converts "5" to 5, which a report refuses with
+    the 400 INVALID_TYPE the parser gives 1.5 or true (as every API body's wrong type)."""
     try:
         raw = msgspec.json.decode(await request.body())
     except msgspec.DecodeError:  # pragma: no cover - the parser refused it already
         return parsed
-    return raw.get("quantity", parsed) if isinstance(raw, dict) else parsed
+    quantity = raw.get("quantity", parsed) if isinstance(raw, dict) else parsed
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise AppError(
+            "Validation error",
+            [FieldError("quantity", "Expected `int`, got `str`", "INVALID_TYPE")],
+        )
+    return quantity
 
 
 class UsageController(Controller):
