@@ -2249,13 +2249,23 @@ class Marketplace(_SyncResource):
     def list_app_charges(
         self,
         *,
+        page: int | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Page[AppChargeOut]:
-        """List the business's marketplace app charges and their payments: `GET /billing/app-charges`."""
+        """List the business's marketplace app charges and their payments: `GET /billing/app-charges`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
         result = self._client._request(
             _OPERATIONS["listAppCharges"],
             (),
-            None,
+            {
+                "page": page,
+                "limit": limit,
+            },
             None,
             None,
             extra_headers,
@@ -4603,13 +4613,23 @@ class AsyncMarketplace(_AsyncResource):
     async def list_app_charges(
         self,
         *,
+        page: int | None = None,
+        limit: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPage[AppChargeOut]:
-        """List the business's marketplace app charges and their payments: `GET /billing/app-charges`."""
+        """List the business's marketplace app charges and their payments: `GET /billing/app-charges`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
         result = await self._client._request(
             _OPERATIONS["listAppCharges"],
             (),
-            None,
+            {
+                "page": page,
+                "limit": limit,
+            },
             None,
             None,
             extra_headers,

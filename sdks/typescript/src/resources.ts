@@ -486,9 +486,17 @@ export class Marketplace extends Resource {
     return this.core.list(params, 'page', (o, query) => ops.listAppUsage({ ...o, query }), options);
   }
 
-  /** The business's app charges (one-time, subscription, usage cap) with their payments. */
-  listAppCharges(options?: RequestOptions) {
-    return this.core.call((o) => ops.listAppCharges({ ...o }), options);
+  /** The business's app charges (one-time, subscription, usage cap) with their payments; iterable. */
+  listAppCharges(
+    params?: T.ListAppChargesData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.AppChargeList> {
+    return this.core.list(
+      params,
+      'page',
+      (o, query) => ops.listAppCharges({ ...o, query }),
+      options,
+    );
   }
 
   /** One app charge of the business (another business's is NOT_FOUND). */

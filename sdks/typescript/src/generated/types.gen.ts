@@ -2748,7 +2748,16 @@ export type CreateTokenResponse = CreateTokenResponses[keyof CreateTokenResponse
 export type ListAppChargesData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+    };
     url: '/billing/app-charges';
 };
 

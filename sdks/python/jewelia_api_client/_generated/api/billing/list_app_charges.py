@@ -10,22 +10,45 @@ from ... import errors
 
 from ...models.app_charge_list import AppChargeList
 from ...models.error import Error
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    json_page: int | None | Unset
+    if isinstance(page, Unset):
+        json_page = UNSET
+    else:
+        json_page = page
+    params["page"] = json_page
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/billing/app-charges",
+        "params": params,
     }
 
 
@@ -122,9 +145,15 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 
 ) -> Response[AppChargeList | Error]:
     """ List the business's marketplace app charges and their payments
+
+    Args:
+        page (int | None | Unset): Page number, from 1
+        limit (int | None | Unset): Page size, 1-100 (default 20)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,7 +165,9 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        page=page,
+limit=limit,
+
     )
 
     response = client.get_httpx_client().request(
@@ -148,9 +179,15 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 
 ) -> AppChargeList | Error | None:
     """ List the business's marketplace app charges and their payments
+
+    Args:
+        page (int | None | Unset): Page number, from 1
+        limit (int | None | Unset): Page size, 1-100 (default 20)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,15 +200,23 @@ def sync(
 
     return sync_detailed(
         client=client,
+page=page,
+limit=limit,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 
 ) -> Response[AppChargeList | Error]:
     """ List the business's marketplace app charges and their payments
+
+    Args:
+        page (int | None | Unset): Page number, from 1
+        limit (int | None | Unset): Page size, 1-100 (default 20)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,7 +228,9 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        page=page,
+limit=limit,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -195,9 +242,15 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    page: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 
 ) -> AppChargeList | Error | None:
     """ List the business's marketplace app charges and their payments
+
+    Args:
+        page (int | None | Unset): Page number, from 1
+        limit (int | None | Unset): Page size, 1-100 (default 20)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,5 +263,7 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
+page=page,
+limit=limit,
 
     )).parsed
