@@ -1,7 +1,7 @@
 """Usage-based app charges over HTTP: an app reports usage with its token and an idempotency
-key (one row however often and however concurrently it is sent), priced at the listing's
+key (one row however often and however concurrently it is sent), priced at the accepted
 per-unit amount, refused whole over the monthly cap the business accepted, 80 % and 100 %
-notices once a period, bad input and foreign credentials refused with clear codes, tenants
+notices once a period on the recorded total, bad input and foreign credentials refused with clear codes, tenants
 kept apart; the reference app reporting through its real HTTP server; monthly billing once."""
 
 from __future__ import annotations
