@@ -24,6 +24,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+import redis
 
 from jewelia.core.db import execute, fetch
 from jewelia.core.errors import ValidationFailed
@@ -106,6 +107,8 @@ CALL = textwrap.dedent(
         what, arg = sys.argv[1], sys.argv[2]
         if what == "close":
             result = await payouts.close_period(arg, dt.datetime(2026, 12, 3, tzinfo=dt.UTC))
+        elif what == "close_due":
+            result = await payouts.close_due(dt.datetime.fromisoformat(arg))
         elif what == "reconcile":
             result = await reconcile.run(dt.date.fromisoformat(arg))
         elif what == "balances":
@@ -595,6 +598,85 @@ def test_reconciliation_finds_injected_mismatches(site: Site) -> None:
     assert site.call("balances")[orgs_[0]["org"]] == 1500
     row = site.query("SELECT reversed_minor FROM public.payout WHERE key = $1", key)[0]
     assert row["reversed_minor"] == 1500
+    assert site.call("check") == []
+
+
+def _lose_wake_ups(site: Site) -> None:
+    """Drop the payouts queue's messages in the installation's Redis (a lost wake-up)."""
+    client = redis.Redis.from_url(site.iso.env["REDIS_URL"])
+    try:
+        for k in client.scan_iter("dramatiq:payouts*"):
+            client.delete(k)
+    finally:
+        client.close()
+
+
+def test_unfinished_runs_of_earlier_months_are_resumed(site: Site) -> None:
+    """A payout still pending when the month rolls over (its wake-up lost) is paid by the next
+    close_due, oldest run first, and the org is paid its balance once across both months."""
+    fake = site.fake
+    assert site.worker is not None
+    stop(site.worker)
+    site.worker = None
+    try:
+        (org,) = site.seed([(7_700, "ready")])
+        site.call("close", "2025-03")
+        _lose_wake_ups(site)
+        site.query(
+            "UPDATE public.payout SET enqueued_at = now() - interval '1 hour'"
+            " WHERE period = '2025-03'"
+        )
+    finally:
+        site.worker = site.iso.start_worker(site.log)
+    # Two months later: 2025-04 is closed and the stuck 2025-03 run is resumed
+    site.call("close_due", "2025-05-02T03:00:00+00:00")
+    wait_until(lambda: site.pending("2025-03") + site.pending("2025-04") == 0, 60, "both runs")
+    runs = site.query(
+        "SELECT period, status FROM public.payout_run WHERE period IN ('2025-03', '2025-04')"
+    )
+    assert {r["period"]: r["status"] for r in runs} == {"2025-03": "done", "2025-04": "done"}
+    keys = [f"payout:{p}:{org['org']}" for p in ("2025-03", "2025-04")]
+    sent = [t["amount"] for k in keys for t in fake.transfers.get(k, [])]
+    assert sent == [7_700]  # paid once, by whichever run fixed its amount first
+    assert site.call("balances").get(org["org"], 0) == 0
+    assert site.call("check") == []
+
+
+def test_retry_after_stripe_forgot_the_key_adopts_the_transfer(site: Site) -> None:
+    """The first attempt reached Stripe but its reply was lost; a day later Stripe has forgotten
+    the idempotency key: the retry finds that transfer by group and metadata, makes none."""
+    fake = site.fake
+    assert site.worker is not None
+    stop(site.worker)
+    site.worker = None
+    try:
+        (org,) = site.seed([(6_400, "ready")])
+        period = "2025-01"
+        site.call("close", period)
+        key = f"payout:{period}:{org['org']}"
+        first = site.iso.python(
+            "-c",
+            "from jewelia.platform.billing import stripe_gateway as g; import sys;"
+            "print(g.create_transfer(account_id=sys.argv[1], amount_minor=6400, currency='usd',"
+            " key=sys.argv[2], metadata={'org_id': sys.argv[3], 'period': sys.argv[4],"
+            " 'payout_key': sys.argv[2]})['id'])",
+            org["account"],
+            key,
+            org["org"],
+            period,
+        ).strip()
+        site.query(
+            "UPDATE public.payout SET fixed_at = now() - interval '24 hours' WHERE key = $1", key
+        )
+        with fake.lock:
+            fake.idempotency.clear()  # Stripe keeps keys for about a day
+    finally:
+        site.worker = site.iso.start_worker(site.log)  # the close's wake-up retries it
+    wait_until(lambda: site.pending(period) == 0, 60, "the retried payout")
+    row = site.query("SELECT * FROM public.payout WHERE key = $1", key)[0]
+    assert (row["status"], row["transfer_id"], row["amount_minor"]) == ("paid", first, 6_400)
+    assert [t["id"] for t in fake.transfers[key]] == [first]
+    assert site.call("balances").get(org["org"], 0) == 0
     assert site.call("check") == []
 
 

@@ -7,7 +7,9 @@ enabled Connect account or a tax profile blocked: those balances stay in the led
 over. pay_one then transfers one pending row with that key as the Stripe idempotency key and,
 in the transaction holding the row's lock, posts the payout journal under the same key and
 marks the row paid. A crash before the commit re-runs the same transfer (Stripe replays the
-key) and posts the journal once, so a payout is never paid twice.
+key) and posts the journal once, so a payout is never paid twice; a retry after Stripe may have
+forgotten the key (~24 h) first looks for that transfer by transfer group and metadata.
+close_due resumes every unfinished run, oldest first, before closing the previous month.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ log = logging.getLogger("jewelia.payouts")
 
 MINIMUM_MINOR = 2500  # USD 25: smaller balances roll over
 CURRENCY = "USD"
+# Stripe keeps idempotency keys for at least 24 hours: a retry later than this looks for the
+# first attempt's transfer before making one
+KEY_MEMORY = dt.timedelta(hours=23)
 _PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
@@ -166,17 +171,24 @@ async def run(period: str, resend_after: float = 0) -> int:
 
 
 async def close_due(now: dt.datetime | None = None) -> dict[str, Any] | None:
-    """Close the previous month when not closed yet, else resume its run if it is unfinished."""
+    """Resume every unfinished run, oldest first, then close the previous month when not closed
+    yet; the previous month's summary (None when it was already done or billing is off)."""
     if not (stripe_gateway.configured() or stripe_gateway.test_mode()):
         return None  # billing not configured: no transfer could be made
     now = now or dt.datetime.now(dt.UTC)
     period = previous_period(now)
+    # A run still pending when the month rolled over is retried too, never left behind (its
+    # rows would hold their balance out of every later payout)
+    unfinished = await fetch(
+        "SELECT period FROM public.payout_run WHERE status <> 'done' ORDER BY period"
+    )
+    for r in unfinished:
+        # Resume: pending rows whose wake-up seems lost get another (pay_one is idempotent)
+        await run(str(r["period"]), resend_seconds())
     rows = await fetch("SELECT status FROM public.payout_run WHERE period = $1", period)
     if rows and rows[0]["status"] == "done":
         return None
     if rows:
-        # Resume: pending rows whose wake-up seems lost get another (pay_one is idempotent)
-        await run(period, resend_seconds())
         return await run_summary(period)
     return await close_period(period, now)
 
@@ -203,28 +215,37 @@ async def pay_one(period: str, org_id: uuid.UUID) -> str:
             if not rows or rows[0]["status"] != "pending":
                 return str(rows[0]["status"]) if rows else "missing"
             row = rows[0]
-            transfer = await asyncio.to_thread(
-                stripe_gateway.create_transfer,
-                account_id=row["stripe_account_id"],
-                amount_minor=int(row["amount_minor"]),
-                currency=CURRENCY.lower(),
-                key=key,
-                metadata={"org_id": str(org_id), "period": period, "payout_key": key},
-            )
+            transfer = await _earlier_transfer(row, period, key)
+            if transfer is None:
+                transfer = await asyncio.to_thread(
+                    stripe_gateway.create_transfer,
+                    account_id=row["stripe_account_id"],
+                    amount_minor=int(row["amount_minor"]),
+                    currency=CURRENCY.lower(),
+                    key=key,
+                    metadata={"org_id": str(org_id), "period": period, "payout_key": key},
+                )
             transfer_id = str(transfer["id"])
+            amount = int(transfer.get("amount") or row["amount_minor"])
+            if amount != int(row["amount_minor"]):
+                # never drop money that left: post what Stripe transferred
+                log.error(
+                    "payout %s: Stripe transferred %s, not %s", key, amount, row["amount_minor"]
+                )
             await ledger.post_payout(
                 key=key,
                 org_id=org_id,
-                amount=int(row["amount_minor"]),
+                amount=amount,
                 currency=CURRENCY,
                 transfer_id=transfer_id,
                 period=period,
             )
             await execute(
                 "UPDATE public.payout SET status = 'paid', transfer_id = $2, paid_at = now(),"
-                " attempts = attempts + 1, last_error = '' WHERE id = $1",
+                " attempts = attempts + 1, last_error = '', amount_minor = $3 WHERE id = $1",
                 row["id"],
                 transfer_id,
+                amount,
             )
             org = await orgs.get_org(org_id)
             for email in await orgs.manager_emails(org_id):
@@ -250,6 +271,18 @@ async def pay_one(period: str, org_id: uuid.UUID) -> str:
         raise
     await _finish_if_done(period)  # the scheduler's 5-second beat sends the emails
     return "paid"
+
+
+async def _earlier_transfer(row: dict[str, Any], period: str, key: str) -> dict[str, Any] | None:
+    """On a retry after Stripe may have forgotten the idempotency key (the first attempt is
+    older than KEY_MEMORY), the transfer that attempt made, found by group and metadata."""
+    fixed_at = row["fixed_at"]
+    if fixed_at is None or fixed_at > dt.datetime.now(dt.UTC) - KEY_MEMORY:
+        return None  # within the key's life Stripe replays it: the create below is safe
+    found = await asyncio.to_thread(stripe_gateway.find_transfer, group=period, payout_key=key)
+    if found is not None:
+        log.warning("payout %s: adopting transfer %s made by an earlier attempt", key, found["id"])
+    return found
 
 
 async def _fix_amount(key: str, org_id: uuid.UUID) -> str:
