@@ -358,6 +358,30 @@ FIELD_ERRORS: tuple[ErrorInfo, ...] = (
         "400 / 422",
     ),
     _field(
+        "IN_THE_PAST",
+        "Date in the past",
+        "A revenue-share policy version was given a start date that has already passed.",
+        "Give a start date from now on; posted journals keep the version they were made under.",
+    ),
+    _field(
+        "BEFORE_NEWEST",
+        "Before the newest version",
+        "A new revenue-share policy version would start before the newest one already published.",
+        "Start it at or after the newest version (the same start time replaces a pending one).",
+    ),
+    _field(
+        "MUST_BE_OPEN",
+        "The last tier must be open-ended",
+        "The last tier of a revenue-share policy has an upper bound (upToMinor).",
+        "Leave upToMinor empty on the last tier so every lifetime amount has a rate.",
+    ),
+    _field(
+        "NOT_ASCENDING",
+        "Thresholds not ascending",
+        "A revenue-share tier's upToMinor is not above the previous tier's.",
+        "List the tiers from the lowest threshold to the highest.",
+    ),
+    _field(
         "INVALID_CHOICE",
         "Not one of the allowed values",
         "An enum-like field got a value outside its list (status, category, permission,"
