@@ -385,7 +385,9 @@ async def overview(tenant: TenantInfo) -> dict[str, Any]:
     }
 
 
-def _event(kind: str, obj: dict[str, Any]) -> bytes:
+def test_event(kind: str, obj: dict[str, Any]) -> bytes:
+    """A Stripe-shaped event of `kind` about `obj`, encoded (test mode feeds it, signed, through
+    handle_webhook)."""
     return gateway.encode(
         {
             "id": f"evt_test_{uuid.uuid4().hex}",
@@ -422,7 +424,7 @@ async def test_mode_events(
     bodies: list[bytes] = []
     if action == "checkout":
         bodies = [
-            _event(
+            test_event(
                 "checkout.session.completed",
                 {
                     "id": f"cs_test_{uuid.uuid4().hex[:12]}",
@@ -433,8 +435,8 @@ async def test_mode_events(
                     "metadata": {"tenant_id": str(tenant.id), "plan": plan},
                 },
             ),
-            _event("customer.subscription.created", sub),
-            _event(
+            test_event("customer.subscription.created", sub),
+            test_event(
                 "invoice.paid",
                 {
                     "id": f"in_test_{uuid.uuid4().hex[:12]}",
@@ -457,9 +459,11 @@ async def test_mode_events(
             ),
         ]
     elif action == "cancel":
-        bodies = [_event("customer.subscription.updated", {**sub, "cancel_at_period_end": True})]
+        bodies = [
+            test_event("customer.subscription.updated", {**sub, "cancel_at_period_end": True})
+        ]
     elif action == "end_period":
-        bodies = [_event("customer.subscription.deleted", {**sub, "status": "canceled"})]
+        bodies = [test_event("customer.subscription.deleted", {**sub, "status": "canceled"})]
     else:
         raise ValidationFailed([FieldError("action", "Unknown test action", "INVALID_CHOICE")])
     return [await handle_webhook(body, gateway.sign(body)) for body in bodies]

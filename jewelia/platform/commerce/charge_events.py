@@ -549,16 +549,7 @@ for _type, _handler in (
 # --- test mode: the events Stripe would send, signed, through the same webhook handler ----
 
 
-def _event(kind: str, obj: dict[str, Any]) -> bytes:
-    return gateway.encode(
-        {
-            "id": f"evt_test_{uuid.uuid4().hex}",
-            "object": "event",
-            "type": kind,
-            "created": int(datetime.now(UTC).timestamp()),
-            "data": {"object": obj},
-        }
-    )
+_event = billing.test_event
 
 
 def test_mode_bodies(charge: dict[str, Any], action: str, **more: Any) -> list[bytes]:
