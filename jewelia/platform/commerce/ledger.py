@@ -446,16 +446,7 @@ async def post_refund(
 ) -> tuple[uuid.UUID, bool]:
     """Refund `amount` of a charge: reverses the charge pro rata; more than what is left of the
     charge raises ValueError."""
-    _key(key)
-    _amount("refund amount", amount)
-    async with _atomic():
-        existing = await _existing(key, "refund")
-        if existing is not None:
-            return existing, False
-        charge = await _charge(charge_key)
-        return await _reverse(
-            "refund", key, charge, amount, occurred_at=occurred_at, source=source, amount=amount
-        )
+    return await _take_back("refund", key, charge_key, amount, occurred_at, source)
 
 
 async def post_dispute(
@@ -467,15 +458,27 @@ async def post_dispute(
     source: tuple[str, str] | None = None,
 ) -> tuple[uuid.UUID, bool]:
     """A dispute (chargeback) of `amount` of a charge: reversed like a refund."""
+    return await _take_back("dispute", key, charge_key, amount, occurred_at, source)
+
+
+async def _take_back(
+    kind: str,
+    key: str,
+    charge_key: str,
+    amount: int,
+    occurred_at: datetime,
+    source: tuple[str, str] | None,
+) -> tuple[uuid.UUID, bool]:
+    """A refund or a dispute of `amount` of a charge, once per key."""
     _key(key)
-    _amount("dispute amount", amount)
+    _amount(f"{kind} amount", amount)
     async with _atomic():
-        existing = await _existing(key, "dispute")
+        existing = await _existing(key, kind)
         if existing is not None:
             return existing, False
         charge = await _charge(charge_key)
         return await _reverse(
-            "dispute", key, charge, amount, occurred_at=occurred_at, source=source, amount=amount
+            kind, key, charge, amount, occurred_at=occurred_at, source=source, amount=amount
         )
 
 
