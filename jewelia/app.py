@@ -21,6 +21,7 @@ from litestar.template.config import TemplateConfig
 from jewelia.core.db import DB, start_db, stop_db
 from jewelia.core.errors import EXCEPTION_HANDLERS
 from jewelia.core.logs import setup_logging
+from jewelia.core.metrics import metrics_endpoint, metrics_middleware
 from jewelia.core.middleware import body_limit_middleware, request_context_middleware
 from jewelia.core.openapi import api_docs, openapi_config, openapi_json
 from jewelia.core.redis_client import close_redis, get_redis
@@ -197,12 +198,13 @@ def create_app() -> Litestar:
         httponly=True,
         samesite="lax",
         # The API and probes are stateless: no session is read or written for them.
-        exclude=["/api/", "/health", "/ready", "/static/"],
+        exclude=["/api/", "/health", "/ready", "/static/", "/metrics"],
     )
     return Litestar(
         route_handlers=[
             health,
             ready,
+            metrics_endpoint,  # Prometheus, bearer JEWELIA_METRICS_TOKEN
             *api_routers(),
             openapi_json,
             api_docs,
@@ -251,6 +253,7 @@ def create_app() -> Litestar:
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         template_config=template_config,
         middleware=[
+            metrics_middleware,  # outermost: times the whole stack, labels by route template
             request_context_middleware,
             cors_middleware,  # API preflights answered before anything else, per-business CORS
             body_limit_middleware(

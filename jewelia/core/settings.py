@@ -55,6 +55,7 @@ class Settings:
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""
     stripe_prices: dict[str, str] = field(default_factory=dict)
+    metrics_token: str = ""  # bearer token for /metrics; unset: /metrics answers 404
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -87,6 +88,7 @@ def load_settings() -> Settings:
         stripe_api_key=os.environ.get("STRIPE_API_KEY", ""),
         stripe_webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         stripe_api_base=os.environ.get("STRIPE_API_BASE", ""),
+        metrics_token=os.environ.get("JEWELIA_METRICS_TOKEN", ""),
         stripe_prices={
             plan: os.environ.get(f"STRIPE_PRICE_{plan.upper()}", f"price_{plan}")
             for plan in ("professional", "enterprise")

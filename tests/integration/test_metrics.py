@@ -1,0 +1,94 @@
+"""/metrics: Prometheus text behind a bearer token (issue 16)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from jewelia.core import metrics
+from jewelia.core.settings import reset_settings
+
+TOKEN = "metrics-test-token-0123456789"
+
+
+@pytest.fixture
+def metrics_token(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("JEWELIA_METRICS_TOKEN", TOKEN)
+    reset_settings()
+    yield TOKEN
+    monkeypatch.delenv("JEWELIA_METRICS_TOKEN")
+    reset_settings()
+
+
+def _samples(text: str) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            out.setdefault(sample.name, []).append(sample)
+    return out
+
+
+async def test_metrics_absent_without_a_configured_token(client: Any) -> None:
+    reset_settings()
+    resp = await client.get("/metrics", headers={"Authorization": "Bearer anything"})
+    assert resp.status_code == 404
+
+
+async def test_metrics_refuses_without_or_with_a_wrong_token(
+    client: Any, metrics_token: str
+) -> None:
+    resp = await client.get("/metrics")
+    assert resp.status_code == 401
+    assert resp.json()["code"] == "AUTHENTICATION_ERROR"
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    for header in (f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", f"Basic {TOKEN}", TOKEN):
+        resp = await client.get("/metrics", headers={"Authorization": header})
+        assert resp.status_code == 401, header
+    assert "jewelia_http" not in resp.text
+
+
+async def test_metrics_by_route_template_queues_pool(
+    client: Any, api: Any, metrics_token: str
+) -> None:
+    created = await api.post(
+        "/customers", json={"full_name": "Mia Metric", "email": "mia-metric@example.com"}
+    )
+    assert created.status_code == 201, created.text
+    customer_id = created.json()["data"]["id"]
+    assert (await api.get(f"/customers/{customer_id}")).status_code == 200
+    await metrics.count_outcome("webhook_delivery", ["succeeded", "failed"])
+
+    resp = await client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("text/plain")
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" in resp.headers
+    assert customer_id not in resp.text  # ids never become labels
+    samples = _samples(resp.text)
+
+    requests = samples["jewelia_http_requests_total"]
+    got = [
+        s
+        for s in requests
+        if s.labels["method"] == "GET" and s.labels["route"].startswith("/api/v1/customers/{")
+    ]
+    assert got and got[0].labels["status"] == "2xx" and got[0].value >= 1
+    assert got[0].labels["route"] == "/api/v1/customers/{customer_id}"
+    assert any(
+        s.labels["method"] == "POST" and s.labels["route"] == "/api/v1/customers" for s in requests
+    )
+    assert "jewelia_http_request_duration_seconds_bucket" in samples
+
+    depth = {(s.labels["queue"], s.labels["state"]) for s in samples["jewelia_queue_depth"]}
+    for queue in ("default", "webhooks", "builder", "inbound", "transfer", "payouts"):
+        assert (queue, "ready") in depth and (queue, "delayed") in depth
+
+    pool = {s.labels["state"]: s.value for s in samples["jewelia_db_pool_connections"]}
+    assert set(pool) == {"size", "in_use", "idle", "max"}
+    assert pool["size"] == pool["in_use"] + pool["idle"] and pool["size"] >= 1
+
+    delivered = {s.labels["outcome"] for s in samples["jewelia_webhook_deliveries_total"]}
+    assert {"succeeded", "failed"} <= delivered
