@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -260,6 +262,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     # Local development: webhooks may go to receivers on this machine (never to link-local or
     # cloud metadata addresses). Production leaves this unset.
     env.setdefault("JEWELIA_WEBHOOK_ALLOW_PRIVATE", "1")
+    metrics_token = env.setdefault("JEWELIA_METRICS_TOKEN", secrets.token_urlsafe(24))  # dev only
     os.environ["JEWELIA_WEBHOOK_ALLOW_PRIVATE"] = env["JEWELIA_WEBHOOK_ALLOW_PRIVATE"]  # the seed
     exe = [sys.executable, "-m", "jewelia.cli"]
     # Each child gets its own session: Ctrl-C reaches only us, and we stop them in order.
@@ -281,6 +284,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
             password  {DEMO_PASSWORD}
   API key:  {api_key}
             curl -H "Authorization: Bearer {api_key}" {url}/api/v1/customers
+  Metrics:  curl -H "Authorization: Bearer {metrics_token}" {url}/metrics
   Dev mail: {url}/dev/mail
   Apps:     {url}/marketplace   (the demo login is also staff: {url}/staff/review-queue)
             reference app {app_env.get("APP_PUBLIC_URL", "not started (no examples/ folder)")}
@@ -326,6 +330,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _services()
     setup_logging()
     settings = get_settings()
+    if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Each worker process writes its request metrics here; any of them answers a scrape.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jewelia-metrics-")
     uvicorn.run(
         "jewelia.app:create_app",
         factory=True,

@@ -7,6 +7,7 @@ and the outcomes that workers decide (kept as counters in one Redis hash) are re
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import logging
@@ -81,19 +82,31 @@ def metrics_middleware(app: ASGIApp) -> ASGIApp:
 
 _pending: dict[str, int] = {}
 _last_flush = 0.0
+_later: set[asyncio.Task[None]] = set()
 
 
 async def count_outcome(kind: str, outcomes: Iterable[str]) -> None:
     """Count worker-side outcomes (webhook deliveries, builder runs) in the shared Redis hash,
-    flushed at most once a second per process so the hot paths pay no round trip each."""
-    global _last_flush
+    written at most once a second per process so the hot paths pay no round trip each."""
     for outcome in outcomes:
         field = f"{kind}:{outcome}"
         _pending[field] = _pending.get(field, 0) + 1
-    now = time.monotonic()
-    if now - _last_flush < FLUSH_SECONDS or not _pending:
+    wait = _last_flush + FLUSH_SECONDS - time.monotonic()
+    if wait <= 0:
+        await _flush()
+    elif not _later:  # the rest goes out a little later, even if nothing else happens
+        task = asyncio.get_running_loop().create_task(_flush(wait))
+        _later.add(task)
+        task.add_done_callback(_later.discard)
+
+
+async def _flush(delay: float = 0.0) -> None:
+    global _last_flush
+    if delay:
+        await asyncio.sleep(delay)
+    _last_flush = time.monotonic()
+    if not _pending:
         return
-    _last_flush = now
     batch = dict(_pending)
     _pending.clear()
     try:

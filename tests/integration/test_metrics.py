@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from jewelia.core import metrics
 from jewelia.core.settings import reset_settings
+from tests.conftest import _free_port
 
 TOKEN = "metrics-test-token-0123456789"
 
@@ -92,3 +99,45 @@ async def test_metrics_by_route_template_queues_pool(
 
     delivered = {s.labels["outcome"] for s in samples["jewelia_webhook_deliveries_total"]}
     assert {"succeeded", "failed"} <= delivered
+
+
+def test_metrics_across_serve_workers(db: None) -> None:
+    """`jewelia serve --workers 2`: any process answers a scrape with every process's requests."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "JEWELIA_METRICS_TOKEN": TOKEN,
+        "JEWELIA_PORT": str(port),
+        "JEWELIA_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jewelia.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.3)
+        for _ in range(20):  # new connections: both processes answer some
+            assert httpx.get(f"{url}/health", timeout=5).status_code == 200
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        for _ in range(3):
+            resp = httpx.get(f"{url}/metrics", headers=auth, timeout=5)
+            assert resp.status_code == 200
+            health = [
+                s
+                for s in _samples(resp.text)["jewelia_http_requests_total"]
+                if s.labels["route"] == "/health"
+            ]
+            assert sum(s.value for s in health) >= 20
+        assert httpx.get(f"{url}/metrics", timeout=5).status_code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
