@@ -41,6 +41,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
+from jewelia.core import metrics
 from jewelia.core.db import (
     DB,
     ScopedTransaction,
@@ -479,9 +480,11 @@ class Execution:
             if not closed:
                 raise LeaseLost
             self.pending.clear()
+            await metrics.count_outcome("builder_run", (status,))
             return
         async with tenant_scope(self.tenant):
             await self.close(status, error, error_type, path)
+        await metrics.count_outcome("builder_run", (status,))
 
     def close_values(
         self, status: str, error: str | None, error_type: str | None, path: str | None

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from jewelia.core import metrics
 from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
 from jewelia.core.errors import ValidationFailed
 from jewelia.core.outbound import check_url, guarded_client
@@ -267,6 +268,7 @@ async def record_outcomes(tenant: TenantRef, outcomes: list[Outcome]) -> list[Jo
             await mark_due(tenant.id, min(n for n in next_at if n is not None) + lease)
         await _track_endpoints(tenant, sent, now)
     await _publish(tenant.id, outcomes, statuses)
+    await metrics.count_outcome("webhook_delivery", statuses)
     return retries
 
 
