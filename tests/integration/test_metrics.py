@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import subprocess
@@ -17,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from jewelia.core import metrics
 from jewelia.core.settings import reset_settings
 from tests.conftest import _free_port
+from tests.webhook_receiver import Receiver
 
 TOKEN = "metrics-test-token-0123456789"
 
@@ -141,3 +143,30 @@ def test_metrics_across_serve_workers(db: None) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+async def test_worker_webhook_outcomes_reach_metrics(
+    client: Any, api: Any, worker: Any, metrics_token: str
+) -> None:
+    """A delivery the worker process makes is counted by outcome in the next scrapes."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    async def delivered() -> float:
+        resp = await client.get("/metrics", headers=auth)
+        found = _samples(resp.text).get("jewelia_webhook_deliveries_total", [])
+        return sum(s.value for s in found if s.labels["outcome"] == "succeeded")
+
+    before = await delivered()
+    with Receiver() as receiver:
+        made = await api.post("/webhooks", json={"url": receiver.url("/hook"), "events": ["*"]})
+        assert made.status_code == 201, made.text
+        created = await api.post(
+            "/customers", json={"full_name": "Wes Worker", "email": "wes-metric@example.com"}
+        )
+        assert created.status_code == 201, created.text
+        for _ in range(150):
+            if await delivered() > before:
+                break
+            await asyncio.sleep(0.2)
+        assert receiver.received
+    assert await delivered() > before
