@@ -178,7 +178,14 @@ async def _post_payment(
         gross=amount,
         fee=await _fee(payment_intent, amount, fee),
         occurred_at=_when(event),
-        source=("app_charge", str(charge["id"])),
+        source=(
+            "stripe_charge",
+            (
+                await asyncio.to_thread(
+                    gateway.payment_details, payment_intent, amount_minor=amount, currency=currency
+                )
+            )["charge"],
+        ),
     )
     return key
 
@@ -450,7 +457,7 @@ async def on_charge_refunded(event: dict[str, Any]) -> str | None:
             charge_key=paid["ledger_key"],
             amount=amount,
             occurred_at=_when(event),
-            source=("app_charge", str(charge["id"])),
+            source=("stripe_refund", str(item["id"])),
         )
         if new:
             total += amount
@@ -490,7 +497,7 @@ async def on_dispute(event: dict[str, Any]) -> str | None:
         return f"dispute amount {amount} does not fit the payment"
     if str(dispute.get("currency") or "").upper() != charge["currency"].strip():
         return "currency differs from the charge's"
-    source = ("app_charge", str(charge["id"]))
+    source = ("stripe_dispute", str(dispute["id"]))
     if event["type"] == "charge.dispute.created":
         await ledger.post_dispute(
             key=f"dispute:{dispute['id']}",

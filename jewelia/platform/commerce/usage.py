@@ -743,7 +743,7 @@ async def _record(
                 if isinstance(created, int)
                 else datetime.now(UTC)
             ),
-            source=("app_charge_payment", intent_id),
+            source=("stripe_charge", await _charge_id(intent_id, intent)),
         )
     return status
 
@@ -772,6 +772,17 @@ async def on_payment_event(event: dict[str, Any]) -> str | None:
 
 for _event_type in ("payment_intent.succeeded", "payment_intent.payment_failed"):
     billing.register(_event_type, on_payment_event)
+
+
+async def _charge_id(intent_id: str, intent: dict[str, Any]) -> str:
+    """Stripe's charge (ch_) behind the payment: reconciliation matches journals on it."""
+    charge = intent.get("latest_charge")
+    if isinstance(charge, dict):
+        charge = charge.get("id")
+    if charge:
+        return str(charge)
+    details = await asyncio.to_thread(stripe_gateway.payment_details, intent_id)
+    return str(details["charge"])
 
 
 async def _fee(intent_id: str, intent: dict[str, Any]) -> int:
