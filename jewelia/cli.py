@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -330,9 +331,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _services()
     setup_logging()
     settings = get_settings()
+    made = None
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Each worker process writes its request metrics here; any of them answers a scrape.
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jewelia-metrics-")
+        made = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jewelia-metrics-")
     uvicorn.run(
         "jewelia.app:create_app",
         factory=True,
@@ -344,6 +346,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         timeout_graceful_shutdown=10,  # open SSE streams must not hold a restart for long
     )
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
     return 0
 
 
