@@ -170,3 +170,30 @@ async def test_worker_webhook_outcomes_reach_metrics(
             await asyncio.sleep(0.2)
         assert receiver.received
     assert await delivered() > before
+
+
+async def test_worker_builder_runs_reach_metrics(
+    client: Any, api: Any, app: Any, worker: Any, metrics_token: str
+) -> None:
+    """A builder run the worker closes is counted by its status in the next scrapes."""
+    from tests.integration.test_builder_runs_api import BASE, finished, make_flow
+
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    async def succeeded() -> float:
+        resp = await client.get("/metrics", headers=auth)
+        found = _samples(resp.text).get("jewelia_builder_runs_total", [])
+        return sum(s.value for s in found if s.labels["status"] == "succeeded")
+
+    before = await succeeded()
+    flow_id = await make_flow(
+        api, [{"id": "shape", "type": "transform", "config": {"output": '{"n": 1}'}}]
+    )
+    started = await api.post(f"{BASE}/{flow_id}/run", json={"payload": {}})
+    assert started.status_code == 202, started.text
+    assert (await finished(api, started.json()["data"]["run_id"]))["status"] == "succeeded"
+    for _ in range(50):  # the worker writes its counts at most once a second
+        if await succeeded() > before:
+            break
+        await asyncio.sleep(0.2)
+    assert await succeeded() > before
