@@ -806,3 +806,142 @@ async def test_paid_install_page_says_one_more_step_and_goes_there(client: Any) 
     charge = await charge_row(charge_id)
     target = html.escape(charge["return_to"])
     assert f'<meta http-equiv="refresh" content="2;url={target}">' in r.text
+
+
+# --- review fixes (issue 15, FX5) ------------------------------------------------------------
+
+
+def _sub_invoice(charge: dict[str, Any], tag: str, amount: int) -> bytes:
+    """invoice.paid of a later period of an app subscription (its own PaymentIntent)."""
+    return charge_events._event(
+        "invoice.paid",
+        {
+            "id": f"in_{tag}_{charge['id'].hex[:12]}",
+            "object": "invoice",
+            "customer": charge["stripe_customer"],
+            "subscription": charge["stripe_subscription_id"],
+            "amount_paid": amount,
+            "currency": "usd",
+            "payment_intent": f"pi_{tag}_{charge['id'].hex[:12]}",
+            "lines": {"data": [{"period": {"start": 1, "end": 2}}]},
+        },
+    )
+
+
+def _refunded(charge: dict[str, Any], tag: str, total: int, refunds: Any = None) -> bytes:
+    """charge.refunded of that invoice's payment; without `refunds`, the older shape that
+    carries only Stripe's cumulative amount_refunded for that one payment."""
+    obj: dict[str, Any] = {
+        "id": f"ch_{tag}_{charge['id'].hex[:12]}",
+        "object": "charge",
+        "customer": charge["stripe_customer"],
+        "invoice": f"in_{tag}_{charge['id'].hex[:12]}",
+        "payment_intent": f"pi_{tag}_{charge['id'].hex[:12]}",
+        "amount": 2000,
+        "amount_refunded": total,
+        "currency": "usd",
+    }
+    if refunds is not None:
+        obj["refunds"] = {"data": refunds}
+    return charge_events._event("charge.refunded", obj)
+
+
+async def _hook(client: Any, body: bytes) -> Any:
+    return await client.post(
+        "/billing/stripe/webhook", content=body, headers={"stripe-signature": gateway.sign(body)}
+    )
+
+
+async def _refund_journals(charge_key: str) -> list[int]:
+    rows = await fetch(
+        "SELECT r.amount FROM public.ledger_journal r JOIN public.ledger_journal c"
+        " ON c.id = r.parent_id WHERE c.key = $1 AND r.kind = 'refund' ORDER BY r.created_at",
+        charge_key,
+    )
+    return [int(r["amount"]) for r in rows]
+
+
+async def test_an_early_or_failing_event_answers_500_and_its_redelivery_applies_once(
+    client: Any,
+) -> None:
+    listing = await paid_listing("subscription", "20.00", cycle="monthly")
+    email = await signup(client, business="Early Refund Gems")
+    charge_id, _ = await buy(client, listing)
+    charge = await charge_row(charge_id)
+    assert charge["status"] == "active"
+    jan = f"charge:pi_test_{charge['id'].hex[:12]}_first"
+    feb = f"charge:pi_feb_{charge['id'].hex[:12]}"
+    # February's refund arrives before February's invoice.paid: the payment is not known yet,
+    # so the event fails (500, nothing kept) and Stripe's redelivery applies it later.
+    before = await journal_count()
+    early = _refunded(charge, "feb", 2000)
+    r = await _hook(client, early)
+    assert r.status_code == 500 and r.json()["status"] == "failed", r.text
+    assert await journal_count() == before
+    event_id = gateway.verify_event(early, gateway.sign(early))["id"]
+    row = (await fetch("SELECT status, detail FROM public.stripe_event WHERE id = $1", event_id))[0]
+    assert row["status"] == "failed" and "not known yet" in row["detail"]
+    assert (await _hook(client, _sub_invoice(charge, "feb", 2000))).json()["status"] == "processed"
+    # January's invoice refunded (older shape, no list): its own 20.00 is taken back.
+    jan_refund = charge_events._event(
+        "charge.refunded",
+        {
+            "id": f"ch_jan_{charge['id'].hex[:12]}",
+            "customer": charge["stripe_customer"],
+            "payment_intent": f"pi_test_{charge['id'].hex[:12]}_first",
+            "amount": 2000,
+            "amount_refunded": 2000,
+            "currency": "usd",
+        },
+    )
+    assert (await _hook(client, jan_refund)).json()["status"] == "processed"
+    assert await _refund_journals(jan) == [2000]
+    # Stripe redelivers February's refund: applied once, per payment (2000 - 0, not
+    # 2000 - the 2000 refunded on the whole app charge).
+    r = await _hook(client, early)
+    assert r.status_code == 200 and r.json()["status"] == "processed", r.text
+    assert await _refund_journals(feb) == [2000]
+    assert (await _hook(client, early)).json()["status"] == "duplicate"
+    assert await _refund_journals(feb) == [2000]
+    assert (await charge_row(charge_id))["refunded_minor"] == 4000
+    assert email
+
+
+async def test_only_succeeded_refunds_are_taken_back(client: Any) -> None:
+    listing = await paid_listing("subscription", "20.00", cycle="monthly")
+    await signup(client, business="Pending Refund Gems")
+    charge_id, _ = await buy(client, listing)
+    charge = await charge_row(charge_id)
+    assert (await _hook(client, _sub_invoice(charge, "mar", 2000))).status_code == 200
+    key = f"charge:pi_mar_{charge['id'].hex[:12]}"
+    pending = [{"id": f"re_p_{charge['id'].hex[:8]}", "amount": 500, "status": "pending"}]
+    failed = [{"id": f"re_f_{charge['id'].hex[:8]}", "amount": 700, "status": "failed"}]
+    for refunds in (pending, failed):
+        r = await _hook(client, _refunded(charge, "mar", 0, refunds))
+        assert r.status_code == 200, r.text
+    assert await _refund_journals(key) == []
+    done = [{**pending[0], "status": "succeeded"}, *failed]
+    assert (await _hook(client, _refunded(charge, "mar", 500, done))).status_code == 200
+    assert await _refund_journals(key) == [500]
+    assert (await charge_row(charge_id))["refunded_minor"] == 500
+
+
+def test_paid_listings_are_priced_in_usd_for_now() -> None:
+    from jewelia.platform.marketplace import listings
+
+    def currency_errors(pricing: dict[str, Any]) -> list[str]:
+        try:
+            listings.validate({"pricing": pricing}, new=True)
+        except ValidationFailed as exc:
+            return [e["message"] for e in exc.errors if e["field"] == "pricing.currency"]
+        return []
+
+    for model, extra in (
+        ("one_time", {}),
+        ("subscription", {"billingCycle": "monthly"}),
+        ("usage_based", {}),
+    ):
+        errors = currency_errors({"model": model, "amount": "9", "currency": "EUR", **extra})
+        assert errors and "USD" in errors[0], model
+        assert currency_errors({"model": model, "amount": "9", "currency": "usd", **extra}) == []
+    assert currency_errors({"model": "free", "currency": "EUR"}) == []

@@ -152,8 +152,8 @@ async def _dispatch(event: dict[str, Any]) -> str | None:
 
 async def handle_webhook(payload: bytes, signature: str | None) -> str:
     """Verify, store once by id and apply in ONE transaction; returns processed, duplicate,
-    ignored or failed. A failed event is stored as failed and applied again when Stripe
-    retries it (its effects were rolled back with the handler's savepoint)."""
+    ignored or failed. A failed event's effects roll back (savepoint), it is stored as failed
+    and the webhook answers 500, so Stripe's redelivery applies it (failed rows re-process)."""
     event = gateway.verify_event(payload, signature)
     _load_handlers()
     jobs: list[Callable[[], Awaitable[None]]] = []
@@ -175,7 +175,7 @@ async def handle_webhook(payload: bytes, signature: str | None) -> str:
                 detail = await _dispatch(event)
                 status = "processed" if detail is None else "ignored"
                 await savepoint.release()
-            except Exception as exc:  # stored for a retry; Stripe gets 200 so it does not storm us
+            except Exception as exc:  # stored for the staff; the 500 makes Stripe redeliver it
                 await savepoint.rollback_to()
                 jobs.clear()
                 log.exception("stripe event failed", extra={"fields": {"event": event["id"]}})

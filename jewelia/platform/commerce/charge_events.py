@@ -7,7 +7,8 @@ Journal keys come from Stripe ids (`charge:<payment_intent>`, `refund:<refund id
 the same money reported by another event (checkout.session.completed and
 payment_intent.succeeded) posts nothing the second time. Apps are told after commit.
 An event whose amount or currency differs from the charge the business accepted is ignored
-and posts nothing (it is stored with its reason for the staff to see).
+and posts nothing (it is stored with its reason for the staff to see). A refund or dispute
+of an app payment not applied yet fails (the webhook answers 500; Stripe sends it again).
 """
 
 from __future__ import annotations
@@ -433,10 +434,53 @@ async def _paid_by(payment_intent: Any) -> tuple[dict[str, Any], dict[str, Any]]
     return (charge, dict(rows[0])) if charge else None
 
 
-async def on_charge_refunded(event: dict[str, Any]) -> str | None:
-    """charge.refunded: one reversing journal per Stripe refund id."""
-    obj = event["data"]["object"]
+class PaymentNotKnownYet(RuntimeError):
+    """A refund or dispute of an app's payment that was not applied yet: the event fails
+    (500) so that Stripe sends it again once the payment's own event has arrived."""
+
+
+async def _not_known_yet(obj: dict[str, Any]) -> bool:
+    """Is this refund or dispute of an app payment we have not applied yet (it came early)?"""
+    if "app_charge_id" in _meta(obj):
+        return True  # one-time and usage PaymentIntents carry the charge in their metadata
+    pi = obj.get("payment_intent")
+    if pi and await fetch("SELECT 1 FROM public.app_charge WHERE stripe_payment_intent = $1", pi):
+        return True
+    if not obj.get("invoice") or not obj.get("customer"):
+        return False
+    # An invoice's payment of a customer paying an app subscription and no plan: an app's.
+    rows = await fetch(
+        "SELECT 1 FROM public.app_charge c WHERE c.stripe_customer = $1"
+        " AND c.kind = 'subscription' AND c.stripe_subscription_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM public.tenant t WHERE t.stripe_customer_id = $1"
+        " AND t.stripe_subscription_id IS NOT NULL)",
+        obj["customer"],
+    )
+    return bool(rows)
+
+
+async def _paid_or_retry(obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
     found = await _paid_by(obj.get("payment_intent"))
+    if found is None and await _not_known_yet(obj):
+        raise PaymentNotKnownYet(f"payment {obj.get('payment_intent')} is not known yet")
+    return found
+
+
+async def _refunded_on(charge_key: str) -> int:
+    """What refund journals already took back of one payment's charge journal."""
+    rows = await fetch(
+        "SELECT coalesce(sum(r.amount), 0) AS n FROM public.ledger_journal r"
+        " JOIN public.ledger_journal c ON c.id = r.parent_id"
+        " WHERE c.key = $1 AND c.kind = 'charge' AND r.kind = 'refund'",
+        charge_key,
+    )
+    return int(rows[0]["n"])
+
+
+async def on_charge_refunded(event: dict[str, Any]) -> str | None:
+    """charge.refunded: one reversing journal per succeeded Stripe refund id, per payment."""
+    obj = event["data"]["object"]
+    found = await _paid_or_retry(obj)
     if found is None:
         return NOT_MINE
     charge, paid = found
@@ -447,9 +491,11 @@ async def on_charge_refunded(event: dict[str, Any]) -> str | None:
         refunds = [{"id": f"{obj['id']}:{obj.get('amount_refunded')}", "amount": None}]
     total = 0
     for item in refunds:
+        if item.get("status") not in (None, "succeeded"):
+            continue  # pending, failed or cancelled: the money has not gone back
         amount = int(item["amount"]) if item.get("amount") is not None else None
-        if amount is None:
-            amount = int(obj.get("amount_refunded") or 0) - charge["refunded_minor"]
+        if amount is None:  # Stripe's total for this payment less what we took back of it
+            amount = int(obj.get("amount_refunded") or 0) - await _refunded_on(paid["ledger_key"])
         if amount <= 0 or amount > paid["amount_minor"]:
             continue
         _, new = await ledger.post_refund(
@@ -488,7 +534,7 @@ async def on_charge_refunded(event: dict[str, Any]) -> str | None:
 async def on_dispute(event: dict[str, Any]) -> str | None:
     """charge.dispute.created posts a reversal; charge.dispute.closed as won restores it."""
     dispute = event["data"]["object"]
-    found = await _paid_by(dispute.get("payment_intent"))
+    found = await _paid_or_retry(dispute)
     if found is None:
         return NOT_MINE
     charge, paid = found

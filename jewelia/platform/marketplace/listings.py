@@ -278,6 +278,14 @@ def _pricing(check: Checker, pricing: Any) -> dict[str, Any]:
         )
     else:
         currency = currency.upper()
+        # Payouts and statements are in USD only: a paid app's earnings must be too, for now.
+        if model != "free" and currency != "USD":
+            check.add(
+                "pricing.currency",
+                "Paid apps are priced in USD for now (payouts and statements are in USD only);"
+                " free apps may show any currency",
+                "INVALID_CHOICE",
+            )
     cycle = pricing.get("billingCycle") or None
     if model == "subscription":
         if cycle is None:

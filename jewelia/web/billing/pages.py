@@ -150,7 +150,7 @@ async def test_action(request: Req, action: str) -> Template | Redirect:
 
 @post("/billing/stripe/webhook", include_in_schema=False)
 async def stripe_webhook(request: Req) -> Response[dict[str, Any]]:
-    """Stripe's events: verified, stored once by id, applied."""
+    """Stripe's events: verified, stored once by id, applied; a failed one answers 500."""
     payload = await request.body()
     try:
         status = await billing.handle_webhook(payload, request.headers.get("stripe-signature"))
@@ -158,8 +158,11 @@ async def stripe_webhook(request: Req) -> Response[dict[str, Any]]:
         return Response(
             {"received": False, "error": exc.message}, status_code=400, media_type=MediaType.JSON
         )
+    # A failed event (rolled back, stored as failed) answers 500 so that Stripe sends it again.
     return Response(
-        {"received": True, "status": status}, status_code=200, media_type=MediaType.JSON
+        {"received": status != "failed", "status": status},
+        status_code=500 if status == "failed" else 200,
+        media_type=MediaType.JSON,
     )
 
 
