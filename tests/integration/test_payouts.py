@@ -731,3 +731,66 @@ async def test_staff_page_runs_and_exceptions(db: None, app: Any) -> None:
     assert row["status"] == "resolved" and row["note"] == "Stripe fee adjustment, booked"
     assert row["resolved_by"] == admin.id
     assert re.search(r"payout-runs", page.text)
+
+
+async def test_reconcile_matches_real_charge_refund_and_dispute_by_stripe_ids(
+    business: Any, fake_stripe: Any
+) -> None:
+    """A charge, its refund and a dispute (with Stripe's 15.00 fee) through the Stripe-like
+    server: their journals carry ch_/re_/du_ ids, the dispute fee is posted, the day matches."""
+    from jewelia.platform.billing import stripe_gateway as gateway
+    from jewelia.platform.commerce import charges, ledger, reconcile
+    from tests.integration.test_app_charges import _feed, paid_listing
+
+    user, tenant = business
+    fake = fake_stripe
+    today = dt.datetime.now(dt.UTC).date()
+    with fake.configured():
+        assert gateway.configured() and not gateway.test_mode()
+        made = []
+        for amount in ("49.00", "30.00"):
+            listing = await paid_listing("one_time", amount)
+            charge = await charges.create_pending(tenant, listing["id"], user.id)
+            url = await charges.accept(charge["id"], tenant, user.id)
+            session = next(s for s in fake.all("checkout.session") if s["url"] == url)
+            start = len(fake.events)
+            fake.complete_checkout(session["id"])
+            assert "processed" in await _feed(fake, start)
+            made.append(await charges.get(charge["id"], tenant))
+        refunded, disputed = made
+        start = len(fake.events)
+        await charges.refund(refunded["id"], tenant, user.id)
+        await _feed(fake, start)
+        ch_refunded = fake.get(refunded["stripe_payment_intent"])["latest_charge"]
+        ch_disputed = fake.get(disputed["stripe_payment_intent"])["latest_charge"]
+        refund_id = next(r["id"] for r in fake.all("refund") if r["charge"] == ch_refunded)
+        start = len(fake.events)
+        dispute = fake.dispute(ch_disputed)
+        await _feed(fake, start)
+        assert refund_id.startswith("re_")
+        ids = {ch_refunded, ch_disputed, dispute["id"]}
+        sources = await fetch(
+            "SELECT DISTINCT source_id FROM public.ledger_journal WHERE source_id = ANY($1::text[])",
+            list(ids),
+        )
+        assert {r["source_id"] for r in sources} == ids
+        ids.add(f"refunds:{ch_refunded}")
+        await execute("DELETE FROM public.reconcile_exception WHERE day = $1", today)
+        await execute("DELETE FROM public.reconcile_day WHERE day = $1", today)
+        day = await reconcile.run(today)
+    exceptions = await fetch(
+        "SELECT kind, source_id FROM public.reconcile_exception WHERE day = $1"
+        " AND source_id = ANY($2::text[])",
+        today,
+        list(ids),
+    )
+    assert exceptions == []
+    assert day["matched"] >= 4
+    fee = await fetch(
+        "SELECT p.amount FROM public.ledger_posting p JOIN public.ledger_journal j"
+        " ON j.id = p.journal_id JOIN public.ledger_account a ON a.id = p.account_id"
+        " WHERE j.kind = 'dispute_fee' AND j.source_id = $1 AND a.kind = 'processing_fees'",
+        dispute["id"],
+    )
+    assert [r["amount"] for r in fee] == [1500]
+    assert await ledger.check() == []

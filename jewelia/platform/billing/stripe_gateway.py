@@ -649,7 +649,11 @@ def balance_transactions(*, created_gte: int, created_lt: int) -> Iterator[dict[
         return
     page = _call(
         _client().v1.balance_transactions.list,
-        params={"created": {"gte": created_gte, "lt": created_lt}, "limit": 100},
+        params={
+            "created": {"gte": created_gte, "lt": created_lt},
+            "limit": 100,
+            "expand": ["data.source"],  # a refund's charge: reconciliation matches on it
+        },
     )
     try:
         for txn in page.auto_paging_iter():

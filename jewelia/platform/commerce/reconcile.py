@@ -4,7 +4,10 @@ For one UTC day, every balance transaction that moves money the ledger records (
 refunds, transfers and their reversals, dispute adjustments) is grouped by its source id (ch_,
 re_, tr_, ...) and its net amount compared with the platform_cash postings of the journals whose
 source id is that id. What does not match is stored as an exception (missing_journal,
-missing_stripe, amount_differs) for staff; a day is reconciled once (one transaction).
+missing_stripe, amount_differs) for staff; a day is reconciled once (one transaction). Charge and
+dispute journals carry Stripe's ch_/du_ ids; a charge's refunds are matched as one sum
+(refunds:<ch_>) through the refund journals' parent charge journal; Stripe's dispute fee (in the
+dispute adjustment's fee) is posted here, the platform bearing it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from jewelia.core.db import DB, execute, fetch
 from jewelia.platform.billing import stripe_gateway
+from jewelia.platform.commerce import ledger
 
 # Balance transaction types that have a journal (Stripe's payout to the platform's bank and
 # its own fees are not developer money and have none).
@@ -54,9 +58,43 @@ def _list(day: dt.date) -> list[dict[str, Any]]:
     )
 
 
+async def _post_dispute_fees(transactions: list[dict[str, Any]]) -> None:
+    """Stripe's fee on a dispute (in the adjustment's fee): the platform bears it, once."""
+    for bt in transactions:
+        fee = int(bt.get("fee") or 0)
+        src = _source(bt)
+        if bt.get("type") != "adjustment" or fee <= 0 or not src.startswith("du_"):
+            continue
+        created = bt.get("created")
+        await ledger.post(
+            "dispute_fee",
+            f"dispute_fee:{bt.get('id') or src}",
+            str(bt.get("currency") or "usd").upper(),
+            [
+                ledger.Line("processing_fees", fee, line_type="dispute_fee"),
+                ledger.Line("platform_cash", -fee, line_type="dispute_fee"),
+            ],
+            memo=f"Stripe's dispute fee {fee} on {src}",
+            source=("stripe_dispute", src),
+            occurred_at=dt.datetime.fromtimestamp(created, dt.UTC)
+            if isinstance(created, int)
+            else None,
+        )
+
+
+REFUND_TYPES = frozenset({"refund", "payment_refund"})
+
+
 def _source(bt: dict[str, Any]) -> str:
     source = bt.get("source")
     if isinstance(source, dict):
+        charge = source.get("charge")
+        if isinstance(charge, dict):
+            charge = charge.get("id")
+        if bt.get("type") in REFUND_TYPES and charge:
+            # Refund journals hang off their charge's journal: a charge's refunds are matched
+            # as one sum, whatever ids Stripe's events gave them.
+            return f"refunds:{charge}"
         source = source.get("id")
     return str(source or bt.get("id") or "")
 
@@ -69,6 +107,7 @@ async def run(day: dt.date) -> dict[str, Any]:
     if done:
         return done[0]
     transactions = await asyncio.to_thread(_list, day)
+    await _post_dispute_fees(transactions)
     stripe_net: dict[str, int] = defaultdict(int)
     stripe_ids: dict[str, str] = {}
     currencies: dict[str, str] = {}
@@ -85,10 +124,14 @@ async def run(day: dt.date) -> dict[str, Any]:
     # The ledger's side: cash per source id for the day's sources, and the day's journals that
     # moved cash (to find those Stripe does not know).
     ledger_rows = await fetch(
-        "SELECT CASE WHEN j.kind = 'payout_reversal' THEN $4 ELSE j.source_id END AS source_id,"
+        "WITH j AS (SELECT j.id, j.kind, j.occurred_at, CASE WHEN j.kind = 'refund'"
+        "  AND c.source_id IS NOT NULL THEN 'refunds:' || c.source_id ELSE j.source_id END"
+        "  AS source_id FROM public.ledger_journal j"
+        "  LEFT JOIN public.ledger_journal c ON c.id = j.parent_id AND j.kind = 'refund')"
+        " SELECT CASE WHEN j.kind = 'payout_reversal' THEN $4 ELSE j.source_id END AS source_id,"
         " sum(p.amount) AS cash, min(p.currency) AS currency,"
         " bool_or(j.occurred_at >= $2 AND j.occurred_at < $3) AS on_day"
-        " FROM public.ledger_journal j JOIN public.ledger_posting p ON p.journal_id = j.id"
+        " FROM j JOIN public.ledger_posting p ON p.journal_id = j.id"
         " JOIN public.ledger_account a ON a.id = p.account_id AND a.kind = 'platform_cash'"
         " WHERE (j.kind <> 'payout_reversal' AND (j.source_id = ANY($1::text[])"
         "  OR (j.occurred_at >= $2 AND j.occurred_at < $3 AND j.source_id IS NOT NULL)))"
