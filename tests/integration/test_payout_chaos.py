@@ -123,6 +123,21 @@ def test_sigkill_during_payout_run_never_pays_twice(db: None, tmp_path: Path) ->
     assert duplicates == {}, f"paid twice: {duplicates}"
     for org, amount in due.items():
         assert keyed[f"payout:{PERIOD}:{org}"][0]["amount"] == amount
+    # Across every key (a retry under a new key would be a second transfer the per-key
+    # grouping cannot see): what each account received is what its org's journals paid out.
+    received: dict[str, int] = {}
+    for sent in transfers.values():
+        for transfer in sent:
+            received[transfer["destination"]] = (
+                received.get(transfer["destination"], 0) + transfer["amount"]
+            )
+    account_of = {o["org"]: o["account"] for o in orgs}
+    journaled = site.query(
+        "SELECT org_id::text AS org, sum(amount)::bigint AS total FROM public.ledger_journal"
+        " WHERE kind = 'payout' GROUP BY 1"
+    )
+    assert received == {account_of[j["org"]]: int(j["total"]) for j in journaled}
+    assert received == {account_of[org]: amount for org, amount in due.items()}
     rows = site.query(
         "SELECT org_id::text AS org, status, amount_minor, transfer_id FROM public.payout"
     )
