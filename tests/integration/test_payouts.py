@@ -294,6 +294,54 @@ async def test_account_updated_event_sets_status(db: None, client: Any, stripe_e
     assert (await connect.account(org["id"]))["payouts_enabled"]  # type: ignore[index]
 
 
+async def test_connect_events_verify_with_their_own_secret_and_reread_the_account(
+    db: None, client: Any, stripe_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Connect endpoint's events verify with STRIPE_CONNECT_WEBHOOK_SECRET; account.updated
+    re-reads the account (a stale body changes nothing); app-charge handlers ignore events of
+    connected accounts."""
+    fake = stripe_env
+    monkeypatch.setenv("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_connect_endpoint")
+    owner = await person("payee")
+    org = await _org_of(owner)
+    await connect.start_onboarding(org["id"], owner.id, "http://testserver.local")
+    acct = await connect.account(org["id"])
+    assert acct
+    fake.onboard(acct["stripe_account_id"])
+    event = json.loads(json.dumps(fake.events_of("account.updated")[-1]))
+    assert event["account"] == acct["stripe_account_id"]
+    event["data"]["object"]["payouts_enabled"] = False  # an older state delivered late
+    hook = "/billing/stripe/webhook"
+    payload, _ = fake.signed(event)
+    bad = await client.post(
+        hook, content=payload, headers={"Stripe-Signature": fake.signature(payload, "whsec_x")}
+    )
+    assert 400 <= bad.status_code < 500
+    payload, signature = fake.signed(event, "whsec_connect_endpoint")
+    r = await client.post(hook, content=payload, headers={"Stripe-Signature": signature})
+    assert r.status_code == 200 and r.json()["status"] == "processed", r.text
+    assert (await connect.account(org["id"]))["payouts_enabled"]  # type: ignore[index]
+    charge_event = {
+        "id": f"evt_{uuid.uuid4().hex[:20]}",
+        "object": "event",
+        "type": "charge.refunded",
+        "account": acct["stripe_account_id"],
+        "created": int(dt.datetime.now(dt.UTC).timestamp()),
+        "data": {
+            "object": {
+                "id": "ch_connected",
+                "object": "charge",
+                "payment_intent": "pi_connected",
+                "currency": "usd",
+                "amount_refunded": 100,
+            }
+        },
+    }
+    payload, signature = fake.signed(charge_event, "whsec_connect_endpoint")
+    r = await client.post(hook, content=payload, headers={"Stripe-Signature": signature})
+    assert r.status_code == 200 and r.json()["status"] == "ignored", r.text
+
+
 async def test_tax_profile_errors_and_masking(db: None, app: Any) -> None:
     owner = await person("payee")
     org = await _org_of(owner)

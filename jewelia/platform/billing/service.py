@@ -89,17 +89,21 @@ HANDLER_MODULES = [
     "jewelia.platform.commerce.usage",
 ]
 _REGISTERED: dict[str, list[EventHandler]] = {}
+_CONNECT: set[EventHandler] = set()  # handlers of connected accounts' events (`account` set)
 _AFTER_COMMIT: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar(
     "stripe_after_commit", default=None
 )
 _loaded = False
 
 
-def register(event_type: str, handler: EventHandler) -> None:
-    """Dispatch `event_type` to `handler` (before billing's own; first claimer wins)."""
+def register(event_type: str, handler: EventHandler, *, connect: bool = False) -> None:
+    """Dispatch `event_type` to `handler` (before billing's own; first claimer wins); only
+    `connect` handlers see events of connected accounts (those carrying `account`)."""
     handlers = _REGISTERED.setdefault(event_type, [])
     if handler not in handlers:
         handlers.append(handler)
+    if connect:
+        _CONNECT.add(handler)
 
 
 def after_commit(job: Callable[[], Awaitable[None]]) -> None:
@@ -140,10 +144,15 @@ def _load_handlers() -> None:
 
 
 async def _dispatch(event: dict[str, Any]) -> str | None:
+    connected = bool(event.get("account"))
     for handler in _REGISTERED.get(event["type"], []):
+        if connected and handler not in _CONNECT:
+            continue
         result = await handler(event)
         if result != NOT_MINE:
             return result
+    if connected:
+        return "a connected account's event no Connect handler takes"
     own = HANDLERS.get(event["type"])
     if own is None:
         return "event type not handled"

@@ -110,11 +110,16 @@ async def refresh_status(org_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def on_account_updated(obj: dict[str, Any]) -> str | None:
-    """Stripe account.updated: store the account's payout status; None when stored, else why
-    not (an account that is no developer's)."""
-    if await _store_status(obj):
-        return None
-    return "not a developer payout account"
+    """Stripe account.updated: re-read the account from Stripe (events may arrive out of order)
+    and store its payout status; None when stored, else why not (no developer's account)."""
+    known = await fetch(
+        "SELECT 1 FROM public.connect_account WHERE stripe_account_id = $1", str(obj.get("id"))
+    )
+    if not known:
+        return "not a developer payout account"
+    fresh = await asyncio.to_thread(stripe_gateway.retrieve_account, str(obj["id"]))
+    await _store_status(fresh)
+    return None
 
 
 def _digits(value: str) -> str:
@@ -220,4 +225,4 @@ async def _account_event(event: dict[str, Any]) -> str | None:
     return await on_account_updated(event["data"]["object"])
 
 
-billing.register("account.updated", _account_event)
+billing.register("account.updated", _account_event, connect=True)
