@@ -743,7 +743,7 @@ async def _record(
                 if isinstance(created, int)
                 else datetime.now(UTC)
             ),
-            source=("stripe_charge", await _charge_id(intent_id, intent)),
+            source=("stripe_charge", await _charge_id(intent_id, intent, amount, currency)),
         )
     return status
 
@@ -774,14 +774,16 @@ for _event_type in ("payment_intent.succeeded", "payment_intent.payment_failed")
     billing.register(_event_type, on_payment_event)
 
 
-async def _charge_id(intent_id: str, intent: dict[str, Any]) -> str:
+async def _charge_id(intent_id: str, intent: dict[str, Any], amount: int, currency: str) -> str:
     """Stripe's charge (ch_) behind the payment: reconciliation matches journals on it."""
     charge = intent.get("latest_charge")
     if isinstance(charge, dict):
         charge = charge.get("id")
     if charge:
         return str(charge)
-    details = await asyncio.to_thread(stripe_gateway.payment_details, intent_id)
+    details = await asyncio.to_thread(
+        stripe_gateway.payment_details, intent_id, amount_minor=amount, currency=currency.lower()
+    )
     return str(details["charge"])
 
 
