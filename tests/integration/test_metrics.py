@@ -79,13 +79,15 @@ async def test_metrics_by_route_template_queues_pool(
     samples = _samples(resp.text)
 
     requests = samples["jewelia_http_requests_total"]
+    # earlier tests in the session may have counted other statuses on the same route
     got = [
         s
         for s in requests
-        if s.labels["method"] == "GET" and s.labels["route"].startswith("/api/v1/customers/{")
+        if s.labels["method"] == "GET"
+        and s.labels["route"] == "/api/v1/customers/{customer_id}"
+        and s.labels["status"] == "2xx"
     ]
-    assert got and got[0].labels["status"] == "2xx" and got[0].value >= 1
-    assert got[0].labels["route"] == "/api/v1/customers/{customer_id}"
+    assert got and got[0].value >= 1
     assert any(
         s.labels["method"] == "POST" and s.labels["route"] == "/api/v1/customers" for s in requests
     )
