@@ -1,0 +1,1 @@
+"""API analytics: the request log, its rollups, the api-usage query, explorer and alerts."""
