@@ -23,6 +23,8 @@ EXPECTED = {
     "export.completed": "import_export:read",
     "integration.installed": None,
     "integration.uninstalled": None,
+    "alert.triggered": "webhooks:read",
+    "alert.resolved": "webhooks:read",
     "webhook.test": "webhooks:read",
 }
 

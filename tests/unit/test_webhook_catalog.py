@@ -28,6 +28,8 @@ ISSUE_EVENTS = {
     "export.completed",
     "integration.installed",
     "integration.uninstalled",
+    "alert.triggered",
+    "alert.resolved",
 }
 
 

@@ -185,6 +185,31 @@ class EventType:
         )
 
 
+ALERT_METRICS = ("error_rate", "p95_latency", "request_volume", "hourly_limit_share")
+ALERT = {
+    "incident_id": UUID,
+    "rule_id": UUID,
+    "rule_name": TEXT,
+    "metric": _enum(ALERT_METRICS),
+    "comparison": _enum(("above", "below")),
+    "threshold": {"type": "number", "description": "The rule's threshold (percent, ms or count)"},
+    "value": {"type": "number", "description": "The metric over the window when measured"},
+    "window_minutes": COUNT,
+    "triggered_at": TIME,
+}
+ALERT_EXAMPLE = {
+    "incident_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+    "rule_id": "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b",
+    "rule_name": "API errors",
+    "metric": "error_rate",
+    "comparison": "above",
+    "threshold": 5.0,
+    "value": 12.5,
+    "window_minutes": 5,
+    "triggered_at": _AT,
+}
+
+
 _UPDATED = "The fields sent that changed, with the whole record after the change"
 EVENTS: tuple[EventType, ...] = (
     EventType("customer.created", "A customer was added", _obj(CUSTOMER), CUSTOMER_EXAMPLE),
@@ -346,6 +371,35 @@ EVENTS: tuple[EventType, ...] = (
             "name": "Gem Ledger",
             "scopes": ["customers:read", "orders:write"],
             "uninstalled_by": "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3",
+        },
+    ),
+    EventType(
+        "alert.triggered",
+        "An alert rule's condition held (the Developers Alerts page); sent again after each cooldown"
+        " while the incident stays open and unacknowledged (`repeat` true)",
+        _obj({**ALERT, "state": _enum(("triggered",)), "repeat": {"type": "boolean"}}),
+        {**ALERT_EXAMPLE, "state": "triggered", "repeat": False},
+    ),
+    EventType(
+        "alert.resolved",
+        "An alert's incident was resolved: by a member, or automatically once the condition"
+        " cleared (`auto` true, `resolved_by` null)",
+        _obj(
+            {
+                **ALERT,
+                "state": _enum(("resolved",)),
+                "resolved_at": TIME,
+                "resolved_by": {**_null(UUID), "description": "The member; null when automatic"},
+                "auto": {"type": "boolean"},
+            }
+        ),
+        {
+            **ALERT_EXAMPLE,
+            "value": 1.2,
+            "state": "resolved",
+            "resolved_at": _AT,
+            "resolved_by": None,
+            "auto": True,
         },
     ),
     EventType(

@@ -221,6 +221,7 @@ ListWebhookTemplatesCategory = Literal[
     "inventory_events",
     "import_export_events",
     "integration_events",
+    "alert_events",
     "test_events",
 ]
 

@@ -37,6 +37,7 @@ Category = Literal[
     "inventory_events",
     "import_export_events",
     "integration_events",
+    "alert_events",
     "test_events",
 ]
 READ_ONLY = {"permission": "read"}

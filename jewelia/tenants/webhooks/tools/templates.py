@@ -115,6 +115,12 @@ APP_NAME = _v("listing.name", "string", "App name", "Gem Ledger")
 APP_SCOPES = _v("scopes", "array", "Scopes granted", ["customers:read"])
 BY_USER = _v("user.id", "string", "User ID", "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3")
 
+INCIDENT = _v("incident.id", "string", "Incident ID", "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d")
+RULE_NAME = _v("rule.name", "string", "Alert rule name", "API errors")
+METRIC = _v("rule.metric", "string", "error_rate, p95_latency, request_volume, ...", "error_rate")
+THRESHOLD = _v("rule.threshold", "number", "The rule's threshold", 5.0)
+VALUE = _v("value", "number", "The measured value", 12.5)
+
 
 def _changed(example: list[str]) -> Variable:
     return _v("changed", "array", "Names of the fields that changed", example)
@@ -318,6 +324,35 @@ TEMPLATES: tuple[Template, ...] = (
             "uninstalled_by": _ph(BY_USER),
         },
         (INSTALL, LISTING, APP_NAME, APP_SCOPES, BY_USER),
+    ),
+    Template(
+        "alert_triggered",
+        "alert_events",
+        "alert.triggered",
+        "Template for alerts that fired",
+        {
+            "incident_id": _ph(INCIDENT),
+            "rule_name": _ph(RULE_NAME),
+            "metric": _ph(METRIC),
+            "threshold": _ph(THRESHOLD),
+            "value": _ph(VALUE),
+            "state": "triggered",
+        },
+        (INCIDENT, RULE_NAME, METRIC, THRESHOLD, VALUE),
+    ),
+    Template(
+        "alert_resolved",
+        "alert_events",
+        "alert.resolved",
+        "Template for alerts whose incident was resolved",
+        {
+            "incident_id": _ph(INCIDENT),
+            "rule_name": _ph(RULE_NAME),
+            "metric": _ph(METRIC),
+            "value": _ph(VALUE),
+            "state": "resolved",
+        },
+        (INCIDENT, RULE_NAME, METRIC, VALUE),
     ),
     Template(
         "webhook_test",

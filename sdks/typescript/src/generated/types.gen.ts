@@ -7487,7 +7487,7 @@ export type ListWebhookTemplatesData = {
         /**
          * Only this category's templates
          */
-        category?: 'order_events' | 'customer_events' | 'inventory_events' | 'import_export_events' | 'integration_events' | 'test_events' | null;
+        category?: 'order_events' | 'customer_events' | 'inventory_events' | 'import_export_events' | 'integration_events' | 'alert_events' | 'test_events' | null;
     };
     url: '/webhooks/test';
 };
