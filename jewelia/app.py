@@ -26,6 +26,7 @@ from jewelia.core.middleware import body_limit_middleware, request_context_middl
 from jewelia.core.openapi import api_docs, openapi_config, openapi_json
 from jewelia.core.redis_client import close_redis, get_redis
 from jewelia.core.settings import get_settings
+from jewelia.platform.analytics.requestlog import request_log_lifespan, request_log_middleware
 from jewelia.platform.apikeys.api import ApiKeyController, AuthController
 from jewelia.platform.apikeys.cors import cors_middleware
 from jewelia.platform.apikeys.grant_cache import GRANTS
@@ -248,13 +249,17 @@ def create_app() -> Litestar:
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),
         ],
-        lifespan=[lifespan],
+        # Exited first (reverse order): the request log's last rows go out before the pool closes.
+        lifespan=[lifespan, request_log_lifespan],
         on_startup=[lambda: setup_logging()],
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         template_config=template_config,
         middleware=[
             metrics_middleware,  # outermost: times the whole stack, labels by route template
             request_context_middleware,
+            # API requests of an authenticated business, buffered and written by COPY (inside
+            # the context middleware: it reads the request id); JEWELIA_REQUEST_LOG=0 leaves it out
+            *([request_log_middleware] if settings.request_log else []),
             cors_middleware,  # API preflights answered before anything else, per-business CORS
             body_limit_middleware(
                 settings.max_body_bytes,

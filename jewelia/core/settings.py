@@ -56,6 +56,7 @@ class Settings:
     stripe_api_base: str = ""
     stripe_prices: dict[str, str] = field(default_factory=dict)
     metrics_token: str = ""  # bearer token for /metrics; unset: /metrics answers 404
+    request_log: bool = True  # JEWELIA_REQUEST_LOG=0 leaves the API request log out
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -89,6 +90,7 @@ def load_settings() -> Settings:
         stripe_webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         stripe_api_base=os.environ.get("STRIPE_API_BASE", ""),
         metrics_token=os.environ.get("JEWELIA_METRICS_TOKEN", ""),
+        request_log=_bool("JEWELIA_REQUEST_LOG", True),
         stripe_prices={
             plan: os.environ.get(f"STRIPE_PRICE_{plan.upper()}", f"price_{plan}")
             for plan in ("professional", "enterprise")

@@ -27,6 +27,8 @@ from jewelia.tenants.audit.service import Actor
 AUTH_SCOPE_KEY = "jewelia.auth"
 RATE_SCOPE_KEY = "jewelia.ratelimit"
 ADMISSION_SCOPE_KEY = "jewelia.admission"
+# The authenticated ApiAuth, kept even when admission then refuses (403, 429): the request log.
+CALLER_SCOPE_KEY = "jewelia.caller"
 # Whether the authenticated business allows the request's (foreign) Origin; see cors.py.
 CORS_SCOPE_KEY = "jewelia.cors"
 METHOD_PERMISSION = {
@@ -128,6 +130,7 @@ async def admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
 
 async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
     auth = await authenticate((header_value(scope, b"authorization") or b"").decode("latin-1"))
+    scope[CALLER_SCOPE_KEY] = auth
     tenant_id_var.set(str(auth.tenant.id))
     origin = origins.foreign_origin(scope)
     if origin is not None:  # decided first, so a refusal below is readable by an allowed page
