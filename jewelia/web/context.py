@@ -27,6 +27,8 @@ NAV = [
     ("API keys", "/settings/api-keys"),
     ("Integrations", "/settings/integrations"),
     ("Webhooks", "/developers/webhooks"),
+    ("Logs", "/developers/logs"),
+    ("Usage", "/developers/usage"),
     ("Billing", "/settings/billing"),
     ("Security", "/account/security"),
 ]
