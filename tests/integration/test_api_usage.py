@@ -1,55 +1,99 @@
-"""The api-usage query and GET/POST /api/v1/analytics/api-usage (issue 16)."""
+"""The api-usage query over rollups and raw rows, and GET/POST /api/v1/analytics/api-usage
+(issue 16): rollup figures equal a direct count over the raw rows, percentiles within 2 %."""
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from jewelia.core.db import execute, fetch
+import pytest
+
+from jewelia.core.db import DB, execute, fetch
+from jewelia.platform.analytics import rollups
+from jewelia.platform.analytics.requestlog import COLUMNS
 from jewelia.platform.analytics.usage import api_usage
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
+ROUTES = ("/api/v1/customers", "/api/v1/customers/{customer_id}", "/api/v1/orders")
 
 
-async def insert_rows(tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
-    """Write raw request_log rows as a test scenario (the `at` is the clock)."""
-    for day in {r["at"].date() for r in rows}:
+def row(tenant_id: uuid.UUID, at: datetime, **given: Any) -> tuple[Any, ...]:
+    """A raw request_log row (the `at` is the scenario's clock)."""
+    values = {
+        "at": at,
+        "tenant_id": tenant_id,
+        "request_id": uuid.uuid4().hex,
+        "source": "server",
+        "credential_type": "api_key",
+        "credential_id": None,
+        "credential_label": "",
+        "method": "GET",
+        "route": "/api/v1/customers",
+        "path": "/api/v1/customers",
+        "status": 200,
+        "duration_ms": 10.0,
+        "request_size": 0,
+        "response_size": 100,
+        "user_agent": "test",
+        "ip_address": None,
+        "error_code": None,
+        "user_id": None,
+        **given,
+    }
+    return tuple(values[c] for c in COLUMNS)
+
+
+async def insert_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Write raw rows and roll up every hour they touch, as the scheduler would have."""
+    hours = {rollups.hour_floor(r[0]) for r in rows}
+    for day in {h.date() for h in hours}:
         await fetch("SELECT public.request_log_partition($1)", day)
-    for r in rows:
+    assert DB.pool is not None
+    async with DB.pool.acquire() as conn:
+        await conn.copy_records_to_table(
+            "request_log", schema_name="public", columns=COLUMNS, records=rows
+        )
+    async with DB.transaction():
+        for hour in sorted(hours):
+            await rollups.roll_hour(hour)
+        for day in sorted({rollups.day_floor(h) for h in hours}):
+            await rollups.roll_day(day)
+
+
+async def set_watermark(at: datetime | None) -> None:
+    await execute("DELETE FROM public.request_rollup_watermark")
+    if at is not None:
         await execute(
-            "INSERT INTO public.request_log (at, tenant_id, request_id, source, credential_type,"
-            " credential_id, credential_label, method, route, path, status, duration_ms)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            r["at"],
-            tenant_id,
-            r.get("request_id", uuid.uuid4().hex),
-            r.get("source", "server"),
-            r.get("credential_type", "api_key"),
-            r.get("credential_id"),
-            r.get("credential_label", ""),
-            r.get("method", "GET"),
-            r.get("route", "/api/v1/customers"),
-            r.get("path", "/api/v1/customers"),
-            r.get("status", 200),
-            r.get("duration_ms", 10.0),
+            "INSERT INTO public.request_rollup_watermark (name, rolled_until) VALUES ('hour', $1)",
+            at,
         )
 
 
-async def test_api_usage_counts_a_business_own_rows(db: None) -> None:
+@pytest.fixture
+async def rolled_until_now(db: None) -> Any:
+    """The watermark past every scenario hour (all rolled), so queries read the rollups."""
+    await set_watermark(rollups.hour_floor(datetime.now(UTC)))
+    yield
+    await set_watermark(rollups.hour_floor(datetime.now(UTC)))
+
+
+async def test_api_usage_counts_a_business_own_rows(rolled_until_now: None) -> None:
     mine, other, key = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     rows = [
-        {
-            "at": T0 + timedelta(minutes=i),
-            "status": 500 if i % 4 == 0 else 200,
-            "duration_ms": float(i + 1),
-            "credential_id": key,
-            "credential_label": "jw_live_ab",
-        }
+        row(
+            mine,
+            T0 + timedelta(minutes=i),
+            status=500 if i % 4 == 0 else 200,
+            duration_ms=float(i + 1),
+            credential_id=key,
+            credential_label="jw_live_ab",
+        )
         for i in range(20)
-    ] + [{"at": T0 + timedelta(days=1, hours=3), "route": "/api/v1/orders", "status": 404}]
-    await insert_rows(mine, rows)
-    await insert_rows(other, rows[:5])
+    ] + [row(mine, T0 + timedelta(days=1, hours=3), route="/api/v1/orders", status=404)]
+    await insert_rows(rows)
+    await insert_rows([row(other, r[0]) for r in rows[:5]])
     data = await api_usage(mine, T0 - timedelta(hours=10), T0 + timedelta(days=2))
     assert data["summary"]["totalRequests"] == 21
     assert data["summary"]["failedRequests"] == 6
@@ -60,6 +104,163 @@ async def test_api_usage_counts_a_business_own_rows(db: None) -> None:
     assert data["apiKeys"][0]["apiKey"] == "jw_live_ab" and data["apiKeys"][0]["requests"] == 20
     by_key = await api_usage(mine, T0, T0 + timedelta(days=2), "hour", api_key=key)
     assert by_key["summary"]["totalRequests"] == 20
+    assert len(by_key["timeline"]) == 48 and by_key["timeline"][0]["date"] == "2026-03-02T10:00:00Z"
     errors = await api_usage(mine, T0, T0 + timedelta(days=2), "week", status_class="5xx")
     assert errors["summary"]["totalRequests"] == 5
-    assert len(errors["timeline"]) == 1
+    assert len(errors["timeline"]) == 1 and errors["timeline"][0]["date"] == "2026-03-02"
+
+
+async def exact(
+    tenant_id: uuid.UUID, start: datetime, end: datetime, group_by: str, where: str = "true"
+) -> dict[str, Any]:
+    """The same figures straight from the raw rows (counts, averages, percentile_disc)."""
+    base = (
+        "FROM public.request_log WHERE tenant_id = $1 AND at >= $2 AND at < $3"
+        f" AND source = 'server' AND {where}"
+    )
+    figures = (
+        "count(*) AS requests, count(*) FILTER (WHERE status >= 400) AS failed,"
+        " avg(duration_ms::float8) AS avg_ms,"
+        " percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95"
+    )
+    args = (tenant_id, start, end)
+    return {
+        "summary": (await fetch(f"SELECT {figures} {base}", *args))[0],
+        "timeline": {
+            r["b"].replace(tzinfo=UTC): r
+            for r in await fetch(
+                f"SELECT date_trunc('{group_by}', at AT TIME ZONE 'UTC') AS b, {figures} {base}"
+                " GROUP BY 1",
+                *args,
+            )
+        },
+        "endpoints": {
+            (r["method"], r["route"]): r
+            for r in await fetch(f"SELECT method, route, {figures} {base} GROUP BY 1, 2", *args)
+        },
+        "keys": {
+            r["credential_label"]: r
+            for r in await fetch(f"SELECT credential_label, {figures} {base} GROUP BY 1", *args)
+        },
+    }
+
+
+def close(got: float, want: float) -> bool:
+    return abs(got - want) <= 0.02 * want + 0.01
+
+
+async def test_rollups_equal_a_direct_count_over_raw_rows(rolled_until_now: None) -> None:
+    tenant, neighbour = uuid.uuid4(), uuid.uuid4()
+    keys = [(uuid.uuid4(), f"jw_live_k{i}") for i in range(3)]
+    rnd = random.Random(16)
+    rows = []
+    for i in range(6000):
+        key_id, label = rnd.choice(keys)
+        rows.append(
+            row(
+                rnd.choice((tenant, tenant, tenant, neighbour)),
+                T0 + timedelta(seconds=rnd.randrange(0, 3 * 86400)),
+                credential_id=key_id,
+                credential_label=label,
+                method=rnd.choice(("GET", "GET", "POST")),
+                route=rnd.choice(ROUTES),
+                status=rnd.choice((200, 200, 200, 201, 404, 429, 500)),
+                duration_ms=round(rnd.lognormvariate(3.0, 1.0), 3),
+            )
+        )
+    await insert_rows(rows)
+    cases = [
+        (T0, T0 + timedelta(days=3), "day", {}, "true"),
+        (T0 + timedelta(minutes=17), T0 + timedelta(days=2, hours=5), "day", {}, "true"),
+        (T0, T0 + timedelta(days=3), "hour", {}, "true"),
+        (T0 - timedelta(days=2), T0 + timedelta(days=6), "week", {}, "true"),
+        (
+            T0,
+            T0 + timedelta(days=3),
+            "day",
+            {"api_key": keys[0][0]},
+            f"credential_id = '{keys[0][0]}'",
+        ),
+        (T0, T0 + timedelta(days=3), "day", {"status_class": "4xx"}, "status / 100 = 4"),
+        (T0, T0 + timedelta(days=3), "hour", {"route": "/orders"}, "route = '/api/v1/orders'"),
+    ]
+    for start, end, group_by, filters, where in cases:
+        got = await api_usage(tenant, start, end, group_by, **filters)
+        want = await exact(tenant, start, end, group_by, where)
+        case = (start, end, group_by, filters)
+        s, w = got["summary"], want["summary"]
+        assert s["totalRequests"] == w["requests"] > 0, case
+        assert s["failedRequests"] == w["failed"], case
+        assert close(s["averageResponseTime"], w["avg_ms"]), case
+        assert close(s["p95ResponseTime"], w["p95"]), (case, s, w)
+        assert sum(t["requests"] for t in got["timeline"]) == w["requests"]
+        for t in got["timeline"]:
+            at = datetime.fromisoformat(t["date"].replace("Z", "+00:00"))
+            at = at if at.tzinfo else at.replace(tzinfo=UTC)
+            expected = want["timeline"].get(at)
+            if expected is None:
+                assert t["requests"] == 0, (case, t)
+                continue
+            assert (t["requests"], t["failed"]) == (expected["requests"], expected["failed"]), case
+            assert close(t["p95ResponseTime"], expected["p95"]), (case, t, expected)
+        assert {
+            (e["method"], "/api/v1" + e["endpoint"]): (e["requests"], e["failed"])
+            for e in got["endpoints"]
+        } == {k: (v["requests"], v["failed"]) for k, v in want["endpoints"].items()}, case
+        assert {k["apiKey"]: (k["requests"], k["failed"]) for k in got["apiKeys"]} == {
+            k: (v["requests"], v["failed"]) for k, v in want["keys"].items()
+        }, case
+
+
+async def test_the_current_hour_is_read_from_raw_rows(rolled_until_now: None) -> None:
+    tenant = uuid.uuid4()
+    now = datetime.now(UTC)
+    await insert_rows(
+        [row(tenant, now - timedelta(hours=2)), row(tenant, now - timedelta(hours=1))]
+    )
+    # a row written after the last rollup: counted at once
+    assert DB.pool is not None
+    async with DB.pool.acquire() as conn:
+        await conn.copy_records_to_table(
+            "request_log", schema_name="public", columns=COLUMNS, records=[row(tenant, now)]
+        )
+    await set_watermark(rollups.hour_floor(now))
+    data = await api_usage(tenant, now - timedelta(days=1), now + timedelta(minutes=1), "hour")
+    assert data["summary"]["totalRequests"] == 3
+    assert [t["requests"] for t in data["timeline"]][-3:] == [1, 1, 1]
+
+
+async def test_rolling_up_again_gives_the_same_rows(rolled_until_now: None) -> None:
+    tenant = uuid.uuid4()
+    await insert_rows(
+        [row(tenant, T0 + timedelta(days=9, minutes=i), duration_ms=i + 0.5) for i in range(90)]
+    )
+    query = (
+        "SELECT grain, bucket, route, status_class, requests, errors, duration_sum, sketch_keys,"
+        " sketch_counts FROM public.request_rollup WHERE tenant_id = $1 ORDER BY 1, 2, 3, 4"
+    )
+    before = await fetch(query, tenant)
+    assert [r["requests"] for r in before] == [90, 60, 30]  # the day, then its two hours
+    async with DB.transaction():
+        for hour in (T0 + timedelta(days=9), T0 + timedelta(days=9, hours=1)):
+            await rollups.roll_hour(hour)
+        await rollups.roll_day(T0 + timedelta(days=9))
+    assert await fetch(query, tenant) == before
+    totals = await fetch(
+        "SELECT grain, sum(requests) AS n FROM public.request_rollup_total WHERE tenant_id = $1"
+        " GROUP BY grain ORDER BY grain",
+        tenant,
+    )
+    assert [(t["grain"], t["n"]) for t in totals] == [("day", 90), ("hour", 90)]
+
+
+async def test_roll_up_moves_the_watermark_past_closed_hours(db: None) -> None:
+    now = datetime.now(UTC).replace(minute=30)
+    await set_watermark(rollups.hour_floor(now) - timedelta(hours=3))
+    done = await rollups.roll_up(now)
+    assert done["hours"] == 4  # three behind and the current one
+    assert await rollups.watermark() == rollups.hour_floor(now)
+    early = now.replace(minute=0, second=30)
+    await set_watermark(rollups.hour_floor(early) - timedelta(hours=1))
+    await rollups.roll_up(early)  # the previous hour closed 30 s ago: not final yet
+    assert await rollups.watermark() == rollups.hour_floor(early) - timedelta(hours=1)

@@ -4,14 +4,15 @@ the in-process buffer, for every credential kind and none for unauthenticated ca
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import httpx
 
-from jewelia.core.db import fetch
+from jewelia.core.db import execute, fetch
 from jewelia.platform.accounts import service as accounts
-from jewelia.platform.analytics import requestlog
+from jewelia.platform.analytics import requestlog, retention
 from jewelia.platform.apikeys.service import create_key
 from jewelia.platform.apikeys.tokens import issue_access
 from tests.conftest import STRONG_PASSWORD, unique_email
@@ -114,3 +115,28 @@ async def test_a_failed_write_drops_the_batch_and_counts_it(api: Any) -> None:
     assert writer.dropped == 2 and requestlog.DROPPED._value.get() == dropped + 2
     assert writer.buffer == []
     assert await logged(good.headers["x-request-id"]) != []  # the process's own writer is fine
+
+
+async def test_retention_drops_old_partitions_and_rollups_and_makes_tomorrow(db: None) -> None:
+    today = datetime.now(UTC).date()
+    old, kept = today - timedelta(days=31), today - timedelta(days=29)
+    for day in (old, kept):
+        await fetch("SELECT public.request_log_partition($1)", day)
+    tenant = uuid.uuid4()
+    for days in (400, 300):
+        await execute(
+            "INSERT INTO public.request_rollup_total (grain, bucket, tenant_id, source, requests,"
+            " errors, duration_sum, sketch_keys, sketch_counts)"
+            " VALUES ('day', $1, $2, 'server', 1, 0, 1.0, '{1}', '{1}')",
+            datetime.now(UTC) - timedelta(days=days),
+            tenant,
+        )
+    done = await retention.apply_retention()
+    assert f"request_log_{old:%Y%m%d}" in done["dropped"]
+    days = await retention.partitions()
+    assert old not in days and kept in days
+    assert {today, today + timedelta(days=1), today + timedelta(days=2)} <= set(days)
+    left = await fetch(
+        "SELECT bucket FROM public.request_rollup_total WHERE tenant_id = $1", tenant
+    )
+    assert len(left) == 1 and left[0]["bucket"] > datetime.now(UTC) - timedelta(days=301)

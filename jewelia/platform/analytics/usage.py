@@ -7,34 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jewelia.core.db import fetch
+from jewelia.platform.analytics import rollups
 
 GROUPS = ("hour", "day", "week")
 STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 API_PREFIX = "/api/v1"
-
-
-def _filters(
-    tenant_id: uuid.UUID,
-    start: datetime,
-    end: datetime,
-    api_key: uuid.UUID | None,
-    route: str | None,
-    status_class: str | None,
-    source: str,
-) -> tuple[str, list[Any]]:
-    """The WHERE clause over request_log for the caller's business and filters."""
-    args: list[Any] = [tenant_id, start, end, source]
-    where = ["tenant_id = $1", "at >= $2", "at < $3", "source = $4"]
-    if api_key is not None:
-        args.append(api_key)
-        where.append(f"credential_id = ${len(args)}")
-    if route:
-        args.append(full_route(route))
-        where.append(f"route = ${len(args)}")
-    if status_class:
-        args.append(int(status_class[0]))
-        where.append(f"status / 100 = ${len(args)}")
-    return " AND ".join(where), args
 
 
 def full_route(route: str) -> str:
@@ -79,6 +56,77 @@ def _ms(value: float | None) -> float:
     return round(float(value or 0.0), 2)
 
 
+def _ceil(at: datetime, step: timedelta, floor: Any) -> datetime:
+    low = floor(at)
+    return low if low == at else low + step
+
+
+def plan(
+    start: datetime, end: datetime, group_by: str, mark: datetime | None
+) -> list[tuple[str, datetime, datetime]]:
+    """Where each part of [start, end) is read: 'day' or 'hour' rollup rows for rolled hours
+    (day rows for whole days unless grouping by hour), 'raw' rows for the rest (the current,
+    not yet final hour, and any part of an hour at the edges)."""
+    hour = timedelta(hours=1)
+    h0 = _ceil(start, hour, rollups.hour_floor)
+    if mark is None or min(end, mark) <= h0:
+        return [("raw", start, end)]
+    e = rollups.hour_floor(min(end, mark))
+    segments = [("raw", start, h0)]
+    d0 = _ceil(h0, timedelta(days=1), rollups.day_floor)
+    d1 = rollups.day_floor(e)
+    if group_by == "hour" or d0 >= d1:
+        segments.append(("hour", h0, e))
+    else:
+        segments += [("hour", h0, d0), ("day", d0, d1), ("hour", d1, e)]
+    segments.append(("raw", e, end))
+    return [(kind, lo, hi) for kind, lo, hi in segments if lo < hi]
+
+
+class _Sql:
+    """Bound parameters for one statement."""
+
+    def __init__(self) -> None:
+        self.args: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.args.append(value)
+        return f"${len(self.args)}"
+
+
+def _where(
+    sql: _Sql,
+    kind: str,
+    tenant_id: uuid.UUID,
+    lo: datetime,
+    hi: datetime,
+    source: str,
+    api_key: uuid.UUID | None,
+    route: str | None,
+    status_class: str | None,
+    total: bool = False,
+) -> str:
+    """The WHERE clause of one segment (the caller's business, its period and filters)."""
+    at = "at" if kind == "raw" else "bucket"
+    where = [f"tenant_id = {sql(tenant_id)}", f"{at} >= {sql(lo)}", f"{at} < {sql(hi)}"]
+    where.append(f"source = {sql(source)}")
+    if kind != "raw":
+        where.append(f"grain = {sql(kind)}")
+    if total:
+        return " AND ".join(where)
+    if api_key is not None:
+        where.append(f"credential_id = {sql(api_key)}")
+    if route:
+        where.append(f"route = {sql(full_route(route))}")
+    if status_class:
+        column = "status / 100" if kind == "raw" else "status_class"
+        where.append(f"{column} = {sql(int(status_class[0]))}")
+    return " AND ".join(where)
+
+
+_CREDENTIAL = "credential_type, credential_id, credential_label"
+
+
 async def api_usage(
     tenant_id: uuid.UUID,
     start: datetime,
@@ -89,49 +137,109 @@ async def api_usage(
     status_class: str | None = None,
     source: str = "server",
 ) -> dict[str, Any]:
-    """{summary, timeline, endpoints, apiKeys} of the business's requests in [start, end)."""
+    """{summary, timeline, endpoints, apiKeys} of the business's requests in [start, end):
+    rolled hours from the rollups, the rest (the current hour) from the raw log."""
     if group_by not in GROUPS:
         raise ValueError(f"group_by must be one of {GROUPS}")
     if status_class is not None and status_class not in STATUS_CLASSES:
         raise ValueError(f"status_class must be one of {STATUS_CLASSES}")
-    where, args = _filters(tenant_id, start, end, api_key, route, status_class, source)
-    counts = (
-        "count(*) AS requests, count(*) FILTER (WHERE status < 400) AS successful,"
-        " count(*) FILTER (WHERE status >= 400) AS failed, avg(duration_ms) AS avg_ms"
+    segments = plan(start, end, group_by, await rollups.watermark())
+    if not segments:
+        return _answer([], {}, [], group_by)
+    filters = (source, api_key, route, status_class)
+    unfiltered = api_key is None and not route and not status_class
+
+    sql = _Sql()
+    trunc = f"date_trunc({sql(group_by)}, {{}} AT TIME ZONE 'UTC')"
+    parts = []
+    for kind, lo, hi in segments:
+        where = _where(sql, kind, tenant_id, lo, hi, *filters)
+        if kind == "raw":
+            parts.append(
+                f"SELECT {trunc.format('at')} AS b, method, route, {_CREDENTIAL}, 1 AS requests,"
+                " (status >= 400)::int AS failed, duration_ms::float8 AS duration_sum"
+                f" FROM public.request_log WHERE {where}"
+            )
+        else:
+            parts.append(
+                f"SELECT {trunc.format('bucket')} AS b, method, route, {_CREDENTIAL}, requests,"
+                " errors AS failed, duration_sum"
+                f" FROM public.request_rollup WHERE {where}"
+            )
+    rows = await fetch(
+        "SELECT GROUPING(b) AS gb, GROUPING(method) AS gm, b, method, route, "
+        f"{_CREDENTIAL}, sum(requests)::bigint AS requests, sum(failed)::bigint AS failed,"
+        " sum(duration_sum) AS duration_sum"
+        f" FROM ({' UNION ALL '.join(parts)}) s"
+        f" GROUP BY GROUPING SETS ((b), (method, route), ({_CREDENTIAL}))",
+        *sql.args,
     )
-    p95 = "percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95_ms"
-    summary = (await fetch(f"SELECT {counts}, {p95} FROM public.request_log WHERE {where}", *args))[
-        0
-    ]
-    trunc = f"date_trunc(${len(args) + 1}, at AT TIME ZONE 'UTC')"
-    timeline = await fetch(
-        f"SELECT {trunc} AS bucket, {counts}, {p95} FROM public.request_log WHERE {where}"
-        " GROUP BY 1",
-        *args,
-        group_by,
+
+    sql = _Sql()
+    trunc = f"date_trunc({sql(group_by)}, {{}} AT TIME ZONE 'UTC')"
+    parts = []
+    for kind, lo, hi in segments:
+        if kind == "raw":
+            where = _where(sql, kind, tenant_id, lo, hi, *filters)
+            parts.append(
+                "SELECT b, array_agg(k) AS ks, array_agg(n) AS ns FROM"
+                f" (SELECT {trunc.format('at')} AS b, {rollups.KEY_SQL} AS k, count(*) AS n"
+                f" FROM public.request_log WHERE {where} GROUP BY 1, 2) bins GROUP BY b"
+            )
+        else:
+            table = "request_rollup_total" if unfiltered else "request_rollup"
+            where = _where(sql, kind, tenant_id, lo, hi, *filters, total=unfiltered)
+            parts.append(
+                f"SELECT {trunc.format('bucket')} AS b, sketch_keys::int[] AS ks,"
+                f" sketch_counts AS ns FROM public.{table} WHERE {where}"
+            )
+    sketches: dict[datetime, dict[int, int]] = {}
+    for r in await fetch(" UNION ALL ".join(parts), *sql.args):
+        rollups.merge(sketches.setdefault(r["b"].replace(tzinfo=UTC), {}), r["ks"], r["ns"])
+    return _answer(rows, sketches, buckets(start, end, group_by), group_by)
+
+
+def _figures(r: dict[str, Any] | None, bins: dict[int, int] | None = None) -> dict[str, Any]:
+    requests = int(r["requests"]) if r else 0
+    failed = int(r["failed"]) if r else 0
+    return {
+        "requests": requests,
+        "successful": requests - failed,
+        "failed": failed,
+        "avg_ms": (r["duration_sum"] / requests) if r and requests else 0.0,
+        "p95_ms": rollups.quantile(bins, 0.95) if bins else 0.0,
+    }
+
+
+def _answer(
+    rows: list[dict[str, Any]],
+    sketches: dict[datetime, dict[int, int]],
+    starts: list[datetime],
+    group_by: str,
+) -> dict[str, Any]:
+    timeline = {r["b"].replace(tzinfo=UTC): r for r in rows if r["gb"] == 0}
+    endpoints = sorted(
+        (_figures(r) | {"method": r["method"], "route": r["route"]} for r in rows if r["gm"] == 0),
+        key=lambda e: (-e["requests"], e["route"], e["method"]),
     )
-    endpoints = await fetch(
-        f"SELECT method, route, {counts} FROM public.request_log WHERE {where}"
-        " GROUP BY method, route ORDER BY requests DESC, route, method",
-        *args,
+    keys = sorted(
+        (
+            _figures(r)
+            | {k: r[k] for k in ("credential_type", "credential_id", "credential_label")}
+            for r in rows
+            if r["gb"] == 1 and r["gm"] == 1
+        ),
+        key=lambda k: (-k["requests"], k["credential_label"]),
     )
-    keys = await fetch(
-        "SELECT credential_type, credential_id, credential_label,"
-        f" {counts} FROM public.request_log WHERE {where}"
-        " GROUP BY credential_type, credential_id, credential_label"
-        " ORDER BY requests DESC, credential_label",
-        *args,
-    )
-    by_bucket = {r["bucket"].replace(tzinfo=UTC): r for r in timeline}
+    total = {"requests": 0, "failed": 0, "duration_sum": 0.0}
+    for r in timeline.values():
+        total = {k: total[k] + (r[k] or 0) for k in total}
+    everything: dict[int, int] = {}
+    for bins in sketches.values():
+        rollups.merge(everything, bins.keys(), bins.values())
     return shape(
-        {
-            "requests": summary["requests"],
-            "successful": summary["successful"],
-            "failed": summary["failed"],
-            "avg_ms": summary["avg_ms"],
-            "p95_ms": summary["p95_ms"],
-        },
-        [(b, by_bucket.get(b)) for b in buckets(start, end, group_by)],
+        _figures(total, everything),
+        [(at, _figures(timeline.get(at), sketches.get(at))) for at in starts],
         endpoints,
         keys,
         group_by,
@@ -140,7 +248,7 @@ async def api_usage(
 
 def shape(
     summary: dict[str, Any],
-    timeline: list[tuple[datetime, dict[str, Any] | None]],
+    timeline: list[tuple[datetime, dict[str, Any]]],
     endpoints: list[dict[str, Any]],
     keys: list[dict[str, Any]],
     group_by: str,
@@ -157,11 +265,11 @@ def shape(
         "timeline": [
             {
                 "date": bucket_label(at, group_by),
-                "requests": row["requests"] if row else 0,
-                "successful": row["successful"] if row else 0,
-                "failed": row["failed"] if row else 0,
-                "avgResponseTime": _ms(row["avg_ms"] if row else 0),
-                "p95ResponseTime": _ms(row["p95_ms"] if row else 0),
+                "requests": row["requests"],
+                "successful": row["successful"],
+                "failed": row["failed"],
+                "avgResponseTime": _ms(row["avg_ms"]),
+                "p95ResponseTime": _ms(row["p95_ms"]),
             }
             for at, row in timeline
         ],
