@@ -26,6 +26,7 @@ from jewelia.core.middleware import body_limit_middleware, request_context_middl
 from jewelia.core.openapi import api_docs, openapi_config, openapi_json
 from jewelia.core.redis_client import close_redis, get_redis
 from jewelia.core.settings import get_settings
+from jewelia.platform.analytics.alerts_api import AlertController
 from jewelia.platform.analytics.requestlog import request_log_lifespan, request_log_middleware
 from jewelia.platform.apikeys.api import ApiKeyController, AuthController
 from jewelia.platform.apikeys.cors import cors_middleware
@@ -143,6 +144,7 @@ def api_routers() -> list[Router]:
             FlowTemplateController,
             FlowWebhookController,
             AppChargeController,  # the business's app charges (read-only)
+            AlertController,  # /analytics/alerts: rules and incidents
         ],
         guards=[api_guard],
         middleware=[rate_limit_headers_middleware, idempotency_middleware],

@@ -363,6 +363,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "jewelia.workers.transfer_actors",
         "jewelia.workers.builder_actors",
         "jewelia.workers.commerce_actors",
+        "jewelia.workers.analytics_actors",
+        "jewelia.workers.alert_actors",
         "--processes",
         str(args.processes),
         "--threads",

@@ -13,7 +13,13 @@ BEAT_SECONDS = 5.0
 
 def run_scheduler(stop: threading.Event | None = None) -> None:
     """Enqueue periodic work until stopped (SIGTERM/SIGINT)."""
-    from jewelia.workers import actors, builder_actors, commerce_actors, inbound_actors
+    from jewelia.workers import (
+        actors,
+        alert_actors,
+        builder_actors,
+        commerce_actors,
+        inbound_actors,
+    )
 
     stop = stop or threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -30,9 +36,11 @@ def run_scheduler(stop: threading.Event | None = None) -> None:
                 actors.send_due_redacts.send()
                 commerce_actors.close_due_payout_period.send()
                 commerce_actors.reconcile_due.send()
+                alert_actors.evaluate_alerts.send()  # each minute: a rule fires within two
             if ticks % 720 == 0:  # hourly: balances become available on time, closes stay short
                 commerce_actors.settle_due_charges.send()
                 commerce_actors.bill_due_usage.send()
+                alert_actors.send_weekly_reports.send()  # acts on Mondays, once per member
         except Exception:
             log.exception("scheduler could not enqueue")
         ticks += 1
