@@ -71,6 +71,7 @@ from jewelia.web.data import pages as transfer_pages
 from jewelia.web.dev import mail as devmail
 from jewelia.web.developers import inbound_webhooks as inbound_webhook_pages
 from jewelia.web.developers import logs as developer_logs
+from jewelia.web.developers import usage as developer_usage
 from jewelia.web.developers import portal as developer_portal
 from jewelia.web.developers import webhook_tools as webhook_tool_pages
 from jewelia.web.developers import webhooks as webhook_pages
@@ -228,6 +229,7 @@ def create_app() -> Litestar:
             webhook_tool_pages.router,
             webhook_pages.router,
             developer_logs.router,  # Developers > Logs
+            developer_usage.router,  # Developers > Usage
             transfer_pages.router,
             developer_portal.router,
             OAuthController,  # /oauth/token, /oauth/revoke, RFC 8414 metadata
