@@ -115,6 +115,17 @@ SDK_NAMES: dict[str, tuple[str, str]] = {
     "rotateFlowWebhook": ("builder", "rotate_webhook"),
     "listFlowTemplates": ("builder", "list_templates"),
     "getFlowTemplate": ("builder", "get_template"),
+    "getApiUsage": ("analytics", "get_api_usage"),
+    "logApiUsage": ("analytics", "log_api_usage"),
+    "listAlertRules": ("alerts", "list"),
+    "createAlertRule": ("alerts", "create"),
+    "getAlertRule": ("alerts", "get"),
+    "updateAlertRule": ("alerts", "update"),
+    "deleteAlertRule": ("alerts", "delete"),
+    "listAlertIncidents": ("alerts", "list_incidents"),
+    "getAlertIncident": ("alerts", "get_incident"),
+    "acknowledgeAlertIncident": ("alerts", "acknowledge"),
+    "resolveAlertIncident": ("alerts", "resolve"),
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -11,6 +11,14 @@ from uuid import UUID
 
 from ._core import AsyncCore, Operation, SyncCore
 from ._generated.models import (
+    AlertIncident,
+    AlertIncidentEnvelope,
+    AlertIncidentList,
+    AlertRule,
+    AlertRuleCreate,
+    AlertRuleEnvelope,
+    AlertRuleList,
+    AlertRuleUpdate,
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyCreatedEnvelope,
@@ -27,6 +35,8 @@ from ._generated.models import (
     CustomerList,
     CustomerUpdate,
     Deleted,
+    DeletedAlertRule,
+    DeletedAlertRuleEnvelope,
     DeletedEnvelope,
     DeletedFlow,
     DeletedFlowEnvelope,
@@ -166,7 +176,9 @@ from ._generated.models import (
 from ._pagination import AsyncPage, Page
 
 __all__ = [
+    "Alerts",
     "ApiKeys",
+    "AsyncAlerts",
     "AsyncApiKeys",
     "AsyncAuth",
     "AsyncBuilder",
@@ -226,6 +238,12 @@ ListWebhookTemplatesCategory = Literal[
 ]
 
 _OPERATIONS: dict[str, Operation] = {
+    "acknowledgeAlertIncident": Operation(
+        "POST",
+        "/analytics/alerts/incidents/{incident_id}/acknowledge",
+        "data",
+        (AlertIncidentEnvelope,),
+    ),
     "browseMarketplace": Operation(
         "GET",
         "/integrations/marketplace",
@@ -249,6 +267,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/notifications/unread-count",
         "data",
         (UnreadCountEnvelope,),
+    ),
+    "createAlertRule": Operation(
+        "POST",
+        "/analytics/alerts",
+        "data",
+        (AlertRuleEnvelope,),
     ),
     "createApiKey": Operation(
         "POST",
@@ -304,6 +328,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks",
         "data",
         (WebhookSecretEnvelope,),
+    ),
+    "deleteAlertRule": Operation(
+        "DELETE",
+        "/analytics/alerts/{rule_id}",
+        "data",
+        (DeletedAlertRuleEnvelope,),
     ),
     "deleteCustomer": Operation(
         "DELETE",
@@ -389,6 +419,18 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (SignatureEnvelope,),
     ),
+    "getAlertIncident": Operation(
+        "GET",
+        "/analytics/alerts/incidents/{incident_id}",
+        "data",
+        (AlertIncidentEnvelope,),
+    ),
+    "getAlertRule": Operation(
+        "GET",
+        "/analytics/alerts/{rule_id}",
+        "data",
+        (AlertRuleEnvelope,),
+    ),
     "getApiKey": Operation(
         "GET",
         "/api-keys/{key_id}",
@@ -472,6 +514,18 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks/deliveries/{delivery_id}",
         "data",
         (DeliveryDetailEnvelope,),
+    ),
+    "listAlertIncidents": Operation(
+        "GET",
+        "/analytics/alerts/incidents",
+        "page",
+        (AlertIncidentList,),
+    ),
+    "listAlertRules": Operation(
+        "GET",
+        "/analytics/alerts",
+        "page",
+        (AlertRuleList,),
     ),
     "listApiKeys": Operation(
         "GET",
@@ -703,6 +757,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (JobStartedEnvelope,),
     ),
+    "resolveAlertIncident": Operation(
+        "POST",
+        "/analytics/alerts/incidents/{incident_id}/resolve",
+        "data",
+        (AlertIncidentEnvelope,),
+    ),
     "retryFlowRun": Operation(
         "POST",
         "/integrations/builder/runs/{run_id}/retry",
@@ -775,6 +835,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (StepTestEnvelope,),
     ),
+    "updateAlertRule": Operation(
+        "PATCH",
+        "/analytics/alerts/{rule_id}",
+        "data",
+        (AlertRuleEnvelope,),
+    ),
     "updateApiKey": Operation(
         "PATCH",
         "/api-keys/{key_id}",
@@ -840,6 +906,208 @@ class _SyncResource:
 class _AsyncResource:
     def __init__(self, client: AsyncCore) -> None:
         self._client = client
+
+
+class Alerts(_SyncResource):
+    """`client.alerts`: 9 operations."""
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[AlertRule]:
+        """List alert rules: `GET /analytics/alerts`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
+        result = self._client._request(
+            _OPERATIONS["listAlertRules"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[AlertRule]", result)
+
+    def create(
+        self,
+        body: Mapping[str, Any] | AlertRuleCreate,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertRule:
+        """Create an alert rule (error rate, p95 latency, volume or hourly limit share): `POST /analytics/alerts`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["createAlertRule"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("AlertRule", result)
+
+    def list_incidents(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        state: str | None = None,
+        rule_id: str | UUID | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Page[AlertIncident]:
+        """List alert incidents: `GET /analytics/alerts/incidents`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            state: open (triggered or acknowledged), triggered, acknowledged or resolved
+            rule_id: Only this rule's
+        """
+        result = self._client._request(
+            _OPERATIONS["listAlertIncidents"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "state": state,
+                "rule_id": rule_id,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("Page[AlertIncident]", result)
+
+    def get_incident(
+        self,
+        incident_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertIncident:
+        """Get an alert incident: `GET /analytics/alerts/incidents/{incident_id}`."""
+        result = self._client._request(
+            _OPERATIONS["getAlertIncident"],
+            (incident_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AlertIncident", result)
+
+    def acknowledge(
+        self,
+        incident_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertIncident:
+        """Acknowledge an open incident (no more notifications until it resolves): `POST /analytics/alerts/incidents/{incident_id}/acknowledge`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["acknowledgeAlertIncident"],
+            (incident_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("AlertIncident", result)
+
+    def resolve(
+        self,
+        incident_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertIncident:
+        """Resolve an open incident (alert.resolved is sent): `POST /analytics/alerts/incidents/{incident_id}/resolve`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["resolveAlertIncident"],
+            (incident_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("AlertIncident", result)
+
+    def get(
+        self,
+        rule_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertRule:
+        """Get an alert rule: `GET /analytics/alerts/{rule_id}`."""
+        result = self._client._request(
+            _OPERATIONS["getAlertRule"],
+            (rule_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AlertRule", result)
+
+    def delete(
+        self,
+        rule_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedAlertRule:
+        """Delete an alert rule and its incidents: `DELETE /analytics/alerts/{rule_id}`."""
+        result = self._client._request(
+            _OPERATIONS["deleteAlertRule"],
+            (rule_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedAlertRule", result)
+
+    def update(
+        self,
+        rule_id: str | UUID,
+        body: Mapping[str, Any] | AlertRuleUpdate,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertRule:
+        """Update an alert rule (fields sent): `PATCH /analytics/alerts/{rule_id}`.
+
+        Args:
+            body: the request body (a dict or a model)
+        """
+        result = self._client._request(
+            _OPERATIONS["updateAlertRule"],
+            (rule_id,),
+            None,
+            body,
+            None,
+            extra_headers,
+        )
+        return cast("AlertRule", result)
 
 
 class ApiKeys(_SyncResource):
@@ -3204,6 +3472,208 @@ class Webhooks(_SyncResource):
             extra_headers,
         )
         return cast("DeliveryOut", result)
+
+
+class AsyncAlerts(_AsyncResource):
+    """`client.alerts`: 9 operations."""
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[AlertRule]:
+        """List alert rules: `GET /analytics/alerts`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+        """
+        result = await self._client._request(
+            _OPERATIONS["listAlertRules"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[AlertRule]", result)
+
+    async def create(
+        self,
+        body: Mapping[str, Any] | AlertRuleCreate,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertRule:
+        """Create an alert rule (error rate, p95 latency, volume or hourly limit share): `POST /analytics/alerts`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["createAlertRule"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("AlertRule", result)
+
+    async def list_incidents(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        state: str | None = None,
+        rule_id: str | UUID | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[AlertIncident]:
+        """List alert incidents: `GET /analytics/alerts/incidents`.
+
+        Args:
+            page: Page number, from 1
+            limit: Page size, 1-100 (default 20)
+            state: open (triggered or acknowledged), triggered, acknowledged or resolved
+            rule_id: Only this rule's
+        """
+        result = await self._client._request(
+            _OPERATIONS["listAlertIncidents"],
+            (),
+            {
+                "page": page,
+                "limit": limit,
+                "state": state,
+                "rule_id": rule_id,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AsyncPage[AlertIncident]", result)
+
+    async def get_incident(
+        self,
+        incident_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertIncident:
+        """Get an alert incident: `GET /analytics/alerts/incidents/{incident_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["getAlertIncident"],
+            (incident_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AlertIncident", result)
+
+    async def acknowledge(
+        self,
+        incident_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertIncident:
+        """Acknowledge an open incident (no more notifications until it resolves): `POST /analytics/alerts/incidents/{incident_id}/acknowledge`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["acknowledgeAlertIncident"],
+            (incident_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("AlertIncident", result)
+
+    async def resolve(
+        self,
+        incident_id: str | UUID,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertIncident:
+        """Resolve an open incident (alert.resolved is sent): `POST /analytics/alerts/incidents/{incident_id}/resolve`.
+
+        Args:
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["resolveAlertIncident"],
+            (incident_id,),
+            None,
+            None,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("AlertIncident", result)
+
+    async def get(
+        self,
+        rule_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertRule:
+        """Get an alert rule: `GET /analytics/alerts/{rule_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["getAlertRule"],
+            (rule_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("AlertRule", result)
+
+    async def delete(
+        self,
+        rule_id: str | UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> DeletedAlertRule:
+        """Delete an alert rule and its incidents: `DELETE /analytics/alerts/{rule_id}`."""
+        result = await self._client._request(
+            _OPERATIONS["deleteAlertRule"],
+            (rule_id,),
+            None,
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("DeletedAlertRule", result)
+
+    async def update(
+        self,
+        rule_id: str | UUID,
+        body: Mapping[str, Any] | AlertRuleUpdate,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AlertRule:
+        """Update an alert rule (fields sent): `PATCH /analytics/alerts/{rule_id}`.
+
+        Args:
+            body: the request body (a dict or a model)
+        """
+        result = await self._client._request(
+            _OPERATIONS["updateAlertRule"],
+            (rule_id,),
+            None,
+            body,
+            None,
+            extra_headers,
+        )
+        return cast("AlertRule", result)
 
 
 class AsyncApiKeys(_AsyncResource):
@@ -5573,6 +6043,7 @@ class AsyncWebhooks(_AsyncResource):
 class Resources:
     """One attribute per API resource."""
 
+    alerts: Alerts
     api_keys: ApiKeys
     auth: Auth
     builder: Builder
@@ -5587,6 +6058,7 @@ class Resources:
     webhooks: Webhooks
 
     def _attach_resources(self, client: SyncCore) -> None:
+        self.alerts = Alerts(client)
         self.api_keys = ApiKeys(client)
         self.auth = Auth(client)
         self.builder = Builder(client)
@@ -5604,6 +6076,7 @@ class Resources:
 class AsyncResources:
     """One attribute per API resource."""
 
+    alerts: AsyncAlerts
     api_keys: AsyncApiKeys
     auth: AsyncAuth
     builder: AsyncBuilder
@@ -5618,6 +6091,7 @@ class AsyncResources:
     webhooks: AsyncWebhooks
 
     def _attach_resources(self, client: AsyncCore) -> None:
+        self.alerts = AsyncAlerts(client)
         self.api_keys = AsyncApiKeys(client)
         self.auth = AsyncAuth(client)
         self.builder = AsyncBuilder(client)

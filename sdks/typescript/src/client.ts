@@ -1,5 +1,6 @@
 import { Core } from './core.js';
 import {
+  Alerts,
   ApiKeys,
   Auth,
   Builder,
@@ -43,6 +44,7 @@ export class JeweliaClient {
   readonly marketplace: Marketplace;
   readonly builder: Builder;
   readonly notifications: Notifications;
+  readonly alerts: Alerts;
 
   constructor(options: JeweliaClientOptions) {
     if (!options?.baseUrl) {
@@ -71,5 +73,6 @@ export class JeweliaClient {
     this.marketplace = new Marketplace(core);
     this.builder = new Builder(core);
     this.notifications = new Notifications(core);
+    this.alerts = new Alerts(core);
   }
 }

@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export type { ItemOf, ListEnvelope, Page, PagePromise } from './pagination.js';
 export type {
+  Alerts,
   ApiKeys,
   Auth,
   Builder,

@@ -717,3 +717,64 @@ export class Notifications extends Resource {
     return this.core.call((o) => ops.markAllNotificationsRead(o), options);
   }
 }
+
+/** `client.alerts`: alert rules on the business's API traffic and their incidents. */
+export class Alerts extends Resource {
+  /** A page of alert rules, oldest first; iterable. */
+  list(
+    params?: T.ListAlertRulesData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.AlertRuleList> {
+    return this.core.list(params, 'page', (o, query) => ops.listAlertRules({ ...o, query }), options);
+  }
+
+  /** A rule on error_rate, p95_latency, request_volume or hourly_limit_share (admin). */
+  create(body: T.AlertRuleCreate, options?: RequestOptions) {
+    return this.core.call((o) => ops.createAlertRule({ ...o, body }), options);
+  }
+
+  get(ruleId: string, options?: RequestOptions) {
+    const path = { rule_id: ruleId };
+    return this.core.call((o) => ops.getAlertRule({ ...o, path }), options);
+  }
+
+  update(ruleId: string, body: T.AlertRuleUpdate, options?: RequestOptions) {
+    const path = { rule_id: ruleId };
+    return this.core.call((o) => ops.updateAlertRule({ ...o, path, body }), options);
+  }
+
+  delete(ruleId: string, options?: RequestOptions) {
+    const path = { rule_id: ruleId };
+    return this.core.call((o) => ops.deleteAlertRule({ ...o, path }), options);
+  }
+
+  /** A page of incidents, newest first (`state: 'open'` for the open ones); iterable. */
+  listIncidents(
+    params?: T.ListAlertIncidentsData['query'],
+    options?: RequestOptions,
+  ): PagePromise<T.AlertIncidentList> {
+    return this.core.list(
+      params,
+      'page',
+      (o, query) => ops.listAlertIncidents({ ...o, query }),
+      options,
+    );
+  }
+
+  getIncident(incidentId: string, options?: RequestOptions) {
+    const path = { incident_id: incidentId };
+    return this.core.call((o) => ops.getAlertIncident({ ...o, path }), options);
+  }
+
+  /** Stop re-notifying an open incident; it resolves when the condition clears. */
+  acknowledge(incidentId: string, options?: RequestOptions) {
+    const path = { incident_id: incidentId };
+    return this.core.call((o) => ops.acknowledgeAlertIncident({ ...o, path }), options);
+  }
+
+  /** Resolve an open incident (sends alert.resolved). */
+  resolve(incidentId: string, options?: RequestOptions) {
+    const path = { incident_id: incidentId };
+    return this.core.call((o) => ops.resolveAlertIncident({ ...o, path }), options);
+  }
+}

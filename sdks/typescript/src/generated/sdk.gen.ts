@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client/index.js';
-import type { BrowseMarketplaceData, BrowseMarketplaceErrors, BrowseMarketplaceResponses, CancelFlowRunData, CancelFlowRunErrors, CancelFlowRunResponses, CancelImportExportData, CancelImportExportErrors, CancelImportExportResponses, CountUnreadNotificationsData, CountUnreadNotificationsErrors, CountUnreadNotificationsResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInboundSourceData, CreateInboundSourceErrors, CreateInboundSourceResponses, CreateInventoryItemData, CreateInventoryItemErrors, CreateInventoryItemResponses, CreateMarketplaceReviewData, CreateMarketplaceReviewErrors, CreateMarketplaceReviewResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowFileData, DeleteFlowFileErrors, DeleteFlowFileResponses, DeleteFlowResponses, DeleteFlowSecretData, DeleteFlowSecretErrors, DeleteFlowSecretResponses, DeleteInboundSourceData, DeleteInboundSourceErrors, DeleteInboundSourceResponses, DeleteInventoryItemData, DeleteInventoryItemErrors, DeleteInventoryItemResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, DisableWebhookData, DisableWebhookErrors, DisableWebhookResponses, DownloadFlowFileData, DownloadFlowFileErrors, DownloadFlowFileResponses, DownloadImportExportFileData, DownloadImportExportFileErrors, DownloadImportExportFileResponses, DryRunFlowData, DryRunFlowErrors, DryRunFlowResponses, EnableWebhookData, EnableWebhookErrors, EnableWebhookResponses, ExportFlowCodeData, ExportFlowCodeErrors, ExportFlowCodeResponses, GenerateWebhookSignatureData, GenerateWebhookSignatureErrors, GenerateWebhookSignatureResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetAppChargeData, GetAppChargeErrors, GetAppChargeResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetFlowRunData, GetFlowRunErrors, GetFlowRunResponses, GetFlowStatsData, GetFlowStatsErrors, GetFlowStatsResponses, GetFlowTemplateData, GetFlowTemplateErrors, GetFlowTemplateResponses, GetImportExportData, GetImportExportErrors, GetImportExportResponses, GetInboundSourceData, GetInboundSourceErrors, GetInboundSourceResponses, GetInventoryItemData, GetInventoryItemErrors, GetInventoryItemResponses, GetMarketplaceListingData, GetMarketplaceListingErrors, GetMarketplaceListingResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetWebhookData, GetWebhookDeliveryData, GetWebhookDeliveryErrors, GetWebhookDeliveryResponses, GetWebhookErrors, GetWebhookResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAppChargesData, ListAppChargesErrors, ListAppChargesResponses, ListAppUsageData, ListAppUsageErrors, ListAppUsageResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListFlowFilesData, ListFlowFilesErrors, ListFlowFilesResponses, ListFlowRunsData, ListFlowRunsErrors, ListFlowRunsResponses, ListFlowsData, ListFlowSecretsData, ListFlowSecretsErrors, ListFlowSecretsResponses, ListFlowsErrors, ListFlowsResponses, ListFlowTemplatesData, ListFlowTemplatesErrors, ListFlowTemplatesResponses, ListFlowVersionsData, ListFlowVersionsErrors, ListFlowVersionsResponses, ListImportErrorsData, ListImportErrorsErrors, ListImportErrorsResponses, ListInboundEventsData, ListInboundEventsErrors, ListInboundEventsResponses, ListInboundSourcesData, ListInboundSourcesErrors, ListInboundSourcesResponses, ListInventoryData, ListInventoryErrors, ListInventoryResponses, ListMarketplaceReviewsData, ListMarketplaceReviewsErrors, ListMarketplaceReviewsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ListWebhookTemplatesData, ListWebhookTemplatesErrors, ListWebhookTemplatesResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewImportData, PreviewImportErrors, PreviewImportResponses, PublishFlowData, PublishFlowErrors, PublishFlowResponses, PutMarketplaceReviewData, PutMarketplaceReviewErrors, PutMarketplaceReviewResponses, ReceiveWebhookData, ReceiveWebhookErrors, ReceiveWebhookResponses, RecoverWebhookDeliveriesData, RecoverWebhookDeliveriesErrors, RecoverWebhookDeliveriesResponses, RefreshTokenData, RefreshTokenErrors, RefreshTokenResponses, RenderWebhookTemplateData, RenderWebhookTemplateErrors, RenderWebhookTemplateResponses, ReplaceCustomerData, ReplaceCustomerErrors, ReplaceCustomerResponses, ReplaceInventoryItemData, ReplaceInventoryItemErrors, ReplaceInventoryItemResponses, ReplaceOrderData, ReplaceOrderErrors, ReplaceOrderResponses, ReplaceWebhookData, ReplaceWebhookErrors, ReplaceWebhookResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, ReportAppUsageData, ReportAppUsageErrors, ReportAppUsageResponses, ReportMarketplaceReviewData, ReportMarketplaceReviewErrors, ReportMarketplaceReviewResponses, RerunImportData, RerunImportErrors, RerunImportResponses, RetryFlowRunData, RetryFlowRunErrors, RetryFlowRunResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateFlowWebhookData, RotateFlowWebhookErrors, RotateFlowWebhookResponses, RotateInboundSourceSecretData, RotateInboundSourceSecretErrors, RotateInboundSourceSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, RunFlowData, RunFlowErrors, RunFlowResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestEventData, SendWebhookTestEventErrors, SendWebhookTestEventResponses, SendWebhookTestResponses, SetFlowSecretData, SetFlowSecretErrors, SetFlowSecretResponses, StartImportExportData, StartImportExportErrors, StartImportExportResponses, TestFlowStepData, TestFlowStepErrors, TestFlowStepResponses, UpdateApiKeyData, UpdateApiKeyErrors, UpdateApiKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateInventoryItemData, UpdateInventoryItemErrors, UpdateInventoryItemResponses, UpdateOrderData, UpdateOrderErrors, UpdateOrderResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses, UploadFlowFileData, UploadFlowFileErrors, UploadFlowFileResponses, ValidateWebhookPayloadData, ValidateWebhookPayloadErrors, ValidateWebhookPayloadResponses, VerifyWebhookSignatureData, VerifyWebhookSignatureErrors, VerifyWebhookSignatureResponses } from './types.gen.js';
+import type { AcknowledgeAlertIncidentData, AcknowledgeAlertIncidentErrors, AcknowledgeAlertIncidentResponses, BrowseMarketplaceData, BrowseMarketplaceErrors, BrowseMarketplaceResponses, CancelFlowRunData, CancelFlowRunErrors, CancelFlowRunResponses, CancelImportExportData, CancelImportExportErrors, CancelImportExportResponses, CountUnreadNotificationsData, CountUnreadNotificationsErrors, CountUnreadNotificationsResponses, CreateAlertRuleData, CreateAlertRuleErrors, CreateAlertRuleResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInboundSourceData, CreateInboundSourceErrors, CreateInboundSourceResponses, CreateInventoryItemData, CreateInventoryItemErrors, CreateInventoryItemResponses, CreateMarketplaceReviewData, CreateMarketplaceReviewErrors, CreateMarketplaceReviewResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteAlertRuleData, DeleteAlertRuleErrors, DeleteAlertRuleResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowFileData, DeleteFlowFileErrors, DeleteFlowFileResponses, DeleteFlowResponses, DeleteFlowSecretData, DeleteFlowSecretErrors, DeleteFlowSecretResponses, DeleteInboundSourceData, DeleteInboundSourceErrors, DeleteInboundSourceResponses, DeleteInventoryItemData, DeleteInventoryItemErrors, DeleteInventoryItemResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, DisableWebhookData, DisableWebhookErrors, DisableWebhookResponses, DownloadFlowFileData, DownloadFlowFileErrors, DownloadFlowFileResponses, DownloadImportExportFileData, DownloadImportExportFileErrors, DownloadImportExportFileResponses, DryRunFlowData, DryRunFlowErrors, DryRunFlowResponses, EnableWebhookData, EnableWebhookErrors, EnableWebhookResponses, ExportFlowCodeData, ExportFlowCodeErrors, ExportFlowCodeResponses, GenerateWebhookSignatureData, GenerateWebhookSignatureErrors, GenerateWebhookSignatureResponses, GetAlertIncidentData, GetAlertIncidentErrors, GetAlertIncidentResponses, GetAlertRuleData, GetAlertRuleErrors, GetAlertRuleResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetAppChargeData, GetAppChargeErrors, GetAppChargeResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetFlowRunData, GetFlowRunErrors, GetFlowRunResponses, GetFlowStatsData, GetFlowStatsErrors, GetFlowStatsResponses, GetFlowTemplateData, GetFlowTemplateErrors, GetFlowTemplateResponses, GetImportExportData, GetImportExportErrors, GetImportExportResponses, GetInboundSourceData, GetInboundSourceErrors, GetInboundSourceResponses, GetInventoryItemData, GetInventoryItemErrors, GetInventoryItemResponses, GetMarketplaceListingData, GetMarketplaceListingErrors, GetMarketplaceListingResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetWebhookData, GetWebhookDeliveryData, GetWebhookDeliveryErrors, GetWebhookDeliveryResponses, GetWebhookErrors, GetWebhookResponses, ListAlertIncidentsData, ListAlertIncidentsErrors, ListAlertIncidentsResponses, ListAlertRulesData, ListAlertRulesErrors, ListAlertRulesResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAppChargesData, ListAppChargesErrors, ListAppChargesResponses, ListAppUsageData, ListAppUsageErrors, ListAppUsageResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListFlowFilesData, ListFlowFilesErrors, ListFlowFilesResponses, ListFlowRunsData, ListFlowRunsErrors, ListFlowRunsResponses, ListFlowsData, ListFlowSecretsData, ListFlowSecretsErrors, ListFlowSecretsResponses, ListFlowsErrors, ListFlowsResponses, ListFlowTemplatesData, ListFlowTemplatesErrors, ListFlowTemplatesResponses, ListFlowVersionsData, ListFlowVersionsErrors, ListFlowVersionsResponses, ListImportErrorsData, ListImportErrorsErrors, ListImportErrorsResponses, ListInboundEventsData, ListInboundEventsErrors, ListInboundEventsResponses, ListInboundSourcesData, ListInboundSourcesErrors, ListInboundSourcesResponses, ListInventoryData, ListInventoryErrors, ListInventoryResponses, ListMarketplaceReviewsData, ListMarketplaceReviewsErrors, ListMarketplaceReviewsResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ListWebhookTemplatesData, ListWebhookTemplatesErrors, ListWebhookTemplatesResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewImportData, PreviewImportErrors, PreviewImportResponses, PublishFlowData, PublishFlowErrors, PublishFlowResponses, PutMarketplaceReviewData, PutMarketplaceReviewErrors, PutMarketplaceReviewResponses, ReceiveWebhookData, ReceiveWebhookErrors, ReceiveWebhookResponses, RecoverWebhookDeliveriesData, RecoverWebhookDeliveriesErrors, RecoverWebhookDeliveriesResponses, RefreshTokenData, RefreshTokenErrors, RefreshTokenResponses, RenderWebhookTemplateData, RenderWebhookTemplateErrors, RenderWebhookTemplateResponses, ReplaceCustomerData, ReplaceCustomerErrors, ReplaceCustomerResponses, ReplaceInventoryItemData, ReplaceInventoryItemErrors, ReplaceInventoryItemResponses, ReplaceOrderData, ReplaceOrderErrors, ReplaceOrderResponses, ReplaceWebhookData, ReplaceWebhookErrors, ReplaceWebhookResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, ReportAppUsageData, ReportAppUsageErrors, ReportAppUsageResponses, ReportMarketplaceReviewData, ReportMarketplaceReviewErrors, ReportMarketplaceReviewResponses, RerunImportData, RerunImportErrors, RerunImportResponses, ResolveAlertIncidentData, ResolveAlertIncidentErrors, ResolveAlertIncidentResponses, RetryFlowRunData, RetryFlowRunErrors, RetryFlowRunResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateFlowWebhookData, RotateFlowWebhookErrors, RotateFlowWebhookResponses, RotateInboundSourceSecretData, RotateInboundSourceSecretErrors, RotateInboundSourceSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, RunFlowData, RunFlowErrors, RunFlowResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestEventData, SendWebhookTestEventErrors, SendWebhookTestEventResponses, SendWebhookTestResponses, SetFlowSecretData, SetFlowSecretErrors, SetFlowSecretResponses, StartImportExportData, StartImportExportErrors, StartImportExportResponses, TestFlowStepData, TestFlowStepErrors, TestFlowStepResponses, UpdateAlertRuleData, UpdateAlertRuleErrors, UpdateAlertRuleResponses, UpdateApiKeyData, UpdateApiKeyErrors, UpdateApiKeyResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateInventoryItemData, UpdateInventoryItemErrors, UpdateInventoryItemResponses, UpdateOrderData, UpdateOrderErrors, UpdateOrderResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses, UploadFlowFileData, UploadFlowFileErrors, UploadFlowFileResponses, ValidateWebhookPayloadData, ValidateWebhookPayloadErrors, ValidateWebhookPayloadResponses, VerifyWebhookSignatureData, VerifyWebhookSignatureErrors, VerifyWebhookSignatureResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,95 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * List alert rules
+ */
+export const listAlertRules = <ThrowOnError extends boolean = false>(options?: Options<ListAlertRulesData, ThrowOnError>) => (options?.client ?? client).get<ListAlertRulesResponses, ListAlertRulesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts',
+    ...options
+});
+
+/**
+ * Create an alert rule (error rate, p95 latency, volume or hourly limit share)
+ */
+export const createAlertRule = <ThrowOnError extends boolean = false>(options: Options<CreateAlertRuleData, ThrowOnError>) => (options.client ?? client).post<CreateAlertRuleResponses, CreateAlertRuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List alert incidents
+ */
+export const listAlertIncidents = <ThrowOnError extends boolean = false>(options?: Options<ListAlertIncidentsData, ThrowOnError>) => (options?.client ?? client).get<ListAlertIncidentsResponses, ListAlertIncidentsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts/incidents',
+    ...options
+});
+
+/**
+ * Get an alert incident
+ */
+export const getAlertIncident = <ThrowOnError extends boolean = false>(options: Options<GetAlertIncidentData, ThrowOnError>) => (options.client ?? client).get<GetAlertIncidentResponses, GetAlertIncidentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts/incidents/{incident_id}',
+    ...options
+});
+
+/**
+ * Acknowledge an open incident (no more notifications until it resolves)
+ */
+export const acknowledgeAlertIncident = <ThrowOnError extends boolean = false>(options: Options<AcknowledgeAlertIncidentData, ThrowOnError>) => (options.client ?? client).post<AcknowledgeAlertIncidentResponses, AcknowledgeAlertIncidentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts/incidents/{incident_id}/acknowledge',
+    ...options
+});
+
+/**
+ * Resolve an open incident (alert.resolved is sent)
+ */
+export const resolveAlertIncident = <ThrowOnError extends boolean = false>(options: Options<ResolveAlertIncidentData, ThrowOnError>) => (options.client ?? client).post<ResolveAlertIncidentResponses, ResolveAlertIncidentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts/incidents/{incident_id}/resolve',
+    ...options
+});
+
+/**
+ * Delete an alert rule and its incidents
+ */
+export const deleteAlertRule = <ThrowOnError extends boolean = false>(options: Options<DeleteAlertRuleData, ThrowOnError>) => (options.client ?? client).delete<DeleteAlertRuleResponses, DeleteAlertRuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts/{rule_id}',
+    ...options
+});
+
+/**
+ * Get an alert rule
+ */
+export const getAlertRule = <ThrowOnError extends boolean = false>(options: Options<GetAlertRuleData, ThrowOnError>) => (options.client ?? client).get<GetAlertRuleResponses, GetAlertRuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts/{rule_id}',
+    ...options
+});
+
+/**
+ * Update an alert rule (fields sent)
+ */
+export const updateAlertRule = <ThrowOnError extends boolean = false>(options: Options<UpdateAlertRuleData, ThrowOnError>) => (options.client ?? client).patch<UpdateAlertRuleResponses, UpdateAlertRuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/analytics/alerts/{rule_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * List API keys

@@ -5,6 +5,149 @@ export type ClientOptions = {
 };
 
 /**
+ * AlertIncident
+ */
+export type AlertIncident = {
+    acknowledged_at: string | null;
+    acknowledged_by: string | null;
+    comparison: string;
+    id: string;
+    last_notified_at: string | null;
+    /**
+     * The metric when last measured
+     */
+    last_value: number;
+    metric: string;
+    notifications: number;
+    resolved_at: string | null;
+    resolved_automatically: boolean;
+    resolved_by: string | null;
+    rule_id: string;
+    rule_name: string;
+    /**
+     * triggered, acknowledged or resolved
+     */
+    state: string;
+    threshold: number;
+    triggered_at: string;
+    /**
+     * The metric when it fired
+     */
+    value: number;
+    window_minutes: number;
+};
+
+/**
+ * AlertIncidentEnvelope
+ */
+export type AlertIncidentEnvelope = {
+    data: AlertIncident;
+    success: boolean;
+};
+
+/**
+ * AlertIncidentList
+ */
+export type AlertIncidentList = {
+    data: Array<AlertIncident>;
+    pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * AlertRule
+ */
+export type AlertRule = {
+    api_key_id: string | null;
+    channels: Array<string>;
+    comparison: string;
+    cooldown_minutes: number;
+    created_at: string;
+    created_by: string | null;
+    enabled: boolean;
+    id: string;
+    metric: string;
+    name: string;
+    route: string | null;
+    threshold: number;
+    updated_at: string;
+    window_minutes: number;
+};
+
+/**
+ * AlertRuleCreate
+ */
+export type AlertRuleCreate = {
+    /**
+     * Only this key's requests
+     */
+    api_key_id?: string | null;
+    /**
+     * Any of email, in_app, webhook (alert.triggered)
+     */
+    channels?: Array<string>;
+    /**
+     * above (default) or below
+     */
+    comparison?: string;
+    /**
+     * 1-10080: notify again at most this often while open
+     */
+    cooldown_minutes?: number;
+    enabled?: boolean;
+    /**
+     * error_rate (% of requests answered 5xx), p95_latency (ms), request_volume (requests), or hourly_limit_share (% of the plan's hourly limit used in the current UTC hour)
+     */
+    metric: string;
+    name: string;
+    /**
+     * Only this route template, e.g. /customers
+     */
+    route?: string | null;
+    /**
+     * Percent, ms or a count, per metric
+     */
+    threshold: number;
+    /**
+     * 5-1440: measured over the last N
+     */
+    window_minutes: number;
+};
+
+/**
+ * AlertRuleEnvelope
+ */
+export type AlertRuleEnvelope = {
+    data: AlertRule;
+    success: boolean;
+};
+
+/**
+ * AlertRuleList
+ */
+export type AlertRuleList = {
+    data: Array<AlertRule>;
+    pagination: Pagination;
+    success: boolean;
+};
+
+/**
+ * AlertRuleUpdate
+ */
+export type AlertRuleUpdate = {
+    api_key_id?: string | null;
+    channels?: Array<string>;
+    comparison?: string;
+    cooldown_minutes?: number;
+    enabled?: boolean;
+    metric?: string;
+    name?: string;
+    route?: string | null;
+    threshold?: number;
+    window_minutes?: number;
+};
+
+/**
  * ApiKeyCreate
  */
 export type ApiKeyCreate = {
@@ -279,6 +422,22 @@ export type CustomerUpdate = {
 export type Deleted = {
     deleted: boolean;
     id: string;
+};
+
+/**
+ * DeletedAlertRule
+ */
+export type DeletedAlertRule = {
+    deleted: boolean;
+    id: string;
+};
+
+/**
+ * DeletedAlertRuleEnvelope
+ */
+export type DeletedAlertRuleEnvelope = {
+    data: DeletedAlertRule;
+    success: boolean;
 };
 
 /**
@@ -2280,6 +2439,557 @@ export type WebhookWithSecret = {
     updated_at: string;
     url: string;
 };
+
+export type ListAlertRulesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+    };
+    url: '/analytics/alerts';
+};
+
+export type ListAlertRulesErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListAlertRulesError = ListAlertRulesErrors[keyof ListAlertRulesErrors];
+
+export type ListAlertRulesResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AlertRuleList;
+};
+
+export type ListAlertRulesResponse = ListAlertRulesResponses[keyof ListAlertRulesResponses];
+
+export type CreateAlertRuleData = {
+    body: AlertRuleCreate;
+    path?: never;
+    query?: never;
+    url: '/analytics/alerts';
+};
+
+export type CreateAlertRuleErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type CreateAlertRuleError = CreateAlertRuleErrors[keyof CreateAlertRuleErrors];
+
+export type CreateAlertRuleResponses = {
+    /**
+     * Document created, URL follows
+     */
+    201: AlertRuleEnvelope;
+};
+
+export type CreateAlertRuleResponse = CreateAlertRuleResponses[keyof CreateAlertRuleResponses];
+
+export type ListAlertIncidentsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page number, from 1
+         */
+        page?: number | null;
+        /**
+         * Page size, 1-100 (default 20)
+         */
+        limit?: number | null;
+        /**
+         * open (triggered or acknowledged), triggered, acknowledged or resolved
+         */
+        state?: string | null;
+        /**
+         * Only this rule's
+         */
+        rule_id?: string | null;
+    };
+    url: '/analytics/alerts/incidents';
+};
+
+export type ListAlertIncidentsErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ListAlertIncidentsError = ListAlertIncidentsErrors[keyof ListAlertIncidentsErrors];
+
+export type ListAlertIncidentsResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AlertIncidentList;
+};
+
+export type ListAlertIncidentsResponse = ListAlertIncidentsResponses[keyof ListAlertIncidentsResponses];
+
+export type GetAlertIncidentData = {
+    body?: never;
+    path: {
+        incident_id: string;
+    };
+    query?: never;
+    url: '/analytics/alerts/incidents/{incident_id}';
+};
+
+export type GetAlertIncidentErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetAlertIncidentError = GetAlertIncidentErrors[keyof GetAlertIncidentErrors];
+
+export type GetAlertIncidentResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AlertIncidentEnvelope;
+};
+
+export type GetAlertIncidentResponse = GetAlertIncidentResponses[keyof GetAlertIncidentResponses];
+
+export type AcknowledgeAlertIncidentData = {
+    body?: never;
+    path: {
+        incident_id: string;
+    };
+    query?: never;
+    url: '/analytics/alerts/incidents/{incident_id}/acknowledge';
+};
+
+export type AcknowledgeAlertIncidentErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type AcknowledgeAlertIncidentError = AcknowledgeAlertIncidentErrors[keyof AcknowledgeAlertIncidentErrors];
+
+export type AcknowledgeAlertIncidentResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AlertIncidentEnvelope;
+};
+
+export type AcknowledgeAlertIncidentResponse = AcknowledgeAlertIncidentResponses[keyof AcknowledgeAlertIncidentResponses];
+
+export type ResolveAlertIncidentData = {
+    body?: never;
+    path: {
+        incident_id: string;
+    };
+    query?: never;
+    url: '/analytics/alerts/incidents/{incident_id}/resolve';
+};
+
+export type ResolveAlertIncidentErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type ResolveAlertIncidentError = ResolveAlertIncidentErrors[keyof ResolveAlertIncidentErrors];
+
+export type ResolveAlertIncidentResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AlertIncidentEnvelope;
+};
+
+export type ResolveAlertIncidentResponse = ResolveAlertIncidentResponses[keyof ResolveAlertIncidentResponses];
+
+export type DeleteAlertRuleData = {
+    body?: never;
+    path: {
+        rule_id: string;
+    };
+    query?: never;
+    url: '/analytics/alerts/{rule_id}';
+};
+
+export type DeleteAlertRuleErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type DeleteAlertRuleError = DeleteAlertRuleErrors[keyof DeleteAlertRuleErrors];
+
+export type DeleteAlertRuleResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: DeletedAlertRuleEnvelope;
+};
+
+export type DeleteAlertRuleResponse = DeleteAlertRuleResponses[keyof DeleteAlertRuleResponses];
+
+export type GetAlertRuleData = {
+    body?: never;
+    path: {
+        rule_id: string;
+    };
+    query?: never;
+    url: '/analytics/alerts/{rule_id}';
+};
+
+export type GetAlertRuleErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetAlertRuleError = GetAlertRuleErrors[keyof GetAlertRuleErrors];
+
+export type GetAlertRuleResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AlertRuleEnvelope;
+};
+
+export type GetAlertRuleResponse = GetAlertRuleResponses[keyof GetAlertRuleResponses];
+
+export type UpdateAlertRuleData = {
+    body: AlertRuleUpdate;
+    path: {
+        rule_id: string;
+    };
+    query?: never;
+    url: '/analytics/alerts/{rule_id}';
+};
+
+export type UpdateAlertRuleErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type UpdateAlertRuleError = UpdateAlertRuleErrors[keyof UpdateAlertRuleErrors];
+
+export type UpdateAlertRuleResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: AlertRuleEnvelope;
+};
+
+export type UpdateAlertRuleResponse = UpdateAlertRuleResponses[keyof UpdateAlertRuleResponses];
 
 export type ListApiKeysData = {
     body?: never;

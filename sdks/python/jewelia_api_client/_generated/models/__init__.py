@@ -1,5 +1,13 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .alert_incident import AlertIncident
+from .alert_incident_envelope import AlertIncidentEnvelope
+from .alert_incident_list import AlertIncidentList
+from .alert_rule import AlertRule
+from .alert_rule_create import AlertRuleCreate
+from .alert_rule_envelope import AlertRuleEnvelope
+from .alert_rule_list import AlertRuleList
+from .alert_rule_update import AlertRuleUpdate
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
 from .api_key_created_envelope import ApiKeyCreatedEnvelope
@@ -26,6 +34,8 @@ from .customer_envelope import CustomerEnvelope
 from .customer_list import CustomerList
 from .customer_update import CustomerUpdate
 from .deleted import Deleted
+from .deleted_alert_rule import DeletedAlertRule
+from .deleted_alert_rule_envelope import DeletedAlertRuleEnvelope
 from .deleted_envelope import DeletedEnvelope
 from .deleted_flow import DeletedFlow
 from .deleted_flow_envelope import DeletedFlowEnvelope
@@ -266,6 +276,14 @@ from .webhook_update import WebhookUpdate
 from .webhook_with_secret import WebhookWithSecret
 
 __all__ = (
+    "AlertIncident",
+    "AlertIncidentEnvelope",
+    "AlertIncidentList",
+    "AlertRule",
+    "AlertRuleCreate",
+    "AlertRuleEnvelope",
+    "AlertRuleList",
+    "AlertRuleUpdate",
     "ApiKeyCreate",
     "ApiKeyCreated",
     "ApiKeyCreatedEnvelope",
@@ -292,6 +310,8 @@ __all__ = (
     "CustomerList",
     "CustomerUpdate",
     "Deleted",
+    "DeletedAlertRule",
+    "DeletedAlertRuleEnvelope",
     "DeletedEnvelope",
     "DeletedFlow",
     "DeletedFlowEnvelope",
