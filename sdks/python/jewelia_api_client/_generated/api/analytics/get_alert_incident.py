@@ -1,0 +1,236 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.alert_incident_envelope import AlertIncidentEnvelope
+from ...models.error import Error
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    incident_id: UUID,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/analytics/alerts/incidents/{incident_id}".format(incident_id=quote(str(incident_id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AlertIncidentEnvelope | Error | None:
+    if response.status_code == 200:
+        response_200 = AlertIncidentEnvelope.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AlertIncidentEnvelope | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    incident_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[AlertIncidentEnvelope | Error]:
+    """ Get an alert incident
+
+    Args:
+        incident_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlertIncidentEnvelope | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        incident_id=incident_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    incident_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> AlertIncidentEnvelope | Error | None:
+    """ Get an alert incident
+
+    Args:
+        incident_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlertIncidentEnvelope | Error
+     """
+
+
+    return sync_detailed(
+        incident_id=incident_id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    incident_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[AlertIncidentEnvelope | Error]:
+    """ Get an alert incident
+
+    Args:
+        incident_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlertIncidentEnvelope | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        incident_id=incident_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    incident_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> AlertIncidentEnvelope | Error | None:
+    """ Get an alert incident
+
+    Args:
+        incident_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlertIncidentEnvelope | Error
+     """
+
+
+    return (await asyncio_detailed(
+        incident_id=incident_id,
+client=client,
+
+    )).parsed
