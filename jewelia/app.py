@@ -27,6 +27,7 @@ from jewelia.core.openapi import api_docs, openapi_config, openapi_json
 from jewelia.core.redis_client import close_redis, get_redis
 from jewelia.core.settings import get_settings
 from jewelia.platform.analytics.alerts_api import AlertController
+from jewelia.platform.analytics.api import ApiUsageController
 from jewelia.platform.analytics.requestlog import request_log_lifespan, request_log_middleware
 from jewelia.platform.apikeys.api import ApiKeyController, AuthController
 from jewelia.platform.apikeys.cors import cors_middleware
@@ -146,6 +147,7 @@ def api_routers() -> list[Router]:
             FlowWebhookController,
             AppChargeController,  # the business's app charges (read-only)
             AlertController,  # /analytics/alerts: rules and incidents
+            ApiUsageController,  # /analytics/api-usage: usage figures, client log lines
         ],
         guards=[api_guard],
         middleware=[rate_limit_headers_middleware, idempotency_middleware],

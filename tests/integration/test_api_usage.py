@@ -8,12 +8,17 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from jewelia.core.db import DB, execute, fetch
-from jewelia.platform.analytics import rollups
+from jewelia.platform.analytics import requestlog, rollups
 from jewelia.platform.analytics.requestlog import COLUMNS
 from jewelia.platform.analytics.usage import api_usage
+from jewelia.platform.apikeys.service import create_key
+from jewelia.platform.apikeys.tokens import issue_access
+from tests.integration.test_marketplace_oauth import seed_listing, tenant_of, tokens_for
+from tests.integration.test_pages import signup
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
 ROUTES = ("/api/v1/customers", "/api/v1/customers/{customer_id}", "/api/v1/orders")
@@ -264,3 +269,178 @@ async def test_roll_up_moves_the_watermark_past_closed_hours(db: None) -> None:
     await set_watermark(rollups.hour_floor(early) - timedelta(hours=1))
     await rollups.roll_up(early)  # the previous hour closed 30 s ago: not final yet
     assert await rollups.watermark() == rollups.hour_floor(early) - timedelta(hours=1)
+
+
+def api_client(app: Any, secret: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50003))
+    return httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver.local/api/v1",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
+async def test_get_answers_the_contract_shape_for_every_credential_kind(
+    api: Any, client: Any, app: Any
+) -> None:
+    """Requests by key, JWT and app token of one business appear in its usage, and another
+    business's key sees none of them."""
+    user = api.user
+    jwt = issue_access(user.id, api.tenant.id, "owner", user.session_epoch)
+    listing = await seed_listing(["customers:read"])
+    email = await signup(client, business=f"Usage Gems {uuid.uuid4().hex[:4]}")
+    app_business = await tenant_of(email)
+    app_token = (await tokens_for(client, listing))["access_token"]
+    client.cookies.clear()
+
+    assert (await api.get("/customers")).status_code == 200
+    assert (await api.get(f"/customers/{uuid.uuid4()}")).status_code == 404
+    r = await client.get("/api/v1/customers", headers={"Authorization": f"Bearer {jwt}"})
+    assert r.status_code == 200
+    r = await client.get("/api/v1/customers", headers={"Authorization": f"Bearer {app_token}"})
+    assert r.status_code == 200
+    await requestlog.flush_now()
+
+    r = await api.get("/analytics/api-usage", params={"groupBy": "day"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["success"] is True
+    data = body["data"]
+    assert set(data) == {"summary", "timeline", "endpoints", "apiKeys"}
+    assert set(data["summary"]) >= {
+        "totalRequests",
+        "successfulRequests",
+        "failedRequests",
+        "averageResponseTime",
+    }
+    point = data["timeline"][-1]
+    assert set(point) >= {"date", "requests", "successful", "failed", "avgResponseTime"}
+    assert len(point["date"]) == 10 and len(data["timeline"]) in (30, 31)
+    assert data["summary"]["totalRequests"] == 3 and data["summary"]["failedRequests"] == 1
+    kinds = {k["type"]: k for k in data["apiKeys"]}
+    assert set(kinds) == {"api_key", "user"}
+    assert api.key.startswith(kinds["api_key"]["apiKey"]) and kinds["api_key"]["requests"] == 2
+    assert kinds["user"]["apiKey"] == user.email
+    endpoint = data["endpoints"][0]
+    assert set(endpoint) >= {"endpoint", "requests", "successful", "failed", "avgResponseTime"}
+    assert {e["endpoint"] for e in data["endpoints"]} == {"/customers", "/customers/{customer_id}"}
+
+    # the app's business sees the app's request, and nothing of the first business
+    key = await create_key(app_business["id"], "usage", ["read"])
+    async with api_client(app, key.secret) as other:
+        r = await other.get("/analytics/api-usage")
+    assert r.status_code == 200, r.text
+    other_data = r.json()["data"]
+    assert other_data["summary"]["totalRequests"] == 1
+    [only] = other_data["apiKeys"]
+    assert only["type"] == "app" and only["apiKey"] == listing["name"]
+
+    # filters: by key (id or prefix), route, status class
+    prefix = kinds["api_key"]["apiKey"]
+    for value in (prefix, kinds["api_key"]["id"], api.key):
+        r = await api.get("/analytics/api-usage", params={"apiKey": value})
+        assert r.json()["data"]["summary"]["totalRequests"] == 2, value
+    r = await api.get(
+        "/analytics/api-usage",
+        params={
+            "status": "4xx",
+            "groupBy": "hour",
+            "startDate": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["summary"]["totalRequests"] == 1
+    assert len(r.json()["data"]["timeline"]) in (24, 25)
+    r = await api.get("/analytics/api-usage", params={"route": "/customers/{customer_id}"})
+    assert r.json()["data"]["summary"]["totalRequests"] == 1
+
+
+async def test_get_refuses_bad_parameters_with_field_details(api: Any) -> None:
+    cases = [
+        ({"groupBy": "month"}, "groupBy"),
+        ({"status": "6xx"}, "status"),
+        ({"source": "browser"}, "source"),
+        ({"startDate": "yesterday"}, "startDate"),
+        ({"startDate": "2026-03-02T00:00:00Z", "endDate": "2026-03-01T00:00:00Z"}, "endDate"),
+        ({"startDate": "2024-01-01T00:00:00Z", "endDate": "2026-01-01T00:00:00Z"}, "startDate"),
+        (
+            {
+                "groupBy": "hour",
+                "startDate": "2026-01-01T00:00:00Z",
+                "endDate": "2026-03-01T00:00:00Z",
+            },
+            "groupBy",
+        ),
+        ({"apiKey": "jw_live_nothere"}, "apiKey"),
+    ]
+    for params, field in cases:
+        r = await api.get("/analytics/api-usage", params=params)
+        assert r.status_code in (400, 422), (params, r.text)
+        body = r.json()
+        assert body["code"] == "VALIDATION_ERROR", body
+        assert field in {d["field"] for d in body["details"]}, (params, body)
+
+
+async def test_post_logs_a_client_line_kept_apart_from_server_figures(api: Any, app: Any) -> None:
+    line = {
+        "endpoint": "/customers?page=2",
+        "method": "get",
+        "apiKey": api.key,
+        "userId": "user-uuid",
+        "statusCode": 200,
+        "responseTime": 150,
+        "requestSize": 1024,
+        "responseSize": 2048,
+        "userAgent": "Jewelia-API-Client/1.0",
+        "ipAddress": "192.168.1.1",
+    }
+    r = await api.post("/analytics/api-usage", json=line)
+    assert r.status_code == 201, r.text
+    logged = r.json()["data"]
+    assert logged["source"] == "client" and logged["endpoint"] == "/customers"
+    assert logged["method"] == "GET" and logged["apiKey"] == api.key[:14]
+    assert logged["ipAddress"] == "192.168.1.1" and logged["userId"] == "user-uuid"
+    [row] = await fetch(
+        "SELECT * FROM public.request_log WHERE request_id = $1", logged["requestId"]
+    )
+    assert row["tenant_id"] == api.tenant.id and row["source"] == "client"
+    assert row["credential_type"] == "client" and row["credential_id"] is not None
+    assert row["credential_label"] == api.key[:14]  # never the secret
+    assert str(row["ip_address"]) == "192.168.1.1" and row["duration_ms"] == 150
+
+    r = await api.get("/analytics/api-usage", params={"source": "client"})
+    client_data = r.json()["data"]
+    assert client_data["summary"]["totalRequests"] == 1
+    assert client_data["endpoints"][0]["endpoint"] == "/customers"
+    assert client_data["summary"]["averageResponseTime"] == 150
+    await requestlog.flush_now()
+    r = await api.get("/analytics/api-usage")
+    server = r.json()["data"]
+    assert {e["endpoint"] for e in server["endpoints"]} == {"/analytics/api-usage"}
+
+
+async def test_post_refuses_bad_lines_with_field_details(api: Any, app: Any) -> None:
+    good = {"endpoint": "/customers", "method": "GET", "statusCode": 200, "responseTime": 12.5}
+    cases = [
+        ({**good, "statusCode": 99}, "statusCode"),
+        ({**good, "responseTime": -1}, "responseTime"),
+        ({**good, "method": "FETCH"}, "method"),
+        ({**good, "endpoint": "customers"}, "endpoint"),
+        ({**good, "ipAddress": "999.1.1.1"}, "ipAddress"),
+        ({**good, "requestSize": -5}, "requestSize"),
+        ({**good, "userAgent": "x" * 501}, "userAgent"),
+        ({k: v for k, v in good.items() if k != "statusCode"}, "statusCode"),
+        ({**good, "statusCode": True}, "statusCode"),
+        ({**good, "extra": 1}, "extra"),
+    ]
+    for body, field in cases:
+        r = await api.post("/analytics/api-usage", json=body)
+        assert r.status_code in (400, 422), (body, r.text)
+        answer = r.json()
+        assert answer["code"] == "VALIDATION_ERROR", answer
+        assert field in {d["field"] for d in answer["details"]}, (body, answer)
+    reader = await create_key(api.tenant.id, "reader", ["read"])
+    async with api_client(app, reader.secret) as c:
+        assert (await c.get("/analytics/api-usage")).status_code == 200
+        r = await c.post("/analytics/api-usage", json=good)
+        assert r.status_code == 403 and r.json()["code"] == "AUTHORIZATION_ERROR"

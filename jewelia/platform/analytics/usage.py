@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from jewelia.core.db import fetch
+from jewelia.core.db import DB, execute, fetch
+from jewelia.core.errors import ValidationFailed
+from jewelia.core.validation import Checker
 from jewelia.platform.analytics import rollups
+from jewelia.platform.apikeys.service import KEY_PREFIX
 
 GROUPS = ("hour", "day", "week")
 STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -295,4 +299,118 @@ def shape(
             }
             for r in keys
         ],
+    }
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+MAX_MS = 3_600_000.0
+MAX_SIZE = 2**31 - 1
+
+
+async def key_id_for(tenant_id: uuid.UUID, value: str) -> uuid.UUID | None:
+    """The business's API key named by an id or a prefix (a full key is cut to its prefix)."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        pass
+    prefix = value[: len(KEY_PREFIX) + 6] if value.startswith(KEY_PREFIX) else value
+    rows = await fetch(
+        "SELECT id FROM public.api_key WHERE tenant_id = $1 AND prefix = $2 LIMIT 1",
+        tenant_id,
+        prefix,
+    )
+    return rows[0]["id"] if rows else None
+
+
+def _optional_text(check: Checker, field: str, value: str | None, max_len: int) -> str | None:
+    if value is None:
+        return None
+    if len(value) > max_len:
+        check.add(field, f"{field} must be at most {max_len} characters", "TOO_LONG")
+    elif any(ord(ch) < 32 for ch in value):
+        check.add(field, f"{field} contains control characters", "INVALID")
+    return value
+
+
+def _size(check: Checker, field: str, value: int | None) -> int:
+    if value is not None and not 0 <= value <= MAX_SIZE:
+        check.add(field, f"{field} must be between 0 and {MAX_SIZE}", "OUT_OF_RANGE")
+    return value or 0
+
+
+async def log_client_request(tenant_id: uuid.UUID, entry: dict[str, Any]) -> dict[str, Any]:
+    """Store one request a client measured itself (source 'client'); field errors first."""
+    check = Checker()
+    endpoint = (entry.get("endpoint") or "").strip()
+    if not endpoint.startswith("/") or len(endpoint) > 2000:
+        check.add("endpoint", "endpoint must be a path starting with / (2,000 characters at most)")
+    elif any(ord(ch) < 32 for ch in endpoint):
+        check.add("endpoint", "endpoint contains control characters")
+    path = endpoint.split("?", 1)[0]  # the query string is never stored
+    method = (entry.get("method") or "").strip().upper()
+    if method not in METHODS:
+        check.add("method", f"method must be one of {', '.join(METHODS)}", "INVALID_CHOICE")
+    status = entry.get("statusCode")
+    if not isinstance(status, int) or not 100 <= status <= 599:
+        check.add("statusCode", "statusCode must be an HTTP status, 100-599", "OUT_OF_RANGE")
+    duration = entry.get("responseTime")
+    if not isinstance(duration, int | float) or not 0 <= duration <= MAX_MS:
+        check.add("responseTime", f"responseTime must be 0-{MAX_MS:.0f} ms", "OUT_OF_RANGE")
+    request_size = _size(check, "requestSize", entry.get("requestSize"))
+    response_size = _size(check, "responseSize", entry.get("responseSize"))
+    api_key = _optional_text(check, "apiKey", entry.get("apiKey"), 200)
+    user_id = _optional_text(check, "userId", entry.get("userId"), 200)
+    agent = _optional_text(check, "userAgent", entry.get("userAgent"), 500) or ""
+    address = entry.get("ipAddress")
+    if address is not None:
+        try:
+            address = str(ipaddress.ip_address(address))
+        except ValueError:
+            check.add("ipAddress", "ipAddress must be an IPv4 or IPv6 address", "INVALID")
+    if check.errors:
+        raise ValidationFailed(check.errors)
+    key_id, label = None, ""
+    if api_key:
+        key_id = await key_id_for(tenant_id, api_key)
+        # never keep a secret: a full key is stored as its prefix
+        label = api_key[: len(KEY_PREFIX) + 6] if api_key.startswith(KEY_PREFIX) else api_key
+    at = datetime.now(UTC)
+    request_id = uuid.uuid4().hex
+    async with DB.transaction():
+        await fetch("SELECT public.request_log_partition($1)", at.date())
+        await execute(
+            "INSERT INTO public.request_log (at, tenant_id, request_id, source, credential_type,"
+            " credential_id, credential_label, method, route, path, status, duration_ms,"
+            " request_size, response_size, user_agent, ip_address, user_id)"
+            " VALUES ($1, $2, $3, 'client', 'client', $4, $5, $6, $7, $7, $8, $9, $10, $11, $12,"
+            " $13::inet, $14)",
+            at,
+            tenant_id,
+            request_id,
+            key_id,
+            label,
+            method,
+            path,
+            status,
+            float(duration),
+            request_size,
+            response_size,
+            agent,
+            address,
+            user_id,
+        )
+    return {
+        "requestId": request_id,
+        "source": "client",
+        "loggedAt": at.isoformat().replace("+00:00", "Z"),
+        "endpoint": path,
+        "method": method,
+        "apiKey": label or None,
+        "userId": user_id,
+        "statusCode": status,
+        "responseTime": float(duration),
+        "requestSize": request_size,
+        "responseSize": response_size,
+        "userAgent": agent,
+        "ipAddress": address,
     }
