@@ -7,7 +7,7 @@ from typing import Annotated
 import msgspec
 
 
-class UsageSummary(msgspec.Struct):
+class ApiUsageSummary(msgspec.Struct):
     totalRequests: int
     successfulRequests: int
     failedRequests: Annotated[int, msgspec.Meta(description="Answered with a status >= 400")]
@@ -15,7 +15,7 @@ class UsageSummary(msgspec.Struct):
     p95ResponseTime: Annotated[float, msgspec.Meta(description="Milliseconds, within 1 %")]
 
 
-class UsagePoint(msgspec.Struct):
+class ApiUsagePoint(msgspec.Struct):
     date: Annotated[
         str,
         msgspec.Meta(description="YYYY-MM-DD (day, or a week's Monday) or YYYY-MM-DDTHH:00:00Z"),
@@ -27,7 +27,7 @@ class UsagePoint(msgspec.Struct):
     p95ResponseTime: float
 
 
-class UsageEndpoint(msgspec.Struct):
+class ApiUsageEndpoint(msgspec.Struct):
     endpoint: Annotated[str, msgspec.Meta(description="Route template, e.g. /customers/{id}")]
     method: str
     requests: int
@@ -36,7 +36,7 @@ class UsageEndpoint(msgspec.Struct):
     avgResponseTime: float
 
 
-class UsageApiKey(msgspec.Struct):
+class ApiUsageKey(msgspec.Struct):
     apiKey: Annotated[
         str, msgspec.Meta(description="Key prefix, user email or app name (the credential)")
     ]
@@ -48,10 +48,10 @@ class UsageApiKey(msgspec.Struct):
 
 
 class ApiUsage(msgspec.Struct):
-    summary: UsageSummary
-    timeline: list[UsagePoint]
-    endpoints: list[UsageEndpoint]
-    apiKeys: list[UsageApiKey]
+    summary: ApiUsageSummary
+    timeline: list[ApiUsagePoint]
+    endpoints: list[ApiUsageEndpoint]
+    apiKeys: list[ApiUsageKey]
 
 
 class ApiUsageEnvelope(msgspec.Struct):
