@@ -70,6 +70,7 @@ from jewelia.web.crm import customers, inventory, orders
 from jewelia.web.csrf import csrf_middleware, refresh_token
 from jewelia.web.data import pages as transfer_pages
 from jewelia.web.dev import mail as devmail
+from jewelia.web.developers import alerts as developer_alerts
 from jewelia.web.developers import inbound_webhooks as inbound_webhook_pages
 from jewelia.web.developers import logs as developer_logs
 from jewelia.web.developers import usage as developer_usage
@@ -232,6 +233,7 @@ def create_app() -> Litestar:
             webhook_pages.router,
             developer_logs.router,  # Developers > Logs
             developer_usage.router,  # Developers > Usage
+            developer_alerts.router,  # Developers > Alerts
             transfer_pages.router,
             developer_portal.router,
             OAuthController,  # /oauth/token, /oauth/revoke, RFC 8414 metadata

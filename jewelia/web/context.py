@@ -29,6 +29,7 @@ NAV = [
     ("Webhooks", "/developers/webhooks"),
     ("Logs", "/developers/logs"),
     ("Usage", "/developers/usage"),
+    ("Alerts", "/developers/alerts"),
     ("Billing", "/settings/billing"),
     ("Security", "/account/security"),
 ]

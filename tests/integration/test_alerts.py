@@ -449,3 +449,91 @@ async def test_weekly_report_opt_in_and_content(business: Any) -> None:
     await alerts.set_report_subscription(tenant.ref, user.id, False)
     await reports.send_due(now + timedelta(days=7))
     assert len(await emails(user.email, "%API usage%")) == 1
+
+
+async def test_the_alerts_page(client: Any) -> None:
+    from tests.integration.test_pages import form_post, signup
+
+    email = await signup(client, business="Alert Gems")
+    page = await client.get("/developers/alerts")
+    assert page.status_code == 200 and 'href="/developers/alerts"' in page.text
+    assert "No alert rules yet" in page.text and "No open incidents" in page.text
+
+    bad = await form_post(
+        client,
+        "/developers/alerts",
+        {"name": "Errors", "metric": "error_rate", "threshold": "500", "window_minutes": "2"},
+    )
+    assert bad.status_code == 422
+    assert 'data-field="threshold"' in bad.text and 'data-field="window_minutes"' in bad.text
+    assert 'data-field="channels"' in bad.text  # no channel ticked
+    made = await form_post(
+        client,
+        "/developers/alerts",
+        {
+            "name": "Errors",
+            "metric": "error_rate",
+            "comparison": "above",
+            "threshold": "10",
+            "window_minutes": "5",
+            "cooldown_minutes": "30",
+            "channels": "email",
+        },
+    )
+    assert made.status_code == 200 and "Alert rule “Errors” added" in made.text
+
+    user = await accounts.authenticate(email, STRONG_PASSWORD, "127.0.0.1")
+    [member] = await accounts.memberships(user.id)
+    tenant = member.tenant
+    [r] = await alerts.list_rules(tenant.ref)
+    assert r["channels"] == ["email"] and r["cooldown_minutes"] == 30
+    start = T0 + timedelta(hours=8)
+    await log_requests(tenant.id, start, 10, status=500)
+    await alerts.evaluate(start + timedelta(minutes=1))
+    [incident] = await incidents(tenant, "open")
+    page = await client.get("/developers/alerts")
+    assert f'id="incident-{incident["id"]}"' in page.text and "Acknowledge" in page.text
+    assert "100%" in page.text
+
+    acked = await form_post(
+        client,
+        "/developers/alerts",
+        {},
+        f"/developers/alerts/incidents/{incident['id']}/acknowledge",
+    )
+    assert acked.status_code == 200 and "Incident acknowledged" in acked.text
+    assert (await incidents(tenant, "open"))[0]["state"] == "acknowledged"
+    done = await form_post(
+        client, "/developers/alerts", {}, f"/developers/alerts/incidents/{incident['id']}/resolve"
+    )
+    assert "Incident resolved" in done.text and "Recently resolved" in done.text
+    assert await incidents(tenant, "open") == []
+
+    # Weekly report opt-in, then out.
+    on = await form_post(
+        client, "/developers/alerts", {"weekly_report": "on"}, "/developers/alerts/report"
+    )
+    assert "each Monday" in on.text and await alerts.report_subscribed(tenant.ref, user.id)
+    assert 'name="weekly_report" value="on" checked' in on.text
+    await form_post(client, "/developers/alerts", {}, "/developers/alerts/report")
+    assert not await alerts.report_subscribed(tenant.ref, user.id)
+
+    # Delete asks first; only the confirmed form deletes.
+    asked = await form_post(
+        client, "/developers/alerts", {}, f"/developers/alerts/{r['id']}/delete"
+    )
+    assert asked.status_code == 200 and "Yes, delete" in asked.text
+    assert len(await alerts.list_rules(tenant.ref)) == 1
+    gone = await form_post(
+        client, "/developers/alerts", {"confirm": "yes"}, f"/developers/alerts/{r['id']}/delete"
+    )
+    assert "deleted" in gone.text and await alerts.list_rules(tenant.ref) == []
+    # Another business's rule id: 404, nothing changes.
+    assert (
+        await form_post(
+            client,
+            "/developers/alerts",
+            {"confirm": "yes"},
+            f"/developers/alerts/{uuid.uuid4()}/delete",
+        )
+    ).status_code == 404
