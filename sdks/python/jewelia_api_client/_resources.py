@@ -26,6 +26,11 @@ from ._generated.models import (
     ApiKeyList,
     ApiKeyOut,
     ApiKeyUpdate,
+    ApiUsage,
+    ApiUsageEnvelope,
+    ApiUsageLog,
+    ApiUsageLogged,
+    ApiUsageLoggedEnvelope,
     AppChargeEnvelope,
     AppChargeList,
     AppChargeOut,
@@ -177,8 +182,10 @@ from ._pagination import AsyncPage, Page
 
 __all__ = [
     "Alerts",
+    "Analytics",
     "ApiKeys",
     "AsyncAlerts",
+    "AsyncAnalytics",
     "AsyncApiKeys",
     "AsyncAuth",
     "AsyncBuilder",
@@ -437,6 +444,12 @@ _OPERATIONS: dict[str, Operation] = {
         "data",
         (ApiKeyEnvelope,),
     ),
+    "getApiUsage": Operation(
+        "GET",
+        "/analytics/api-usage",
+        "data",
+        (ApiUsageEnvelope,),
+    ),
     "getAppCharge": Operation(
         "GET",
         "/billing/app-charges/{charge_id}",
@@ -652,6 +665,12 @@ _OPERATIONS: dict[str, Operation] = {
         "/webhooks",
         "page",
         (WebhookList,),
+    ),
+    "logApiUsage": Operation(
+        "POST",
+        "/analytics/api-usage",
+        "data",
+        (ApiUsageLoggedEnvelope,),
     ),
     "markAllNotificationsRead": Operation(
         "POST",
@@ -1108,6 +1127,74 @@ class Alerts(_SyncResource):
             extra_headers,
         )
         return cast("AlertRule", result)
+
+
+class Analytics(_SyncResource):
+    """`client.analytics`: 2 operations."""
+
+    def get_api_usage(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        group_by: str | None = None,
+        api_key: str | None = None,
+        route: str | None = None,
+        status: str | None = None,
+        source: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiUsage:
+        """API usage: requests, failures and latency over time, by endpoint and by key: `GET /analytics/api-usage`.
+
+        Args:
+            start_date: ISO 8601; default 30 days ago
+            end_date: ISO 8601, exclusive; default now
+            group_by: hour, day (default) or week (UTC)
+            api_key: An API key's id or prefix
+            route: A route template, e.g. /customers/{id}
+            status: A status class: 2xx … 5xx
+            source: server (default) or client
+        """
+        result = self._client._request(
+            _OPERATIONS["getApiUsage"],
+            (),
+            {
+                "startDate": start_date,
+                "endDate": end_date,
+                "groupBy": group_by,
+                "apiKey": api_key,
+                "route": route,
+                "status": status,
+                "source": source,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("ApiUsage", result)
+
+    def log_api_usage(
+        self,
+        body: Mapping[str, Any] | ApiUsageLog,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiUsageLogged:
+        """Log a request as the client measured it (kept apart: source=client): `POST /analytics/api-usage`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = self._client._request(
+            _OPERATIONS["logApiUsage"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("ApiUsageLogged", result)
 
 
 class ApiKeys(_SyncResource):
@@ -3676,6 +3763,74 @@ class AsyncAlerts(_AsyncResource):
         return cast("AlertRule", result)
 
 
+class AsyncAnalytics(_AsyncResource):
+    """`client.analytics`: 2 operations."""
+
+    async def get_api_usage(
+        self,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        group_by: str | None = None,
+        api_key: str | None = None,
+        route: str | None = None,
+        status: str | None = None,
+        source: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiUsage:
+        """API usage: requests, failures and latency over time, by endpoint and by key: `GET /analytics/api-usage`.
+
+        Args:
+            start_date: ISO 8601; default 30 days ago
+            end_date: ISO 8601, exclusive; default now
+            group_by: hour, day (default) or week (UTC)
+            api_key: An API key's id or prefix
+            route: A route template, e.g. /customers/{id}
+            status: A status class: 2xx … 5xx
+            source: server (default) or client
+        """
+        result = await self._client._request(
+            _OPERATIONS["getApiUsage"],
+            (),
+            {
+                "startDate": start_date,
+                "endDate": end_date,
+                "groupBy": group_by,
+                "apiKey": api_key,
+                "route": route,
+                "status": status,
+                "source": source,
+            },
+            None,
+            None,
+            extra_headers,
+        )
+        return cast("ApiUsage", result)
+
+    async def log_api_usage(
+        self,
+        body: Mapping[str, Any] | ApiUsageLog,
+        *,
+        idempotency_key: str | Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiUsageLogged:
+        """Log a request as the client measured it (kept apart: source=client): `POST /analytics/api-usage`.
+
+        Args:
+            body: the request body (a dict or a model)
+            idempotency_key: default: a new key per call; False: send none
+        """
+        result = await self._client._request(
+            _OPERATIONS["logApiUsage"],
+            (),
+            None,
+            body,
+            idempotency_key,
+            extra_headers,
+        )
+        return cast("ApiUsageLogged", result)
+
+
 class AsyncApiKeys(_AsyncResource):
     """`client.api_keys`: 6 operations."""
 
@@ -6044,6 +6199,7 @@ class Resources:
     """One attribute per API resource."""
 
     alerts: Alerts
+    analytics: Analytics
     api_keys: ApiKeys
     auth: Auth
     builder: Builder
@@ -6059,6 +6215,7 @@ class Resources:
 
     def _attach_resources(self, client: SyncCore) -> None:
         self.alerts = Alerts(client)
+        self.analytics = Analytics(client)
         self.api_keys = ApiKeys(client)
         self.auth = Auth(client)
         self.builder = Builder(client)
@@ -6077,6 +6234,7 @@ class AsyncResources:
     """One attribute per API resource."""
 
     alerts: AsyncAlerts
+    analytics: AsyncAnalytics
     api_keys: AsyncApiKeys
     auth: AsyncAuth
     builder: AsyncBuilder
@@ -6092,6 +6250,7 @@ class AsyncResources:
 
     def _attach_resources(self, client: AsyncCore) -> None:
         self.alerts = AsyncAlerts(client)
+        self.analytics = AsyncAnalytics(client)
         self.api_keys = AsyncApiKeys(client)
         self.auth = AsyncAuth(client)
         self.builder = AsyncBuilder(client)

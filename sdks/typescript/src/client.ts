@@ -1,6 +1,7 @@
 import { Core } from './core.js';
 import {
   Alerts,
+  Analytics,
   ApiKeys,
   Auth,
   Builder,
@@ -45,6 +46,7 @@ export class JeweliaClient {
   readonly builder: Builder;
   readonly notifications: Notifications;
   readonly alerts: Alerts;
+  readonly analytics: Analytics;
 
   constructor(options: JeweliaClientOptions) {
     if (!options?.baseUrl) {
@@ -74,5 +76,6 @@ export class JeweliaClient {
     this.builder = new Builder(core);
     this.notifications = new Notifications(core);
     this.alerts = new Alerts(core);
+    this.analytics = new Analytics(core);
   }
 }

@@ -14,6 +14,7 @@ export {
 export type { ItemOf, ListEnvelope, Page, PagePromise } from './pagination.js';
 export type {
   Alerts,
+  Analytics,
   ApiKeys,
   Auth,
   Builder,

@@ -778,3 +778,16 @@ export class Alerts extends Resource {
     return this.core.call((o) => ops.resolveAlertIncident({ ...o, path }), options);
   }
 }
+
+/** `client.analytics`: the business's API usage, and a client's own request log lines. */
+export class Analytics extends Resource {
+  /** Requests, failures and latency (avg, p95) by hour, day or week, endpoint and key. */
+  getApiUsage(params?: T.GetApiUsageData['query'], options?: RequestOptions) {
+    return this.core.call((o) => ops.getApiUsage({ ...o, query: params }), options);
+  }
+
+  /** Log a request as the client measured it; kept apart from server figures (source=client). */
+  logApiUsage(body: T.ApiUsageLog, options?: RequestOptions) {
+    return this.core.call((o) => ops.logApiUsage({ ...o, body }), options);
+  }
+}

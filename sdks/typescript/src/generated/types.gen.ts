@@ -261,6 +261,150 @@ export type ApiKeyUpdate = {
 };
 
 /**
+ * ApiUsage
+ */
+export type ApiUsage = {
+    apiKeys: Array<ApiUsageKey>;
+    endpoints: Array<ApiUsageEndpoint>;
+    summary: ApiUsageSummary;
+    timeline: Array<ApiUsagePoint>;
+};
+
+/**
+ * ApiUsageEndpoint
+ */
+export type ApiUsageEndpoint = {
+    avgResponseTime: number;
+    /**
+     * Route template, e.g. /customers/{id}
+     */
+    endpoint: string;
+    failed: number;
+    method: string;
+    requests: number;
+    successful: number;
+};
+
+/**
+ * ApiUsageEnvelope
+ */
+export type ApiUsageEnvelope = {
+    data: ApiUsage;
+    success: boolean;
+};
+
+/**
+ * ApiUsageKey
+ */
+export type ApiUsageKey = {
+    /**
+     * Key prefix, user email or app name (the credential)
+     */
+    apiKey: string;
+    failed: number;
+    /**
+     * API key, user or app listing id
+     */
+    id: string | null;
+    requests: number;
+    successful: number;
+    /**
+     * api_key, user, app or client
+     */
+    type: string;
+};
+
+/**
+ * ApiUsageLog
+ */
+export type ApiUsageLog = {
+    /**
+     * Key id or prefix (a full key is cut to its prefix)
+     */
+    apiKey?: string | null;
+    /**
+     * Path called, e.g. /customers
+     */
+    endpoint: string;
+    ipAddress?: string | null;
+    /**
+     * GET, POST, PUT, PATCH, DELETE, HEAD…
+     */
+    method: string;
+    requestSize?: number | null;
+    responseSize?: number | null;
+    /**
+     * Milliseconds
+     */
+    responseTime: number;
+    statusCode: number;
+    userAgent?: string | null;
+    userId?: string | null;
+};
+
+/**
+ * ApiUsageLogged
+ */
+export type ApiUsageLogged = {
+    apiKey: string | null;
+    endpoint: string;
+    ipAddress: string | null;
+    loggedAt: string;
+    method: string;
+    requestId: string;
+    requestSize: number;
+    responseSize: number;
+    responseTime: number;
+    source: string;
+    statusCode: number;
+    userAgent: string;
+    userId: string | null;
+};
+
+/**
+ * ApiUsageLoggedEnvelope
+ */
+export type ApiUsageLoggedEnvelope = {
+    data: ApiUsageLogged;
+    success: boolean;
+};
+
+/**
+ * ApiUsagePoint
+ */
+export type ApiUsagePoint = {
+    avgResponseTime: number;
+    /**
+     * YYYY-MM-DD (day, or a week's Monday) or YYYY-MM-DDTHH:00:00Z
+     */
+    date: string;
+    failed: number;
+    p95ResponseTime: number;
+    requests: number;
+    successful: number;
+};
+
+/**
+ * ApiUsageSummary
+ */
+export type ApiUsageSummary = {
+    /**
+     * Milliseconds
+     */
+    averageResponseTime: number;
+    /**
+     * Answered with a status >= 400
+     */
+    failedRequests: number;
+    /**
+     * Milliseconds, within 1 %
+     */
+    p95ResponseTime: number;
+    successfulRequests: number;
+    totalRequests: number;
+};
+
+/**
  * AppChargeEnvelope
  */
 export type AppChargeEnvelope = {
@@ -2990,6 +3134,149 @@ export type UpdateAlertRuleResponses = {
 };
 
 export type UpdateAlertRuleResponse = UpdateAlertRuleResponses[keyof UpdateAlertRuleResponses];
+
+export type GetApiUsageData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * ISO 8601; default 30 days ago
+         */
+        startDate?: string | null;
+        /**
+         * ISO 8601, exclusive; default now
+         */
+        endDate?: string | null;
+        /**
+         * hour, day (default) or week (UTC)
+         */
+        groupBy?: string;
+        /**
+         * An API key's id or prefix
+         */
+        apiKey?: string | null;
+        /**
+         * A route template, e.g. /customers/{id}
+         */
+        route?: string | null;
+        /**
+         * A status class: 2xx … 5xx
+         */
+        status?: string | null;
+        /**
+         * server (default) or client
+         */
+        source?: string;
+    };
+    url: '/analytics/api-usage';
+};
+
+export type GetApiUsageErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type GetApiUsageError = GetApiUsageErrors[keyof GetApiUsageErrors];
+
+export type GetApiUsageResponses = {
+    /**
+     * Request fulfilled, document follows
+     */
+    200: ApiUsageEnvelope;
+};
+
+export type GetApiUsageResponse = GetApiUsageResponses[keyof GetApiUsageResponses];
+
+export type LogApiUsageData = {
+    body: ApiUsageLog;
+    path?: never;
+    query?: never;
+    url: '/analytics/api-usage';
+};
+
+export type LogApiUsageErrors = {
+    /**
+     * Malformed request (bad JSON, wrong types, unknown fields): VALIDATION_ERROR
+     */
+    400: Error;
+    /**
+     * Missing, invalid, expired or revoked credentials: AUTHENTICATION_ERROR
+     */
+    401: Error;
+    /**
+     * The credential lacks the permission, or the business is suspended: AUTHORIZATION_ERROR
+     */
+    403: Error;
+    /**
+     * No such resource in this business: NOT_FOUND
+     */
+    404: Error;
+    /**
+     * Conflict with the current state (e.g. INSUFFICIENT_STOCK, IDEMPOTENCY_IN_PROGRESS)
+     */
+    409: Error;
+    /**
+     * Request body too large: PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * Field validation failed: VALIDATION_ERROR with [{field, message, code}]
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded: RATE_LIMIT_EXCEEDED
+     */
+    429: Error;
+    /**
+     * Unexpected server error: INTERNAL_ERROR
+     */
+    500: Error;
+};
+
+export type LogApiUsageError = LogApiUsageErrors[keyof LogApiUsageErrors];
+
+export type LogApiUsageResponses = {
+    /**
+     * Document created, URL follows
+     */
+    201: ApiUsageLoggedEnvelope;
+};
+
+export type LogApiUsageResponse = LogApiUsageResponses[keyof LogApiUsageResponses];
 
 export type ListApiKeysData = {
     body?: never;

@@ -16,6 +16,15 @@ from .api_key_list import ApiKeyList
 from .api_key_out import ApiKeyOut
 from .api_key_rotate import ApiKeyRotate
 from .api_key_update import ApiKeyUpdate
+from .api_usage import ApiUsage
+from .api_usage_endpoint import ApiUsageEndpoint
+from .api_usage_envelope import ApiUsageEnvelope
+from .api_usage_key import ApiUsageKey
+from .api_usage_log import ApiUsageLog
+from .api_usage_logged import ApiUsageLogged
+from .api_usage_logged_envelope import ApiUsageLoggedEnvelope
+from .api_usage_point import ApiUsagePoint
+from .api_usage_summary import ApiUsageSummary
 from .app_charge_envelope import AppChargeEnvelope
 from .app_charge_list import AppChargeList
 from .app_charge_out import AppChargeOut
@@ -292,6 +301,15 @@ __all__ = (
     "ApiKeyOut",
     "ApiKeyRotate",
     "ApiKeyUpdate",
+    "ApiUsage",
+    "ApiUsageEndpoint",
+    "ApiUsageEnvelope",
+    "ApiUsageKey",
+    "ApiUsageLog",
+    "ApiUsageLogged",
+    "ApiUsageLoggedEnvelope",
+    "ApiUsagePoint",
+    "ApiUsageSummary",
     "AppChargeEnvelope",
     "AppChargeList",
     "AppChargeOut",
