@@ -35,6 +35,7 @@ import asyncio
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -164,10 +165,16 @@ def _machine_busy() -> float:
     return sum(values) / CLK_TCK
 
 
-def start(args: Any, log_dir: Path) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], str]:
-    """`jewelia serve` and `jewelia worker`, both in their own process groups; the base URL."""
+def start(
+    args: Any, log_dir: Path, tree: str | None = None
+) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], str]:
+    """`jewelia serve` and `jewelia worker`, both in their own process groups (the `jewelia`
+    package of `tree` first on their path when given); the base URL."""
     import httpx
 
+    env = dict(os.environ)
+    if tree:
+        env["PYTHONPATH"] = str(Path(tree).resolve())
     port = _free_port()
     serve_args = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(args.serve_workers)]
     worker_args = ["--processes", str(args.processes), "--threads", str(args.threads)]
@@ -177,6 +184,7 @@ def start(args: Any, log_dir: Path) -> tuple[subprocess.Popen[bytes], subprocess
         stdout=(log_dir / "serve.log").open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        env=env,
     )
     worker = subprocess.Popen(
         [common.JEWELIA_BIN, "worker", *worker_args],
@@ -184,6 +192,7 @@ def start(args: Any, log_dir: Path) -> tuple[subprocess.Popen[bytes], subprocess
         stdout=(log_dir / "worker.log").open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -387,12 +396,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="offered-rate sweep, then --rate")
     parser.add_argument("--sweep-rates", default="50,100,150,200,300")
     parser.add_argument("--sweep-seconds", type=float, default=20.0)
+    parser.add_argument("--compare", help="a tree (git archive of jewelia/) to alternate with")
+    parser.add_argument("--tree", help="run serve and worker from this tree's jewelia/")
+    parser.add_argument("--pairs", type=int, default=2, help="--compare: phases per tree")
+    parser.add_argument("--profile", help="a folder for py-spy samples of serve and worker")
+    parser.add_argument("--gil", action="store_true", help="py-spy: only threads holding the GIL")
+    parser.add_argument("--py-spy", default="py-spy", help="the py-spy executable")
     args = parser.parse_args(argv)
 
+    if args.compare:
+        return compare(args)
     with common.installation() as data_dir:
         common.log("seeding: business, API key, flow (published)")
         seed = asyncio.run(prepare(args.condition, args.trigger))
-        serve, worker, url = start(args, data_dir)
+        serve, worker, url = start(args, data_dir, args.tree)
         try:
             time.sleep(3)  # the worker's processes import and connect
             common.log(f"warm-up: {args.rate / 4:.0f} runs/s for {args.warmup:.0f} s")
@@ -409,17 +426,8 @@ def main(argv: list[str] | None = None) -> int:
                     began, sent, done, _, _ = measure(args, url, seed, [], args.sweep_seconds)
                     rows.append(summarize(began, sent, done) | {"rate": r, "seconds": args.seconds})
                 args.rate, args.seconds = rate, full
-            pids = {
-                "serve": _group_pids(serve.pid),
-                "worker": _group_pids(worker.pid),
-                "db": _service_pids(data_dir),
-            }
             common.log(f"load: {args.rate:.0f} runs/s for {args.seconds:.0f} s")
-            cpu0 = {k: _cpu_seconds(v) for k, v in pids.items()}
-            client0 = time.process_time()
-            began, sent, done, _, busy = measure(args, url, seed, [], args.seconds)
-            cpu = {k: _cpu_seconds(v) - cpu0[k] for k, v in pids.items()}
-            cpu["client"] = time.process_time() - client0
+            began, sent, done, busy, cpu = phase(args, url, seed, serve, worker, data_dir)
         finally:
             stop(serve, worker)
     result = report(args, began, sent, done, busy, cpu)
@@ -427,6 +435,101 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(summarize(began, sent, done) | {"rate": args.rate, "seconds": args.seconds})
         sweep_table(rows)
     return result
+
+
+def phase(
+    args: Any,
+    url: str,
+    seed: dict[str, Any],
+    serve: subprocess.Popen[bytes],
+    worker: subprocess.Popen[bytes],
+    data_dir: Path,
+) -> tuple[float, dict[str, Any], dict[str, Any], float, dict[str, float]]:
+    """One measured load phase with the CPU of each process group (py-spy samples of serve
+    and worker into --profile when given)."""
+    pids = {
+        "serve": _group_pids(serve.pid),
+        "worker": _group_pids(worker.pid),
+        "db": _service_pids(data_dir),
+    }
+    spies = []
+    if args.profile:
+        out = Path(args.profile)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, proc in (("serve", serve), ("worker", worker)):
+            spies.append(
+                subprocess.Popen(
+                    [
+                        *(args.py_spy, "record", "--subprocesses", "--format", "raw", "-r", "200"),
+                        *(("--gil",) if args.gil else ()),
+                        *("-d", str(int(args.seconds)), "-o", str(out / f"{name}.txt")),
+                        *("-p", str(proc.pid)),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+    cpu0 = {k: _cpu_seconds(v) for k, v in pids.items()}
+    client0 = time.process_time()
+    began, sent, done, _, busy = measure(args, url, seed, [], args.seconds)
+    cpu = {k: _cpu_seconds(v) - cpu0[k] for k, v in pids.items()}
+    cpu["client"] = time.process_time() - client0
+    for spy in spies:
+        spy.wait(timeout=60)
+    return began, sent, done, busy, cpu
+
+
+def compare(args: Any) -> int:
+    """The current tree and --compare's tree in turns (A B B A A B ...) in one installation:
+    each phase starts its own serve and worker; a row of CPU per run per phase."""
+    rows: list[tuple[str, dict[str, float], dict[str, Any]]] = []
+    with common.installation() as data_dir:
+        common.log("seeding: business, API key, flow (published)")
+        seed = asyncio.run(prepare(args.condition, args.trigger))
+        for n in range(args.pairs * 2):
+            tree = args.compare if n % 4 in (1, 2) else None
+            name = "compare" if tree else "current"
+            serve, worker, url = start(args, data_dir, tree)
+            try:
+                time.sleep(3)
+                rate = args.rate
+                args.rate = rate / 4
+                measure(args, url, seed, [], args.warmup)
+                args.rate = rate
+                common.log(f"{name}: {args.rate:.0f} runs/s for {args.seconds:.0f} s")
+                began, sent, done, _, cpu = phase(args, url, seed, serve, worker, data_dir)
+            finally:
+                stop(serve, worker)
+            summary = summarize(began, sent, done)
+            per_run = {k: v * 1000 / max(summary["succeeded"], 1) for k, v in cpu.items()}
+            rows.append((name, per_run, summary | {"load": common.load_average()}))
+            common.log(f"{name}: {per_run} {summary['throughput']:.1f} runs/s")
+    print()
+    print(
+        f"Compare on {common.machine()}: {args.rate:.0f} runs/s offered for {args.seconds:.0f} s"
+        f" per phase; current = this tree, compare = {args.compare}"
+    )
+    print(
+        "| phase | tree | runs/s | p50 / p99 ms | CPU per run ms: serve / worker / PG+Redis"
+        " / client / total | load |"
+    )
+    print("|---|---|---|---|---|---|")
+    for n, (name, c, r) in enumerate(rows):
+        total = c["serve"] + c["worker"] + c["db"]
+        q = r["q"]
+        print(
+            f"| {n + 1} | {name} | {r['throughput']:.1f} | {q.get(0.5, 0):.0f} /"
+            f" {q.get(0.99, 0):.0f} | {c['serve']:.2f} / {c['worker']:.2f} / {c['db']:.2f} /"
+            f" {c['client']:.2f} / {total:.2f} | {r['load']} |"
+        )
+    for name in ("current", "compare"):
+        mine = [c for t, c, _ in rows if t == name]
+        med = {k: statistics.median(c[k] for c in mine) for k in ("serve", "worker", "db")}
+        print(
+            f"{name}: median CPU per run serve {med['serve']:.2f}, worker {med['worker']:.2f},"
+            f" PG+Redis {med['db']:.2f}, sum of medians {sum(med.values()):.2f} ms"
+        )
+    return 0
 
 
 def summarize(began: float, sent: dict[str, Any], done: dict[str, Any]) -> dict[str, Any]:

@@ -39,6 +39,23 @@ async def builder_run(tenant_id: str, run_id: str) -> None:
     await advance(uuid.UUID(tenant_id), uuid.UUID(run_id))
 
 
+@dramatiq.actor(
+    queue_name="builder", max_retries=10, min_backoff=1_000, max_backoff=60_000, time_limit=900_000
+)
+async def builder_runs(pairs: list[list[str]]) -> None:
+    """Advance several builder runs at once (tenant id, run id pairs sent together by one
+    process: each tenant's claimed in one statement); a run whose walk raised gets a message
+    of its own (and its retries). A failed claim raises: the message is retried whole."""
+    from jewelia.tenants.builder.engine import runs
+    from jewelia.tenants.builder.engine.executor import advance_many
+
+    await _ensure_db()
+    failed = await advance_many([(uuid.UUID(t), uuid.UUID(r)) for t, r in pairs])
+    for tenant_id, run_id, exc in failed:
+        log.error("builder run %s failed in a batch: %r; sent again alone", run_id, exc)
+        await runs.send(tenant_id, run_id, delay_ms=1_000)
+
+
 @dramatiq.actor(queue_name="default", max_retries=0, time_limit=120_000)
 async def fire_builder_schedules() -> None:
     """Start the runs of every builder schedule that is due (sent by the scheduler's beat)."""

@@ -25,7 +25,7 @@ from jewelia.core.errors import AppError, RateLimited
 from jewelia.core.redis_client import get_redis
 from jewelia.core.settings import get_settings
 from jewelia.platform.billing import ratelimit
-from jewelia.platform.billing.plans import Plan, plan_named
+from jewelia.platform.billing.plans import Plan, all_plans, plan_named
 from jewelia.platform.tenancy.registry import TenantInfo
 from jewelia.tenants.audit.service import Actor
 
@@ -230,6 +230,19 @@ async def take_flow_run(tenant_id: uuid.UUID) -> None:
             f" month's are used. Runs start again on the 1st (UTC), or upgrade the plan in"
             f" Settings > Billing ({UPGRADE_URL}) for more.",
         )
+
+
+async def flow_run_allowances() -> tuple[list[str], list[int], int]:
+    """Every plan's `flow_runs_per_month` (names, numbers) and the free plan's (an unknown
+    plan's): for a statement that counts a run as take_flow_run does, with the plan looked up
+    in it (the builder's start_flow_run)."""
+    plans = await all_plans()
+    names = list(plans)
+    return (
+        names,
+        [limit_of(plans[n], "flow_runs_per_month") for n in names],
+        limit_of(plans["free"], "flow_runs_per_month"),
+    )
 
 
 async def flow_runs_this_month(tenant_id: uuid.UUID) -> int:

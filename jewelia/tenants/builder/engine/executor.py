@@ -173,6 +173,7 @@ class Statements:
     function on these tables reads the search_path."""
 
     claim: str
+    claim_many: str
     steps: str
     closed_succeeded: str
     closed_succeeded_no_row: str
@@ -188,6 +189,9 @@ def statements(schema: str) -> Statements:
 
     return Statements(
         claim=qualified(CLAIM_SQL),
+        claim_many=qualified(
+            CLAIM_SQL.replace("WHERE id = $1 AND", "WHERE id = ANY($1::uuid[]) AND")
+        ),
         steps=qualified(STEPS_SQL),
         closed_succeeded=qualified(CLOSED_SUCCEEDED_SQL),
         closed_succeeded_no_row=qualified(CLOSED_SUCCEEDED_SQL_NO_ROW),
@@ -266,11 +270,24 @@ async def claim(tenant: TenantRef, run_id: uuid.UUID, token: uuid.UUID) -> Any:
     rows = await fetch(
         sql.claim, run_id, token, timedelta(seconds=runs.lease_seconds()), EARLY_WAKE
     )
-    if not rows:
-        return None
+    return await _claimed(sql, rows[0]) if rows else None
+
+
+async def claim_many(
+    tenant: TenantRef, run_ids: list[uuid.UUID], token: uuid.UUID
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """`claim` for several runs of one tenant in one statement: those taken, each (run, step
+    rows by path)."""
+    sql = statements(tenant.schema_name)
+    rows = await fetch(
+        sql.claim_many, run_ids, token, timedelta(seconds=runs.lease_seconds()), EARLY_WAKE
+    )
+    return [await _claimed(sql, row) for row in rows]
+
+
+async def _claimed(sql: Statements, run: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     # steps are written only by a lease holder, so a run claimed for the first time has none
-    steps = await fetch(sql.steps, run_id) if rows[0]["claims"] > 1 else []
-    run = rows[0]
+    steps = await fetch(sql.steps, run["id"]) if run["claims"] > 1 else []
     run["definition"] = _json(run["definition"])
     run["trigger_payload"] = _json(run["trigger_payload"])
     by_path = {}
@@ -312,8 +329,36 @@ async def advance(tenant_id: uuid.UUID, run_id: uuid.UUID) -> None:
     claimed = await claim(tenant, run_id, token)
     if claimed is None:
         return
-    run, rows = claimed
-    execution = Execution(tenant, run, rows, token)
+    await _drive(Execution(tenant, claimed[0], claimed[1], token))
+
+
+async def advance_many(
+    pairs: list[tuple[uuid.UUID, uuid.UUID]],
+) -> list[tuple[uuid.UUID, uuid.UUID, BaseException]]:
+    """`advance` for several (tenant id, run id): each tenant's runs claimed in one statement,
+    then walked concurrently; (tenant id, run id, exception) of each walk that raised (its
+    lease released)."""
+    by_tenant: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for tenant_id, run_id in pairs:
+        by_tenant.setdefault(tenant_id, []).append(run_id)
+    executions = []
+    for tenant_id, run_ids in by_tenant.items():
+        tenant = await _live(tenant_id)
+        if tenant is None:
+            continue
+        token = uuid.uuid4()
+        for run, rows in await claim_many(tenant, run_ids, token):
+            executions.append(Execution(tenant, run, rows, token))
+    results = await asyncio.gather(*(_drive(e) for e in executions), return_exceptions=True)
+    return [
+        (e.tenant.id, e.run_id, result)
+        for e, result in zip(executions, results, strict=True)
+        if isinstance(result, BaseException)
+    ]
+
+
+async def _drive(execution: Execution) -> None:
+    """Walk a claimed run, with its heartbeat."""
     # The heartbeat starts a third of the lease after the claim, when it first renews it (most
     # runs are over long before: no task for them). It is stopped, never cancelled: a task
     # cancelled while it opens a transaction would leave its connection out of the pool.

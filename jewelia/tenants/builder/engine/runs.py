@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import uuid
+import weakref
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -150,10 +151,7 @@ async def create_run(
     """Inside the tenant's scope: start_run without the message (send it after the commit)."""
     payload_json = to_json(payload)
     if len(payload_json.encode()) > TRIGGER_MAX_BYTES:
-        raise PayloadTooLarge(
-            f"The trigger payload is over {TRIGGER_MAX_BYTES // (1024 * 1024)} MB",
-            [{"field": "payload", "limit_bytes": TRIGGER_MAX_BYTES}],
-        )
+        raise _too_large()
     if trigger_type not in TRIGGER_TYPES:
         raise ValidationFailed(
             [FieldError("trigger_type", f"Unknown trigger type {trigger_type!r}", "INVALID")]
@@ -183,6 +181,44 @@ async def create_run(
     return run_id
 
 
+# start_flow_run's one statement: the flow and its version read, then the receipt (when a
+# delivery key is given), the run, this month's run count and the sweeper's marker written,
+# each only when what it needs held (a run only for a new receipt and a runnable version, the
+# count and the marker only with the run). $1 tenant, $2 resend interval, $3 run, $4 flow,
+# $5 version or null (the published one), $6 trigger type, $7 payload (JSON), $8 timeout,
+# $9 delivery key or null, $10/$11 plan names and their monthly runs, $12 the free plan's.
+START_SQL = (
+    "WITH f AS (SELECT f.name, f.is_active, v.id AS version_id, v.number, v.definition,"
+    "  coalesce(v.definition -> 'triggers', '[]'::jsonb)"
+    "   @> jsonb_build_array(jsonb_build_object('type', $6::text)) AS declared"
+    "  FROM flow f LEFT JOIN flow_version v"
+    "  ON v.flow_id = f.id AND v.number = coalesce($5::int, f.published_version)"
+    "  WHERE f.id = $4 AND f.deleted_at IS NULL),"
+    " receipt AS (INSERT INTO flow_trigger_receipt (flow_id, key, run_id)"
+    "  SELECT $4, $9::text, $3 WHERE $9::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING key),"
+    " run AS (INSERT INTO flow_run (id, flow_id, flow_version_id, version, flow_name,"
+    "  definition, trigger_type, trigger_payload, timeout_seconds, enqueued_at)"
+    "  SELECT $3, $4, f.version_id, f.number, left(f.name, 200), f.definition, $6, $7::jsonb,"
+    "  $8, now() FROM f WHERE f.number IS NOT NULL"
+    "  AND ($6 = 'manual' OR (f.is_active AND f.declared))"
+    "  AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM receipt)) RETURNING id),"
+    " lim AS (SELECT coalesce((SELECT p.a FROM unnest($10::text[], $11::int[]) AS p(n, a)"
+    "  WHERE p.n = (SELECT plan FROM public.tenant WHERE id = $1)), $12::int) AS allowed),"
+    " usage AS (INSERT INTO public.flow_run_usage AS u (tenant_id, month, runs)"
+    f"  SELECT $1, {limits.MONTH_SQL}, 1 FROM run, lim WHERE lim.allowed > 0"
+    "  ON CONFLICT (tenant_id, month) DO UPDATE SET runs = u.runs + 1"
+    "  WHERE u.runs < (SELECT allowed FROM lim) RETURNING runs),"
+    " due AS (SELECT 1 FROM public.builder_due WHERE tenant_id = $1"
+    "  AND due_at <= now() + $2::interval FOR SHARE),"
+    " pushed AS (INSERT INTO public.builder_due (tenant_id, due_at)"
+    "  SELECT $1, now() + $2::interval FROM run WHERE NOT EXISTS (SELECT 1 FROM due)"
+    "  ON CONFLICT (tenant_id) DO UPDATE SET due_at = least(builder_due.due_at, EXCLUDED.due_at))"
+    " SELECT (SELECT count(*) FROM receipt) AS receipted, (SELECT count(*) FROM run) AS made,"
+    "  (SELECT count(*) FROM usage) AS counted, f.number"
+    " FROM (VALUES (1)) AS one LEFT JOIN f ON true"
+)
+
+
 async def start_flow_run(
     tenant: TenantRef,
     flow_id: uuid.UUID,
@@ -190,69 +226,174 @@ async def start_flow_run(
     payload: Any = None,
     *,
     version: int | None = None,
+    key: str | None = None,
 ) -> dict[str, Any]:
-    """Start a run of a flow's published version (or of `version`): {run_id, flow_id, version}.
+    """Start a run of a flow's published version (or of `version`): {run_id, flow_id, version,
+    duplicate}; with a delivery `key`, at most one run per key (a repeat gets the first run,
+    `duplicate` true).
 
     `manual` (run now) runs any flow with a version. Any other trigger fires only for an active
     flow whose version declares that trigger (`api_call` is POST .../{id}/run). Refused: an
     unknown or deleted flow (NotFound), no version to run or a trigger that does not apply
-    (Conflict), a payload over 10 MB (PayloadTooLarge). Called inside a transaction (the
-    triggers' `fire.start_once`), the run's message is the caller's to send after its commit:
-    one sent from inside could reach a worker before the run is visible."""
+    (Conflict), a payload over 10 MB (PayloadTooLarge), the plan's runs this month used
+    (PlanLimitExceeded). Called inside a transaction (the triggers' `fire.start_once`), the
+    run's message is the caller's to send after its commit: one sent from inside could reach a
+    worker before the run is visible."""
+    payload_json = to_json(payload)
+    if len(payload_json.encode()) > TRIGGER_MAX_BYTES:
+        raise _too_large()
+    if trigger_type not in TRIGGER_TYPES:
+        raise ValidationFailed(
+            [FieldError("trigger_type", f"Unknown trigger type {trigger_type!r}", "INVALID")]
+        )
     nested = DB.current_transaction.get() is not None
-    # one transaction, the flow and its version in one query (the api_call trigger's hot path)
+    names, allowed, free = await limits.flow_run_allowances()
+    run_id = uuid.uuid4()
     async with tenant_scope(tenant):
-        flows = await fetch(
-            "SELECT f.name, f.is_active, f.published_version, v.id AS version_id, v.number,"
-            " v.definition::text AS definition FROM flow f LEFT JOIN flow_version v"
-            " ON v.flow_id = f.id AND v.number = coalesce($2::int, f.published_version)"
-            " WHERE f.id = $1 AND f.deleted_at IS NULL",
+        rows = await fetch(
+            START_SQL,
+            tenant.id,
+            timedelta(seconds=resend_seconds()),
+            run_id,
             flow_id,
             version,
+            trigger_type,
+            payload_json,
+            DEFAULT_TIMEOUT_SECONDS,
+            key,
+            names,
+            allowed,
+            free,
         )
-        if not flows:
-            raise NotFound("Flow not found")
-        flow = flows[0]
-        number = version if version is not None else flow["published_version"]
-        if flow["number"] is None:
-            if number is None:
-                raise Conflict("This flow has no published version: publish it before running it")
-            raise NotFound(f"Flow version {number} not found")
-        definition = json.loads(flow["definition"])
-        if trigger_type != "manual":
-            if not flow["is_active"]:
-                raise Conflict("This flow is switched off (isActive false): switch it on first")
-            declared = {
-                t.get("type") for t in definition.get("triggers") or [] if isinstance(t, dict)
+        got = rows[0]
+        if key is not None and not got["receipted"]:  # a repeat: the first copy's run
+            first = await fetch(
+                "SELECT r.run_id, fr.version FROM flow_trigger_receipt r"
+                " LEFT JOIN flow_run fr ON fr.id = r.run_id WHERE r.flow_id = $1 AND r.key = $2",
+                flow_id,
+                key,
+            )
+            return {
+                "run_id": first[0]["run_id"],
+                "flow_id": flow_id,
+                "version": first[0]["version"],
+                "duplicate": True,
             }
-            if trigger_type not in declared:
-                raise Conflict(
-                    f"Version {number} of this flow has no {trigger_type} trigger"
-                    f" (it has: {', '.join(sorted(str(d) for d in declared)) or 'none'})"
-                )
-        run_id = await create_run(
-            tenant,
-            flow_id=flow_id,
-            flow_name=flow["name"],
-            definition=definition,
-            trigger_type=trigger_type,
-            payload=payload,
-            version=flow["number"],
-            flow_version_id=flow["version_id"],
-        )
+        if not got["made"]:
+            await _refuse(flow_id, trigger_type, version)  # raises: the transaction rolls back
+        if not got["counted"]:
+            await limits.take_flow_run(tenant.id)  # raises unless a run was released meanwhile
     if not nested:
         await send(tenant.id, run_id)
-    return {"run_id": run_id, "flow_id": flow_id, "version": flow["number"]}
+    return {"run_id": run_id, "flow_id": flow_id, "version": got["number"], "duplicate": False}
+
+
+def _too_large() -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"The trigger payload is over {TRIGGER_MAX_BYTES // (1024 * 1024)} MB",
+        [{"field": "payload", "limit_bytes": TRIGGER_MAX_BYTES}],
+    )
+
+
+async def _refuse(flow_id: uuid.UUID, trigger_type: str, version: int | None) -> None:
+    """Inside the tenant's scope: the error that kept START_SQL from making the run."""
+    flows = await fetch(
+        "SELECT f.is_active, f.published_version, v.number, v.definition::text AS definition"
+        " FROM flow f LEFT JOIN flow_version v"
+        " ON v.flow_id = f.id AND v.number = coalesce($2::int, f.published_version)"
+        " WHERE f.id = $1 AND f.deleted_at IS NULL",
+        flow_id,
+        version,
+    )
+    if not flows:
+        raise NotFound("Flow not found")
+    flow = flows[0]
+    number = version if version is not None else flow["published_version"]
+    if flow["number"] is None:
+        if number is None:
+            raise Conflict("This flow has no published version: publish it before running it")
+        raise NotFound(f"Flow version {number} not found")
+    if not flow["is_active"]:
+        raise Conflict("This flow is switched off (isActive false): switch it on first")
+    definition = json.loads(flow["definition"])
+    declared = {t.get("type") for t in definition.get("triggers") or [] if isinstance(t, dict)}
+    raise Conflict(
+        f"Version {number} of this flow has no {trigger_type} trigger"
+        f" (it has: {', '.join(sorted(str(d) for d in declared)) or 'none'})"
+    )
 
 
 async def send(tenant_id: uuid.UUID, run_id: uuid.UUID, delay_ms: int | None = None) -> None:
-    """Enqueue the run's actor (a failure is logged: the sweeper sends it again later)."""
+    """Enqueue the run's actor (a failure is logged: the sweeper sends it again later).
+
+    Without a delay, runs sent while this process's previous message is on its way go
+    together in the next one (`builder_runs`, up to BATCH_MAX): no wait is added, and a burst
+    of triggers costs the broker and the worker one message instead of one per run."""
     try:
-        await asyncio.to_thread(
-            jobs.enqueue, ACTOR, str(tenant_id), str(run_id), queue_name=QUEUE, delay_ms=delay_ms
-        )
+        if delay_ms:
+            await jobs.enqueue_async(
+                ACTOR, str(tenant_id), str(run_id), queue_name=QUEUE, delay_ms=delay_ms
+            )
+        else:
+            await _sender().send(str(tenant_id), str(run_id))
     except Exception:
         log.exception("could not enqueue builder run %s; the sweeper will", run_id)
+
+
+BATCH_ACTOR = "builder_runs"
+BATCH_MAX = 50
+
+
+class _Sender:
+    """One event loop's queue of run messages to send: while a message is on its way, the
+    runs sent meanwhile wait and go as the next one."""
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[list[str], asyncio.Future[None]]] = []
+        self.busy = False
+        self.task: asyncio.Task[None] | None = None  # held: a task nobody holds may be collected
+
+    async def send(self, tenant_id: str, run_id: str) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting.append(([tenant_id, run_id], done))
+        if not self.busy:
+            self.busy = True
+            self.task = asyncio.get_running_loop().create_task(self.drain())
+        await done
+
+    async def drain(self) -> None:
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
+                try:
+                    if len(batch) == 1:
+                        await jobs.enqueue_async(ACTOR, *batch[0][0], queue_name=QUEUE)
+                    else:
+                        pairs = [pair for pair, _ in batch]
+                        await jobs.enqueue_async(BATCH_ACTOR, pairs, queue_name=QUEUE)
+                except Exception as exc:
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                else:
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            self.busy = False
+
+
+_senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sender] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sender() -> _Sender:
+    loop = asyncio.get_running_loop()
+    sender = _senders.get(loop)
+    if sender is None:
+        sender = _senders[loop] = _Sender()
+    return sender
 
 
 def _json(value: Any) -> Any:

@@ -1,10 +1,10 @@
 """Start a run at most once per delivery key (a webhook-id, an outbox event id, a fire time).
 
-The receipt row and the run are written in the caller's transaction; a concurrent copy of the
-same key waits on the receipt's primary key and then finds the first copy's run. The caller
-sends the run's message after its transaction commits (`runs.send`): `start_flow_run` called
-inside a transaction sends none, as a message sent from inside could reach a worker before the
-run is visible.
+The receipt row and the run are written in the caller's transaction, in one statement
+(`runs.START_SQL`); a concurrent copy of the same key waits on the receipt's primary key and
+then finds the first copy's run. The caller sends the run's message after its transaction
+commits (`runs.send`): `start_flow_run` called inside a transaction sends none, as a message
+sent from inside could reach a worker before the run is visible.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from jewelia.core.db import TenantRef, execute, fetch, tenant_scope
+from jewelia.core.db import TenantRef, fetch, tenant_scope
 from jewelia.core.errors import AppError
 from jewelia.platform.billing.limits import PLAN_LIMIT_EXCEEDED, UPGRADE_URL
 from jewelia.tenants.builder.engine import runs
@@ -37,30 +37,11 @@ async def start_once(
     tenant: TenantRef, flow_id: uuid.UUID, trigger_type: str, key: str, payload: Any
 ) -> Started:
     """Start a run of the flow for `key` unless one was already started for it."""
-    key = key[:KEY_MAX]
-    async with tenant_scope(tenant):
-        made = await fetch(
-            "INSERT INTO flow_trigger_receipt (flow_id, key) VALUES ($1, $2)"
-            " ON CONFLICT DO NOTHING RETURNING flow_id",
-            flow_id,
-            key,
+    async with tenant_scope(tenant):  # a transaction: the caller sends the message
+        started = await runs.start_flow_run(
+            tenant, flow_id, trigger_type, payload, key=key[:KEY_MAX]
         )
-        if not made:
-            rows = await fetch(
-                "SELECT r.run_id, fr.version FROM flow_trigger_receipt r"
-                " LEFT JOIN flow_run fr ON fr.id = r.run_id WHERE r.flow_id = $1 AND r.key = $2",
-                flow_id,
-                key,
-            )
-            return Started(rows[0]["run_id"], flow_id, rows[0]["version"], True)
-        started = await runs.start_flow_run(tenant, flow_id, trigger_type, payload)
-        await execute(
-            "UPDATE flow_trigger_receipt SET run_id = $3 WHERE flow_id = $1 AND key = $2",
-            flow_id,
-            key,
-            started["run_id"],
-        )
-    return Started(started["run_id"], flow_id, started["version"], False)
+    return Started(started["run_id"], flow_id, started["version"], started["duplicate"])
 
 
 async def tell_refused(flow_id: uuid.UUID, exc: AppError) -> None:
