@@ -142,7 +142,9 @@ async def usage_page(request: Req, period: str = "7d") -> Template:
         plan=plan,
         this_hour=this_hour,
         busiest=await busiest_hour(ctx.tenant.id, start, end),
-        busiest_days=min(chosen.span, timedelta(days=BUSIEST_HOUR_DAYS)).days or 1,
+        busiest_span="last 24 hours"
+        if chosen.group_by == "hour"
+        else f"last {min(chosen.span.days, BUSIEST_HOUR_DAYS)} days",
     )
 
 

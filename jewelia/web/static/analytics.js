@@ -22,7 +22,9 @@
 
   var hourly = d.group === "hour";
   var step = d.ts.length > 1 ? d.ts[1] - d.ts[0] : 3600;
-  var total = d.successful.map(function (s, i) { return s + d.failed[i]; });
+  // Empty buckets draw no bar (null), rather than a flat stub on the axis.
+  var total = d.successful.map(function (s, i) { return s + d.failed[i] || null; });
+  var successful = d.successful.map(function (s) { return s || null; });
   var charts = [];
 
   function utc(ts) {
@@ -47,10 +49,21 @@
     return window.innerWidth < 600 ? 180 : 220;
   }
 
+  // Tick labels in UTC, 24-hour: "14:00" (the date under midnight) by hour, "Dec 03" by day.
+  function ticks(u, splits) {
+    return splits.map(function (ts) {
+      var t = new Date(ts * 1e3);
+      var day = MONTHS[t.getUTCMonth()] + " " + two(t.getUTCDate());
+      if (!hourly) return day;
+      var time = two(t.getUTCHours()) + ":00";
+      return t.getUTCHours() === 0 ? time + "\n" + day : time;
+    });
+  }
+
   function axes(unit) {
     var grid = { stroke: LINE, width: 1 };
     return [
-      { stroke: MUTED, grid: grid, ticks: { stroke: LINE } },
+      { stroke: MUTED, grid: grid, ticks: { stroke: LINE }, values: ticks, space: hourly ? 48 : 56 },
       {
         stroke: MUTED,
         grid: grid,
@@ -70,6 +83,7 @@
       width: Math.max(el.clientWidth, 200),
       height: height(),
       tzDate: utc,
+      padding: [14, 10, 0, 0],
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true, range: function () { return [d.ts[0] - step / 2, d.ts[d.ts.length - 1] + step / 2]; } },
@@ -101,10 +115,10 @@
         fill: BRAND,
         paths: bars,
         points: { show: false },
-        value: function (u, v) { return count(v); },
+        value: function (u, v, si, i) { return i == null ? "—" : count(d.successful[i]); },
       },
     ],
-    [total, d.successful],
+    [total, successful],
     "",
     0
   );
@@ -115,6 +129,7 @@
       stroke: ERR,
       width: 2,
       fill: "rgba(180, 35, 24, .08)",
+      points: { show: true, size: 5, fill: ERR },
       value: function (u, v) { return v == null ? "—" : v.toFixed(1) + " %"; },
     }],
     [d.errorRate],
@@ -128,6 +143,7 @@
       stroke: OK,
       width: 2,
       fill: "rgba(18, 122, 74, .08)",
+      points: { show: true, size: 5, fill: OK },
       value: function (u, v) { return v == null ? "—" : (v >= 1000 ? (v / 1000).toFixed(2) + " s" : v.toFixed(1) + " ms"); },
     }],
     [d.p95],
