@@ -235,6 +235,11 @@ async def test_pages(client: Any, db: None) -> None:
     assert "export.csv?range=24h&amp;status=4xx" in r.text
     r = await client.get(PAGE, params={"status": "abc"})
     assert r.status_code == 422 and "status is a code" in r.text
+    r = await client.get(PAGE, params={"status": "abc"}, headers=HX)  # htmx swaps 200s only
+    assert r.status_code == 200 and 'id="log-errors"' in r.text
+    week_old = await log_row(tenant, now - timedelta(days=7))
+    r = await client.get(PAGE, params={"range": "1h", "request_id": week_old}, headers=HX)
+    assert week_old in r.text  # an id is looked up over 30 days, whatever the range
     # Pasting an X-Request-ID opens that request.
     r = await client.get(PAGE, params={"request_id": ok}, follow_redirects=False)
     assert r.status_code in (302, 303) and r.headers["location"] == f"{PAGE}/{ok}"

@@ -158,7 +158,9 @@ async def _page(
     conds, args = _where(tenant_id, f)
     if after is not None:
         args.extend(after)
-        conds.append(f"(at, request_id) < (${len(args) - 1}, ${len(args)})")
+        # `at <= …` alone is what the (tenant_id, at) index can seek to; the pair breaks ties.
+        n = len(args)
+        conds.append(f"at <= ${n - 1} AND (at, request_id) < (${n - 1}, ${n})")
     args.append(limit)
     return await fetch(
         f"SELECT {_SELECT} FROM public.request_log WHERE {' AND '.join(conds)}"

@@ -86,6 +86,8 @@ def read_query(request: Req, now: datetime | None = None) -> Query:
         assert span is not None
         since = now - span
         values["since"] = values["until"] = ""
+    if values["request_id"]:
+        since = until = None  # an id is looked up over all 30 days, whatever the range
     route = values["route"]
     filters = explorer.Filters(
         since=since,
