@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -149,58 +150,89 @@ async def api_usage(
         raise ValueError(f"status_class must be one of {STATUS_CLASSES}")
     segments = plan(start, end, group_by, await rollups.watermark())
     if not segments:
-        return _answer([], {}, [], group_by)
+        return _answer([], [], [], group_by)
     filters = (source, api_key, route, status_class)
     unfiltered = api_key is None and not route and not status_class
 
+    breakdown, timeline = await asyncio.gather(
+        fetch(*_breakdown_sql(segments, tenant_id, filters)),
+        fetch(*_timeline_sql(segments, tenant_id, filters, group_by, unfiltered)),
+    )
+    return _answer(breakdown, timeline, buckets(start, end, group_by), group_by)
+
+
+def _breakdown_sql(
+    segments: list[tuple[str, datetime, datetime]], tenant_id: uuid.UUID, filters: tuple[Any, ...]
+) -> list[Any]:
+    """By endpoint and by credential over the whole period: counts and duration sums."""
     sql = _Sql()
-    trunc = f"date_trunc({sql(group_by)}, {{}} AT TIME ZONE 'UTC')"
     parts = []
     for kind, lo, hi in segments:
         where = _where(sql, kind, tenant_id, lo, hi, *filters)
         if kind == "raw":
             parts.append(
-                f"SELECT {trunc.format('at')} AS b, method, route, {_CREDENTIAL}, 1 AS requests,"
+                f"SELECT method, route, {_CREDENTIAL}, 1 AS requests,"
                 " (status >= 400)::int AS failed, duration_ms::float8 AS duration_sum"
                 f" FROM public.request_log WHERE {where}"
             )
         else:
             parts.append(
-                f"SELECT {trunc.format('bucket')} AS b, method, route, {_CREDENTIAL}, requests,"
-                " errors AS failed, duration_sum"
+                f"SELECT method, route, {_CREDENTIAL}, requests, errors AS failed, duration_sum"
                 f" FROM public.request_rollup WHERE {where}"
             )
-    rows = await fetch(
-        "SELECT GROUPING(b) AS gb, GROUPING(method) AS gm, b, method, route, "
+    return [
+        "SELECT GROUPING(method) AS gm, method, route, "
         f"{_CREDENTIAL}, sum(requests)::bigint AS requests, sum(failed)::bigint AS failed,"
         " sum(duration_sum) AS duration_sum"
         f" FROM ({' UNION ALL '.join(parts)}) s"
-        f" GROUP BY GROUPING SETS ((b), (method, route), ({_CREDENTIAL}))",
+        f" GROUP BY GROUPING SETS ((method, route), ({_CREDENTIAL}))",
         *sql.args,
-    )
+    ]
 
+
+def _timeline_sql(
+    segments: list[tuple[str, datetime, datetime]],
+    tenant_id: uuid.UUID,
+    filters: tuple[Any, ...],
+    group_by: str,
+    unfiltered: bool,
+) -> list[Any]:
+    """Per bucket: counts, duration sum and the merged sketch (keys, counts), one row per
+    bucket and segment; without filters from the per-business totals (one row a bucket)."""
     sql = _Sql()
     trunc = f"date_trunc({sql(group_by)}, {{}} AT TIME ZONE 'UTC')"
+    figures = "sum(r)::bigint AS requests, sum(f)::bigint AS failed, sum(d) AS duration_sum"
+    arrays = "array_agg(k) AS ks, array_agg(n) AS ns"
     parts = []
     for kind, lo, hi in segments:
+        where = _where(sql, kind, tenant_id, lo, hi, *filters, total=unfiltered and kind != "raw")
         if kind == "raw":
-            where = _where(sql, kind, tenant_id, lo, hi, *filters)
             parts.append(
-                "SELECT b, array_agg(k) AS ks, array_agg(n) AS ns FROM"
-                f" (SELECT {trunc.format('at')} AS b, {rollups.KEY_SQL} AS k, count(*) AS n"
+                f"SELECT b, {figures}, {arrays} FROM"
+                f" (SELECT {trunc.format('at')} AS b, {rollups.KEY_SQL} AS k, count(*) AS n,"
+                " count(*) AS r, count(*) FILTER (WHERE status >= 400) AS f,"
+                " sum(duration_ms::float8) AS d"
                 f" FROM public.request_log WHERE {where} GROUP BY 1, 2) bins GROUP BY b"
             )
-        else:
-            table = "request_rollup_total" if unfiltered else "request_rollup"
-            where = _where(sql, kind, tenant_id, lo, hi, *filters, total=unfiltered)
+        elif unfiltered:
             parts.append(
-                f"SELECT {trunc.format('bucket')} AS b, sketch_keys::int[] AS ks,"
-                f" sketch_counts AS ns FROM public.{table} WHERE {where}"
+                f"SELECT {trunc.format('bucket')} AS b, requests, errors AS failed,"
+                " duration_sum, sketch_keys::int[] AS ks, sketch_counts AS ns"
+                f" FROM public.request_rollup_total WHERE {where}"
             )
-    sketches: dict[datetime, dict[int, int]] = {}
-    for r in await fetch(" UNION ALL ".join(parts), *sql.args):
-        rollups.merge(sketches.setdefault(r["b"].replace(tzinfo=UTC), {}), r["ks"], r["ns"])
-    return _answer(rows, sketches, buckets(start, end, group_by), group_by)
+        else:  # merged in SQL: the figures ride on each row's first bin
+            parts.append(
+                f"SELECT b, {figures}, {arrays} FROM"
+                " (SELECT src.b, u.k, sum(u.n)::bigint AS n, sum(src.requests) FILTER (WHERE u.i = 1) AS r,"
+                " sum(src.errors) FILTER (WHERE u.i = 1) AS f,"
+                " sum(src.duration_sum) FILTER (WHERE u.i = 1) AS d"
+                f" FROM (SELECT {trunc.format('bucket')} AS b, requests, errors, duration_sum,"
+                " sketch_keys, sketch_counts"
+                f" FROM public.request_rollup WHERE {where}) src,"
+                " unnest(src.sketch_keys, src.sketch_counts) WITH ORDINALITY AS u(k, n, i)"
+                " GROUP BY 1, 2) bins GROUP BY b"
+            )
+    return [" UNION ALL ".join(parts), *sql.args]
 
 
 def _figures(r: dict[str, Any] | None, bins: dict[int, int] | None = None) -> dict[str, Any]:
@@ -216,31 +248,40 @@ def _figures(r: dict[str, Any] | None, bins: dict[int, int] | None = None) -> di
 
 
 def _answer(
-    rows: list[dict[str, Any]],
-    sketches: dict[datetime, dict[int, int]],
+    breakdown: list[dict[str, Any]],
+    timeline_rows: list[dict[str, Any]],
     starts: list[datetime],
     group_by: str,
 ) -> dict[str, Any]:
-    timeline = {r["b"].replace(tzinfo=UTC): r for r in rows if r["gb"] == 0}
     endpoints = sorted(
-        (_figures(r) | {"method": r["method"], "route": r["route"]} for r in rows if r["gm"] == 0),
+        (
+            _figures(r) | {"method": r["method"], "route": r["route"]}
+            for r in breakdown
+            if r["gm"] == 0
+        ),
         key=lambda e: (-e["requests"], e["route"], e["method"]),
     )
     keys = sorted(
         (
             _figures(r)
             | {k: r[k] for k in ("credential_type", "credential_id", "credential_label")}
-            for r in rows
-            if r["gb"] == 1 and r["gm"] == 1
+            for r in breakdown
+            if r["gm"] == 1
         ),
         key=lambda k: (-k["requests"], k["credential_label"]),
     )
+    timeline: dict[datetime, dict[str, Any]] = {}
+    sketches: dict[datetime, dict[int, int]] = {}
     total = {"requests": 0, "failed": 0, "duration_sum": 0.0}
-    for r in timeline.values():
-        total = {k: total[k] + (r[k] or 0) for k in total}
     everything: dict[int, int] = {}
-    for bins in sketches.values():
-        rollups.merge(everything, bins.keys(), bins.values())
+    for r in timeline_rows:
+        at = r["b"].replace(tzinfo=UTC)
+        into = timeline.setdefault(at, {"requests": 0, "failed": 0, "duration_sum": 0.0})
+        for k in total:
+            into[k] += r[k] or 0
+            total[k] += r[k] or 0
+        rollups.merge(sketches.setdefault(at, {}), r["ks"], r["ns"])
+        rollups.merge(everything, r["ks"], r["ns"])
     return shape(
         _figures(total, everything),
         [(at, _figures(timeline.get(at), sketches.get(at))) for at in starts],
