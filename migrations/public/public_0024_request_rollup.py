@@ -12,9 +12,10 @@ DESCRIPTION = "request_rollup and request_rollup_total (hour and day grains) and
 # counts, the duration sum and a DDSketch (relative accuracy 1 %) as two parallel arrays: the
 # sketch's bin keys (ascending) and their counts. Sketches merge by adding counts of equal keys,
 # so any filter's percentiles come from merging rows (jewelia/platform/analytics/rollups.py).
-# request_rollup_total holds the same per business and source alone, so a dashboard without
-# filters merges one sketch per bucket. A rolled hour is recomputed whole from the raw rows
-# (delete then insert in one transaction), so re-running it gives the same rows.
+# request_rollup_total holds the same per business and source alone (dim ''), per route and
+# per credential, so a dashboard without filters reads a few dozen rows per bucket. A rolled
+# hour is recomputed whole from the raw rows (delete then insert in one transaction), so
+# re-running it gives the same rows.
 SQL = """
 CREATE TABLE public.request_rollup (
     grain text NOT NULL CHECK (grain IN ('hour', 'day')),
@@ -41,13 +42,21 @@ CREATE TABLE public.request_rollup_total (
     bucket timestamptz NOT NULL,
     tenant_id uuid NOT NULL,
     source text NOT NULL,
+    -- '' the business's total; 'route' one per method+route; 'credential' one per credential
+    dim text NOT NULL DEFAULT '' CHECK (dim IN ('', 'route', 'credential')),
+    method varchar(10) NOT NULL DEFAULT '',
+    route varchar(300) NOT NULL DEFAULT '',
+    credential_type text NOT NULL DEFAULT '',
+    credential_id uuid NULL,
+    credential_label varchar(200) NOT NULL DEFAULT '',
     requests bigint NOT NULL,
     errors bigint NOT NULL,
     duration_sum double precision NOT NULL,
     sketch_keys smallint[] NOT NULL,
-    sketch_counts bigint[] NOT NULL,
-    PRIMARY KEY (tenant_id, grain, bucket, source)
+    sketch_counts bigint[] NOT NULL
 );
+CREATE INDEX request_rollup_total_tenant_idx
+    ON public.request_rollup_total (tenant_id, grain, dim, bucket);
 CREATE INDEX request_rollup_total_bucket_idx ON public.request_rollup_total (grain, bucket);
 
 -- Every hour before rolled_until is rolled up and final; queries read raw rows from there on.

@@ -252,11 +252,13 @@ async def test_rolling_up_again_gives_the_same_rows(rolled_until_now: None) -> N
         await rollups.roll_day(T0 + timedelta(days=9))
     assert await fetch(query, tenant) == before
     totals = await fetch(
-        "SELECT grain, sum(requests) AS n FROM public.request_rollup_total WHERE tenant_id = $1"
-        " GROUP BY grain ORDER BY grain",
+        "SELECT grain, dim, sum(requests) AS n FROM public.request_rollup_total"
+        " WHERE tenant_id = $1 GROUP BY grain, dim ORDER BY grain, dim",
         tenant,
     )
-    assert [(t["grain"], t["n"]) for t in totals] == [("day", 90), ("hour", 90)]
+    assert [(t["grain"], t["dim"], t["n"]) for t in totals] == [
+        (grain, dim, 90) for grain in ("day", "hour") for dim in ("", "credential", "route")
+    ]
 
 
 async def test_roll_up_moves_the_watermark_past_closed_hours(db: None) -> None:

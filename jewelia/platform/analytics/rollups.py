@@ -83,13 +83,18 @@ GROUP BY {DIMS}
 """
 
 
-def _merge_sql(table: str, dims: str, source_grain: str, target_grain: str) -> str:
-    """INSERT … SELECT merging `table` rows of one grain over [$1, $2) into rows of another
-    grain at bucket $3, per `dims`: counts added, sketches merged bin by bin."""
+def _merge_sql(
+    target: str, dims: str, source_grain: str, target_grain: str, dim: str | None = None
+) -> str:
+    """INSERT … SELECT merging request_rollup rows of one grain over [$1, $2) into `target`
+    rows of another grain at bucket $3, per `dims`: counts added, sketches merged bin by bin
+    (a totals row also gets its `dim`)."""
+    dim_column = ", dim" if dim is not None else ""
+    dim_value = f", '{dim}'" if dim is not None else ""
     return f"""
-INSERT INTO public.{table} ({dims}, grain, bucket, requests, errors, duration_sum,
+INSERT INTO public.{target} ({dims}{dim_column}, grain, bucket, requests, errors, duration_sum,
     sketch_keys, sketch_counts)
-SELECT {dims}, '{target_grain}', $3, sum(r), sum(e), sum(d),
+SELECT {dims}{dim_value}, '{target_grain}', $3, sum(r), sum(e), sum(d),
     array_agg(k ORDER BY k), array_agg(n ORDER BY k)
 FROM (
     SELECT {dims}, u.k, sum(u.n) AS n, sum(requests) FILTER (WHERE u.i = 1) AS r,
@@ -103,10 +108,28 @@ GROUP BY {dims}
 """
 
 
-_TOTAL_DIMS = "tenant_id, source"
+_TOTAL_DIMS = {
+    "": "tenant_id, source",
+    "route": "tenant_id, source, method, route",
+    "credential": "tenant_id, source, credential_type, credential_id, credential_label",
+}
 _DAY_FROM_HOURS = _merge_sql("request_rollup", DIMS, "hour", "day")
-_TOTALS = _merge_sql("request_rollup_total", _TOTAL_DIMS, "hour", "hour")
-_DAY_TOTALS = _merge_sql("request_rollup_total", _TOTAL_DIMS, "day", "day")
+_TOTALS = {
+    grain: [
+        _merge_sql("request_rollup_total", d, grain, grain, dim) for dim, d in _TOTAL_DIMS.items()
+    ]
+    for grain in ("hour", "day")
+}
+
+
+async def roll_totals(grain: str, bucket: datetime) -> None:
+    """Recompute one bucket's totals (per business, route and credential) from its rows."""
+    end = bucket + (timedelta(hours=1) if grain == "hour" else timedelta(days=1))
+    await execute(
+        "DELETE FROM public.request_rollup_total WHERE grain = $1 AND bucket = $2", grain, bucket
+    )
+    for statement in _TOTALS[grain]:
+        await execute(statement, bucket, end, bucket)
 
 
 async def roll_hour(hour: datetime) -> None:
@@ -114,11 +137,8 @@ async def roll_hour(hour: datetime) -> None:
     hour = hour_floor(hour)
     end = hour + timedelta(hours=1)
     await execute("DELETE FROM public.request_rollup WHERE grain = 'hour' AND bucket = $1", hour)
-    await execute(
-        "DELETE FROM public.request_rollup_total WHERE grain = 'hour' AND bucket = $1", hour
-    )
     await execute(_HOUR_FROM_RAW, hour, end)
-    await execute(_TOTALS, hour, end, hour)
+    await roll_totals("hour", hour)
 
 
 async def roll_day(day: datetime) -> None:
@@ -126,11 +146,8 @@ async def roll_day(day: datetime) -> None:
     day = day_floor(day)
     end = day + timedelta(days=1)
     await execute("DELETE FROM public.request_rollup WHERE grain = 'day' AND bucket = $1", day)
-    await execute(
-        "DELETE FROM public.request_rollup_total WHERE grain = 'day' AND bucket = $1", day
-    )
     await execute(_DAY_FROM_HOURS, day, end, day)
-    await execute(_DAY_TOTALS, day, end, day)
+    await roll_totals("day", day)
 
 
 async def watermark() -> datetime | None:

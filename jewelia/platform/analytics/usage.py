@@ -105,20 +105,19 @@ def _where(
     tenant_id: uuid.UUID,
     lo: datetime,
     hi: datetime,
-    source: str,
-    api_key: uuid.UUID | None,
-    route: str | None,
-    status_class: str | None,
-    total: bool = False,
+    filters: tuple[Any, ...],
+    totals: str | None = None,
 ) -> str:
-    """The WHERE clause of one segment (the caller's business, its period and filters)."""
+    """The WHERE clause of one segment (the caller's business, its period and filters); with
+    `totals`, of request_rollup_total rows (the condition on their dim)."""
+    source, api_key, route, status_class = filters
     at = "at" if kind == "raw" else "bucket"
     where = [f"tenant_id = {sql(tenant_id)}", f"{at} >= {sql(lo)}", f"{at} < {sql(hi)}"]
     where.append(f"source = {sql(source)}")
     if kind != "raw":
         where.append(f"grain = {sql(kind)}")
-    if total:
-        return " AND ".join(where)
+    if totals:
+        return " AND ".join([*where, totals])
     if api_key is not None:
         where.append(f"credential_id = {sql(api_key)}")
     if route:
@@ -155,37 +154,53 @@ async def api_usage(
     unfiltered = api_key is None and not route and not status_class
 
     breakdown, timeline = await asyncio.gather(
-        fetch(*_breakdown_sql(segments, tenant_id, filters)),
+        fetch(*_breakdown_sql(segments, tenant_id, filters, unfiltered)),
         fetch(*_timeline_sql(segments, tenant_id, filters, group_by, unfiltered)),
     )
     return _answer(breakdown, timeline, buckets(start, end, group_by), group_by)
 
 
 def _breakdown_sql(
-    segments: list[tuple[str, datetime, datetime]], tenant_id: uuid.UUID, filters: tuple[Any, ...]
+    segments: list[tuple[str, datetime, datetime]],
+    tenant_id: uuid.UUID,
+    filters: tuple[Any, ...],
+    unfiltered: bool,
 ) -> list[Any]:
-    """By endpoint and by credential over the whole period: counts and duration sums."""
+    """By endpoint (dim 'route') and by credential over the whole period: counts and duration
+    sums; without filters from the totals rows (a few dozen a bucket)."""
     sql = _Sql()
+    credential = f"'' AS method, '' AS route, {_CREDENTIAL}"
+    by_route = "method, route, '' AS credential_type, NULL::uuid AS credential_id, ''"
+    raw_figures = "1 AS requests, (status >= 400)::int AS failed, duration_ms::float8 AS d"
     parts = []
     for kind, lo, hi in segments:
-        where = _where(sql, kind, tenant_id, lo, hi, *filters)
         if kind == "raw":
+            where = _where(sql, kind, tenant_id, lo, hi, filters)
             parts.append(
-                f"SELECT method, route, {_CREDENTIAL}, 1 AS requests,"
-                " (status >= 400)::int AS failed, duration_ms::float8 AS duration_sum"
+                f"SELECT 'route' AS dim, {by_route}, {raw_figures}"
+                f" FROM public.request_log WHERE {where}"
+                f" UNION ALL SELECT 'credential', {credential}, {raw_figures}"
                 f" FROM public.request_log WHERE {where}"
             )
-        else:
+        elif unfiltered:
+            where = _where(sql, kind, tenant_id, lo, hi, filters, totals="dim <> ''")
             parts.append(
-                f"SELECT method, route, {_CREDENTIAL}, requests, errors AS failed, duration_sum"
-                f" FROM public.request_rollup WHERE {where}"
+                f"SELECT dim, method, route, {_CREDENTIAL}, requests, errors, duration_sum"
+                f" FROM public.request_rollup_total WHERE {where}"
             )
+        else:
+            where = _where(sql, kind, tenant_id, lo, hi, filters)
+            for dim, columns in (("route", by_route), ("credential", credential)):
+                parts.append(
+                    f"SELECT '{dim}', {columns}, requests, errors, duration_sum"
+                    f" FROM public.request_rollup WHERE {where}"
+                )
     return [
-        "SELECT GROUPING(method) AS gm, method, route, "
-        f"{_CREDENTIAL}, sum(requests)::bigint AS requests, sum(failed)::bigint AS failed,"
-        " sum(duration_sum) AS duration_sum"
-        f" FROM ({' UNION ALL '.join(parts)}) s"
-        f" GROUP BY GROUPING SETS ((method, route), ({_CREDENTIAL}))",
+        f"SELECT dim, method, route, {_CREDENTIAL}, sum(requests)::bigint AS requests,"
+        " sum(failed)::bigint AS failed, sum(d) AS duration_sum"
+        f" FROM ({' UNION ALL '.join(parts)})"
+        f" AS s(dim, method, route, {_CREDENTIAL}, requests, failed, d)"
+        f" GROUP BY dim, method, route, {_CREDENTIAL}",
         *sql.args,
     ]
 
@@ -205,7 +220,8 @@ def _timeline_sql(
     arrays = "array_agg(k) AS ks, array_agg(n) AS ns"
     parts = []
     for kind, lo, hi in segments:
-        where = _where(sql, kind, tenant_id, lo, hi, *filters, total=unfiltered and kind != "raw")
+        totals = "dim = ''" if unfiltered and kind != "raw" else None
+        where = _where(sql, kind, tenant_id, lo, hi, filters, totals=totals)
         if kind == "raw":
             parts.append(
                 f"SELECT b, {figures}, {arrays} FROM"
@@ -257,7 +273,7 @@ def _answer(
         (
             _figures(r) | {"method": r["method"], "route": r["route"]}
             for r in breakdown
-            if r["gm"] == 0
+            if r["dim"] == "route"
         ),
         key=lambda e: (-e["requests"], e["route"], e["method"]),
     )
@@ -266,7 +282,7 @@ def _answer(
             _figures(r)
             | {k: r[k] for k in ("credential_type", "credential_id", "credential_label")}
             for r in breakdown
-            if r["gm"] == 1
+            if r["dim"] == "credential"
         ),
         key=lambda k: (-k["requests"], k["credential_label"]),
     )
@@ -410,6 +426,7 @@ async def log_client_request(tenant_id: uuid.UUID, entry: dict[str, Any]) -> dic
             check.add("ipAddress", "ipAddress must be an IPv4 or IPv6 address", "INVALID")
     if check.errors:
         raise ValidationFailed(check.errors)
+    ms = float(duration) if isinstance(duration, int | float) else 0.0
     key_id, label = None, ""
     if api_key:
         key_id = await key_id_for(tenant_id, api_key)
@@ -433,7 +450,7 @@ async def log_client_request(tenant_id: uuid.UUID, entry: dict[str, Any]) -> dic
             method,
             path,
             status,
-            float(duration),
+            ms,
             request_size,
             response_size,
             agent,
@@ -449,7 +466,7 @@ async def log_client_request(tenant_id: uuid.UUID, entry: dict[str, Any]) -> dic
         "apiKey": label or None,
         "userId": user_id,
         "statusCode": status,
-        "responseTime": float(duration),
+        "responseTime": ms,
         "requestSize": request_size,
         "responseSize": response_size,
         "userAgent": agent,
