@@ -244,6 +244,9 @@ async def test_validation(business: Any) -> None:
         "route": "INVALID",
     }
     with pytest.raises(alerts.ValidationFailed) as caught:
+        await rule(tenant, threshold=1.1e58, name="x\ud800")  # huge, a lone surrogate
+    assert {e["field"] for e in caught.value.errors} == {"threshold", "name"}
+    with pytest.raises(alerts.ValidationFailed) as caught:
         await rule(tenant, threshold=150, window_minutes=1441, channels=[])
     codes = {e["field"]: e["code"] for e in caught.value.errors}
     assert codes == {

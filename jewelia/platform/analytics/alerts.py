@@ -155,7 +155,19 @@ def _threshold(check: Checker, metric: str, value: Any) -> Decimal:
     if not Decimal(0) <= number <= high:
         unit = UNITS.get(metric, "").strip() or "requests"
         check.add("threshold", f"Threshold must be between 0 and {high} ({unit})", "OUT_OF_RANGE")
+        return Decimal(0)
     return number.quantize(Decimal("0.0001"))
+
+
+def _text(check: Checker, field: str, value: Any, label: str, max_len: int) -> str:
+    """Check.text that also refuses text PostgreSQL cannot store (lone surrogates)."""
+    text = check.text(field, value if isinstance(value, str) else "", label, max_len)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        check.add(field, f"{label} is not valid text", "INVALID")
+        return ""
+    return text
 
 
 def _channels(check: Checker, value: Any) -> list[str]:
@@ -178,7 +190,7 @@ async def _check_rule(tenant: TenantRef, values: dict[str, Any]) -> dict[str, An
     """Validated column values for a whole rule, or ValidationFailed listing every problem."""
     check = Checker()
     name = values.get("name")
-    name = check.text("name", name if isinstance(name, str) else "", "Name", 120)
+    name = _text(check, "name", name, "Name", 120)
     metric = values.get("metric")
     metric = check.choice("metric", metric if isinstance(metric, str) else "", METRICS, "Metric")
     comparison = values.get("comparison")
@@ -207,7 +219,7 @@ async def _check_rule(tenant: TenantRef, values: dict[str, Any]) -> dict[str, An
                 check.add("api_key_id", "No API key of this business has that id", "NOT_FOUND")
     route = values.get("route")
     if route is not None:
-        route = check.text("route", route if isinstance(route, str) else "", "Route", 300)
+        route = _text(check, "route", route, "Route", 300)
         if route and not route.startswith("/"):
             check.add("route", "Route is a route template such as /customers", "INVALID")
         route = full_route(route) if route else None

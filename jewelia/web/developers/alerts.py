@@ -172,4 +172,5 @@ router = Router(
         resolve,
         weekly_report,
     ],
+    include_in_schema=False,
 )
