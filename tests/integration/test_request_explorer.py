@@ -15,11 +15,13 @@ import pytest
 
 from jewelia.core.db import execute, fetch
 from jewelia.core.errors import NotFound, ValidationFailed
+from jewelia.platform.accounts import service as accounts
 from jewelia.platform.analytics import explorer
 from jewelia.platform.analytics.explorer import Filters
 from jewelia.platform.analytics.requestlog import flush_now
 from jewelia.platform.apikeys.service import PERMISSIONS, create_key
-from tests.integration.test_pages import signup
+from tests.conftest import STRONG_PASSWORD, unique_email
+from tests.integration.test_pages import form_post, signup
 
 PAGE = "/developers/logs"
 HX = {"HX-Request": "true"}
@@ -293,3 +295,27 @@ async def test_a_real_requests_id_finds_it(client: Any, db: None) -> None:
     other = await signup(client, business="Nosy Gems")  # now signed in to another business
     assert other
     assert (await client.get(f"{PAGE}/{rid}")).status_code == 404
+
+
+async def test_read_only_members_see_their_business_logs(client: Any, db: None) -> None:
+    owner, tenant = await accounts.signup(
+        "Looker Gems", "Owner", unique_email("owner"), STRONG_PASSWORD
+    )
+    mine = await log_row(tenant.id, datetime.now(UTC) - timedelta(minutes=1))
+    token = await accounts.invite_member(
+        owner, await accounts.membership(owner.id, tenant.id), unique_email("ro"), "read-only"
+    )
+    user, _ = await accounts.register_and_accept(token, "Reader", STRONG_PASSWORD)
+    r = await form_post(client, "/login", {"email": user.email, "password": STRONG_PASSWORD})
+    assert r.status_code == 200
+    r = await client.get(PAGE)
+    assert r.status_code == 200 and mine in r.text
+    assert (await client.get(f"{PAGE}/{mine}")).status_code == 200
+    assert (await client.get(f"{PAGE}/export.csv")).status_code == 200
+    assert (await client.get("/developers/usage")).status_code == 200
+
+
+async def test_pages_need_a_login(client: Any) -> None:
+    for path in (PAGE, f"{PAGE}/abc", f"{PAGE}/export.csv", "/developers/usage"):
+        r = await client.get(path, follow_redirects=False)
+        assert r.status_code in (302, 303) and r.headers["location"].startswith("/login"), path
