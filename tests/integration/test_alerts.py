@@ -9,12 +9,14 @@ time tomorrow, so requests the tests themselves make (logged at the real time) n
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 
 from jewelia.core.api import Page
@@ -23,6 +25,7 @@ from jewelia.platform.accounts import service as accounts
 from jewelia.platform.analytics import alerts, reports
 from jewelia.platform.apikeys.service import create_key
 from jewelia.platform.billing.plans import plan_named
+from jewelia.tenants.webhooks import catalog
 from tests.conftest import STRONG_PASSWORD, unique_email
 from tests.webhook_receiver import Receiver
 
@@ -154,6 +157,12 @@ async def test_error_rate_fires_notifies_per_cooldown_and_resolves(business: Any
     assert [e["event_type"] for e in await events(tenant)][-1] == "alert.resolved"
     [resolved_mail] = await emails(user.email, "%Resolved: API errors%")
     assert "automatically" in resolved_mail["body_text"]
+
+    # Every event fits the catalog's schema for its type.
+    for e in await events(tenant):
+        schema = catalog.CATALOG[e["event_type"]].payload_schema()
+        payload = json.loads(e["payload"])
+        assert list(jsonschema_rs.Draft202012Validator(schema).iter_errors(payload)) == [], payload
 
     # Quiet afterwards: no new incident while healthy.
     await alerts.evaluate(T0 + timedelta(minutes=33))
