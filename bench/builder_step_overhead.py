@@ -12,7 +12,8 @@ builder_throughput.py (a `branch` condition on the trigger, then a `database` st
 customer), (b) five `transform` steps in a row, each reading the previous one's output.
 Runs are started with `runs.start_flow_run` (their messages go to Redis, no worker takes
 them), then this process advances each one with `executor.advance`, one at a time, exactly as
-the actor does: claim with a lease, heartbeat, each step's transactions, the finish.
+the actor does: claim with a lease, heartbeat, each step's transactions, the finish, on
+uvloop as the worker's actors run (`--loop asyncio` for the standard loop).
 
 Every action's `execute` is timed (wrapped; the wrapper calls the real one), so a run's engine
 time is its `advance` time minus the time spent inside the actions: the claim, the lease
@@ -191,6 +192,12 @@ def main(argv: list[str] | None = None) -> int:
         "--tree",
         help="measure the jewelia package in this folder instead (git archive of a commit)",
     )
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default="uvloop",
+        help="the event loop (the worker's actors run on uvloop)",
+    )
     args = parser.parse_args(argv)
     if args.tree:
         if not (Path(args.tree) / "jewelia" / "__init__.py").is_file():
@@ -212,7 +219,13 @@ def main(argv: list[str] | None = None) -> int:
 
     with common.installation():
         common.log(f"{args.warmup} + {args.runs} runs per flow, advanced one at a time")
-        results = asyncio.run(measure(args.runs, args.warmup, args.profile))
+        factory = None
+        if args.loop == "uvloop":
+            import uvloop
+
+            factory = uvloop.new_event_loop
+        with asyncio.Runner(loop_factory=factory) as runner:
+            results = runner.run(measure(args.runs, args.warmup, args.profile))
     profile = results.pop("_profile", None)
     if profile:
         print(profile)

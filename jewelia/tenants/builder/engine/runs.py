@@ -326,9 +326,9 @@ async def _refuse(flow_id: uuid.UUID, trigger_type: str, version: int | None) ->
 async def send(tenant_id: uuid.UUID, run_id: uuid.UUID, delay_ms: int | None = None) -> None:
     """Enqueue the run's actor (a failure is logged: the sweeper sends it again later).
 
-    Without a delay, runs sent while this process's previous message is on its way go
-    together in the next one (`builder_runs`, up to BATCH_MAX): no wait is added, and a burst
-    of triggers costs the broker and the worker one message instead of one per run."""
+    Without a delay, the runs this process sends within batch_seconds() of each other go as
+    one message (`builder_runs`, up to BATCH_MAX; so do those sent while a message is on its
+    way): a burst of triggers costs the broker and the worker one message, not one per run."""
     try:
         if delay_ms:
             await jobs.enqueue_async(
@@ -344,9 +344,15 @@ BATCH_ACTOR = "builder_runs"
 BATCH_MAX = 50
 
 
+def batch_seconds() -> float:
+    """How long the first run of a message waits for others (JEWELIA_BUILDER_BATCH_MS, 0 for
+    none): a few milliseconds against ~0.5 ms of CPU per message saved per run."""
+    return float(os.environ.get("JEWELIA_BUILDER_BATCH_MS", "3")) / 1000
+
+
 class _Sender:
-    """One event loop's queue of run messages to send: while a message is on its way, the
-    runs sent meanwhile wait and go as the next one."""
+    """One event loop's queue of run messages to send: the first waits batch_seconds() for
+    others; while a message is on its way, the runs sent meanwhile wait and go as the next."""
 
     def __init__(self) -> None:
         self.waiting: list[tuple[list[str], asyncio.Future[None]]] = []
@@ -363,6 +369,9 @@ class _Sender:
 
     async def drain(self) -> None:
         try:
+            linger = batch_seconds()
+            if linger > 0:
+                await asyncio.sleep(linger)
             while self.waiting:
                 batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
                 try:
