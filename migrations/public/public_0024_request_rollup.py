@@ -59,10 +59,12 @@ CREATE INDEX request_rollup_total_tenant_idx
     ON public.request_rollup_total (tenant_id, grain, dim, bucket);
 CREATE INDEX request_rollup_total_bucket_idx ON public.request_rollup_total (grain, bucket);
 
--- Every hour before rolled_until is rolled up and final; queries read raw rows from there on.
+-- Every hour before rolled_until is rolled up and final; the hours after it are rolled up to
+-- partial_until (a few seconds before the last run) and queries read raw rows from there on.
 CREATE TABLE public.request_rollup_watermark (
     name text PRIMARY KEY,
     rolled_until timestamptz NOT NULL,
+    partial_until timestamptz NULL,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 """

@@ -235,6 +235,44 @@ async def test_the_current_hour_is_read_from_raw_rows(rolled_until_now: None) ->
     assert [t["requests"] for t in data["timeline"]][-3:] == [1, 1, 1]
 
 
+async def test_the_current_hour_is_rolled_up_to_seconds_ago_and_read_raw_after(
+    rolled_until_now: None,
+) -> None:
+    tenant = uuid.uuid4()
+    now = T0 + timedelta(days=12, minutes=30)  # the clock of the rollup run
+    await set_watermark(rollups.hour_floor(now) - timedelta(hours=1))
+    await insert_rows(
+        [row(tenant, now - timedelta(minutes=70)), row(tenant, now - timedelta(minutes=20))]
+    )
+    done = await rollups.roll_up(now)
+    assert done["partial_until"] == now - rollups.LATE
+    assert await rollups.coverage() == (rollups.hour_floor(now), now - rollups.LATE)
+    partial = await fetch(
+        "SELECT requests FROM public.request_rollup WHERE tenant_id = $1 AND grain = 'hour'"
+        " AND bucket = $2",
+        tenant,
+        rollups.hour_floor(now),
+    )
+    assert [r["requests"] for r in partial] == [1]
+    # written after the run, seconds before its clock: read from the raw rows
+    assert DB.pool is not None
+    async with DB.pool.acquire() as conn:
+        await conn.copy_records_to_table(
+            "request_log",
+            schema_name="public",
+            columns=COLUMNS,
+            records=[row(tenant, now - timedelta(seconds=2), status=500)],
+        )
+    for group_by in ("hour", "day"):
+        data = await api_usage(
+            tenant, now - timedelta(days=2), now + timedelta(minutes=1), group_by
+        )
+        assert data["summary"]["totalRequests"] == 3, group_by
+        assert data["summary"]["failedRequests"] == 1, group_by
+    hours = await api_usage(tenant, now - timedelta(hours=2), now + timedelta(minutes=1), "hour")
+    assert [t["requests"] for t in hours["timeline"]][-2:] == [1, 2]
+
+
 async def test_rolling_up_again_gives_the_same_rows(rolled_until_now: None) -> None:
     tenant = uuid.uuid4()
     await insert_rows(

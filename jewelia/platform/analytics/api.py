@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from jewelia.core.api import ok, parse_datetime
 from jewelia.core.errors import FieldError, ValidationFailed
 from jewelia.platform.analytics import usage
+from jewelia.platform.analytics.rollups import day_floor, hour_floor
 from jewelia.platform.analytics.schemas import (
     ApiUsageEnvelope,
     ApiUsageLog,
@@ -25,18 +26,24 @@ DEFAULT_DAYS = 30
 
 
 def _period(start: str | None, end: str | None, group_by: str) -> tuple[datetime, datetime]:
-    """The period asked for: [startDate, endDate), 30 days up to now by default."""
+    """The period asked for: [startDate, endDate); by default up to now, from the start of the
+    day 29 days ago (by hour: of the hour 23 hours ago)."""
     errors = []
     try:
         until = parse_datetime("endDate", end) or datetime.now(UTC)
     except ValidationFailed as exc:
         errors += exc.errors
         until = datetime.now(UTC)
+    # by default whole buckets: the last 30 days (today included) or the last 24 hours
+    if group_by == "hour":
+        default = hour_floor(until) - timedelta(hours=23)
+    else:
+        default = day_floor(until) - timedelta(days=DEFAULT_DAYS - 1)
     try:
-        since = parse_datetime("startDate", start) or until - timedelta(days=DEFAULT_DAYS)
+        since = parse_datetime("startDate", start) or default
     except ValidationFailed as exc:
         errors += exc.errors
-        since = until - timedelta(days=DEFAULT_DAYS)
+        since = default
     if not errors:
         if since >= until:
             errors.append(FieldError("endDate", "endDate must be after startDate", "OUT_OF_RANGE"))
@@ -69,7 +76,12 @@ class ApiUsageController(Controller):
         self,
         auth: ApiAuth,
         start_date: Annotated[
-            str | None, Parameter(query="startDate", description="ISO 8601; default 30 days ago")
+            str | None,
+            Parameter(
+                query="startDate",
+                description="ISO 8601; default the start of the day 29 days ago (groupBy=hour:"
+                " of the hour 23 hours ago)",
+            ),
         ] = None,
         end_date: Annotated[
             str | None, Parameter(query="endDate", description="ISO 8601, exclusive; default now")

@@ -23,6 +23,7 @@ MIN_MS = 0.001  # durations below this (0 ms) count in its bin
 WATERMARK = "hour"
 LOCK = 0x4A57_0016  # advisory lock: one rollup at a time
 MAX_HOURS = 72  # a run catches up at most this many hours (the rest next minute)
+LATE = timedelta(seconds=5)  # the current hour is rolled up to this long before now
 DIMS = (
     "tenant_id, source, credential_type, credential_id, credential_label, method, route,"
     " status_class"
@@ -132,10 +133,11 @@ async def roll_totals(grain: str, bucket: datetime) -> None:
         await execute(statement, bucket, end, bucket)
 
 
-async def roll_hour(hour: datetime) -> None:
-    """Recompute one hour's rows (and its totals) from the raw rows; idempotent."""
+async def roll_hour(hour: datetime, until: datetime | None = None) -> None:
+    """Recompute one hour's rows (and its totals) from the raw rows, or from the part of the
+    hour before `until`; idempotent."""
     hour = hour_floor(hour)
-    end = hour + timedelta(hours=1)
+    end = min(hour + timedelta(hours=1), until or hour + timedelta(hours=1))
     await execute("DELETE FROM public.request_rollup WHERE grain = 'hour' AND bucket = $1", hour)
     await execute(_HOUR_FROM_RAW, hour, end)
     await roll_totals("hour", hour)
@@ -152,20 +154,29 @@ async def roll_day(day: datetime) -> None:
 
 async def watermark() -> datetime | None:
     """Every hour before this one is rolled up and final (None before the first run)."""
+    return (await coverage())[0]
+
+
+async def coverage() -> tuple[datetime | None, datetime | None]:
+    """(rolled_until, partial_until): hours before the first are final; the rows before the
+    second are rolled up too (the current hour's so far), or None."""
     rows = await fetch(
-        "SELECT rolled_until FROM public.request_rollup_watermark WHERE name = $1", WATERMARK
+        "SELECT rolled_until, partial_until FROM public.request_rollup_watermark WHERE name = $1",
+        WATERMARK,
     )
-    return rows[0]["rolled_until"] if rows else None
+    return (rows[0]["rolled_until"], rows[0]["partial_until"]) if rows else (None, None)
 
 
 async def roll_up(now: datetime | None = None) -> dict[str, Any]:
-    """Roll every hour from the watermark (or the previous hour) through the current one,
-    and the days they touch; move the watermark past the hours closed a minute ago or more."""
+    """Roll every hour from the watermark (or the previous hour) through the current one (up
+    to a few seconds ago), and the days they touch; move the watermark past the hours closed
+    a minute ago or more."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     current = hour_floor(now)
-    # Rows reach the table up to ~2 s after their request (the writer's buffer): an hour is
-    # final one minute after it ends.
+    # Rows reach the table ~1-2 s after their request (the writer's buffer): an hour is final
+    # one minute after it ends, and the current hour is rolled up to LATE before now.
     closed = hour_floor(now - timedelta(minutes=1))
+    cut = now - LATE
     async with DB.transaction():
         await execute("SELECT pg_advisory_xact_lock($1)", LOCK)
         mark = await watermark()
@@ -180,15 +191,18 @@ async def roll_up(now: datetime | None = None) -> dict[str, Any]:
             hours.append(at)
             at += timedelta(hours=1)
         for hour in hours:
-            await roll_hour(hour)
+            await roll_hour(hour, cut)
         for day in sorted({day_floor(h) for h in hours}):
             await roll_day(day)
         new_mark = max(mark, min(closed, last + timedelta(hours=1)))
+        partial = cut if last == current else None
         await execute(
-            "INSERT INTO public.request_rollup_watermark (name, rolled_until) VALUES ($1, $2)"
-            " ON CONFLICT (name) DO UPDATE SET rolled_until = excluded.rolled_until,"
+            "INSERT INTO public.request_rollup_watermark (name, rolled_until, partial_until)"
+            " VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET"
+            " rolled_until = excluded.rolled_until, partial_until = excluded.partial_until,"
             " updated_at = now()",
             WATERMARK,
             new_mark,
+            partial,
         )
-    return {"hours": len(hours), "watermark": new_mark}
+    return {"hours": len(hours), "watermark": new_mark, "partial_until": partial}

@@ -67,24 +67,35 @@ def _ceil(at: datetime, step: timedelta, floor: Any) -> datetime:
 
 
 def plan(
-    start: datetime, end: datetime, group_by: str, mark: datetime | None
+    start: datetime,
+    end: datetime,
+    group_by: str,
+    mark: datetime | None,
+    partial: datetime | None = None,
 ) -> list[tuple[str, datetime, datetime]]:
-    """Where each part of [start, end) is read: 'day' or 'hour' rollup rows for rolled hours
-    (day rows for whole days unless grouping by hour), 'raw' rows for the rest (the current,
-    not yet final hour, and any part of an hour at the edges)."""
+    """Where each part of [start, end) is read: 'day' or 'hour' rollup rows (day rows for whole
+    days unless grouping by hour), 'raw' rows for the rest: what the last rollup run had not
+    seen yet (after `partial`, or after `mark` when there is no partial hour) and any part of
+    an hour at the edges. A segment (kind, lo, hi) reads rows whose bucket or time is in it."""
     hour = timedelta(hours=1)
     h0 = _ceil(start, hour, rollups.hour_floor)
-    if mark is None or min(end, mark) <= h0:
+    covered = partial if partial is not None and mark is not None and partial > mark else mark
+    if covered is None or min(end, covered) <= h0:
         return [("raw", start, end)]
-    e = rollups.hour_floor(min(end, mark))
+    if end >= covered and covered != rollups.hour_floor(covered):
+        # the current hour's row covers [its hour, covered): read it, and raw rows after
+        e, raw_from = rollups.hour_floor(covered) + hour, covered
+        last_day = rollups.day_floor(rollups.hour_floor(covered))
+    else:
+        e = raw_from = rollups.hour_floor(min(end, covered))
+        last_day = rollups.day_floor(e)
     segments = [("raw", start, h0)]
     d0 = _ceil(h0, timedelta(days=1), rollups.day_floor)
-    d1 = rollups.day_floor(e)
-    if group_by == "hour" or d0 >= d1:
+    if group_by == "hour" or d0 >= last_day:
         segments.append(("hour", h0, e))
     else:
-        segments += [("hour", h0, d0), ("day", d0, d1), ("hour", d1, e)]
-    segments.append(("raw", e, end))
+        segments += [("hour", h0, d0), ("day", d0, last_day), ("hour", last_day, e)]
+    segments.append(("raw", raw_from, end))
     return [(kind, lo, hi) for kind, lo, hi in segments if lo < hi]
 
 
@@ -116,8 +127,9 @@ def _where(
     where.append(f"source = {sql(source)}")
     if kind != "raw":
         where.append(f"grain = {sql(kind)}")
-    if totals:
-        return " AND ".join([*where, totals])
+    if totals:  # its rows carry the credential and route of their dim, never a status
+        where.append(totals)
+        status_class = None
     if api_key is not None:
         where.append(f"credential_id = {sql(api_key)}")
     if route:
@@ -147,7 +159,7 @@ async def api_usage(
         raise ValueError(f"group_by must be one of {GROUPS}")
     if status_class is not None and status_class not in STATUS_CLASSES:
         raise ValueError(f"status_class must be one of {STATUS_CLASSES}")
-    segments = plan(start, end, group_by, await rollups.watermark())
+    segments = plan(start, end, group_by, *await rollups.coverage())
     if not segments:
         return _answer([], [], [], group_by)
     filters = (source, api_key, route, status_class)
@@ -213,14 +225,20 @@ def _timeline_sql(
     unfiltered: bool,
 ) -> list[Any]:
     """Per bucket: counts, duration sum and the merged sketch (keys, counts), one row per
-    bucket and segment; without filters from the per-business totals (one row a bucket)."""
+    bucket and segment; from the totals when no filter or only a key or a route is given."""
+    _source, api_key, route, status_class = filters
+    by_totals = None
+    if unfiltered:
+        by_totals = "dim = ''"
+    elif not status_class and (api_key is None) != (not route):
+        by_totals = "dim = 'credential'" if api_key is not None else "dim = 'route'"
     sql = _Sql()
     trunc = f"date_trunc({sql(group_by)}, {{}} AT TIME ZONE 'UTC')"
     figures = "sum(r)::bigint AS requests, sum(f)::bigint AS failed, sum(d) AS duration_sum"
     arrays = "array_agg(k) AS ks, array_agg(n) AS ns"
     parts = []
     for kind, lo, hi in segments:
-        totals = "dim = ''" if unfiltered and kind != "raw" else None
+        totals = by_totals if kind != "raw" else None
         where = _where(sql, kind, tenant_id, lo, hi, filters, totals=totals)
         if kind == "raw":
             parts.append(
@@ -230,7 +248,7 @@ def _timeline_sql(
                 " sum(duration_ms::float8) AS d"
                 f" FROM public.request_log WHERE {where} GROUP BY 1, 2) bins GROUP BY b"
             )
-        elif unfiltered:
+        elif by_totals:
             parts.append(
                 f"SELECT {trunc.format('bucket')} AS b, requests, errors AS failed,"
                 " duration_sum, sketch_keys::int[] AS ks, sketch_counts AS ns"
