@@ -235,6 +235,7 @@ async def test_pages(client: Any, db: None) -> None:
     assert r.status_code == 200 and 'id="log-results"' in r.text and "<html" not in r.text
     assert bad in r.text and ok not in r.text
     assert "export.csv?range=24h&amp;status=4xx" in r.text
+    assert "the newest 100,000 matching requests at most" in r.text
     r = await client.get(PAGE, params={"status": "abc"})
     assert r.status_code == 422 and "status is a code" in r.text
     r = await client.get(PAGE, params={"status": "abc"}, headers=HX)  # htmx swaps 200s only

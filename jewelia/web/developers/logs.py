@@ -146,7 +146,13 @@ async def _results(ctx: PageContext, query: Query, cursor: str | None) -> dict[s
         except ValidationFailed as exc:
             errors.update(exc.by_field())
     more = f"{BASE}?{query.link(cursor=next_cursor)}" if next_cursor else None
-    return {"rows": rows, "more": more, "errors": errors, "query": query}
+    return {
+        "rows": rows,
+        "more": more,
+        "errors": errors,
+        "query": query,
+        "export_cap": explorer.EXPORT_CAP,
+    }
 
 
 def _is_htmx(request: HTMXRequest) -> bool:
