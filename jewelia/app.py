@@ -56,6 +56,8 @@ from jewelia.tenants.notifications.api import NotificationController
 from jewelia.tenants.transfer.api import DownloadController, ImportExportController
 from jewelia.tenants.webhooks.inbound.api import InboundReceiveController, InboundSourceController
 from jewelia.tenants.webhooks.outbound.api import WebhookController
+from jewelia.tenants.webhooks.stream import api as stream_api
+from jewelia.tenants.webhooks.stream.channels import channels_plugin
 from jewelia.tenants.webhooks.tools.api import WebhookToolsController
 from jewelia.web.account import api_keys as apikey_pages
 from jewelia.web.account import pages as account_pages
@@ -214,6 +216,8 @@ def create_app() -> Litestar:
             ready,
             metrics_endpoint,  # Prometheus, bearer JEWELIA_METRICS_TOKEN
             *api_routers(),
+            stream_api.stream_socket,  # real-time events: own auth (header or first message)
+            stream_api.stream_sse,
             openapi_json,
             api_docs,
             auth.router,
@@ -262,7 +266,11 @@ def create_app() -> Litestar:
         # Exited first (reverse order): the request log's last rows go out before the pool closes.
         lifespan=[lifespan, request_log_lifespan],
         on_startup=[lambda: setup_logging()],
-        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        plugins=[
+            HTMXPlugin(),
+            FlashPlugin(config=FlashConfig(template_config=template_config)),
+            channels_plugin(),  # fan-out of the real-time stream (Redis pub/sub)
+        ],
         template_config=template_config,
         middleware=[
             metrics_middleware,  # outermost: times the whole stack, labels by route template

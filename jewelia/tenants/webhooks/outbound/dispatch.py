@@ -7,6 +7,7 @@ mid-batch only delays a delivery until its lease runs out.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder.triggers import database_change
 from jewelia.tenants.webhooks import catalog
 from jewelia.tenants.webhooks.outbound.service import mark_due
+from jewelia.tenants.webhooks.stream import history as stream_history
+
+log = logging.getLogger("jewelia.webhooks")
 
 BATCH_SIZE = 50
 OUTBOX_BATCH = 2_000
@@ -124,7 +128,17 @@ async def dispatch_tenant(tenant: TenantRef, upto: int) -> list[Job]:
             [e["id"] for e in events],
         )
     await database_change.send(tenant.id, flow_runs)
+    await _publish_stream(tenant.id, events)
     return _jobs(tenant.id, rows)
+
+
+async def _publish_stream(tenant_id: uuid.UUID, events: list[dict[str, Any]]) -> None:
+    # After the commit: the real-time stream shows only committed events. A Redis failure
+    # costs live subscribers these events (they resume with a gap), never the deliveries.
+    try:
+        await stream_history.publish(tenant_id, [(e["event_type"], e["payload"]) for e in events])
+    except Exception:
+        log.exception("real-time stream publish failed for tenant %s", tenant_id)
 
 
 async def sweep_due(max_tenants: int = 200) -> list[Job]:
