@@ -62,13 +62,15 @@ def render(business: str, start: date, end: date, usage: dict[str, Any]) -> tupl
 async def send_report(
     tenant: TenantRef, business: str, week: date, recipients: list[tuple[uuid.UUID, str]]
 ) -> int:
-    """Queue one business's report for `week` to each recipient not sent it yet (one
-    transaction: the email rows and the `last_sent_week` marks commit together)."""
+    """Queue one business's report for `week` to each recipient not sent it yet (the email rows
+    and the `last_sent_week` marks commit together)."""
     end = datetime(week.year, week.month, week.day, tzinfo=UTC)
     start = end - timedelta(days=7)
+    # Read first, outside the transaction: api_usage runs its queries concurrently on pooled
+    # connections (every one filters by this business's tenant_id).
+    usage = await api_usage(tenant.id, start, end, group_by="day")
+    subject, body = render(business, start.date(), week, usage)
     async with tenant_scope(tenant):
-        usage = await api_usage(tenant.id, start, end, group_by="day")
-        subject, body = render(business, start.date(), week, usage)
         sent = 0
         for user_id, email in recipients:
             marked = await fetch(
