@@ -1147,7 +1147,7 @@ class Analytics(_SyncResource):
         """API usage: requests, failures and latency over time, by endpoint and by key: `GET /analytics/api-usage`.
 
         Args:
-            start_date: ISO 8601; default 30 days ago
+            start_date: ISO 8601; default the start of the day 29 days ago (groupBy=hour: of the hour 23 hours ago)
             end_date: ISO 8601, exclusive; default now
             group_by: hour, day (default) or week (UTC)
             api_key: An API key's id or prefix
@@ -3781,7 +3781,7 @@ class AsyncAnalytics(_AsyncResource):
         """API usage: requests, failures and latency over time, by endpoint and by key: `GET /analytics/api-usage`.
 
         Args:
-            start_date: ISO 8601; default 30 days ago
+            start_date: ISO 8601; default the start of the day 29 days ago (groupBy=hour: of the hour 23 hours ago)
             end_date: ISO 8601, exclusive; default now
             group_by: hour, day (default) or week (UTC)
             api_key: An API key's id or prefix

@@ -3140,7 +3140,7 @@ export type GetApiUsageData = {
     path?: never;
     query?: {
         /**
-         * ISO 8601; default 30 days ago
+         * ISO 8601; default the start of the day 29 days ago (groupBy=hour: of the hour 23 hours ago)
          */
         startDate?: string | null;
         /**

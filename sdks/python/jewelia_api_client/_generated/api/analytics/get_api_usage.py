@@ -190,7 +190,8 @@ def sync_detailed(
     current hour is counted as it happens.
 
     Args:
-        start_date (None | str | Unset): ISO 8601; default 30 days ago
+        start_date (None | str | Unset): ISO 8601; default the start of the day 29 days ago
+            (groupBy=hour: of the hour 23 hours ago)
         end_date (None | str | Unset): ISO 8601, exclusive; default now
         group_by (str | Unset): hour, day (default) or week (UTC) Default: 'day'.
         api_key (None | str | Unset): An API key's id or prefix
@@ -242,7 +243,8 @@ def sync(
     current hour is counted as it happens.
 
     Args:
-        start_date (None | str | Unset): ISO 8601; default 30 days ago
+        start_date (None | str | Unset): ISO 8601; default the start of the day 29 days ago
+            (groupBy=hour: of the hour 23 hours ago)
         end_date (None | str | Unset): ISO 8601, exclusive; default now
         group_by (str | Unset): hour, day (default) or week (UTC) Default: 'day'.
         api_key (None | str | Unset): An API key's id or prefix
@@ -289,7 +291,8 @@ async def asyncio_detailed(
     current hour is counted as it happens.
 
     Args:
-        start_date (None | str | Unset): ISO 8601; default 30 days ago
+        start_date (None | str | Unset): ISO 8601; default the start of the day 29 days ago
+            (groupBy=hour: of the hour 23 hours ago)
         end_date (None | str | Unset): ISO 8601, exclusive; default now
         group_by (str | Unset): hour, day (default) or week (UTC) Default: 'day'.
         api_key (None | str | Unset): An API key's id or prefix
@@ -341,7 +344,8 @@ async def asyncio(
     current hour is counted as it happens.
 
     Args:
-        start_date (None | str | Unset): ISO 8601; default 30 days ago
+        start_date (None | str | Unset): ISO 8601; default the start of the day 29 days ago
+            (groupBy=hour: of the hour 23 hours ago)
         end_date (None | str | Unset): ISO 8601, exclusive; default now
         group_by (str | Unset): hour, day (default) or week (UTC) Default: 'day'.
         api_key (None | str | Unset): An API key's id or prefix
