@@ -22,6 +22,7 @@ from .errors import (
     ValidationError,
     WebhookSignatureError,
 )
+from .stream import StreamEvent
 
 __all__ = [
     "APIConnectionError",
@@ -37,6 +38,7 @@ __all__ = [
     "NotFoundError",
     "Page",
     "RateLimitError",
+    "StreamEvent",
     "ValidationError",
     "WebhookSignatureError",
     "__version__",

@@ -10,9 +10,10 @@ import httpx
 from ._core import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncCore, SyncCore
 from ._generated.client import AuthenticatedClient
 from ._resources import AsyncResources, Resources
+from .stream import AsyncStreaming, SyncStreaming
 
 
-class JeweliaClient(SyncCore, Resources):
+class JeweliaClient(SyncCore, Resources, SyncStreaming):
     """The Jewelia API, synchronously: `JeweliaClient(api_key=..., base_url=...)`, then
     `client.customers.list(page=1, limit=20, search="john")` and the other resources.
 
@@ -62,7 +63,7 @@ class JeweliaClient(SyncCore, Resources):
         self.close()
 
 
-class AsyncJeweliaClient(AsyncCore, AsyncResources):
+class AsyncJeweliaClient(AsyncCore, AsyncResources, AsyncStreaming):
     """The Jewelia API with asyncio: the same resources and methods as JeweliaClient, each a
     coroutine (`await client.customers.list(limit=20)`)."""
 

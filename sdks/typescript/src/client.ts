@@ -1,4 +1,4 @@
-import { Core } from './core.js';
+import { Core, apiRoot } from './core.js';
 import {
   Alerts,
   Analytics,
@@ -15,6 +15,7 @@ import {
   WebhookTools,
   Webhooks,
 } from './resources.js';
+import { type StreamContext, type StreamEvent, type StreamOptions, streamEvents } from './stream.js';
 
 export interface JeweliaClientOptions {
   /** An API key (`jw_live_…`) or a JWT access token, sent as `Authorization: Bearer`. */
@@ -47,6 +48,7 @@ export class JeweliaClient {
   readonly notifications: Notifications;
   readonly alerts: Alerts;
   readonly analytics: Analytics;
+  private readonly streamContext: StreamContext;
 
   constructor(options: JeweliaClientOptions) {
     if (!options?.baseUrl) {
@@ -77,5 +79,19 @@ export class JeweliaClient {
     this.notifications = new Notifications(core);
     this.alerts = new Alerts(core);
     this.analytics = new Analytics(core);
+    this.streamContext = {
+      baseUrl: apiRoot(options.baseUrl),
+      apiKey: options.apiKey,
+      headers: options.headers ?? {},
+      fetch: fetchImpl,
+    };
+  }
+
+  /**
+   * The business's events as they commit (`for await (const e of client.stream({ events:
+   * ['order.*'] }))`), resuming from `lastEventId`; reconnects from the last id it yielded.
+   */
+  stream(options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+    return streamEvents(this.streamContext, options);
   }
 }

@@ -29,6 +29,7 @@ export type {
   Webhooks,
 } from './resources.js';
 export type { ReceiveOptions, RequestOptions } from './transport.js';
+export type { StreamEvent, StreamOptions } from './stream.js';
 export { verifyWebhookSignature, type VerifyOptions, type WebhookHeaders } from './webhooks.js';
 // The API's request and response types (Customer, CustomerCreate, Order, ...), generated.
 export type * from './generated/types.gen.js';

@@ -16,6 +16,7 @@ import {
   WebhookSignatureError,
   verifyWebhookSignature,
   type Customer,
+  type StreamEvent,
   type Page,
   type CustomerList,
 } from "@jewelia/api-client";
@@ -452,7 +453,33 @@ async function webhook() {
   };
 }
 
+/** Real-time events: two customers arrive as they commit; a resume replays the second. */
+async function stream() {
+  const client = new JeweliaClient({ apiKey, baseUrl });
+  const live = new AbortController();
+  const events = client.stream({ events: ["customer.*"], signal: live.signal });
+  const first = events.next(); // opens the stream
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const one = await client.customers.create({ full_name: "Stream One" });
+  const e1 = (await first).value as StreamEvent;
+  const two = await client.customers.create({ full_name: "Stream Two" });
+  const e2 = (await events.next()).value as StreamEvent;
+  live.abort();
+  const again = new AbortController();
+  const resumed = client.stream({ events: ["customer.*"], lastEventId: e1.id, signal: again.signal });
+  const replayed = (await resumed.next()).value as StreamEvent;
+  again.abort();
+  return {
+    created: [one.id, two.id],
+    received: [e1.data.id, e2.data.id],
+    types: [e1.event, e2.event],
+    cursors: [e1.id, e2.id],
+    replayed: { id: replayed.id, customer: replayed.data.id },
+  };
+}
+
 const scenarios: Record<string, () => Promise<unknown>> = {
+  stream,
   contract,
   pagination,
   "rate-limit": rateLimit,
