@@ -139,9 +139,17 @@ async def test_error_rate_fires_notifies_per_cooldown_and_resolves(business: Any
 
     # Acknowledged: still open, no more notifications however long it fails.
     acked = await alerts.acknowledge(
-        tenant.ref, incident["id"], user.id, T0 + timedelta(minutes=12)
+        tenant.ref, incident["id"], user.actor, T0 + timedelta(minutes=12)
     )
     assert acked["state"] == "acknowledged" and acked["acknowledged_by"] == user.id
+    async with tenant_scope(tenant.ref):
+        audited = await fetch(
+            "SELECT action, actor_label FROM audit_log WHERE entity LIKE 'alert%'"
+        )
+    assert {(a["action"], a["actor_label"]) for a in audited} == {
+        ("alert_rule.created", "system"),
+        ("alert.acknowledged", user.email),
+    }
     await log_requests(tenant.id, T0 + timedelta(minutes=25), 10, status=500)
     await alerts.evaluate(T0 + timedelta(minutes=26))
     assert len(await emails(user.email, "%Alert: API errors%")) == 2

@@ -24,6 +24,7 @@ from jewelia.core.validation import Checker
 from jewelia.platform.analytics.usage import full_route
 from jewelia.platform.billing.plans import plan_named
 from jewelia.platform.mail import service as mail
+from jewelia.tenants.audit.service import Actor, record
 from jewelia.tenants.notifications import service as notifications
 from jewelia.tenants.webhooks import outbox
 
@@ -270,9 +271,11 @@ async def get_rule(tenant: TenantRef, rule_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def create_rule(
-    tenant: TenantRef, values: dict[str, Any], created_by: uuid.UUID | None = None
+    tenant: TenantRef, values: dict[str, Any], actor: Actor | None = None
 ) -> dict[str, Any]:
     """Add a rule (missing optional fields take their defaults)."""
+    actor = actor or Actor.system()
+    created_by = actor.id if actor.type == "user" else None
     async with tenant_scope(tenant):
         # Serialises concurrent creates of one business so the cap holds.
         await fetch("SELECT 1 FROM public.tenant WHERE id = $1 FOR UPDATE", tenant.id)
@@ -294,11 +297,13 @@ async def create_rule(
             created_by,
             *cols.values(),
         )
-    return public_rule(rows[0])
+        rule = public_rule(rows[0])
+        await record(actor, "alert_rule.created", "alert_rule", rule["id"], None, rule)
+    return rule
 
 
 async def update_rule(
-    tenant: TenantRef, rule_id: uuid.UUID, values: dict[str, Any]
+    tenant: TenantRef, rule_id: uuid.UUID, values: dict[str, Any], actor: Actor | None = None
 ) -> dict[str, Any]:
     """Change the fields given; the rest keep their values."""
     async with tenant_scope(tenant):
@@ -312,19 +317,25 @@ async def update_rule(
             tenant.id,
             *cols.values(),
         )
-    return public_rule(rows[0])
+        rule = public_rule(rows[0])
+        await record(
+            actor or Actor.system(), "alert_rule.updated", "alert_rule", rule_id, current, rule
+        )
+    return rule
 
 
-async def delete_rule(tenant: TenantRef, rule_id: uuid.UUID) -> None:
+async def delete_rule(tenant: TenantRef, rule_id: uuid.UUID, actor: Actor | None = None) -> None:
     """Delete a rule and its incidents."""
     async with tenant_scope(tenant):
         rows = await fetch(
-            "DELETE FROM public.alert_rule WHERE id = $1 AND tenant_id = $2 RETURNING id",
+            f"DELETE FROM public.alert_rule WHERE id = $1 AND tenant_id = $2 RETURNING {RULE_COLUMNS}",
             rule_id,
             tenant.id,
         )
-    if not rows:
-        raise NotFound("Alert rule not found")
+        if not rows:
+            raise NotFound("Alert rule not found")
+        before = public_rule(rows[0])
+        await record(actor or Actor.system(), "alert_rule.deleted", "alert_rule", rule_id, before)
 
 
 # -- measuring --------------------------------------------------------------------------------
@@ -620,7 +631,7 @@ async def get_incident(tenant: TenantRef, incident_id: uuid.UUID) -> dict[str, A
 
 
 async def acknowledge(
-    tenant: TenantRef, incident_id: uuid.UUID, by: uuid.UUID | None, now: datetime | None = None
+    tenant: TenantRef, incident_id: uuid.UUID, actor: Actor, now: datetime | None = None
 ) -> dict[str, Any]:
     """Acknowledge an open incident: it stays open but is not notified again."""
     async with tenant_scope(tenant):
@@ -636,15 +647,18 @@ async def acknowledge(
                 incident_id,
                 tenant.id,
                 _now(now),
-                by,
+                actor.id,
             )
             row = await _incident(incident_id, tenant.id)
+            assert row is not None
+            after = public_incident(row)
+            await record(actor, "alert.acknowledged", "alert_incident", incident_id, None, after)
     assert row is not None
     return public_incident(row)
 
 
 async def resolve(
-    tenant: TenantRef, incident_id: uuid.UUID, by: uuid.UUID | None, now: datetime | None = None
+    tenant: TenantRef, incident_id: uuid.UUID, actor: Actor, now: datetime | None = None
 ) -> dict[str, Any]:
     """Resolve an open incident by hand (notified like an automatic resolve)."""
     async with tenant_scope(tenant):
@@ -659,10 +673,13 @@ async def resolve(
             incident_id,
             tenant.id,
             _now(now),
-            by,
+            actor.id,
         )
         row = await _incident(incident_id, tenant.id)
         assert row is not None
+        await record(
+            actor, "alert.resolved", "alert_incident", incident_id, None, public_incident(row)
+        )
         rule = await _rule_row(tenant, row["rule_id"])
         await _notify(rule, row, "resolved", repeat=False)
     mail.send_soon()

@@ -154,8 +154,7 @@ class AlertController(Controller):
     async def create_rule(
         self, auth: ApiAuth, data: AlertRuleCreate
     ) -> Response[AlertRuleEnvelope]:
-        created_by = auth.actor.id if auth.actor.type == "user" else None
-        rule = await alerts.create_rule(auth.tenant.ref, given(data), created_by)
+        rule = await alerts.create_rule(auth.tenant.ref, given(data), auth.actor)
         return ok(rule, status_code=201)
 
     @get("/incidents", operation_id="listAlertIncidents", summary="List alert incidents")
@@ -196,7 +195,7 @@ class AlertController(Controller):
     async def acknowledge(
         self, auth: ApiAuth, incident_id: UUID
     ) -> Response[AlertIncidentEnvelope]:
-        return ok(await alerts.acknowledge(auth.tenant.ref, incident_id, auth.actor.id))
+        return ok(await alerts.acknowledge(auth.tenant.ref, incident_id, auth.actor))
 
     @post(
         "/incidents/{incident_id:uuid}/resolve",
@@ -205,7 +204,7 @@ class AlertController(Controller):
         status_code=200,
     )
     async def resolve(self, auth: ApiAuth, incident_id: UUID) -> Response[AlertIncidentEnvelope]:
-        return ok(await alerts.resolve(auth.tenant.ref, incident_id, auth.actor.id))
+        return ok(await alerts.resolve(auth.tenant.ref, incident_id, auth.actor))
 
     @get("/{rule_id:uuid}", operation_id="getAlertRule", summary="Get an alert rule")
     async def get_rule(self, auth: ApiAuth, rule_id: UUID) -> Response[AlertRuleEnvelope]:
@@ -220,7 +219,7 @@ class AlertController(Controller):
     async def update_rule(
         self, auth: ApiAuth, rule_id: UUID, data: AlertRuleUpdate
     ) -> Response[AlertRuleEnvelope]:
-        return ok(await alerts.update_rule(auth.tenant.ref, rule_id, given(data)))
+        return ok(await alerts.update_rule(auth.tenant.ref, rule_id, given(data), auth.actor))
 
     @delete(
         "/{rule_id:uuid}",
@@ -230,5 +229,5 @@ class AlertController(Controller):
         opt=ADMIN,
     )
     async def delete_rule(self, auth: ApiAuth, rule_id: UUID) -> Response[DeletedAlertRuleEnvelope]:
-        await alerts.delete_rule(auth.tenant.ref, rule_id)
+        await alerts.delete_rule(auth.tenant.ref, rule_id, auth.actor)
         return ok({"id": rule_id, "deleted": True})

@@ -90,7 +90,7 @@ async def create(request: Req) -> Template | Redirect:
     _require_admin(ctx)
     data = await rule_input(request)
     try:
-        rule = await alerts.create_rule(ctx.tenant.ref, data, ctx.user.id)
+        rule = await alerts.create_rule(ctx.tenant.ref, data, ctx.user.actor)
     except ValidationFailed as exc:
         shown = {**data, "route": data["route"] or ""}
         return await _page(ctx, status_code=422, errors=exc.by_field(), values=shown)
@@ -101,7 +101,7 @@ async def create(request: Req) -> Template | Redirect:
 async def enable(request: Req, rule_id: uuid.UUID) -> Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
-    await alerts.update_rule(ctx.tenant.ref, rule_id, {"enabled": True})
+    await alerts.update_rule(ctx.tenant.ref, rule_id, {"enabled": True}, ctx.user.actor)
     return redirect_with(request, BASE, "Alert rule enabled.")
 
 
@@ -109,7 +109,7 @@ async def enable(request: Req, rule_id: uuid.UUID) -> Redirect:
 async def disable(request: Req, rule_id: uuid.UUID) -> Redirect:
     ctx = await page_context(request)
     _require_admin(ctx)
-    await alerts.update_rule(ctx.tenant.ref, rule_id, {"enabled": False})
+    await alerts.update_rule(ctx.tenant.ref, rule_id, {"enabled": False}, ctx.user.actor)
     return redirect_with(request, BASE, "Alert rule disabled: it is not evaluated until enabled.")
 
 
@@ -127,7 +127,7 @@ async def delete(request: Req, rule_id: uuid.UUID) -> Template | Redirect:
             yes="Yes, delete",
             back=BASE,
         )
-    await alerts.delete_rule(ctx.tenant.ref, rule_id)
+    await alerts.delete_rule(ctx.tenant.ref, rule_id, ctx.user.actor)
     return redirect_with(request, BASE, f"Alert rule “{rule['name']}” deleted.")
 
 
@@ -135,7 +135,7 @@ async def delete(request: Req, rule_id: uuid.UUID) -> Template | Redirect:
 async def acknowledge(request: Req, incident_id: uuid.UUID) -> Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
-    await alerts.acknowledge(ctx.tenant.ref, incident_id, ctx.user.id)
+    await alerts.acknowledge(ctx.tenant.ref, incident_id, ctx.user.actor)
     return redirect_with(request, BASE, "Incident acknowledged: no more notifications for it.")
 
 
@@ -143,7 +143,7 @@ async def acknowledge(request: Req, incident_id: uuid.UUID) -> Redirect:
 async def resolve(request: Req, incident_id: uuid.UUID) -> Redirect:
     ctx = await page_context(request)
     require_writer(ctx)
-    await alerts.resolve(ctx.tenant.ref, incident_id, ctx.user.id)
+    await alerts.resolve(ctx.tenant.ref, incident_id, ctx.user.actor)
     return redirect_with(request, BASE, "Incident resolved.")
 
 
