@@ -74,6 +74,7 @@ class RequestLogWriter:
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         self._lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._days: set[date] = set()
         self._stopping = False
 
@@ -84,15 +85,21 @@ class RequestLogWriter:
             DROPPED.inc()
             return
         self.buffer.append(row)
-        if self._task is None or self._task.done():
-            self._start()
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._loop is not loop:
+            self._start(loop)
         elif len(self.buffer) >= FLUSH_ROWS and self._wake is not None:
             self._wake.set()
 
-    def _start(self) -> None:
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        # A new event loop (a test client's, a second app in a benchmark): a task, event and
+        # lock of its own; the old loop's task went with that loop.
+        if self._loop is not loop:
+            self._lock = asyncio.Lock()
+        self._loop = loop
         self._wake = asyncio.Event()
         self._stopping = False
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task = loop.create_task(self._run())
 
     async def _run(self) -> None:
         assert self._wake is not None
