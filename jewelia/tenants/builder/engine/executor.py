@@ -198,6 +198,55 @@ def statements(schema: str) -> Statements:
     )
 
 
+_PARAM = re.compile(r"\$(\d+)")
+_SAVE_PLAIN = SAVE_SQL.format(source="")
+
+
+def _literal(value: Any) -> str:
+    """A value as an SQL literal for `_commit_rows` (standard_conforming_strings on: a quote
+    doubled is the only escape a string literal has); ValueError for what cannot be one."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        text = value.isoformat()
+    elif isinstance(value, uuid.UUID | str):
+        text = str(value)
+    else:
+        raise ValueError(f"no literal for {type(value).__name__}")
+    if "\x00" in text:
+        raise ValueError("NUL in a literal")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _bound(values: tuple[Any, ...]) -> str:
+    """SAVE_SQL with these values ($1-$16) in place, as literals."""
+    literals = [_literal(v) for v in values]
+    return _PARAM.sub(lambda m: literals[int(m.group(1)) - 1], _SAVE_PLAIN)
+
+
+async def _commit_rows(rows: list[tuple[Any, ...]]) -> bool:
+    """In the step's transaction: write these step rows (SAVE_SQL's $1-$16 each, in order)
+    and COMMIT, in one round trip (a simple query: its values as literals, as the protocol
+    has no parameters for several statements); False, and nothing sent, when a value cannot
+    be a literal or the connection does not have standard_conforming_strings on."""
+    txn = DB.current_transaction.get()
+    if txn is None or not isinstance(txn, ScopedTransaction):
+        return False
+    if getattr(txn.connection.get_settings(), "standard_conforming_strings", "") != "on":
+        return False
+    try:
+        statements = [_bound(row) for row in rows]
+    except ValueError:
+        return False
+    await txn.connection.execute("; ".join([*statements, "COMMIT"]))
+    txn._committed = True  # SafeTransaction's exit releases the connection without a COMMIT
+    return True
+
+
 class _FencedBegin(ScopedTransaction):
     """A step's transaction whose BEGIN also renews the run's lease, in the same round trip:
     Execution.fence's usual case (still held, no cancel requested); `fenced` says it held."""
@@ -697,6 +746,7 @@ class Execution:
         fenced: bool = False,
         text: str | None = None,
         defer: bool = False,
+        commit: bool = False,
     ) -> datetime | None:
         """Write the step's row (its own transaction unless `fenced`: already in one); the time
         it first started (None from a fenced save that also wrote deferred rows, in the same
@@ -706,6 +756,9 @@ class Execution:
         decision) is written by the run's next transaction instead, with the time it has now.
         Nothing outside the run sees it before then, and a crash before then loses only work
         that is done again the same way on replay (no later step was committed either).
+
+        `commit` (fenced, the last write of the step's transaction): the rows and the COMMIT go
+        in one round trip when they can (see `_commit_rows`); None is returned then.
         """
         if text is None and status == "succeeded":
             text = to_json(output)
@@ -769,6 +822,9 @@ class Execution:
             done,
             None,
         )
+        if commit and ref is None and await _commit_rows([*self.pending, values]):
+            self.pending.clear()
+            return None
         if self.pending:  # deferred rows first, in their order: with this one when inline
             if ref is not None:
                 await self.flush()
@@ -859,6 +915,7 @@ class Execution:
                         output=output,
                         fenced=True,
                         text=text,
+                        commit=True,
                     )
             else:
                 output, text = self.encoded(await module.execute(info, request))
