@@ -140,3 +140,15 @@ async def test_retention_drops_old_partitions_and_rollups_and_makes_tomorrow(db:
         "SELECT bucket FROM public.request_rollup_total WHERE tenant_id = $1", tenant
     )
     assert len(left) == 1 and left[0]["bucket"] > datetime.now(UTC) - timedelta(days=301)
+
+
+async def test_rows_left_in_the_buffer_are_written_at_shutdown(api: Any, app: Any) -> None:
+    """The app's lifespan stops the writer and writes what is buffered (no flush_now)."""
+    assert requestlog.request_log_lifespan in app._lifespan_managers
+    r = await api.get("/customers")
+    rid = r.headers["x-request-id"]
+    async with requestlog.request_log_lifespan(app):
+        pass  # the server stops
+    assert requestlog.WRITER._task is None and requestlog.WRITER.buffer == []
+    rows = await fetch("SELECT status FROM public.request_log WHERE request_id = $1", rid)
+    assert [row["status"] for row in rows] == [200]
