@@ -126,7 +126,9 @@ async def exact(
     figures = (
         "count(*) AS requests, count(*) FILTER (WHERE status >= 400) AS failed,"
         " avg(duration_ms::float8) AS avg_ms,"
-        " percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95"
+        " percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95,"
+        " percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,"
+        " percentile_disc(0.99) WITHIN GROUP (ORDER BY duration_ms) AS p99"
     )
     args = (tenant_id, start, end)
     return {
@@ -198,6 +200,8 @@ async def test_rollups_equal_a_direct_count_over_raw_rows(rolled_until_now: None
         assert s["failedRequests"] == w["failed"], case
         assert close(s["averageResponseTime"], w["avg_ms"]), case
         assert close(s["p95ResponseTime"], w["p95"]), (case, s, w)
+        assert close(s["p50ResponseTime"], w["p50"]), (case, s, w)
+        assert close(s["p99ResponseTime"], w["p99"]), (case, s, w)
         assert sum(t["requests"] for t in got["timeline"]) == w["requests"]
         for t in got["timeline"]:
             at = datetime.fromisoformat(t["date"].replace("Z", "+00:00"))

@@ -13,6 +13,8 @@ class ApiUsageSummary(msgspec.Struct):
     failedRequests: Annotated[int, msgspec.Meta(description="Answered with a status >= 400")]
     averageResponseTime: Annotated[float, msgspec.Meta(description="Milliseconds")]
     p95ResponseTime: Annotated[float, msgspec.Meta(description="Milliseconds, within 1 %")]
+    p50ResponseTime: Annotated[float, msgspec.Meta(description="Median, ms, within 1 %")]
+    p99ResponseTime: Annotated[float, msgspec.Meta(description="Milliseconds, within 1 %")]
 
 
 class ApiUsagePoint(msgspec.Struct):

@@ -278,6 +278,8 @@ def _figures(r: dict[str, Any] | None, bins: dict[int, int] | None = None) -> di
         "failed": failed,
         "avg_ms": (r["duration_sum"] / requests) if r and requests else 0.0,
         "p95_ms": rollups.quantile(bins, 0.95) if bins else 0.0,
+        "p50_ms": rollups.quantile(bins, 0.50) if bins else 0.0,
+        "p99_ms": rollups.quantile(bins, 0.99) if bins else 0.0,
     }
 
 
@@ -340,6 +342,8 @@ def shape(
             "failedRequests": summary["failed"],
             "averageResponseTime": _ms(summary["avg_ms"]),
             "p95ResponseTime": _ms(summary["p95_ms"]),
+            "p50ResponseTime": _ms(summary["p50_ms"]),
+            "p99ResponseTime": _ms(summary["p99_ms"]),
         },
         "timeline": [
             {
