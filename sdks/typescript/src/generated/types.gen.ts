@@ -397,9 +397,17 @@ export type ApiUsageSummary = {
      */
     failedRequests: number;
     /**
+     * Median, ms, within 1 %
+     */
+    p50ResponseTime: number;
+    /**
      * Milliseconds, within 1 %
      */
     p95ResponseTime: number;
+    /**
+     * Milliseconds, within 1 %
+     */
+    p99ResponseTime: number;
     successfulRequests: number;
     totalRequests: number;
 };

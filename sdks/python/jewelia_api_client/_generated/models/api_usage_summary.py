@@ -24,14 +24,18 @@ class ApiUsageSummary:
         Attributes:
             average_response_time (float): Milliseconds
             failed_requests (int): Answered with a status >= 400
+            p_50_response_time (float): Median, ms, within 1 %
             p_95_response_time (float): Milliseconds, within 1 %
+            p_99_response_time (float): Milliseconds, within 1 %
             successful_requests (int):
             total_requests (int):
      """
 
     average_response_time: float
     failed_requests: int
+    p_50_response_time: float
     p_95_response_time: float
+    p_99_response_time: float
     successful_requests: int
     total_requests: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -45,7 +49,11 @@ class ApiUsageSummary:
 
         failed_requests = self.failed_requests
 
+        p_50_response_time = self.p_50_response_time
+
         p_95_response_time = self.p_95_response_time
+
+        p_99_response_time = self.p_99_response_time
 
         successful_requests = self.successful_requests
 
@@ -57,7 +65,9 @@ class ApiUsageSummary:
         field_dict.update({
             "averageResponseTime": average_response_time,
             "failedRequests": failed_requests,
+            "p50ResponseTime": p_50_response_time,
             "p95ResponseTime": p_95_response_time,
+            "p99ResponseTime": p_99_response_time,
             "successfulRequests": successful_requests,
             "totalRequests": total_requests,
         })
@@ -73,7 +83,11 @@ class ApiUsageSummary:
 
         failed_requests = d.pop("failedRequests")
 
+        p_50_response_time = d.pop("p50ResponseTime")
+
         p_95_response_time = d.pop("p95ResponseTime")
+
+        p_99_response_time = d.pop("p99ResponseTime")
 
         successful_requests = d.pop("successfulRequests")
 
@@ -82,7 +96,9 @@ class ApiUsageSummary:
         api_usage_summary = cls(
             average_response_time=average_response_time,
             failed_requests=failed_requests,
+            p_50_response_time=p_50_response_time,
             p_95_response_time=p_95_response_time,
+            p_99_response_time=p_99_response_time,
             successful_requests=successful_requests,
             total_requests=total_requests,
         )
