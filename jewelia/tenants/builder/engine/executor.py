@@ -222,24 +222,31 @@ def _literal(value: Any) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _bound(values: tuple[Any, ...]) -> str:
-    """SAVE_SQL with these values ($1-$16) in place, as literals."""
+def _bound(sql: str, values: tuple[Any, ...]) -> str:
+    """`sql` with these values ($1, $2, ...) in place, as literals."""
     literals = [_literal(v) for v in values]
-    return _PARAM.sub(lambda m: literals[int(m.group(1)) - 1], _SAVE_PLAIN)
+    return _PARAM.sub(lambda m: literals[int(m.group(1)) - 1], sql)
 
 
-async def _commit_rows(rows: list[tuple[Any, ...]]) -> bool:
-    """In the step's transaction: write these step rows (SAVE_SQL's $1-$16 each, in order)
-    and COMMIT, in one round trip (a simple query: its values as literals, as the protocol
-    has no parameters for several statements); False, and nothing sent, when a value cannot
-    be a literal or the connection does not have standard_conforming_strings on."""
+async def _commit_rows(rows: list[tuple[Any, ...]], closing: tuple[Any, ...] | None = None) -> bool:
+    """In the step's transaction: write these step rows (SAVE_SQL's $1-$16 each, in order),
+    with `closing` (CLOSED_SUCCEEDED_SQL_NO_ROW's values) close the run as succeeded, and
+    COMMIT, in one round trip (a simple query: its values as literals, as the protocol has no
+    parameters for several statements); False, and nothing sent, when a value cannot be a
+    literal or the connection does not have standard_conforming_strings on.
+
+    The close needs no answer here: the transaction's BEGIN fenced the run (it holds the
+    run's row, leased to this worker and running, until this COMMIT), which is all the
+    close's own fence checks."""
     txn = DB.current_transaction.get()
     if txn is None or not isinstance(txn, ScopedTransaction):
         return False
     if getattr(txn.connection.get_settings(), "standard_conforming_strings", "") != "on":
         return False
     try:
-        statements = [_bound(row) for row in rows]
+        statements = [_bound(_SAVE_PLAIN, row) for row in rows]
+        if closing is not None:
+            statements.append(_bound(CLOSED_SUCCEEDED_SQL_NO_ROW, closing))
     except ValueError:
         return False
     await txn.connection.execute("; ".join([*statements, "COMMIT"]))
@@ -444,6 +451,12 @@ class Execution:
         # rows of side-effect-free steps not written yet: the run's next transaction writes
         # them (see `save`)
         self.pending: list[tuple[Any, ...]] = []
+        # where the walk is, to know a step is the run's last write (see `final`): per level,
+        # whether the step is its list's last (False inside a for_each); per branch around
+        # it, the row its success will write (None when written already)
+        self.lasts: list[bool] = []
+        self.after: list[tuple[Any, ...] | None] = []
+        self.closed = False  # the run was closed with its last step's transaction
         self.run_info = {
             "id": str(run["id"]),
             "flow_id": str(run["flow_id"]),
@@ -561,6 +574,9 @@ class Execution:
     async def finish(
         self, status: str, error: str | None, error_type: str | None, path: str | None
     ) -> None:
+        if self.closed:  # by the last step's transaction
+            await metrics.count_outcome("builder_run", (status,))
+            return
         if status == "succeeded" and len(self.pending) <= 1:
             # the usual end: the close, the streak reset and a last deferred row in one
             # statement, on its own (see Statements); its fence is the same as in `close`
@@ -671,7 +687,17 @@ class Execution:
                 raise RunFailed(
                     f"{prefix}{n}", f"Step {n + 1} is not a valid step", "invalid_config"
                 )
-            await self.step(step, prefix, scope)
+            self.lasts.append(n == len(steps) - 1)
+            try:
+                await self.step(step, prefix, scope)
+            finally:
+                self.lasts.pop()
+
+    def final(self) -> bool:
+        """Whether the run ends when the current step succeeds: it is the last of its list,
+        and so is each branch around it (no for_each), so what is left is the branches'
+        success rows and the close."""
+        return all(self.lasts)
 
     async def step(self, step: dict[str, Any], prefix: str, scope: Scope) -> None:
         sid = step["id"]
@@ -747,6 +773,7 @@ class Execution:
         text: str | None = None,
         defer: bool = False,
         commit: bool = False,
+        close: bool = False,
     ) -> datetime | None:
         """Write the step's row (its own transaction unless `fenced`: already in one); the time
         it first started (None from a fenced save that also wrote deferred rows, in the same
@@ -758,8 +785,12 @@ class Execution:
         that is done again the same way on replay (no later step was committed either).
 
         `commit` (fenced, the last write of the step's transaction): the rows and the COMMIT go
-        in one round trip when they can (see `_commit_rows`); None is returned then.
+        in one round trip when they can (see `_commit_rows`); None is returned then. With
+        `close` (the run ends with this step: `final`) the enclosing branches' success rows
+        and the run's successful close go in that round trip too, and the run is `closed`.
         """
+        if self.closed:  # the rest of a walk whose last step closed the run
+            return None
         if text is None and status == "succeeded":
             text = to_json(output)
         small = text is None or len(text) <= OUTPUT_INLINE_BYTES // 4
@@ -822,9 +853,16 @@ class Execution:
             done,
             None,
         )
-        if commit and ref is None and await _commit_rows([*self.pending, values]):
-            self.pending.clear()
-            return None
+        if commit and ref is None:
+            rows = [*self.pending, values]
+            closing = None
+            if close:
+                rows += [r for r in reversed(self.after) if r is not None]
+                closing = (self.run_id, *self.close_values("succeeded", None, None, None))
+            if await _commit_rows(rows, closing):
+                self.pending.clear()
+                self.closed = closing is not None
+                return None
         if self.pending:  # deferred rows first, in their order: with this one when inline
             if ref is not None:
                 await self.flush()
@@ -916,6 +954,7 @@ class Execution:
                         fenced=True,
                         text=text,
                         commit=True,
+                        close=self.final(),
                     )
             else:
                 output, text = self.encoded(await module.execute(info, request))
@@ -1012,6 +1051,20 @@ class Execution:
             actions = branches[chosen].get("actions") or []
         else:
             actions = config.get("else") or [] if chosen == "else" else []
+        done = row is not None and row["status"] == "succeeded"
+        self.after.append(
+            None
+            if done
+            else (
+                *self.step_values(
+                    path, step, "succeeded", 1, None, to_json({"branch": chosen}), None, None
+                ),
+                f"{self.run_id}:{path}",
+                None,
+                True,
+                _now(),
+            )
+        )
         try:
             await self.steps(actions, prefix, scope)
         except RunTimedOut:
@@ -1028,6 +1081,8 @@ class Execution:
             if on_error(step) != "continue":
                 raise
             return
+        finally:
+            self.after.pop()
         output = {"branch": chosen}
         if row is None or row["status"] != "succeeded":
             await self.save(path, step, "succeeded", attempts=1, output=output, defer=True)
@@ -1061,6 +1116,22 @@ class Execution:
             )
         results = []
         actions = config.get("actions") or []
+        self.lasts.append(False)  # a step in a loop is never the run's last write
+        try:
+            await self.each(step, path, scope, items, actions, results)
+        finally:
+            self.lasts.pop()
+
+    async def each(
+        self,
+        step: dict[str, Any],
+        path: str,
+        scope: Scope,
+        items: list[Any],
+        actions: list[Any],
+        results: list[Any],
+    ) -> None:
+        """A for_each's items, each walked in its own scope, then the loop's row."""
         for index, item in enumerate(items):
             inner = Scope(steps=dict(scope.steps), item=item, index=index)
             try:
