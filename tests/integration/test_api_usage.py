@@ -488,3 +488,38 @@ async def test_post_refuses_bad_lines_with_field_details(api: Any, app: Any) -> 
         assert (await c.get("/analytics/api-usage")).status_code == 200
         r = await c.post("/analytics/api-usage", json=good)
         assert r.status_code == 403 and r.json()["code"] == "AUTHORIZATION_ERROR"
+
+
+async def test_the_worker_rolls_up_the_current_hour(db: None, worker: object) -> None:
+    """The scheduler's actor, run by a real worker, rolls new raw rows up and moves the
+    watermark (the current hour up to seconds ago)."""
+    import asyncio
+    import time
+
+    from jewelia.workers.analytics_actors import roll_up_requests
+
+    tenant = uuid.uuid4()
+    at = datetime.now(UTC) - timedelta(seconds=30)
+    await fetch("SELECT public.request_log_partition($1)", at.date())
+    assert DB.pool is not None
+    async with DB.pool.acquire() as conn:
+        await conn.copy_records_to_table(
+            "request_log", schema_name="public", columns=COLUMNS, records=[row(tenant, at)]
+        )
+    await set_watermark(rollups.hour_floor(at) - timedelta(hours=2))
+    roll_up_requests.send()
+    deadline = time.monotonic() + 90  # the session worker may still be starting
+    rolled: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not rolled:
+        await asyncio.sleep(0.5)
+        rolled = await fetch(
+            "SELECT requests FROM public.request_rollup_total WHERE tenant_id = $1"
+            " AND grain = 'hour' AND dim = ''",
+            tenant,
+        )
+    assert [r["requests"] for r in rolled] == [1]
+    mark, partial = await rollups.coverage()
+    assert mark is not None and mark >= rollups.hour_floor(at) - timedelta(hours=1)
+    assert partial is not None and partial > at
+    data = await api_usage(tenant, at - timedelta(hours=1), datetime.now(UTC), "hour")
+    assert data["summary"]["totalRequests"] == 1
