@@ -854,12 +854,12 @@ class Execution:
             None,
         )
         if commit and ref is None:
-            rows = [*self.pending, values]
+            batch = [*self.pending, values]
             closing = None
             if close:
-                rows += [r for r in reversed(self.after) if r is not None]
+                batch += [r for r in reversed(self.after) if r is not None]
                 closing = (self.run_id, *self.close_values("succeeded", None, None, None))
-            if await _commit_rows(rows, closing):
+            if await _commit_rows(batch, closing):
                 self.pending.clear()
                 self.closed = closing is not None
                 return None
@@ -1114,7 +1114,7 @@ class Execution:
             await self.save(
                 path, step, "running", attempts=1, request={"items": items}, done=False, defer=True
             )
-        results = []
+        results: list[Any] = []
         actions = config.get("actions") or []
         self.lasts.append(False)  # a step in a loop is never the run's last write
         try:
