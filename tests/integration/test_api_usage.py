@@ -344,8 +344,10 @@ async def test_get_answers_the_contract_shape_for_every_credential_kind(
     r = await client.get("/api/v1/customers", headers={"Authorization": f"Bearer {app_token}"})
     assert r.status_code == 200
     await requestlog.flush_now()
+    # the period ends here, so the usage reads that follow (logged too) leave it unchanged
+    until = {"endDate": datetime.now(UTC).isoformat()}
 
-    r = await api.get("/analytics/api-usage", params={"groupBy": "day"})
+    r = await api.get("/analytics/api-usage", params={"groupBy": "day", **until})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["success"] is True
@@ -369,20 +371,33 @@ async def test_get_answers_the_contract_shape_for_every_credential_kind(
     assert set(endpoint) >= {"endpoint", "requests", "successful", "failed", "avgResponseTime"}
     assert {e["endpoint"] for e in data["endpoints"]} == {"/customers", "/customers/{customer_id}"}
 
+    # the owner's JWT reads the same figures; an app token may not read analytics
+    r = await client.get(
+        "/api/v1/analytics/api-usage", params=until, headers={"Authorization": f"Bearer {jwt}"}
+    )
+    assert r.status_code == 200
+    assert r.json()["data"] == data
+    r = await client.get(
+        "/api/v1/analytics/api-usage", headers={"Authorization": f"Bearer {app_token}"}
+    )
+    assert r.status_code == 403, r.text
+    await requestlog.flush_now()
+    until_now = {"endDate": datetime.now(UTC).isoformat()}
+
     # the app's business sees the app's request, and nothing of the first business
     key = await create_key(app_business["id"], "usage", ["read"])
     async with api_client(app, key.secret) as other:
-        r = await other.get("/analytics/api-usage")
+        r = await other.get("/analytics/api-usage", params=until_now)
     assert r.status_code == 200, r.text
     other_data = r.json()["data"]
-    assert other_data["summary"]["totalRequests"] == 1
+    assert other_data["summary"]["totalRequests"] == 2  # the app's GET and its refused read
     [only] = other_data["apiKeys"]
     assert only["type"] == "app" and only["apiKey"] == listing["name"]
 
     # filters: by key (id or prefix), route, status class
     prefix = kinds["api_key"]["apiKey"]
     for value in (prefix, kinds["api_key"]["id"], api.key):
-        r = await api.get("/analytics/api-usage", params={"apiKey": value})
+        r = await api.get("/analytics/api-usage", params={"apiKey": value, **until})
         assert r.json()["data"]["summary"]["totalRequests"] == 2, value
     r = await api.get(
         "/analytics/api-usage",
@@ -390,12 +405,13 @@ async def test_get_answers_the_contract_shape_for_every_credential_kind(
             "status": "4xx",
             "groupBy": "hour",
             "startDate": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+            **until,
         },
     )
     assert r.status_code == 200, r.text
     assert r.json()["data"]["summary"]["totalRequests"] == 1
     assert len(r.json()["data"]["timeline"]) in (24, 25)
-    r = await api.get("/analytics/api-usage", params={"route": "/customers/{customer_id}"})
+    r = await api.get("/analytics/api-usage", params={"route": "/customers/{customer_id}", **until})
     assert r.json()["data"]["summary"]["totalRequests"] == 1
 
 
