@@ -35,10 +35,14 @@ def _period(start: str | None, end: str | None, group_by: str) -> tuple[datetime
         errors += exc.errors
         until = datetime.now(UTC)
     # by default whole buckets: the last 30 days (today included) or the last 24 hours
-    if group_by == "hour":
-        default = hour_floor(until) - timedelta(hours=23)
-    else:
-        default = day_floor(until) - timedelta(days=DEFAULT_DAYS - 1)
+    try:
+        if group_by == "hour":
+            default = hour_floor(until) - timedelta(hours=23)
+        else:
+            default = day_floor(until) - timedelta(days=DEFAULT_DAYS - 1)
+    except OverflowError:  # an endDate in the first days of year 1
+        errors.append(FieldError("endDate", "endDate is out of range", "OUT_OF_RANGE"))
+        default = until
     try:
         since = parse_datetime("startDate", start) or default
     except ValidationFailed as exc:
