@@ -539,3 +539,29 @@ async def test_the_worker_rolls_up_the_current_hour(db: None, worker: object) ->
     assert partial is not None and partial > at
     data = await api_usage(tenant, at - timedelta(hours=1), datetime.now(UTC), "hour")
     assert data["summary"]["totalRequests"] == 1
+
+
+async def test_a_day_is_merged_once_its_last_hours_are_rolled(rolled_until_now: None) -> None:
+    tenant = uuid.uuid4()
+    midnight = datetime(2026, 4, 8, tzinfo=UTC)
+    late, early = midnight - timedelta(minutes=30), midnight + timedelta(minutes=10)
+    assert DB.pool is not None
+    for day in (late.date(), early.date()):
+        await fetch("SELECT public.request_log_partition($1)", day)
+    async with DB.pool.acquire() as conn:
+        await conn.copy_records_to_table(
+            "request_log",
+            schema_name="public",
+            columns=COLUMNS,
+            records=[row(tenant, late), row(tenant, early)],
+        )
+    await set_watermark(midnight - timedelta(hours=2))
+    await rollups.roll_up(midnight + timedelta(minutes=30))
+    days = await fetch(
+        "SELECT bucket, requests FROM public.request_rollup_total WHERE tenant_id = $1"
+        " AND grain = 'day' AND dim = ''",
+        tenant,
+    )
+    assert [(d["bucket"], d["requests"]) for d in days] == [(midnight - timedelta(days=1), 1)]
+    data = await api_usage(tenant, midnight - timedelta(days=2), midnight + timedelta(hours=1))
+    assert [t["requests"] for t in data["timeline"]] == [0, 1, 1]

@@ -192,7 +192,10 @@ async def roll_up(now: datetime | None = None) -> dict[str, Any]:
             at += timedelta(hours=1)
         for hour in hours:
             await roll_hour(hour, cut)
-        for day in sorted({day_floor(h) for h in hours}):
+        # Day rows are read only for days before the current one: a day is merged from its
+        # hours while its last hours are rolled (the first hour of the next day), not every
+        # minute of the day.
+        for day in sorted({day_floor(h) for h in hours if day_floor(h) < day_floor(current)}):
             await roll_day(day)
         new_mark = max(mark, min(closed, last + timedelta(hours=1)))
         partial = cut if last == current else None
