@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,7 +22,7 @@ from jewelia.core.errors import AppError, AuthenticationFailed, FieldError, Vali
 from jewelia.core.middleware import header_value
 from jewelia.platform.apikeys.guard import ApiAuth, authenticate
 from jewelia.tenants.webhooks.stream import history
-from jewelia.tenants.webhooks.stream.channels import Closed, SlowConsumer, StreamSubscriber
+from jewelia.tenants.webhooks.stream.channels import Closed, SlowConsumer, subscribe, unsubscribe
 from jewelia.tenants.webhooks.stream.feed import (
     GAP,
     PING,
@@ -31,6 +32,7 @@ from jewelia.tenants.webhooks.stream.feed import (
     check_subscription,
 )
 
+log = logging.getLogger("jewelia.stream")
 AUTH_SECONDS = 10.0  # for the first message(s): auth, subscribe
 CUT_OFF_SECONDS = 10.0  # for a slow client to take its gap notice before the socket closes
 CLOSE_CODES = {401: 4401, 403: 4403, 422: 4422}
@@ -133,10 +135,8 @@ async def stream_socket(socket: WebSocket, channels: ChannelsPlugin) -> None:
         return
     if auth is None or wanted is None:
         return
-    channel = history.channel(auth.tenant.id)
-    subscriber = await channels.subscribe([channel])
-    assert isinstance(subscriber, StreamSubscriber)
-    feed = Feed(subscriber, auth.tenant.id, auth, *wanted)
+    subscriber, live = await subscribe(channels, history.channel(auth.tenant.id))
+    feed = Feed(subscriber, auth.tenant.id, auth, *wanted, live=live)
     replies: asyncio.Queue[str] = asyncio.Queue(maxsize=16)
     tasks: list[asyncio.Task[Any]] = []
     try:
@@ -153,14 +153,19 @@ async def stream_socket(socket: WebSocket, channels: ChannelsPlugin) -> None:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         slow = overflow in done or (sender in done and isinstance(sender.exception(), SlowConsumer))
-        if slow:
+        if slow:  # let go of its queue first: the notice may wait for the client to read
+            await unsubscribe(channels, subscriber)
+            subscriber.discard()
             await _close(socket, SLOW_CLOSE, '{"type":"gap","reason":"slow_consumer"}')
         elif reader not in done:
+            failed = sender.exception() if sender in done else None
+            if failed is not None and not isinstance(failed, Closed):
+                log.error("stream failed for tenant %s", auth.tenant.id, exc_info=failed)
             await _close(socket, 1011)
     finally:
         for task in tasks:
             task.cancel()
-        await channels.unsubscribe(subscriber, [channel])
+        await unsubscribe(channels, subscriber)
 
 
 async def _replies(socket: WebSocket, replies: asyncio.Queue[str]) -> None:
@@ -183,10 +188,8 @@ async def stream_sse(
     patterns = check_subscription(auth, [p.strip() for p in events.split(",") if p.strip()])
     last = check_cursor(request.headers.get("last-event-id"), "Last-Event-ID")
     last = last or check_cursor(last_event_id)
-    channel = history.channel(auth.tenant.id)
-    subscriber = await channels.subscribe([channel])
-    assert isinstance(subscriber, StreamSubscriber)
-    feed = Feed(subscriber, auth.tenant.id, auth, patterns, last)
+    subscriber, live = await subscribe(channels, history.channel(auth.tenant.id))
+    feed = Feed(subscriber, auth.tenant.id, auth, patterns, last, live=live)
 
     async def messages() -> AsyncIterator[ServerSentEventMessage]:
         try:
@@ -207,7 +210,7 @@ async def stream_sse(
         except Closed:
             pass
         finally:
-            await channels.unsubscribe(subscriber, [channel])
+            await unsubscribe(channels, subscriber)
 
     return ServerSentEvent(
         messages(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

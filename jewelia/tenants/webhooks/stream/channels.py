@@ -18,6 +18,9 @@ from redis.asyncio import Redis
 
 from jewelia.core.settings import get_settings
 
+# Channels this process has received a message on since it subscribed them: their Redis
+# subscription is certainly in effect, so a client joining one needs no catch-up read.
+LIVE: set[str] = set()
 QUEUE_EVENTS = int(os.environ.get("JEWELIA_STREAM_QUEUE", "10000"))
 QUEUE_BYTES = int(os.environ.get("JEWELIA_STREAM_QUEUE_BYTES", str(4 << 20)))
 
@@ -42,11 +45,13 @@ class StreamSubscriber(Subscriber):
         super().__init__(plugin, max_backlog, backlog_strategy)
         self.pending_bytes = 0
         self.overflow = asyncio.Event()
+        self.channel = ""
 
     def put_nowait(self, item: bytes | None) -> bool:
         """Queue a message, or mark the subscriber overflowed when it has no room left."""
         if item is None:
             return super().put_nowait(None)
+        LIVE.add(self.channel)
         if self.overflow.is_set() or self.pending_bytes + len(item) > QUEUE_BYTES:
             self.overflow.set()
             return False
@@ -61,20 +66,46 @@ class StreamSubscriber(Subscriber):
         with suppress(asyncio.QueueFull):
             self._queue.put_nowait(item)
 
+    def discard(self) -> None:
+        """Drop every queued message."""
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self.pending_bytes = 0
+
     async def next(self, seconds: float) -> bytes | None:
         """The next message, None after `seconds` without one."""
         if self.overflow.is_set():
             raise SlowConsumer
         try:
-            item = await asyncio.wait_for(self._queue.get(), seconds)
-        except TimeoutError:
-            return None
+            item = self._queue.get_nowait()  # the common case under load: no timer, no wait
+        except asyncio.QueueEmpty:
+            try:
+                async with asyncio.timeout(seconds):
+                    item = await self._queue.get()
+            except TimeoutError:
+                return None
         if item is None:
             raise Closed
         self.pending_bytes -= len(item)
         if self.overflow.is_set():
             raise SlowConsumer
         return item
+
+
+async def subscribe(plugin: ChannelsPlugin, channel: str) -> tuple[StreamSubscriber, bool]:
+    """A subscriber to one channel, and whether the channel was already live here."""
+    live = channel in LIVE and bool(plugin._channels.get(channel))
+    subscriber = await plugin.subscribe([channel])
+    assert isinstance(subscriber, StreamSubscriber)
+    subscriber.channel = channel
+    return subscriber, live
+
+
+async def unsubscribe(plugin: ChannelsPlugin, subscriber: StreamSubscriber) -> None:
+    """Drop the subscriber (and the channel's liveness when it was the last one here)."""
+    await plugin.unsubscribe(subscriber, [subscriber.channel])
+    if not plugin._channels.get(subscriber.channel):
+        LIVE.discard(subscriber.channel)
 
 
 def channels_plugin() -> ChannelsPlugin:

@@ -98,6 +98,7 @@ class Feed:
     auth: ApiAuth
     patterns: list[str]
     last: str | None
+    live: bool = False  # the channel was already live here: no catch-up read needed
     _cache: dict[str, bool] = field(default_factory=dict)
 
     def wants(self, event_type: str) -> bool:
@@ -130,14 +131,14 @@ class Feed:
                 if self.wants(e.event_type):
                     yield e
         sent_key = history.parse_cursor(sent)
-        filled = False
+        filled = self.live
         while True:
             raw = await self.subscriber.next(HEARTBEAT_SECONDS)
             if raw is None:
                 yield PING
                 continue
             e = history.from_published(raw)
-            key = history.parse_cursor(e.cursor)
+            key = e.key
             if key <= sent_key:
                 continue
             if not filled:

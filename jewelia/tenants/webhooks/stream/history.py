@@ -7,12 +7,14 @@ an older cursor is told it missed events (a gap) instead of silently skipping th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
 import time
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import msgspec
@@ -49,6 +51,11 @@ return ids
 """
 _encoder = msgspec.json.Encoder()
 _script: Any = None
+# History reads share the process's Redis pool (100 connections) with everything else: a
+# reconnect storm of thousands of clients waits its turn instead of exhausting it, and clients
+# asking the same question (same cursors) share one answer.
+_reads = asyncio.Semaphore(int(os.environ.get("JEWELIA_STREAM_READS", "16")))
+_shared: dict[tuple[uuid.UUID, str, str | None], asyncio.Future[tuple[bool, list[Entry]]]] = {}
 
 
 def channel(tenant_id: uuid.UUID) -> str:
@@ -99,13 +106,18 @@ async def publish(tenant_id: uuid.UUID, events: list[tuple[str, str]]) -> list[s
     return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Entry:
     """One event of the history."""
 
     cursor: str
     event_type: str
     message: str  # the client message, JSON
+
+    @cached_property
+    def key(self) -> tuple[int, int]:
+        """The cursor as a comparable pair."""
+        return parse_cursor(self.cursor)
 
     @property
     def data_json(self) -> str:
@@ -118,18 +130,32 @@ def entry(cursor: str, event_type: str, fields_body: str) -> Entry:
     return Entry(cursor, event_type, f'{{"type":"event","id":"{cursor}",{fields_body}')
 
 
+_recent: dict[bytes, Entry] = {}
+
+
 def from_published(raw: bytes) -> Entry:
-    """An Entry from a pub/sub message made by `publish`."""
+    """An Entry from a pub/sub message made by `publish`.
+
+    Every client of a business gets the same message object: it is parsed once (the bytes
+    cache their hash), not once per client.
+    """
+    hit = _recent.get(raw)
+    if hit is not None:
+        return hit
     text = raw.decode()
     event_type, _, rest = text.partition("\n")
     cursor, _, message = rest.partition("\n")
-    return Entry(cursor, event_type, message)
+    made = _recent[raw] = Entry(cursor, event_type, message)
+    if len(_recent) > 256:
+        del _recent[next(iter(_recent))]
+    return made
 
 
 async def latest(tenant_id: uuid.UUID) -> str:
     """The newest cursor of the business's history ("0-0" when empty)."""
     redis: Any = get_redis()  # replies are bytes (no decode_responses)
-    rows = await redis.xrevrange(_stream_key(tenant_id), count=1)
+    async with _reads:
+        rows = await redis.xrevrange(_stream_key(tenant_id), count=1)
     return rows[0][0].decode() if rows else "0-0"
 
 
@@ -138,6 +164,24 @@ async def after(
 ) -> tuple[bool, list[Entry]]:
     """Events after `cursor` (and before `before`, exclusive), in order, and whether some
     events after `cursor` are no longer kept (a gap)."""
+    key = (tenant_id, cursor, before)
+    shared = _shared.get(key)
+    if shared is None:
+        shared = asyncio.ensure_future(_after_bounded(tenant_id, cursor, before))
+        _shared[key] = shared
+        shared.add_done_callback(lambda _: _shared.pop(key, None))
+    gap, entries = await asyncio.shield(shared)
+    return gap, list(entries)
+
+
+async def _after_bounded(
+    tenant_id: uuid.UUID, cursor: str, before: str | None
+) -> tuple[bool, list[Entry]]:
+    async with _reads:
+        return await _after(tenant_id, cursor, before)
+
+
+async def _after(tenant_id: uuid.UUID, cursor: str, before: str | None) -> tuple[bool, list[Entry]]:
     redis: Any = get_redis()
     start = parse_cursor(cursor)
     floor = await redis.get(_floor_key(tenant_id))
