@@ -231,4 +231,8 @@ async def request_page(request: Req, request_id: str) -> Template:
     return render("analytics/log.html", ctx, rows=rows, request_id=request_id)
 
 
-router = Router(path="/", route_handlers=[logs_page, export_csv, export_json, request_page])
+router = Router(
+    path="/",
+    route_handlers=[logs_page, export_csv, export_json, request_page],
+    include_in_schema=False,
+)

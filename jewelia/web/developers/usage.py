@@ -148,4 +148,4 @@ async def usage_page(request: Req, period: str = "7d") -> Template:
     )
 
 
-router = Router(path="/", route_handlers=[usage_page])
+router = Router(path="/", route_handlers=[usage_page], include_in_schema=False)
