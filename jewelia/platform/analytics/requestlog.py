@@ -120,10 +120,16 @@ class RequestLogWriter:
                 try:
                     await self._write(batch)
                     written += len(batch)
-                except Exception:
+                except Exception as exc:
                     self.dropped += len(batch)
                     DROPPED.inc(len(batch))
-                    log.warning("request log: %d rows not written", len(batch), exc_info=True)
+                    closing = DB.pool is None or DB.pool.is_closing()  # shutting down: no trace
+                    log.warning(
+                        "request log: %d rows not written: %s",
+                        len(batch),
+                        exc,
+                        exc_info=not closing,
+                    )
             self.written += written
             return written
 
