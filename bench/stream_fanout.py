@@ -39,10 +39,17 @@ OTHERS = 3
 OTHER_CLIENTS = 10
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of one process (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds of a process group's live processes (from /proc)."""
+    pids = subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True, text=True).stdout
+    total = 0.0
+    for pid in pids.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _free_port() -> int:
@@ -124,8 +131,9 @@ async def _commit(tenants: list[tuple[Any, str]], rate: int, seconds: float) -> 
 async def _measure(args: Any, port: int) -> tuple[Any, ...]:
     tenants = await _setup()
     env = {**os.environ, "JEWELIA_PORT": str(port), "JEWELIA_BASE_URL": f"http://127.0.0.1:{port}"}
+    serve = ["serve", "--port", str(port), "--workers", str(args.workers)]
     server = subprocess.Popen(  # noqa: ASYNC220 - started once, before timing
-        [sys.executable, "-m", "jewelia.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "jewelia.cli", *serve],
         cwd=common.ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -227,7 +235,8 @@ def _report(
         f"Stream fan-out benchmark on {common.machine()}: {args.clients:,} clients of one"
         f" business + {OTHERS}x{OTHER_CLIENTS} of others, {args.rate} events/s for"
         f" {args.seconds:.0f}s ({main_events} events to the main business,"
-        f" {len(committed) - main_events} to others); connected in {connect:.1f}s"
+        f" {len(committed) - main_events} to others); connected in {connect:.1f}s;"
+        f" serve --workers {args.workers}"
     )
     print(
         f"deliveries measured {len(latencies):,}; missing {missing}; to the wrong business"
@@ -262,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rate", type=int, default=10, help="events committed per second")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=1, help="web server processes")
     args = parser.parse_args(argv)
     with common.installation():
         import uvloop  # as uvicorn uses it in the server
