@@ -152,3 +152,22 @@ async def test_rows_left_in_the_buffer_are_written_at_shutdown(api: Any, app: An
     assert requestlog.WRITER._task is None and requestlog.WRITER.buffer == []
     rows = await fetch("SELECT status FROM public.request_log WHERE request_id = $1", rid)
     assert [row["status"] for row in rows] == [200]
+
+
+async def test_the_worker_applies_retention(db: None, worker: object) -> None:
+    """The daily actor, run by a real worker, drops an old partition."""
+    import asyncio
+    import time
+
+    from jewelia.workers.analytics_actors import request_log_retention
+
+    old = datetime.now(UTC).date() - timedelta(days=45)
+    await fetch("SELECT public.request_log_partition($1)", old)
+    assert old in await retention.partitions()
+    request_log_retention.send()
+    deadline = time.monotonic() + 90  # the session worker may still be starting
+    gone = False
+    while time.monotonic() < deadline and not gone:
+        await asyncio.sleep(0.5)
+        gone = old not in await retention.partitions()
+    assert gone
