@@ -131,7 +131,8 @@ async def stream_socket(socket: WebSocket, channels: ChannelsPlugin) -> None:
         await _close(socket, CLOSE_CODES.get(exc.status_code, 4400), json.dumps(_error(exc)))
         return
     except TimeoutError:
-        await _close(socket, 4408, '{"type":"error","code":"TIMEOUT","message":"Too slow"}')
+        message = "No credentials and subscription within 10 seconds"
+        await _close(socket, 4408, json.dumps(_error(AuthenticationFailed(message))))
         return
     if auth is None or wanted is None:
         return
