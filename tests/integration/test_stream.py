@@ -285,6 +285,15 @@ async def test_credentials_are_checked(live_server: str, worker: Any, client: An
         message, code = await _refused(ws)
     assert message["code"] == "AUTHORIZATION_ERROR" and code == 4403
 
+    # Each connection is one request of the key's hourly budget, like any API call.
+    limited, _ = await _business()
+    budget = (await create_key(limited.id, "one an hour", ["read"], hourly_limit=1)).secret
+    first = await _open(live_server, budget)
+    async with connect(url, additional_headers={"Authorization": f"Bearer {budget}"}) as ws:
+        message, code = await _refused(ws)
+    assert message["code"] == "RATE_LIMIT_EXCEEDED" and code == 4429
+    await first.close()
+
     _, key = await _business()
     async with connect(url, additional_headers={"Authorization": f"Bearer {key}"}) as ws:
         await ws.send(json.dumps({"type": "subscribe", "events": ["nope.created"]}))

@@ -35,7 +35,7 @@ from jewelia.tenants.webhooks.stream.feed import (
 log = logging.getLogger("jewelia.stream")
 AUTH_SECONDS = 10.0  # for the first message(s): auth, subscribe
 CUT_OFF_SECONDS = 10.0  # for a slow client to take its gap notice before the socket closes
-CLOSE_CODES = {401: 4401, 403: 4403, 422: 4422}
+CLOSE_CODES = {401: 4401, 403: 4403, 422: 4422, 429: 4429}
 SLOW_CLOSE = 4008
 
 
@@ -71,7 +71,7 @@ async def _socket_auth(socket: WebSocket) -> ApiAuth | None:
             )
         header = "Bearer " + first["token"]
     auth = await authenticate(header)
-    check_access(auth, socket.scope)
+    await check_access(auth, socket.scope)
     return auth
 
 
@@ -185,7 +185,7 @@ async def stream_sse(
 ) -> ServerSentEvent:
     """The same stream as Server-Sent Events: `id:` lines are cursors; `Last-Event-ID` resumes."""
     auth = await authenticate(request.headers.get("authorization", ""))
-    check_access(auth, request.scope)
+    await check_access(auth, request.scope)
     patterns = check_subscription(auth, [p.strip() for p in events.split(",") if p.strip()])
     last = check_cursor(request.headers.get("last-event-id"), "Last-Event-ID")
     last = last or check_cursor(last_event_id)
