@@ -75,8 +75,8 @@ from jewelia.web.dev import mail as devmail
 from jewelia.web.developers import alerts as developer_alerts
 from jewelia.web.developers import inbound_webhooks as inbound_webhook_pages
 from jewelia.web.developers import logs as developer_logs
-from jewelia.web.developers import usage as developer_usage
 from jewelia.web.developers import portal as developer_portal
+from jewelia.web.developers import usage as developer_usage
 from jewelia.web.developers import webhook_tools as webhook_tool_pages
 from jewelia.web.developers import webhooks as webhook_pages
 from jewelia.web.health import health, ready
