@@ -207,7 +207,10 @@ async def _seed_demo() -> tuple[str, str]:
         list(PERMISSIONS),
     )
     from jewelia.core.settings import get_settings
+    from jewelia.platform.analytics.demo import seed_analytics
 
+    owner = await fetch("SELECT id FROM public.app_user WHERE email = $1", DEMO_EMAIL)
+    await seed_analytics(tenant.ref, key.key.id, key.key.prefix, owner[0]["id"], DEMO_EMAIL)
     await replenish_spare_pool(get_settings().spare_pool_size)
     return tenant.slug, key.secret
 
