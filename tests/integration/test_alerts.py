@@ -368,6 +368,11 @@ async def test_api_crud_permissions_and_validation(api: Any, app: Any) -> None:
     assert {d["field"] for d in bad.json()["details"]} == {"metric", "threshold", "window_minutes"}
     unknown = await api.post("/analytics/alerts", json={"name": "x", "colour": "red"})
     assert unknown.status_code == 400 and unknown.json()["code"] == "VALIDATION_ERROR"
+    # A body field named like an app-wide dependency (the channels plugin's) is the client's.
+    wrong = {"name": "x", "metric": "error_rate", "threshold": 1, "window_minutes": 5}
+    wrong_type = await api.post("/analytics/alerts", json={**wrong, "channels": {}})
+    assert wrong_type.status_code == 400, wrong_type.text
+    assert wrong_type.json()["details"][0]["field"] == "channels"
     patched = await api.patch(f"/analytics/alerts/{rule_id}", json={"threshold": 1200})
     assert patched.status_code == 200 and patched.json()["data"]["threshold"] == 1200
     assert (await api.get(f"/analytics/alerts/{rule_id}")).json()["data"]["name"] == "Slow"

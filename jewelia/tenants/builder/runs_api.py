@@ -91,7 +91,9 @@ class FlowRunController(Controller):
             str | None,
             Parameter(max_length=20, description="queued, running, succeeded, failed, cancelled"),
         ] = None,
-        version: Annotated[int | None, Parameter(ge=1, description="Runs of this version")] = None,
+        version: Annotated[
+            int | None, Parameter(ge=1, le=2_147_483_647, description="Runs of this version")
+        ] = None,
         trigger: Annotated[
             str | None,
             Parameter(

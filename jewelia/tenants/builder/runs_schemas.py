@@ -16,7 +16,9 @@ class RunRequest(msgspec.Struct, forbid_unknown_fields=True):
     API's body limit); `version` a published version (default: the flow's current one)."""
 
     payload: dict[str, Any] | None = None
-    version: Annotated[int, msgspec.Meta(ge=1)] | msgspec.UnsetType = msgspec.UNSET
+    version: Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
 
 
 class RunStarted(msgspec.Struct):

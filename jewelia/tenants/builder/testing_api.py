@@ -31,7 +31,7 @@ class StepTestRequest(msgspec.Struct, forbid_unknown_fields=True):
 
     input: PinnedInput | msgspec.UnsetType = msgspec.UNSET
     runId: UUID | None = None
-    version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    version: Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)] | None = None
     simulate: bool = False
 
 
@@ -39,7 +39,7 @@ class DryRunRequest(msgspec.Struct, forbid_unknown_fields=True):
     """`payload` is the trigger; the draft unless `version`."""
 
     payload: dict[str, Any] | None = None
-    version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    version: Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)] | None = None
 
 
 class StepError(msgspec.Struct):

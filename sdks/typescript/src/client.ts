@@ -48,7 +48,7 @@ export class JeweliaClient {
   readonly notifications: Notifications;
   readonly alerts: Alerts;
   readonly analytics: Analytics;
-  private readonly streamContext: StreamContext;
+  readonly #streamContext: StreamContext;
 
   constructor(options: JeweliaClientOptions) {
     if (!options?.baseUrl) {
@@ -79,7 +79,7 @@ export class JeweliaClient {
     this.notifications = new Notifications(core);
     this.alerts = new Alerts(core);
     this.analytics = new Analytics(core);
-    this.streamContext = {
+    this.#streamContext = {
       baseUrl: apiRoot(options.baseUrl),
       apiKey: options.apiKey,
       headers: options.headers ?? {},
@@ -92,6 +92,6 @@ export class JeweliaClient {
    * ['order.*'] }))`), resuming from `lastEventId`; reconnects from the last id it yielded.
    */
   stream(options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
-    return streamEvents(this.streamContext, options);
+    return streamEvents(this.#streamContext, options);
   }
 }

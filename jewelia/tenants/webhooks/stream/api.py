@@ -15,14 +15,19 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Request, WebSocket, get, websocket
-from litestar.channels import ChannelsPlugin
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from jewelia.core.errors import AppError, AuthenticationFailed, FieldError, ValidationFailed
 from jewelia.core.middleware import header_value
 from jewelia.platform.apikeys.guard import ApiAuth, authenticate
 from jewelia.tenants.webhooks.stream import history
-from jewelia.tenants.webhooks.stream.channels import Closed, SlowConsumer, subscribe, unsubscribe
+from jewelia.tenants.webhooks.stream.channels import (
+    Closed,
+    SlowConsumer,
+    StreamChannels,
+    subscribe,
+    unsubscribe,
+)
 from jewelia.tenants.webhooks.stream.feed import (
     GAP,
     PING,
@@ -121,8 +126,9 @@ async def _close(socket: WebSocket, code: int, message: str | None = None) -> No
 
 
 @websocket("/api/v1/stream", opt={"stream": True})
-async def stream_socket(socket: WebSocket, channels: ChannelsPlugin) -> None:
+async def stream_socket(socket: WebSocket) -> None:
     """Live events of the credential's business, resumable from a cursor."""
+    channels = socket.app.plugins.get(StreamChannels)
     await socket.accept()
     try:
         auth = await _socket_auth(socket)
@@ -179,11 +185,11 @@ async def _replies(socket: WebSocket, replies: asyncio.Queue[str]) -> None:
 @get("/api/v1/stream/sse", opt={"stream": True}, include_in_schema=False)
 async def stream_sse(
     request: Request[Any, Any, Any],
-    channels: ChannelsPlugin,
     events: str = "*",
     last_event_id: str | None = None,
 ) -> ServerSentEvent:
     """The same stream as Server-Sent Events: `id:` lines are cursors; `Last-Event-ID` resumes."""
+    channels = request.app.plugins.get(StreamChannels)
     auth = await authenticate(request.headers.get("authorization", ""))
     await check_access(auth, request.scope)
     patterns = check_subscription(auth, [p.strip() for p in events.split(",") if p.strip()])

@@ -14,6 +14,7 @@ from contextlib import suppress
 from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.channels.subscriber import BacklogStrategy
+from litestar.config.app import AppConfig
 from redis.asyncio import Redis
 
 from jewelia.core.settings import get_settings
@@ -108,10 +109,22 @@ async def unsubscribe(plugin: ChannelsPlugin, subscriber: StreamSubscriber) -> N
         LIVE.discard(subscriber.channel)
 
 
+class StreamChannels(ChannelsPlugin):
+    """The channels plugin without its app-wide `channels` dependency: Litestar reports a bad
+    body field of that name (an alert rule's `channels`) as a failed dependency, a 500; the
+    stream's handlers take the plugin from the app instead."""
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        """Register the plugin's lifespan, then drop the dependency it adds."""
+        app_config = super().on_app_init(app_config)
+        app_config.dependencies.pop("channels", None)
+        return app_config
+
+
 def channels_plugin() -> ChannelsPlugin:
     """The app's channels plugin (its own Redis client: pub/sub blocks without a timeout)."""
     redis = Redis.from_url(get_settings().redis_url, health_check_interval=30)
-    return ChannelsPlugin(
+    return StreamChannels(
         RedisChannelsPubSubBackend(redis=redis),
         arbitrary_channels_allowed=True,
         subscriber_max_backlog=QUEUE_EVENTS,
