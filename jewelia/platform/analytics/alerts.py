@@ -477,6 +477,21 @@ async def _incident(incident_id: uuid.UUID, tenant_id: uuid.UUID) -> dict[str, A
     return rows[0] if rows else None
 
 
+async def _open_incident(incident_id: uuid.UUID, tenant_id: uuid.UUID) -> dict[str, Any]:
+    """The incident, locked for the change; NotFound, or Conflict once it is resolved."""
+    await execute(
+        "SELECT 1 FROM public.alert_incident WHERE id = $1 AND tenant_id = $2 FOR UPDATE",
+        incident_id,
+        tenant_id,
+    )
+    row = await _incident(incident_id, tenant_id)
+    if row is None:
+        raise NotFound("Alert incident not found")
+    if row["state"] == "resolved":
+        raise Conflict("This incident is already resolved")
+    return row
+
+
 # -- evaluating -------------------------------------------------------------------------------
 
 
@@ -635,11 +650,7 @@ async def acknowledge(
 ) -> dict[str, Any]:
     """Acknowledge an open incident: it stays open but is not notified again."""
     async with tenant_scope(tenant):
-        row = await _incident(incident_id, tenant.id)
-        if row is None:
-            raise NotFound("Alert incident not found")
-        if row["state"] == "resolved":
-            raise Conflict("This incident is already resolved")
+        row = await _open_incident(incident_id, tenant.id)
         if row["state"] == "triggered":
             await execute(
                 "UPDATE public.alert_incident SET state = 'acknowledged', acknowledged_at = $3,"
@@ -649,11 +660,11 @@ async def acknowledge(
                 _now(now),
                 actor.id,
             )
-            row = await _incident(incident_id, tenant.id)
-            assert row is not None
+            changed = await _incident(incident_id, tenant.id)
+            assert changed is not None
+            row = changed
             after = public_incident(row)
             await record(actor, "alert.acknowledged", "alert_incident", incident_id, None, after)
-    assert row is not None
     return public_incident(row)
 
 
@@ -662,11 +673,7 @@ async def resolve(
 ) -> dict[str, Any]:
     """Resolve an open incident by hand (notified like an automatic resolve)."""
     async with tenant_scope(tenant):
-        row = await _incident(incident_id, tenant.id)
-        if row is None:
-            raise NotFound("Alert incident not found")
-        if row["state"] == "resolved":
-            raise Conflict("This incident is already resolved")
+        await _open_incident(incident_id, tenant.id)
         await execute(
             "UPDATE public.alert_incident SET state = 'resolved', resolved_at = $3,"
             " resolved_by = $4, resolved_auto = false WHERE id = $1 AND tenant_id = $2",
