@@ -68,7 +68,7 @@
         stroke: MUTED,
         grid: grid,
         ticks: { stroke: LINE },
-        size: 56,
+        size: unit.indexOf("ms") >= 0 ? 76 : 56, // "1,000 ms" needs the room
         values: function (u, splits) {
           return splits.map(function (v) { return v == null ? "" : count(v) + unit; });
         },
