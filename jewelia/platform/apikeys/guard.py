@@ -128,9 +128,9 @@ async def admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
     return auth
 
 
-async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
-    auth = await authenticate((header_value(scope, b"authorization") or b"").decode("latin-1"))
-    scope[CALLER_SCOPE_KEY] = auth
+async def check_caller(auth: ApiAuth, scope: Any) -> None:
+    """Where the request comes from (the key's IP ranges, the business's allowed origins) and
+    the hourly budgets, for an authenticated caller; the API and the real-time stream share it."""
     tenant_id_var.set(str(auth.tenant.id))
     origin = origins.foreign_origin(scope)
     if origin is not None:  # decided first, so a refusal below is readable by an allowed page
@@ -161,6 +161,12 @@ async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
         scope[RATE_SCOPE_KEY] = decision
         if not decision.allowed:
             raise RateLimited("Rate limit exceeded", decision.retry_after, decision.headers())
+
+
+async def _admit(scope: Any, handler: BaseRouteHandler) -> ApiAuth:
+    auth = await authenticate((header_value(scope, b"authorization") or b"").decode("latin-1"))
+    scope[CALLER_SCOPE_KEY] = auth
+    await check_caller(auth, scope)
     method = scope.get("method", "GET")
     if auth.app is not None:
         _check_app_scope(auth.app, str(method), scope.get("path", ""))

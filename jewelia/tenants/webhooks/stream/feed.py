@@ -9,12 +9,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jewelia.core.errors import FieldError, PermissionDenied, RateLimited, ValidationFailed
-from jewelia.core.settings import get_settings
-from jewelia.platform.apikeys import controls, origins
-from jewelia.platform.apikeys.guard import ApiAuth
-from jewelia.platform.billing import ratelimit
-from jewelia.platform.billing.plans import plan_named
+from jewelia.core.errors import FieldError, PermissionDenied, ValidationFailed
+from jewelia.platform.apikeys.guard import ApiAuth, check_caller
 from jewelia.platform.oauth.scopes import allows
 from jewelia.tenants.webhooks import catalog
 from jewelia.tenants.webhooks.stream import history
@@ -35,32 +31,12 @@ GAP = "gap"
 
 
 async def check_access(auth: ApiAuth, scope: Any) -> None:
-    """The API's admission rules that apply to a stream: the key's IP ranges, the business's
-    allowed origins, the read permission (app tokens: checked per event category), and one
-    request from the hourly budgets for each connection."""
-    origin = origins.foreign_origin(scope)
-    if origin is not None and origin not in auth.tenant.cors_origins:
-        raise PermissionDenied(
-            f"Origin {origin[:200]} is not allowed for this business", {"origin": origin[:200]}
-        )
-    if auth.allowed_ranges:
-        address = controls.client_address(scope)
-        if not controls.ip_allowed(address, auth.allowed_ranges):
-            raise PermissionDenied(
-                f"Requests from {address or 'an unknown address'} are not allowed for this API key",
-                {"ip": address},
-            )
+    """The API's admission rules that apply to a stream: the caller checks every API request
+    passes (IP ranges, allowed origins, one request from the hourly budgets per connection)
+    and the read permission (app tokens: checked per event category)."""
+    await check_caller(auth, scope)
     if auth.app is None and "read" not in auth.permissions:
         raise PermissionDenied("This credential lacks the 'read' permission")
-    if get_settings().rate_limits:
-        plan_limit = (await plan_named(auth.tenant.plan)).requests_per_hour
-        decision = await ratelimit.check(
-            [f"{auth.actor.type}:{auth.actor.id}:{auth.tenant.id}", f"tenant:{auth.tenant.id}"],
-            [min(plan_limit, auth.hourly_limit or plan_limit), plan_limit],
-            auth.tenant.id,
-        )
-        if not decision.allowed:
-            raise RateLimited("Rate limit exceeded", decision.retry_after, decision.headers())
 
 
 def readable(auth: ApiAuth, event_type: str) -> bool:
