@@ -318,9 +318,10 @@ async def load(url: str, seed: dict[str, Any], rate: float, seconds: float) -> d
 
     tasks: list[asyncio.Task[None]] = []
     start_at = time.monotonic()
-    n = 0
-    while time.monotonic() - start_at < seconds:
+    n, total = 0, round(rate * seconds)
+    while n < total:  # exactly rate x seconds requests, however late a tick wakes
         due = int(rate * (time.monotonic() - start_at + tick)) if rate * tick % 1 else n + per_tick
+        due = min(due, total)
         for _ in range(max(0, due - n)):  # a fractional rate/20 (50/s) is kept over the ticks
             tasks.append(asyncio.create_task(one(n)))
             n += 1
@@ -373,6 +374,20 @@ async def outcomes(tenant: Any, run_ids: list[str], wait: float) -> dict[str, An
     }
 
 
+async def analyze() -> None:
+    """ANALYZE the new database once the warm-up has filled its tables: the statistics a
+    running installation has (autovacuum's first look at a new database comes after a
+    minute; until then the dispatcher's query on the outbox, planned on an empty table, reads
+    the whole table each time)."""
+    import asyncpg
+
+    connection = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+
+
 def measure(args: Any, url: str, seed: dict[str, Any], pids: list[int], seconds: float) -> Any:
     """One load phase: requests, then the runs' outcomes and the CPU spent."""
     cpu0, busy0 = _cpu_seconds(pids), _machine_busy()
@@ -416,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
             rate = args.rate
             args.rate = rate / 4
             measure(args, url, seed, [], args.warmup)
+            asyncio.run(analyze())
             args.rate = rate
             rows = []
             if args.sweep:
@@ -495,6 +511,7 @@ def compare(args: Any) -> int:
                 rate = args.rate
                 args.rate = rate / 4
                 measure(args, url, seed, [], args.warmup)
+                asyncio.run(analyze())
                 args.rate = rate
                 common.log(f"{name}: {args.rate:.0f} runs/s for {args.seconds:.0f} s")
                 began, sent, done, _, cpu = phase(args, url, seed, serve, worker, data_dir)
@@ -543,18 +560,32 @@ def summarize(began: float, sent: dict[str, Any], done: dict[str, Any]) -> dict[
             latencies.append(float(row["finished"]) - at)
     finishes = [float(r["finished"]) for r in runs.values() if r["finished"] is not None]
     last = max(finishes, default=sent["last_send"])
-    window = last - began
     q = {p: common.percentile(latencies, p) * 1000 for p in (0.5, 0.95, 0.99)} if latencies else {}
     drained = last - sent["last_send"]
     ok = succeeded == sent["offered"] and drained < 2 and bool(q) and q[0.99] < P99_TARGET_MS
     return {
         "offered": sent["offered"],
         "succeeded": succeeded,
-        "throughput": succeeded / window if window > 0 else 0.0,
+        "throughput": sustained(began, sent, runs),
         "drained": drained,
         "q": q,
         "ok": ok,
     }
+
+
+def sustained(began: float, sent: dict[str, Any], runs: dict[str, Any]) -> float:
+    """Runs finished per second from the first second's end to the last request: the rate
+    the system kept up with while the load lasted (runs still finishing after the last request
+    count in the drain time instead)."""
+    since, span = began + 1.0, sent["last_send"] - began - 1.0
+    finished = sum(
+        1
+        for r in runs.values()
+        if r["status"] == "succeeded"
+        and r["finished"] is not None
+        and since <= float(r["finished"]) <= sent["last_send"]
+    )
+    return finished / span if span > 0 else 0.0
 
 
 def sweep_table(rows: list[dict[str, Any]]) -> None:
@@ -602,6 +633,7 @@ def report(
     window = last - began
     succeeded = statuses.get("succeeded", 0)
     throughput = succeeded / window if window > 0 else 0.0
+    rate = sustained(began, sent, runs)
     drained = last - sent["last_send"]
     q = {p: common.percentile(latencies, p) * 1000 for p in (0.5, 0.95, 0.99)} if latencies else {}
     queue_wait = [
@@ -627,7 +659,8 @@ def report(
         f" customers created {done['customers']:,} (warm-up included); steps {done['steps']:,}"
     )
     print(
-        f"throughput {throughput:,.1f} runs/s (first request to last finish); drained"
+        f"sustained {rate:,.1f} runs/s (finished per second while the load lasted, first second"
+        f" left out), {throughput:,.1f} runs/s from the first request to the last finish; drained"
         f" {drained:.2f} s after the last request; trigger->finish p50 {q.get(0.5, 0):.0f} ms,"
         f" p95 {q.get(0.95, 0):.0f} ms, p99 {q.get(0.99, 0):.0f} ms"
     )
@@ -649,17 +682,42 @@ def report(
     )
     checks = [
         (
-            f"throughput >= {RATE_TARGET:.0f} runs/s, every run succeeded, drained < 2 s",
-            throughput >= RATE_TARGET and succeeded == sent["offered"] and drained < 2,
+            f"{RATE_TARGET:.0f} runs/s offered for {args.seconds:.0f} s kept up with: every"
+            " run succeeded, drained < 2 s after the last request",
+            sent["offered"] >= RATE_TARGET * args.seconds
+            and succeeded == sent["offered"]
+            and drained < 2,
         ),
         (
             f"trigger->finish p99 < {P99_TARGET_MS:.0f} ms",
             bool(q) and q[0.99] < P99_TARGET_MS,
         ),
     ]
+    timeline(began, sent, runs)
     for name, ok in checks:
         print(f"[{'PASS' if ok else 'FAIL'}] {name}")
     return 0 if all(ok for _, ok in checks) else 1
+
+
+def timeline(began: float, sent: dict[str, Any], runs: dict[str, Any], step: float = 5.0) -> None:
+    """Per `step` seconds of the load: runs sent, runs finished, and trigger-to-finish p50/p99
+    of the runs sent then (where a phase falls behind shows as a rising p99)."""
+    buckets: dict[int, list[float]] = {}
+    finished: dict[int, int] = {}
+    for run_id, at in sent["sent"].items():
+        row = runs.get(run_id)
+        lat = float(row["finished"]) - at if row and row["finished"] is not None else float("inf")
+        buckets.setdefault(int((at - began) // step), []).append(lat)
+    for r in runs.values():
+        if r["finished"] is not None:
+            b = int((float(r["finished"]) - began) // step)
+            finished[b] = finished.get(b, 0) + 1
+    print(f"timeline ({step:.0f} s buckets): sent / finished / p50 / p99 ms of the runs sent")
+    for b in range(max(list(buckets) + list(finished), default=-1) + 1):
+        lats = buckets.get(b, [])
+        p50 = common.percentile(lats, 0.5) * 1000 if lats else 0
+        p99 = common.percentile(lats, 0.99) * 1000 if lats else 0
+        print(f"  {b * step:5.0f}s {len(lats):6,} {finished.get(b, 0):6,} {p50:8.0f} {p99:8.0f}")
 
 
 if __name__ == "__main__":

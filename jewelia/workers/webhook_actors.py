@@ -3,8 +3,10 @@ runs beside the actors in every worker process (on the AsyncIO middleware's even
 
 The dispatcher LISTENs for committed events (NOTIFY from the outbox signal trigger), turns
 them into deliveries and enqueues them; once a second it also sweeps for deliveries that are
-due with no live lease. Several worker processes may run it at once: rows are claimed with
-SKIP LOCKED.
+due with no live lease. While events keep coming it polls every POLL_SECONDS instead and says
+so in the database (`dispatch.keep_polling`), so that writers skip the NOTIFY, whose lock at
+commit would make them commit one at a time. Several worker processes may run it at once:
+rows are claimed with SKIP LOCKED.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from jewelia.workers.loop_task import LoopTask
 
 log = logging.getLogger("jewelia.webhooks")
 SWEEP_SECONDS = 1.0
+POLL_SECONDS = 0.05
+PROMISE_SECONDS = 2.0
 
 
 @dramatiq.actor(queue_name="webhooks", max_retries=0, time_limit=120_000)
@@ -55,18 +59,27 @@ async def run_dispatcher(stop: asyncio.Event) -> None:
     wake = asyncio.Event()
     connection: Any = None
     last_sweep = 0.0
+    promised: float | None = None  # polling promised until then (monotonic clock)
     while not stop.is_set():
         try:
             if connection is None or connection.is_closed():
                 connection = await asyncpg.connect(get_settings().database_url)
                 await connection.add_listener("jewelia_outbox", lambda *_: wake.set())
                 wake.set()  # catch up on anything committed while not listening
+            timeout = SWEEP_SECONDS
+            if promised is not None:  # one last look once the promise has run out
+                timeout = POLL_SECONDS if time.monotonic() < promised else 0.0
+                promised = None if timeout == 0.0 else promised
             try:
-                await asyncio.wait_for(wake.wait(), timeout=SWEEP_SECONDS)
+                await asyncio.wait_for(wake.wait(), timeout=timeout)
             except TimeoutError:
                 pass
             wake.clear()
-            jobs = await dispatch.dispatch_signalled()
+            jobs, signalled = await dispatch.dispatch_signalled()
+            if signalled and (
+                promised is None or promised - time.monotonic() < PROMISE_SECONDS / 2
+            ):
+                promised = time.monotonic() + await dispatch.keep_polling(PROMISE_SECONDS)
             if jobs or time.monotonic() - last_sweep >= SWEEP_SECONDS:
                 last_sweep = time.monotonic()
                 jobs += await dispatch.sweep_due()

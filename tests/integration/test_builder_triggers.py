@@ -160,9 +160,13 @@ async def test_webhook_rotate_switch_off_republish_delete(api: Any, app: Any) ->
 
     off = await api.put(BASE, json={"id": flow["id"], "isActive": False})
     assert off.status_code == 200
-    inactive = await deliver(app, url, body, signed(new["secret"], body))
+    held = signed(new["secret"], body, "msg_while_off")
+    inactive = await deliver(app, url, body, held)
     assert inactive.status_code == 409 and inactive.json()["code"] == "CONFLICT"
     assert (await api.put(BASE, json={"id": flow["id"], "isActive": True})).status_code == 200
+    # the refusal left no receipt behind: the sender's retry of that delivery starts a run
+    retried = await deliver(app, url, body, held)
+    assert retried.status_code == 202 and retried.json()["data"]["duplicate"] is False
 
     # a version without the webhook trigger: no URL shown, deliveries refused
     await api.put(

@@ -220,16 +220,22 @@ async def take_flow_run(tenant_id: uuid.UUID) -> None:
         allowed,
     )
     if not rows:
-        used = await flow_runs_this_month(tenant_id)
-        raise PlanLimitExceeded(
-            "flow_runs_per_month",
-            plan,
-            allowed,
-            used,
-            f"The {plan.display_name} plan allows {allowed:,} flow runs a month, and this"
-            f" month's are used. Runs start again on the 1st (UTC), or upgrade the plan in"
-            f" Settings > Billing ({UPGRADE_URL}) for more.",
-        )
+        raise await flow_runs_used_up(tenant_id)
+
+
+async def flow_runs_used_up(tenant_id: uuid.UUID) -> PlanLimitExceeded:
+    """The refusal of a builder run over this month's `flow_runs_per_month`."""
+    plan = await plan_named(await _plan_name(tenant_id))
+    allowed = limit_of(plan, "flow_runs_per_month")
+    return PlanLimitExceeded(
+        "flow_runs_per_month",
+        plan,
+        allowed,
+        await flow_runs_this_month(tenant_id),
+        f"The {plan.display_name} plan allows {allowed:,} flow runs a month, and this"
+        f" month's are used. Runs start again on the 1st (UTC), or upgrade the plan in"
+        f" Settings > Billing ({UPGRADE_URL}) for more.",
+    )
 
 
 async def flow_run_allowances() -> tuple[list[str], list[int], int]:

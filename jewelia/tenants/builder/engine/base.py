@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from jewelia.core.db import TenantRef
+from jewelia.core.db import TenantRef, check_schema_name
 from jewelia.tenants.audit.service import Actor
 
 OUTPUT_INLINE_BYTES = 256 * 1024  # larger outputs go to flow_run_blob, referenced by output_ref
 OUTPUT_MAX_BYTES = 10 * 1024 * 1024  # larger outputs fail the step (error_type output_too_large)
 TRIGGER_MAX_BYTES = 10 * 1024 * 1024
 RETRY_KINDS = ("5xx", "429", "timeout", "network")
+_TABLE = re.compile(
+    r"\b(FROM|INTO|UPDATE|JOIN) (flow_run_step|flow_run_blob|flow_run|flow_version"
+    r"|flow_trigger_receipt|flow_webhook|flow)\b"
+)
+
+
+def qualified(sql: str, schema: str) -> str:
+    """`sql` with the builder's tenant tables named with their schema, for a statement run
+    without a transaction (so without the tenant scope's search_path). No trigger or function
+    on these tables reads the search_path."""
+    prefix = f'"{check_schema_name(schema)}".'
+    return _TABLE.sub(lambda m: f"{m.group(1)} {prefix}{m.group(2)}", sql)
 
 
 class StepError(Exception):

@@ -46,7 +46,6 @@ from jewelia.core.db import (
     DB,
     ScopedTransaction,
     TenantRef,
-    check_schema_name,
     current_tenant,
     fetch,
     tenant_scope,
@@ -69,6 +68,7 @@ from jewelia.tenants.builder.engine.base import (
     StepContext,
     StepError,
     plain,
+    qualified,
     to_json,
 )
 from jewelia.tenants.builder.engine.flow import MAX_ITEMS, RetryPolicy, on_error
@@ -162,7 +162,6 @@ STEPS_SQL = (
     " FROM flow_run_step s LEFT JOIN flow_run_blob b ON b.id = s.output_ref"
     " WHERE s.run_id = $1"
 )
-_TABLE = re.compile(r"\b(FROM|INTO|UPDATE|JOIN) (flow_run_step|flow_run_blob|flow_run|flow)\b")
 
 
 @dataclass(frozen=True)
@@ -182,19 +181,14 @@ class Statements:
 @lru_cache(maxsize=4096)
 def statements(schema: str) -> Statements:
     """The statements for one tenant schema (a name check_schema_name accepts)."""
-    prefix = f'"{check_schema_name(schema)}".'
-
-    def qualified(sql: str) -> str:
-        return _TABLE.sub(lambda m: f"{m.group(1)} {prefix}{m.group(2)}", sql)
-
     return Statements(
-        claim=qualified(CLAIM_SQL),
+        claim=qualified(CLAIM_SQL, schema),
         claim_many=qualified(
-            CLAIM_SQL.replace("WHERE id = $1 AND", "WHERE id = ANY($1::uuid[]) AND")
+            CLAIM_SQL.replace("WHERE id = $1 AND", "WHERE id = ANY($1::uuid[]) AND"), schema
         ),
-        steps=qualified(STEPS_SQL),
-        closed_succeeded=qualified(CLOSED_SUCCEEDED_SQL),
-        closed_succeeded_no_row=qualified(CLOSED_SUCCEEDED_SQL_NO_ROW),
+        steps=qualified(STEPS_SQL, schema),
+        closed_succeeded=qualified(CLOSED_SUCCEEDED_SQL, schema),
+        closed_succeeded_no_row=qualified(CLOSED_SUCCEEDED_SQL_NO_ROW, schema),
     )
 
 

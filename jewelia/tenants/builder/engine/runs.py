@@ -21,8 +21,10 @@ import os
 import uuid
 import weakref
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+import asyncpg
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from jewelia.core import jobs
@@ -40,7 +42,7 @@ from jewelia.core.validation import Checker
 from jewelia.platform.billing import limits
 from jewelia.platform.tenancy.registry import live_tenant
 from jewelia.tenants.builder import secrets
-from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES, to_json
+from jewelia.tenants.builder.engine.base import TRIGGER_MAX_BYTES, qualified, to_json
 from jewelia.tenants.builder.engine.flow import chain, normalize
 from jewelia.tenants.crm.records import Filters, page_of
 
@@ -187,7 +189,7 @@ async def create_run(
 # count and the marker only with the run). $1 tenant, $2 resend interval, $3 run, $4 flow,
 # $5 version or null (the published one), $6 trigger type, $7 payload (JSON), $8 timeout,
 # $9 delivery key or null, $10/$11 plan names and their monthly runs, $12 the free plan's.
-START_SQL = (
+_START_CTE = (
     "WITH f AS (SELECT f.name, f.is_active, v.id AS version_id, v.number, v.definition,"
     "  coalesce(v.definition -> 'triggers', '[]'::jsonb)"
     "   @> jsonb_build_array(jsonb_build_object('type', $6::text)) AS declared"
@@ -212,11 +214,30 @@ START_SQL = (
     "  AND due_at <= now() + $2::interval FOR SHARE),"
     " pushed AS (INSERT INTO public.builder_due (tenant_id, due_at)"
     "  SELECT $1, now() + $2::interval FROM run WHERE NOT EXISTS (SELECT 1 FROM due)"
-    "  ON CONFLICT (tenant_id) DO UPDATE SET due_at = least(builder_due.due_at, EXCLUDED.due_at))"
-    " SELECT (SELECT count(*) FROM receipt) AS receipted, (SELECT count(*) FROM run) AS made,"
-    "  (SELECT count(*) FROM usage) AS counted, f.number"
-    " FROM (VALUES (1)) AS one LEFT JOIN f ON true"
+    "  ON CONFLICT (tenant_id) DO UPDATE SET due_at = least(builder_due.due_at, EXCLUDED.due_at)),"
+    " counts AS (SELECT (SELECT count(*) FROM receipt) AS receipted,"
+    "  (SELECT count(*) FROM run) AS made, (SELECT count(*) FROM usage) AS counted, f.number"
+    "  FROM (VALUES (1)) AS one LEFT JOIN f ON true)"
 )
+# Inside the caller's transaction: the caller reads the counts and raises (rolling back).
+START_SQL = _START_CTE + " SELECT * FROM counts"
+# On its own, outside any transaction: a refusal raises in the statement (SQLSTATE JWB01,
+# migration public_0026), which so leaves nothing behind, and the monthly counter's row is
+# locked only while the statement commits, never across a round trip to the app (at a few
+# hundred runs a second, that lock held across round trips queued every trigger behind it).
+START_ONE_SQL = (
+    _START_CTE + " SELECT counts.*, CASE WHEN made = 0 AND ($9::text IS NULL OR receipted = 1)"
+    " THEN public.builder_start_refused('not_runnable')"
+    " WHEN made = 1 AND counted = 0 THEN public.builder_start_refused('plan_limit') END"
+    " AS refused FROM counts"
+)
+START_REFUSED = "JWB01"
+
+
+@lru_cache(maxsize=4096)
+def start_one_sql(schema: str) -> str:
+    """START_ONE_SQL for one tenant schema (a name check_schema_name accepts)."""
+    return qualified(START_ONE_SQL, schema)
 
 
 async def start_flow_run(
@@ -236,9 +257,10 @@ async def start_flow_run(
     flow whose version declares that trigger (`api_call` is POST .../{id}/run). Refused: an
     unknown or deleted flow (NotFound), no version to run or a trigger that does not apply
     (Conflict), a payload over 10 MB (PayloadTooLarge), the plan's runs this month used
-    (PlanLimitExceeded). Called inside a transaction (the triggers' `fire.start_once`), the
-    run's message is the caller's to send after its commit: one sent from inside could reach a
-    worker before the run is visible."""
+    (PlanLimitExceeded). Outside a transaction, one statement on its own starts the run and the
+    message is sent; called inside one (the triggers' `fire.start_once`), the run's message is
+    the caller's to send after its commit: one sent from inside could reach a worker before the
+    run is visible."""
     payload_json = to_json(payload)
     if len(payload_json.encode()) > TRIGGER_MAX_BYTES:
         raise _too_large()
@@ -246,46 +268,71 @@ async def start_flow_run(
         raise ValidationFailed(
             [FieldError("trigger_type", f"Unknown trigger type {trigger_type!r}", "INVALID")]
         )
-    nested = DB.current_transaction.get() is not None
     names, allowed, free = await limits.flow_run_allowances()
     run_id = uuid.uuid4()
+    args = (
+        tenant.id,
+        timedelta(seconds=resend_seconds()),
+        run_id,
+        flow_id,
+        version,
+        trigger_type,
+        payload_json,
+        DEFAULT_TIMEOUT_SECONDS,
+        key,
+        names,
+        allowed,
+        free,
+    )
+    if DB.current_transaction.get() is None:
+        return await _start_alone(tenant, args)
     async with tenant_scope(tenant):
-        rows = await fetch(
-            START_SQL,
-            tenant.id,
-            timedelta(seconds=resend_seconds()),
-            run_id,
-            flow_id,
-            version,
-            trigger_type,
-            payload_json,
-            DEFAULT_TIMEOUT_SECONDS,
-            key,
-            names,
-            allowed,
-            free,
-        )
-        got = rows[0]
+        got = (await fetch(START_SQL, *args))[0]
         if key is not None and not got["receipted"]:  # a repeat: the first copy's run
-            first = await fetch(
-                "SELECT r.run_id, fr.version FROM flow_trigger_receipt r"
-                " LEFT JOIN flow_run fr ON fr.id = r.run_id WHERE r.flow_id = $1 AND r.key = $2",
-                flow_id,
-                key,
-            )
-            return {
-                "run_id": first[0]["run_id"],
-                "flow_id": flow_id,
-                "version": first[0]["version"],
-                "duplicate": True,
-            }
+            return await _first_run(flow_id, key)
         if not got["made"]:
             await _refuse(flow_id, trigger_type, version)  # raises: the transaction rolls back
         if not got["counted"]:
-            await limits.take_flow_run(tenant.id)  # raises unless a run was released meanwhile
-    if not nested:
-        await send(tenant.id, run_id)
+            raise await limits.flow_runs_used_up(tenant.id)
     return {"run_id": run_id, "flow_id": flow_id, "version": got["number"], "duplicate": False}
+
+
+async def _start_alone(tenant: TenantRef, args: tuple[Any, ...]) -> dict[str, Any]:
+    """start_flow_run outside a transaction: START_ONE_SQL, then the run's message."""
+    run_id, flow_id, version, trigger_type, key = args[2], args[3], args[4], args[5], args[8]
+    try:
+        got = (await fetch(start_one_sql(tenant.schema_name), *args))[0]
+    except asyncpg.PostgresError as exc:
+        if exc.sqlstate != START_REFUSED:
+            raise
+        if "plan_limit" in str(exc):
+            raise await limits.flow_runs_used_up(tenant.id) from None
+        async with tenant_scope(tenant):
+            await _refuse(flow_id, trigger_type, version)
+        raise Conflict(
+            "This flow changed while its run was starting: send the trigger again"
+        ) from None
+    if key is not None and not got["receipted"]:
+        async with tenant_scope(tenant):
+            return await _first_run(flow_id, key)
+    await send(tenant.id, run_id)
+    return {"run_id": run_id, "flow_id": flow_id, "version": got["number"], "duplicate": False}
+
+
+async def _first_run(flow_id: uuid.UUID, key: str) -> dict[str, Any]:
+    """Inside the tenant's scope: the run the first copy of a delivery key started."""
+    first = await fetch(
+        "SELECT r.run_id, fr.version FROM flow_trigger_receipt r"
+        " LEFT JOIN flow_run fr ON fr.id = r.run_id WHERE r.flow_id = $1 AND r.key = $2",
+        flow_id,
+        key,
+    )
+    return {
+        "run_id": first[0]["run_id"],
+        "flow_id": flow_id,
+        "version": first[0]["version"],
+        "duplicate": True,
+    }
 
 
 def _too_large() -> PayloadTooLarge:

@@ -1,10 +1,11 @@
 """Start a run at most once per delivery key (a webhook-id, an outbox event id, a fire time).
 
-The receipt row and the run are written in the caller's transaction, in one statement
-(`runs.START_SQL`); a concurrent copy of the same key waits on the receipt's primary key and
-then finds the first copy's run. The caller sends the run's message after its transaction
-commits (`runs.send`): `start_flow_run` called inside a transaction sends none, as a message
-sent from inside could reach a worker before the run is visible.
+The receipt row and the run are written in one statement (`runs.START_SQL` in the caller's
+transaction, `runs.START_ONE_SQL` on its own); a concurrent copy of the same key waits on the
+receipt's primary key and then finds the first copy's run. Inside a transaction the caller
+sends the run's message after its commit (`runs.send`): `start_flow_run` called inside a
+transaction sends none, as a message sent from inside could reach a worker before the run is
+visible.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from jewelia.core.db import TenantRef, fetch, tenant_scope
+from jewelia.core.db import TenantRef, fetch
 from jewelia.core.errors import AppError
 from jewelia.platform.billing.limits import PLAN_LIMIT_EXCEEDED, UPGRADE_URL
 from jewelia.tenants.builder.engine import runs
@@ -36,11 +37,9 @@ class Started:
 async def start_once(
     tenant: TenantRef, flow_id: uuid.UUID, trigger_type: str, key: str, payload: Any
 ) -> Started:
-    """Start a run of the flow for `key` unless one was already started for it."""
-    async with tenant_scope(tenant):  # a transaction: the caller sends the message
-        started = await runs.start_flow_run(
-            tenant, flow_id, trigger_type, payload, key=key[:KEY_MAX]
-        )
+    """Start a run of the flow for `key` unless one was already started for it. Outside a
+    transaction the run's message is sent; inside one, the caller sends it after its commit."""
+    started = await runs.start_flow_run(tenant, flow_id, trigger_type, payload, key=key[:KEY_MAX])
     return Started(started["run_id"], flow_id, started["version"], started["duplicate"])
 
 

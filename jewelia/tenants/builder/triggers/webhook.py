@@ -38,7 +38,7 @@ from jewelia.core.security import decrypt_secret, encrypt_secret
 from jewelia.core.settings import get_settings
 from jewelia.platform.billing.limits import PlanLimitExceeded
 from jewelia.tenants.audit.service import Actor, record
-from jewelia.tenants.builder.engine import runs
+from jewelia.tenants.builder.engine.base import qualified
 from jewelia.tenants.builder.triggers.fire import Started, start_once, tell_refused
 from jewelia.tenants.webhooks import signing
 from jewelia.tenants.webhooks.inbound.service import BAD_SIGNATURE_LIMIT, BAD_SIGNATURE_WINDOW
@@ -185,8 +185,6 @@ async def receive(
         async with tenant_scope(tenant):  # in a transaction of its own: the delivery's rolled back
             await tell_refused(flow_id, exc)
         raise
-    if started.run_id is not None and not started.duplicate:
-        await runs.send(tenant.id, started.run_id)
     return {
         "run_id": started.run_id,
         "flow_id": flow_id,
@@ -204,26 +202,29 @@ async def _start(
     lower: dict[str, str],
     client: str,
 ) -> Started:
-    """Verify the delivery and start its run once, in one transaction."""
-    async with tenant_scope(tenant):
-        rows = await fetch(
+    """Verify the delivery and start its run once (one statement each, no transaction: the
+    run's start is atomic on its own and sends the run's message)."""
+    rows = await fetch(
+        qualified(
             "SELECT secret_encrypted FROM flow_webhook WHERE hook_id = $1 AND flow_id = $2",
-            hook_id,
-            flow_id,
+            tenant.schema_name,
+        ),
+        hook_id,
+        flow_id,
+    )
+    if not rows:
+        raise NotFound("Webhook not found")
+    verdict = signing.verify_standard(_secret(rows[0]["secret_encrypted"]), lower, raw_body)
+    if not verdict:
+        await _refused(hook_id, client)
+        raise AuthenticationFailed(f"Invalid webhook signature: {verdict.reason}")
+    payload = _payload(raw_body)
+    try:
+        started = await start_once(
+            tenant, flow_id, "webhook", f"webhook:{lower['webhook-id']}", payload
         )
-        if not rows:
-            raise NotFound("Webhook not found")
-        verdict = signing.verify_standard(_secret(rows[0]["secret_encrypted"]), lower, raw_body)
-        if not verdict:
-            await _refused(hook_id, client)
-            raise AuthenticationFailed(f"Invalid webhook signature: {verdict.reason}")
-        payload = _payload(raw_body)
-        try:
-            started = await start_once(
-                tenant, flow_id, "webhook", f"webhook:{lower['webhook-id']}", payload
-            )
-        except asyncpg.DataError as exc:  # e.g. \u0000, which jsonb cannot hold
-            raise ValidationFailed(
-                [FieldError("body", f"The body cannot be stored: {exc}", "INVALID")]
-            ) from exc
+    except asyncpg.DataError as exc:  # e.g. \u0000, which jsonb cannot hold
+        raise ValidationFailed(
+            [FieldError("body", f"The body cannot be stored: {exc}", "INVALID")]
+        ) from exc
     return started

@@ -60,8 +60,9 @@ def _jobs(tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> list[Job]:
     ]
 
 
-async def dispatch_signalled(max_tenants: int = 200) -> list[Job]:
-    """Turn the outbox events of every signalled tenant into deliveries; the jobs to send."""
+async def dispatch_signalled(max_tenants: int = 200) -> tuple[list[Job], bool]:
+    """Turn the outbox events of every signalled tenant into deliveries: the jobs to send, and
+    whether any tenant was signalled (then more are likely to follow)."""
     rows = await fetch(
         "SELECT tenant_id, max(id) AS upto FROM public.outbox_signal GROUP BY tenant_id LIMIT $1",
         max_tenants,
@@ -73,7 +74,20 @@ async def dispatch_signalled(max_tenants: int = 200) -> list[Job]:
             await execute("DELETE FROM public.outbox_signal WHERE tenant_id = $1", r["tenant_id"])
             continue
         jobs += await dispatch_tenant(tenant.ref, r["upto"])
-    return jobs
+    return jobs, bool(rows)
+
+
+async def keep_polling(seconds: float) -> float:
+    """Promise that a dispatcher looks for signals at least every few milliseconds for the
+    next `seconds`, so that writers skip their NOTIFY meanwhile (migration public_0027); how
+    many seconds the promise in force (perhaps another dispatcher's) still runs."""
+    rows = await fetch(
+        "UPDATE public.outbox_dispatcher"
+        " SET polling_until = greatest(polling_until, clock_timestamp() + $1::interval)"
+        " WHERE id = 1 RETURNING extract(epoch FROM polling_until - clock_timestamp()) AS left",
+        timedelta(seconds=seconds),
+    )
+    return float(rows[0]["left"]) if rows else 0.0
 
 
 async def dispatch_tenant(tenant: TenantRef, upto: int) -> list[Job]:
