@@ -49,9 +49,12 @@ def _drag(page: Any, handle: Any, onto: Any) -> None:
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
     x = end["x"] + end["width"] / 2
-    for n in range(1, 11):
-        page.mouse.move(x, start["y"] + (end["y"] + end["height"] * 0.8 - start["y"]) * n / 10)
+    # small steps and a pause over the target before letting go: on a loaded machine ten
+    # 30 ms steps were sometimes too coarse for SortableJS to see the card pass its target
+    for n in range(1, 21):
+        page.mouse.move(x, start["y"] + (end["y"] + end["height"] * 0.8 - start["y"]) * n / 20)
         page.wait_for_timeout(30)
+    page.wait_for_timeout(150)
     page.mouse.up()
 
 
