@@ -417,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", help="a folder for py-spy samples of serve and worker")
     parser.add_argument("--gil", action="store_true", help="py-spy: only threads holding the GIL")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy executable")
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="no ANALYZE after the warm-up (a new database)"
+    )
     args = parser.parse_args(argv)
 
     if args.compare:
@@ -431,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
             rate = args.rate
             args.rate = rate / 4
             measure(args, url, seed, [], args.warmup)
-            asyncio.run(analyze())
+            if not args.no_analyze:
+                asyncio.run(analyze())
             args.rate = rate
             rows = []
             if args.sweep:
@@ -511,7 +515,8 @@ def compare(args: Any) -> int:
                 rate = args.rate
                 args.rate = rate / 4
                 measure(args, url, seed, [], args.warmup)
-                asyncio.run(analyze())
+                if not args.no_analyze:
+                    asyncio.run(analyze())
                 args.rate = rate
                 common.log(f"{name}: {args.rate:.0f} runs/s for {args.seconds:.0f} s")
                 began, sent, done, _, cpu = phase(args, url, seed, serve, worker, data_dir)

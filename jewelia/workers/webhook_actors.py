@@ -3,10 +3,11 @@ runs beside the actors in every worker process (on the AsyncIO middleware's even
 
 The dispatcher LISTENs for committed events (NOTIFY from the outbox signal trigger), turns
 them into deliveries and enqueues them; once a second it also sweeps for deliveries that are
-due with no live lease. While events keep coming it polls every POLL_SECONDS instead and says
-so in the database (`dispatch.keep_polling`), so that writers skip the NOTIFY, whose lock at
-commit would make them commit one at a time. Several worker processes may run it at once:
-rows are claimed with SKIP LOCKED.
+due with no live lease. While transactions that write events commit faster than
+BUSY_SIGNALS_PER_SECOND it polls every POLL_SECONDS instead and says so in the database
+(`dispatch.keep_polling`), so that writers skip the NOTIFY, whose lock at commit would make them
+commit one at a time. Several worker processes may run it at once: rows are claimed with
+SKIP LOCKED.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from jewelia.workers.loop_task import LoopTask
 
 log = logging.getLogger("jewelia.webhooks")
 SWEEP_SECONDS = 1.0
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.02
+BUSY_SIGNALS_PER_SECOND = 100.0
 PROMISE_SECONDS = 2.0
 
 
@@ -58,7 +60,7 @@ async def run_dispatcher(stop: asyncio.Event) -> None:
     await _ensure_db()
     wake = asyncio.Event()
     connection: Any = None
-    last_sweep = 0.0
+    last_sweep = last_pass = 0.0
     promised: float | None = None  # polling promised until then (monotonic clock)
     while not stop.is_set():
         try:
@@ -75,11 +77,12 @@ async def run_dispatcher(stop: asyncio.Event) -> None:
             except TimeoutError:
                 pass
             wake.clear()
-            jobs, signalled = await dispatch.dispatch_signalled()
-            if signalled and (
-                promised is None or promised - time.monotonic() < PROMISE_SECONDS / 2
-            ):
-                promised = time.monotonic() + await dispatch.keep_polling(PROMISE_SECONDS)
+            jobs, signals = await dispatch.dispatch_signalled()
+            now = time.monotonic()
+            busy = signals >= BUSY_SIGNALS_PER_SECOND * max(now - last_pass, POLL_SECONDS)
+            last_pass = now
+            if busy and (promised is None or promised - now < PROMISE_SECONDS / 2):
+                promised = now + await dispatch.keep_polling(PROMISE_SECONDS)
             if jobs or time.monotonic() - last_sweep >= SWEEP_SECONDS:
                 last_sweep = time.monotonic()
                 jobs += await dispatch.sweep_due()

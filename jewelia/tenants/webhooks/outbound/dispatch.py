@@ -60,11 +60,12 @@ def _jobs(tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> list[Job]:
     ]
 
 
-async def dispatch_signalled(max_tenants: int = 200) -> tuple[list[Job], bool]:
+async def dispatch_signalled(max_tenants: int = 200) -> tuple[list[Job], int]:
     """Turn the outbox events of every signalled tenant into deliveries: the jobs to send, and
-    whether any tenant was signalled (then more are likely to follow)."""
+    how many signals there were (one per committed transaction that wrote events)."""
     rows = await fetch(
-        "SELECT tenant_id, max(id) AS upto FROM public.outbox_signal GROUP BY tenant_id LIMIT $1",
+        "SELECT tenant_id, max(id) AS upto, count(*) AS signals FROM public.outbox_signal"
+        " GROUP BY tenant_id LIMIT $1",
         max_tenants,
     )
     jobs: list[Job] = []
@@ -74,7 +75,7 @@ async def dispatch_signalled(max_tenants: int = 200) -> tuple[list[Job], bool]:
             await execute("DELETE FROM public.outbox_signal WHERE tenant_id = $1", r["tenant_id"])
             continue
         jobs += await dispatch_tenant(tenant.ref, r["upto"])
-    return jobs, bool(rows)
+    return jobs, sum(int(r["signals"]) for r in rows)
 
 
 async def keep_polling(seconds: float) -> float:
