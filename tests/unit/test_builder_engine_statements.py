@@ -159,3 +159,22 @@ async def test_the_heartbeat_renews_the_lease_of_a_long_step(
         await advancing
     run = await runs.get_run(tenant.ref, run_id)
     assert run["status"] == "succeeded" and run["steps"][0]["attempts"] == 1
+
+
+async def test_the_claim_commits_on_its_own_without_changing_the_connection(
+    business: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim's commit does not wait for its WAL flush (set_config local to its own
+    statement): refused inside a transaction, which it would turn asynchronous too, and the
+    pooled connections keep synchronous_commit on afterwards."""
+    _, tenant = business
+    monkeypatch.setattr(runs, "send", lambda *a, **k: asyncio.sleep(0))
+    run_id = await start(tenant, create_customer("x"))
+    async with tenant_scope(tenant.ref):
+        with pytest.raises(RuntimeError, match="outside any transaction"):
+            await executor.claim(tenant.ref, run_id, uuid.uuid4())
+    assert await executor.claim(tenant.ref, run_id, uuid.uuid4()) is not None
+    settings = await asyncio.gather(
+        *(fetch("SELECT current_setting('synchronous_commit') AS s") for _ in range(5))
+    )
+    assert {rows[0]["s"] for rows in settings} == {"on"}

@@ -145,11 +145,16 @@ CLOSED_SUCCEEDED_SQL = (
 CLOSED_SUCCEEDED_SQL_NO_ROW = (
     f"WITH closed AS ({CLOSE_SQL}), streak AS ({_STREAK_SQL}) SELECT id FROM closed"
 )
-# The claim ($1 the run, $2 the new lease token, $3 the lease, $4 EARLY_WAKE).
+# The claim ($1 the run, $2 the new lease token, $3 the lease, $4 EARLY_WAKE), committed
+# without waiting for its WAL flush (set_config(..., true) lasts until this statement's own
+# commit): a claim carries no result, the run's next synchronous commit flushes it anyway,
+# and a claim lost with the database host only sends the run back to the sweeper. It saves
+# one of a run's two flushes (~0.2 ms a step on this machine's disk).
 CLAIM_SQL = (
     "UPDATE flow_run SET status = 'running', lease_token = $2,"
     " leased_until = now() + $3::interval, claims = claims + 1,"
     " started_at = coalesce(started_at, now()), wake_at = NULL"
+    " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
     " WHERE id = $1 AND status IN ('queued', 'running')"
     " AND (leased_until IS NULL OR leased_until < now())"
     " AND (wake_at IS NULL OR wake_at <= now() + $4::interval)"
@@ -316,6 +321,7 @@ async def claim(tenant: TenantRef, run_id: uuid.UUID, token: uuid.UUID) -> Any:
 
     One statement on the tenant's own tables, outside a transaction (see Statements); the
     steps are read after it, when this worker holds the lease and no other can write them."""
+    _alone()
     sql = statements(tenant.schema_name)
     rows = await fetch(
         sql.claim, run_id, token, timedelta(seconds=runs.lease_seconds()), EARLY_WAKE
@@ -328,11 +334,19 @@ async def claim_many(
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """`claim` for several runs of one tenant in one statement: those taken, each (run, step
     rows by path)."""
+    _alone()
     sql = statements(tenant.schema_name)
     rows = await fetch(
         sql.claim_many, run_ids, token, timedelta(seconds=runs.lease_seconds()), EARLY_WAKE
     )
     return [await _claimed(sql, row) for row in rows]
+
+
+def _alone() -> None:
+    # The claim commits without waiting for its flush: inside a caller's transaction it would
+    # make that whole transaction do so.
+    if DB.current_transaction.get() is not None:
+        raise RuntimeError("a run is claimed on its own, outside any transaction")
 
 
 async def _claimed(sql: Statements, run: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

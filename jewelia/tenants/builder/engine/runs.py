@@ -222,9 +222,9 @@ _START_CTE = (
 # Inside the caller's transaction: the caller reads the counts and raises (rolling back).
 START_SQL = _START_CTE + " SELECT * FROM counts"
 # On its own, outside any transaction: a refusal raises in the statement (SQLSTATE JWB01,
-# migration public_0026), which so leaves nothing behind, and the monthly counter's row is
-# locked only while the statement commits, never across a round trip to the app (at a few
-# hundred runs a second, that lock held across round trips queued every trigger behind it).
+# migration public_0026), so it leaves nothing behind, and the monthly counter's row is locked
+# only while the statement commits, never across a round trip to the app (at a few hundred
+# runs a second, that lock held across round trips queued every trigger behind it).
 START_ONE_SQL = (
     _START_CTE + " SELECT counts.*, CASE WHEN made = 0 AND ($9::text IS NULL OR receipted = 1)"
     " THEN public.builder_start_refused('not_runnable')"
