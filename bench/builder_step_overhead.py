@@ -15,10 +15,18 @@ them), then this process advances each one with `executor.advance`, one at a tim
 the actor does: claim with a lease, heartbeat, each step's transactions, the finish, on
 uvloop as the worker's actors run (`--loop asyncio` for the standard loop).
 
-Every action's `execute` is timed (wrapped; the wrapper calls the real one), so a run's engine
-time is its `advance` time minus the time spent inside the actions: the claim, the lease
-fences, rendering inputs and conditions (JSONata in the sandboxed worker process), the step
-rows, the finish. Per step = that engine time / the run's step rows. Target: p50 <= 1 ms.
+The target line is the engine's overhead over the same work done directly: after each run,
+the program a developer would write without the engine does that run's work through the same
+services (a) `create_customer` with the mapped fields, in its own transaction as any API call
+opens it, (b) the five expressions evaluated in order through the same sandbox rule. Overhead
+per step = (the run's `advance` time - that direct time) / the run's step rows, each run paired
+with the direct work right after it (the same disk, the same moment). Target: p50 <= 1 ms.
+
+Also reported, the engine time as the passes before this one measured it: every action's
+`execute` is timed (wrapped; the wrapper calls the real one) and subtracted from `advance`,
+which leaves the claim, the lease fences, rendering inputs and conditions, the step rows and
+the finish, and also the BEGIN and the COMMIT (with its WAL flush) of a database step's
+transaction, which the direct program pays as well.
 """
 
 from __future__ import annotations
@@ -62,6 +70,26 @@ def flows() -> dict[str, dict[str, Any]]:
         "three-step (branch + create customer)": definition("branch"),
         "five transforms": {"triggers": [{"type": "api_call", "config": {}}], "actions": five},
     }
+
+
+async def direct(name: str, tenant: Any, payload: dict[str, Any], n: int) -> None:
+    """The work of one run of flow `name`, done directly through the services (no engine)."""
+    from jewelia.tenants.audit.service import Actor
+    from jewelia.tenants.builder.engine.render import call, evaluate
+    from jewelia.tenants.crm.customers.service import create_customer
+
+    if name.startswith("three-step"):
+        data = {
+            "full_name": payload["name"],
+            "email": f"d{n}-{uuid.uuid4().hex[:6]}@stepbench.example",
+            "tags": ["flow"],
+        }
+        await create_customer(tenant.ref, Actor.system("bench"), data)
+        return
+    context: dict[str, Any] = {"trigger": payload, "steps": {}}
+    for step in flows()[name]["actions"]:
+        output = await call(evaluate, step["config"]["output"], context)
+        context["steps"][step["id"]] = {"output": output}
 
 
 class Timed:
@@ -137,13 +165,10 @@ async def measure(runs_per_flow: int, warmup: int, profile: bool) -> dict[str, A
                     "email": f"s{n}-{uuid.uuid4().hex[:6]}@stepbench.example",
                     "amount": 100 + n,
                 }
-                started.append(
-                    (await runs.start_flow_run(tenant.ref, made["id"], "api_call", payload))[
-                        "run_id"
-                    ]
-                )
+                made_run = await runs.start_flow_run(tenant.ref, made["id"], "api_call", payload)
+                started.append((made_run["run_id"], payload))
             samples = []
-            for n, run_id in enumerate(started):
+            for n, (run_id, payload) in enumerate(started):
                 timing = profiler is not None and n >= warmup
                 timed.inside, timed.trips = 0.0, 0
                 began, cpu = time.perf_counter(), time.process_time()
@@ -153,8 +178,12 @@ async def measure(runs_per_flow: int, warmup: int, profile: bool) -> dict[str, A
                 if timing:
                     profiler.disable()  # type: ignore[union-attr]
                 took, cpu = time.perf_counter() - began, time.process_time() - cpu
+                inside, trips = timed.inside, timed.trips
+                began = time.perf_counter()
+                await direct(name, tenant, payload, n)
+                alone = time.perf_counter() - began
                 if n >= warmup:
-                    samples.append((run_id, took, timed.inside, cpu, timed.trips))
+                    samples.append((run_id, took, inside, cpu, trips, alone))
             async with tenant_scope(tenant.ref):
                 rows = await fetch(
                     "SELECT r.id, r.status, (SELECT count(*) FROM flow_run_step s"
@@ -166,8 +195,8 @@ async def measure(runs_per_flow: int, warmup: int, profile: bool) -> dict[str, A
             if bad:
                 raise RuntimeError(f"{len(bad)} runs did not succeed: {bad[:3]}")
             results[name] = [
-                (took, inside, by_id[run_id]["steps"], cpu, trips)
-                for run_id, took, inside, cpu, trips in samples
+                (took, inside, by_id[run_id]["steps"], cpu, trips, alone)
+                for run_id, took, inside, cpu, trips, alone in samples
             ]
     finally:
         await stop_db()
@@ -232,19 +261,31 @@ def main(argv: list[str] | None = None) -> int:
     checks = []
     for name, samples in results.items():
         steps = samples[0][2]
-        per_step = [(took - inside) / steps for took, inside, steps, _, _ in samples]
+        over = [(took - alone) / steps for took, _, steps, _, _, alone in samples]
+        per_step = [(took - inside) / steps for took, inside, steps, *_ in samples]
         whole = [took for took, *_ in samples]
-        actions = [inside / steps for _, inside, steps, _, _ in samples]
-        cpu = [c / steps for _, _, steps, c, _ in samples]
-        trips = sorted(t for *_, t in samples)[len(samples) // 2]
+        alone = [a for *_, a in samples]
+        actions = [inside / steps for _, inside, steps, *_ in samples]
+        cpu = [c / steps for _, _, steps, c, *_ in samples]
+        trips = sorted(s[4] for s in samples)[len(samples) // 2]
         checks.append(
             common.Check(
-                f"engine time per step, {name}",
-                common.percentile(per_step, 0.5) * 1000,
+                f"engine overhead per step over the work done directly, {name}",
+                common.percentile(over, 0.5) * 1000,
                 "ms",
                 TARGET_MS + 1e-9,
-                f"p95 {common.percentile(per_step, 0.95) * 1000:.2f} ms; {steps} step rows;"
-                f" whole run p50 {common.percentile(whole, 0.5) * 1000:.2f} ms; inside actions"
+                f"p95 {common.percentile(over, 0.95) * 1000:.2f} ms; {steps} step rows;"
+                f" whole run p50 {common.percentile(whole, 0.5) * 1000:.2f} ms, the same work"
+                f" done directly p50 {common.percentile(alone, 0.5) * 1000:.2f} ms",
+            )
+        )
+        checks.append(
+            common.Check(
+                f"  engine time per step (actions' execute subtracted), {name}",
+                common.percentile(per_step, 0.5) * 1000,
+                "ms",
+                None,
+                f"p95 {common.percentile(per_step, 0.95) * 1000:.2f} ms; inside actions"
                 f" p50 {common.percentile(actions, 0.5) * 1000:.2f} ms per step",
             )
         )

@@ -18,10 +18,10 @@ from jewelia.tenants.builder.engine import executor, runs
 
 def test_statements_name_the_schema_of_every_table() -> None:
     sql = executor.statements("t_0123456789ab")
-    for text in (sql.claim, sql.steps, sql.closed_succeeded, sql.closed_succeeded_no_row):
+    for text in (sql.claim, sql.claim_many, sql.steps, sql.closed_saved):
         tables = re.findall(r'\b(?:FROM|INTO|UPDATE|JOIN) ([\w".]+)', text)
         assert tables and all(
-            t.startswith('"t_0123456789ab".') or t in ("closed", "SET") for t in tables
+            t.startswith('"t_0123456789ab".') or t in ("closed", "SET", "unnest") for t in tables
         ), tables
     with pytest.raises(ValueError):
         executor.statements('t_0123456789ab"; DROP TABLE flow_run; --')
@@ -178,3 +178,32 @@ async def test_the_claim_commits_on_its_own_without_changing_the_connection(
         *(fetch("SELECT current_setting('synchronous_commit') AS s") for _ in range(5))
     )
     assert {rows[0]["s"] for rows in settings} == {"on"}
+
+
+def test_rows_of_one_path_merge_as_written_one_after_the_other() -> None:
+    """A batch holds one row per path (ON CONFLICT cannot touch a row twice in a statement):
+    a branch's `running` row and its later `succeeded` row become the later one, keeping the
+    earlier input and start, in the order the paths first appeared."""
+    from datetime import UTC, datetime, timedelta
+
+    run = uuid.uuid4()
+    began = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    ended = began + timedelta(seconds=1)
+
+    def row(path: str, status: str, request: str | None, done: bool, at: datetime) -> tuple:  # type: ignore[type-arg]
+        return (run, path, path, "branch", status, 1, request, None, None, None, None, None,
+                f"{run}:{path}", None, done, at)  # fmt: skip
+
+    columns = executor._columns(
+        [
+            row("check", "running", '{"branch":0}', False, began),
+            row("save", "succeeded", '{"x":1}', True, began),
+            row("check", "succeeded", None, True, ended),
+        ]
+    )
+    assert len(columns) == 16 and columns[0] == ["check", "save"]
+    assert columns[3] == ["succeeded", "succeeded"]
+    assert columns[5] == ['{"branch":0}', '{"x":1}']  # the earlier input kept
+    assert columns[13] == [True, True]
+    assert columns[14] == [began, began] and columns[15] == [ended, began]
+    assert executor._columns([]) == [[]] * 16

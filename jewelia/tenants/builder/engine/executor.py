@@ -31,7 +31,6 @@ import contextlib
 import json
 import logging
 import random
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -131,19 +130,43 @@ def _close_sql(n: int) -> str:
 
 
 CLOSE_SQL = _close_sql(2)
+# Several step rows in one prepared statement ($1 the run; $2-$17 one array per column, see
+# `_columns`): a batch has at most one row per path (`_columns` merges them), ON CONFLICT
+# cannot touch a row twice. `seq` only orders a run's steps: gaps are harmless. Measured
+# against the same rows as literals in one simple query (parsed and planned on every call):
+# 0.2 against 0.55-0.8 ms for a run's three rows on this machine.
+SAVE_MANY_SQL = (
+    "INSERT INTO flow_run_step (run_id, step_path, step_id, seq, type, status, attempts,"
+    " input, output, output_size, output_ref, error, error_type, idempotency_key,"
+    " next_attempt_at, started_at, finished_at) SELECT $1::uuid, r.step_path, r.step_id,"
+    " (SELECT coalesce(max(seq), 0) FROM flow_run_step WHERE run_id = $1) + r.n::int,"
+    " r.type, r.status, r.attempts, r.input, r.output, r.output_size, r.output_ref, r.error,"
+    " r.error_type, r.idempotency_key, r.next_attempt_at, coalesce(r.started_at, now()),"
+    " CASE WHEN r.done THEN coalesce(r.finished_at, now()) END"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::jsonb[],"
+    " $8::jsonb[], $9::int[], $10::uuid[], $11::text[], $12::text[], $13::text[],"
+    " $14::timestamptz[], $15::bool[], $16::timestamptz[], $17::timestamptz[])"
+    " WITH ORDINALITY AS r(step_path, step_id, type, status, attempts, input, output,"
+    " output_size, output_ref, error, error_type, idempotency_key, next_attempt_at, done,"
+    " started_at, finished_at, n) {where}"
+    " ON CONFLICT (run_id, step_path) DO UPDATE SET status = EXCLUDED.status,"
+    " attempts = EXCLUDED.attempts, input = coalesce(EXCLUDED.input, flow_run_step.input),"
+    " output = EXCLUDED.output, output_size = EXCLUDED.output_size,"
+    " output_ref = EXCLUDED.output_ref, error = EXCLUDED.error,"
+    " error_type = EXCLUDED.error_type, next_attempt_at = EXCLUDED.next_attempt_at,"
+    " finished_at = EXCLUDED.finished_at"
+)
 # A successful close in one statement with monitoring.run_finished's streak reset (a write
-# only while a streak is in progress) and, in the first form, the one deferred step row
-# ($1-$16, the close from $17).
+# only while a streak is in progress) and the run's unwritten step rows ($1-$17 as in
+# SAVE_MANY_SQL, the close from $18), written only when the close's fence held.
 _STREAK_SQL = (
     "UPDATE flow SET failure_streak = 0, streak_alerted = false"
     " WHERE id = (SELECT flow_id FROM closed) AND (failure_streak <> 0 OR streak_alerted)"
 )
-CLOSED_SUCCEEDED_SQL = (
-    f"WITH closed AS ({_close_sql(17)}), streak AS ({_STREAK_SQL}),"
-    f" saved AS ({SAVE_SQL.format(source='FROM closed')}) SELECT id FROM closed"
-)
-CLOSED_SUCCEEDED_SQL_NO_ROW = (
-    f"WITH closed AS ({CLOSE_SQL}), streak AS ({_STREAK_SQL}) SELECT id FROM closed"
+CLOSED_SAVED_SQL = (
+    f"WITH closed AS ({_close_sql(18)}), streak AS ({_STREAK_SQL}),"
+    f" saved AS ({SAVE_MANY_SQL.format(where='WHERE EXISTS (SELECT 1 FROM closed)')})"
+    " SELECT id FROM closed"
 )
 # The claim ($1 the run, $2 the new lease token, $3 the lease, $4 EARLY_WAKE), committed
 # without waiting for its WAL flush (set_config(..., true) lasts until this statement's own
@@ -179,8 +202,7 @@ class Statements:
     claim: str
     claim_many: str
     steps: str
-    closed_succeeded: str
-    closed_succeeded_no_row: str
+    closed_saved: str
 
 
 @lru_cache(maxsize=4096)
@@ -192,65 +214,35 @@ def statements(schema: str) -> Statements:
             CLAIM_SQL.replace("WHERE id = $1 AND", "WHERE id = ANY($1::uuid[]) AND"), schema
         ),
         steps=qualified(STEPS_SQL, schema),
-        closed_succeeded=qualified(CLOSED_SUCCEEDED_SQL, schema),
-        closed_succeeded_no_row=qualified(CLOSED_SUCCEEDED_SQL_NO_ROW, schema),
+        closed_saved=qualified(CLOSED_SAVED_SQL, schema),
     )
 
 
-_PARAM = re.compile(r"\$(\d+)")
-_SAVE_PLAIN = SAVE_SQL.format(source="")
+def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """SAVE_SQL parameter rows ($1-$16 each, in order) as SAVE_MANY_SQL's $2-$17 columns, the
+    rows of one path merged as writing them one after the other would leave it: the later
+    row's values, the earlier input when the later has none, the earlier start."""
+    merged: dict[str, list[Any]] = {}
+    for row in rows:
+        at = row[15]
+        values = [*row[1:15], at, at]  # path .. next_attempt_at, done, started, finished
+        earlier = merged.get(row[1])
+        if earlier is not None:
+            values[5] = earlier[5] if values[5] is None else values[5]
+            values[14] = earlier[14]
+        merged[row[1]] = values
+    return [list(column) for column in zip(*merged.values(), strict=True)] or [[]] * 16
 
 
-def _literal(value: Any) -> str:
-    """A value as an SQL literal for `_commit_rows` (standard_conforming_strings on: a quote
-    doubled is the only escape a string literal has); ValueError for what cannot be one."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime):
-        text = value.isoformat()
-    elif isinstance(value, uuid.UUID | str):
-        text = str(value)
-    else:
-        raise ValueError(f"no literal for {type(value).__name__}")
-    if "\x00" in text:
-        raise ValueError("NUL in a literal")
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _bound(sql: str, values: tuple[Any, ...]) -> str:
-    """`sql` with these values ($1, $2, ...) in place, as literals."""
-    literals = [_literal(v) for v in values]
-    return _PARAM.sub(lambda m: literals[int(m.group(1)) - 1], sql)
-
-
-async def _commit_rows(rows: list[tuple[Any, ...]], closing: tuple[Any, ...] | None = None) -> bool:
-    """In the step's transaction: write these step rows (SAVE_SQL's $1-$16 each, in order),
-    with `closing` (CLOSED_SUCCEEDED_SQL_NO_ROW's values) close the run as succeeded, and
-    COMMIT, in one round trip (a simple query: its values as literals, as the protocol has no
-    parameters for several statements); False, and nothing sent, when a value cannot be a
-    literal or the connection does not have standard_conforming_strings on.
-
-    The close needs no answer here: the transaction's BEGIN fenced the run (it holds the
-    run's row, leased to this worker and running, until this COMMIT), which is all the
-    close's own fence checks."""
-    txn = DB.current_transaction.get()
-    if txn is None or not isinstance(txn, ScopedTransaction):
-        return False
-    if getattr(txn.connection.get_settings(), "standard_conforming_strings", "") != "on":
-        return False
-    try:
-        statements = [_bound(_SAVE_PLAIN, row) for row in rows]
-        if closing is not None:
-            statements.append(_bound(CLOSED_SUCCEEDED_SQL_NO_ROW, closing))
-    except ValueError:
-        return False
-    await txn.connection.execute("; ".join([*statements, "COMMIT"]))
-    txn._committed = True  # SafeTransaction's exit releases the connection without a COMMIT
-    return True
+async def _save_rows(rows: list[tuple[Any, ...]], closing: tuple[Any, ...] | None = None) -> bool:
+    """In the current transaction: write these step rows (SAVE_SQL's $1-$16 each, in order) in
+    one statement and, with `closing` (the run, then `Execution.close_values`), close the run
+    as succeeded in it; False when the close's fence did not hold (nothing written)."""
+    run_id = closing[0] if closing is not None else rows[0][0]
+    if closing is None:
+        await fetch(SAVE_MANY_SQL.format(where=""), run_id, *_columns(rows))
+        return True
+    return bool(await fetch(CLOSED_SAVED_SQL, run_id, *_columns(rows), *closing[1:]))
 
 
 class _FencedBegin(ScopedTransaction):
@@ -575,9 +567,8 @@ class Execution:
         round trip."""
         if self.pending:
             pending, self.pending = self.pending, []
-            txn = DB.current_transaction.get()
-            assert txn is not None, "flush outside a transaction"
-            await txn.connection.executemany(SAVE_SQL.format(source=""), pending)
+            assert DB.current_transaction.get() is not None, "flush outside a transaction"
+            await _save_rows(pending)
 
     async def finish(
         self, status: str, error: str | None, error_type: str | None, path: str | None
@@ -585,14 +576,13 @@ class Execution:
         if self.closed:  # by the last step's transaction
             await metrics.count_outcome("builder_run", (status,))
             return
-        if status == "succeeded" and len(self.pending) <= 1:
-            # the usual end: the close, the streak reset and a last deferred row in one
+        if status == "succeeded":
+            # the usual end: the close, the streak reset and the deferred rows in one
             # statement, on its own (see Statements); its fence is the same as in `close`
-            one = self.pending[0] if self.pending else None
-            sql = statements(self.tenant.schema_name)
             closed = await fetch(
-                sql.closed_succeeded if one else sql.closed_succeeded_no_row,
-                *(one or (self.run_id,)),
+                statements(self.tenant.schema_name).closed_saved,
+                self.run_id,
+                *_columns(self.pending),
                 *self.close_values(status, error, error_type, path),
             )
             if not closed:
@@ -617,15 +607,10 @@ class Execution:
         statement is its own fence)."""
         values = self.close_values(status, error, error_type, path)
         if status == "succeeded":
-            # the usual end: the close, the streak reset and a last deferred row in one trip
-            one = self.pending[0] if len(self.pending) == 1 else None
-            sql = CLOSED_SUCCEEDED_SQL if one else CLOSED_SUCCEEDED_SQL_NO_ROW
-            closed = await fetch(sql, *(one or (self.run_id,)), *values)
-            if not closed:
+            # the usual end: the close, the streak reset and the deferred rows in one trip
+            if not await _save_rows(self.pending, (self.run_id, *values)):
                 raise LeaseLost
-            if one:
-                self.pending.clear()
-            await self.flush()
+            self.pending.clear()
             return
         closed = await fetch(CLOSE_SQL, self.run_id, *values)
         if not closed:
@@ -780,7 +765,7 @@ class Execution:
         fenced: bool = False,
         text: str | None = None,
         defer: bool = False,
-        commit: bool = False,
+        last: bool = False,
         close: bool = False,
     ) -> datetime | None:
         """Write the step's row (its own transaction unless `fenced`: already in one); the time
@@ -792,10 +777,10 @@ class Execution:
         Nothing outside the run sees it before then, and a crash before then loses only work
         that is done again the same way on replay (no later step was committed either).
 
-        `commit` (fenced, the last write of the step's transaction): the rows and the COMMIT go
-        in one round trip when they can (see `_commit_rows`); None is returned then. With
-        `close` (the run ends with this step: `final`) the enclosing branches' success rows
-        and the run's successful close go in that round trip too, and the run is `closed`.
+        `last` (fenced, the last write of the step's transaction): the deferred rows and this
+        one in one statement (see `_save_rows`); None is returned then. With `close` (the run
+        ends with this step: `final`) the enclosing branches' success rows and the run's
+        successful close go in that statement too, and the run is `closed`.
         """
         if self.closed:  # the rest of a walk whose last step closed the run
             return None
@@ -861,16 +846,17 @@ class Execution:
             done,
             None,
         )
-        if commit and ref is None:
+        if last:
             batch = [*self.pending, values]
             closing = None
             if close:
                 batch += [r for r in reversed(self.after) if r is not None]
                 closing = (self.run_id, *self.close_values("succeeded", None, None, None))
-            if await _commit_rows(batch, closing):
-                self.pending.clear()
-                self.closed = closing is not None
-                return None
+            if not await _save_rows(batch, closing):
+                raise LeaseLost
+            self.pending.clear()
+            self.closed = closing is not None
+            return None
         if self.pending:  # deferred rows first, in their order: with this one when inline
             if ref is not None:
                 await self.flush()
@@ -961,7 +947,7 @@ class Execution:
                         output=output,
                         fenced=True,
                         text=text,
-                        commit=True,
+                        last=True,
                         close=self.final(),
                     )
             else:
