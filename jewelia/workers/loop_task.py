@@ -1,7 +1,8 @@
 """A Dramatiq middleware that keeps one coroutine running on each worker's event loop.
 
-Used for the loops that live beside the actors (the webhook dispatcher, the transfer sweeper):
-they share the AsyncIO middleware's loop and so the process's database pool.
+Used for the loops that live beside the actors (the webhook dispatcher, the transfer and builder
+sweepers), each made by `loop_task`: they share the AsyncIO middleware's loop and so the
+process's database pool.
 """
 
 from __future__ import annotations
@@ -48,3 +49,9 @@ class LoopTask(dramatiq.Middleware):
                 self._future.result(timeout=5)
             except Exception:
                 self._future.cancel()
+
+
+def loop_task(name: str, run: Callable[[asyncio.Event], Awaitable[None]]) -> LoopTask:
+    """A LoopTask of a class of its own (Dramatiq warns about two middleware of one class)."""
+    kind = type(f"LoopTask[{name}]", (LoopTask,), {"__module__": __name__})
+    return kind(name, run)  # type: ignore[no-any-return]

@@ -18,7 +18,7 @@ import dramatiq
 
 from jewelia.workers.actors import _ensure_db
 from jewelia.workers.broker import broker
-from jewelia.workers.loop_task import LoopTask
+from jewelia.workers.loop_task import loop_task
 
 log = logging.getLogger("jewelia.transfer")
 
@@ -55,4 +55,4 @@ async def run_sweeper(stop: asyncio.Event) -> None:
             pass
 
 
-broker.add_middleware(LoopTask("transfer sweeper", run_sweeper))
+broker.add_middleware(loop_task("transfer sweeper", run_sweeper))

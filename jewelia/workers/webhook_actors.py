@@ -23,7 +23,7 @@ import dramatiq
 
 from jewelia.workers.actors import _ensure_db
 from jewelia.workers.broker import broker
-from jewelia.workers.loop_task import LoopTask
+from jewelia.workers.loop_task import loop_task
 
 log = logging.getLogger("jewelia.webhooks")
 SWEEP_SECONDS = 1.0
@@ -101,4 +101,4 @@ async def run_dispatcher(stop: asyncio.Event) -> None:
         await connection.close()
 
 
-broker.add_middleware(LoopTask("webhook dispatcher", run_dispatcher))
+broker.add_middleware(loop_task("webhook dispatcher", run_dispatcher))
