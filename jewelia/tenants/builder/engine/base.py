@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from jewelia.core.db import TenantRef, check_schema_name
@@ -23,10 +24,11 @@ _TABLE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def qualified(sql: str, schema: str) -> str:
     """`sql` with the builder's tenant tables named with their schema, for a statement run
     without a transaction (so without the tenant scope's search_path). No trigger or function
-    on these tables reads the search_path."""
+    on these tables reads the search_path. Cached: callers pass their SQL constants per run."""
     prefix = f'"{check_schema_name(schema)}".'
     return _TABLE.sub(lambda m: f"{m.group(1)} {prefix}{m.group(2)}", sql)
 

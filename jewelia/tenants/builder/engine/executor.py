@@ -168,6 +168,7 @@ CLOSED_SAVED_SQL = (
     f" saved AS ({SAVE_MANY_SQL.format(where='WHERE EXISTS (SELECT 1 FROM closed)')})"
     " SELECT id FROM closed"
 )
+_SAVE_MANY_PLAIN = SAVE_MANY_SQL.format(where="")
 # The claim ($1 the run, $2 the new lease token, $3 the lease, $4 EARLY_WAKE), committed
 # without waiting for its WAL flush (set_config(..., true) lasts until this statement's own
 # commit): a claim carries no result, the run's next synchronous commit flushes it anyway,
@@ -197,7 +198,8 @@ class Statements:
     """The claim and the successful close as single statements naming the tenant's tables
     with their schema, run without a transaction (one round trip instead of three: BEGIN with
     the search_path, the statement, COMMIT). Each is atomic on its own, and no trigger or
-    function on these tables reads the search_path."""
+    function on these tables reads the search_path. (The close also ends a run inside its last
+    step's transaction: the schema in its names changes nothing there.)"""
 
     claim: str
     claim_many: str
@@ -232,17 +234,6 @@ def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
             values[14] = earlier[14]
         merged[row[1]] = values
     return [list(column) for column in zip(*merged.values(), strict=True)] or [[]] * 16
-
-
-async def _save_rows(rows: list[tuple[Any, ...]], closing: tuple[Any, ...] | None = None) -> bool:
-    """In the current transaction: write these step rows (SAVE_SQL's $1-$16 each, in order) in
-    one statement and, with `closing` (the run, then `Execution.close_values`), close the run
-    as succeeded in it; False when the close's fence did not hold (nothing written)."""
-    run_id = closing[0] if closing is not None else rows[0][0]
-    if closing is None:
-        await fetch(SAVE_MANY_SQL.format(where=""), run_id, *_columns(rows))
-        return True
-    return bool(await fetch(CLOSED_SAVED_SQL, run_id, *_columns(rows), *closing[1:]))
 
 
 class _FencedBegin(ScopedTransaction):
@@ -568,7 +559,7 @@ class Execution:
         if self.pending:
             pending, self.pending = self.pending, []
             assert DB.current_transaction.get() is not None, "flush outside a transaction"
-            await _save_rows(pending)
+            await self.write_rows(pending)
 
     async def finish(
         self, status: str, error: str | None, error_type: str | None, path: str | None
@@ -578,21 +569,30 @@ class Execution:
             return
         if status == "succeeded":
             # the usual end: the close, the streak reset and the deferred rows in one
-            # statement, on its own (see Statements); its fence is the same as in `close`
-            closed = await fetch(
-                statements(self.tenant.schema_name).closed_saved,
-                self.run_id,
-                *_columns(self.pending),
-                *self.close_values(status, error, error_type, path),
-            )
-            if not closed:
-                raise LeaseLost
+            # statement, on its own (see Statements)
+            await self.write_rows(self.pending, close=True)
             self.pending.clear()
             await metrics.count_outcome("builder_run", (status,))
             return
         async with tenant_scope(self.tenant):
             await self.close(status, error, error_type, path)
         await metrics.count_outcome("builder_run", (status,))
+
+    async def write_rows(self, rows: list[tuple[Any, ...]], close: bool = False) -> None:
+        """Write these step rows (SAVE_SQL's $1-$16 each, in order) in one statement; with
+        `close`, the run's successful close in the same statement (its own fence: LeaseLost,
+        and nothing written, when it did not hold). In a transaction or on its own."""
+        if not close:
+            await fetch(_SAVE_MANY_PLAIN, self.run_id, *_columns(rows))
+            return
+        closed = await fetch(
+            statements(self.tenant.schema_name).closed_saved,
+            self.run_id,
+            *_columns(rows),
+            *self.close_values("succeeded", None, None, None),
+        )
+        if not closed:
+            raise LeaseLost
 
     def close_values(
         self, status: str, error: str | None, error_type: str | None, path: str | None
@@ -606,12 +606,6 @@ class Execution:
         """Inside a transaction: record how the run ended and release it, or LeaseLost (the
         statement is its own fence)."""
         values = self.close_values(status, error, error_type, path)
-        if status == "succeeded":
-            # the usual end: the close, the streak reset and the deferred rows in one trip
-            if not await _save_rows(self.pending, (self.run_id, *values)):
-                raise LeaseLost
-            self.pending.clear()
-            return
         closed = await fetch(CLOSE_SQL, self.run_id, *values)
         if not closed:
             raise LeaseLost
@@ -778,7 +772,7 @@ class Execution:
         that is done again the same way on replay (no later step was committed either).
 
         `last` (fenced, the last write of the step's transaction): the deferred rows and this
-        one in one statement (see `_save_rows`); None is returned then. With `close` (the run
+        one in one statement (see `write_rows`); None is returned then. With `close` (the run
         ends with this step: `final`) the enclosing branches' success rows and the run's
         successful close go in that statement too, and the run is `closed`.
         """
@@ -848,14 +842,11 @@ class Execution:
         )
         if last:
             batch = [*self.pending, values]
-            closing = None
             if close:
                 batch += [r for r in reversed(self.after) if r is not None]
-                closing = (self.run_id, *self.close_values("succeeded", None, None, None))
-            if not await _save_rows(batch, closing):
-                raise LeaseLost
+            await self.write_rows(batch, close=close)
             self.pending.clear()
-            self.closed = closing is not None
+            self.closed = close
             return None
         if self.pending:  # deferred rows first, in their order: with this one when inline
             if ref is not None:

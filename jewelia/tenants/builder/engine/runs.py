@@ -21,7 +21,6 @@ import os
 import uuid
 import weakref
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 import asyncpg
@@ -234,12 +233,6 @@ START_ONE_SQL = (
 START_REFUSED = "JWB01"
 
 
-@lru_cache(maxsize=4096)
-def start_one_sql(schema: str) -> str:
-    """START_ONE_SQL for one tenant schema (a name check_schema_name accepts)."""
-    return qualified(START_ONE_SQL, schema)
-
-
 async def start_flow_run(
     tenant: TenantRef,
     flow_id: uuid.UUID,
@@ -301,7 +294,7 @@ async def _start_alone(tenant: TenantRef, args: tuple[Any, ...]) -> dict[str, An
     """start_flow_run outside a transaction: START_ONE_SQL, then the run's message."""
     run_id, flow_id, version, trigger_type, key = args[2], args[3], args[4], args[5], args[8]
     try:
-        got = (await fetch(start_one_sql(tenant.schema_name), *args))[0]
+        got = (await fetch(qualified(START_ONE_SQL, tenant.schema_name), *args))[0]
     except asyncpg.PostgresError as exc:
         if exc.sqlstate != START_REFUSED:
             raise

@@ -194,14 +194,6 @@ async def receive(
     }
 
 
-@functools.lru_cache(maxsize=4096)
-def _secret_sql(schema: str) -> str:
-    """The flow webhook's stored secret, read outside a transaction (its schema named)."""
-    return qualified(
-        "SELECT secret_encrypted FROM flow_webhook WHERE hook_id = $1 AND flow_id = $2", schema
-    )
-
-
 async def _start(
     tenant: TenantRef,
     flow_id: uuid.UUID,
@@ -212,7 +204,14 @@ async def _start(
 ) -> Started:
     """Verify the delivery and start its run once (one statement each, no transaction: the
     run's start is atomic on its own and sends the run's message)."""
-    rows = await fetch(_secret_sql(tenant.schema_name), hook_id, flow_id)
+    rows = await fetch(
+        qualified(
+            "SELECT secret_encrypted FROM flow_webhook WHERE hook_id = $1 AND flow_id = $2",
+            tenant.schema_name,
+        ),
+        hook_id,
+        flow_id,
+    )
     if not rows:
         raise NotFound("Webhook not found")
     verdict = signing.verify_standard(_secret(rows[0]["secret_encrypted"]), lower, raw_body)
